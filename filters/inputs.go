@@ -1,0 +1,72 @@
+package filters
+
+import (
+	"net/netip"
+	"sort"
+)
+
+// Settings are the checks' global knobs ([filters] in the config).
+type Settings struct {
+	IPv4Length    [2]uint8 // inclusive min, max prefix length
+	IPv6Length    [2]uint8
+	MaxASPathLen  int
+	NextHopStrict bool
+	Bogons        *BogonTable // nil means DefaultBogons
+}
+
+// DefaultSettings are ARouteServer's defaults: /8-/24, /12-/48, 32 ASNs,
+// strict next hop.
+func DefaultSettings() Settings {
+	return Settings{IPv4Length: [2]uint8{8, 24}, IPv6Length: [2]uint8{12, 48},
+		MaxASPathLen: 32, NextHopStrict: true}
+}
+
+func (s *Settings) bogons() *BogonTable {
+	if s.Bogons == nil {
+		return DefaultBogons
+	}
+	return s.Bogons
+}
+
+// OriginSet is the set of origin ASNs a peer may announce, from its AS-SET.
+type OriginSet struct {
+	Source string // what it was expanded from, e.g. "AS-FOO" or "AS21001"
+	asns   map[uint32]struct{}
+}
+
+// NewOriginSet builds a set; Source names it in evidence.
+func NewOriginSet(source string, asns []uint32) *OriginSet {
+	o := &OriginSet{Source: source, asns: make(map[uint32]struct{}, len(asns))}
+	for _, a := range asns {
+		o.asns[a] = struct{}{}
+	}
+	return o
+}
+
+// Contains reports membership.
+func (o *OriginSet) Contains(a uint32) bool { _, ok := o.asns[a]; return ok }
+
+// Len is the number of ASNs.
+func (o *OriginSet) Len() int { return len(o.asns) }
+
+// Sorted returns the ASNs in ascending order.
+func (o *OriginSet) Sorted() []uint32 {
+	out := make([]uint32, 0, len(o.asns))
+	for a := range o.asns {
+		out = append(out, a)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
+
+// Peer is everything the checks need to know about the announcing peer.
+type Peer struct {
+	Name    string
+	ASN     uint32
+	Address netip.Addr
+	Allowed *PrefixList // nil or empty: nothing is accepted (RFC 8212 spirit)
+	Origins *OriginSet  // nil: no AS-SET configured, origin check off
+	// Dampened reports whether (peer, prefix) is suppressed, with evidence.
+	// nil means dampening is off for the peer.
+	Dampened func(netip.Prefix) (detail string, suppressed bool)
+}
