@@ -1,0 +1,124 @@
+package routeserver
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	api "github.com/osrg/gobgp/v3/api"
+	"github.com/rsguard/rsguard/filters"
+	"github.com/rsguard/rsguard/routestore"
+	"github.com/sirupsen/logrus"
+)
+
+// watch subscribes to peer state changes and to the pre-policy ADJIN stream:
+// every UPDATE a peer sends, including withdrawals and routes the import
+// policy will reject. For route-server clients these are the only events
+// GoBGP emits (notes §5). The callbacks run on GoBGP's per-watcher
+// goroutine, never on its server loop.
+func (s *Server) watch(ctx context.Context) error {
+	err := s.bgp.WatchEvent(ctx, &api.WatchEventRequest{
+		Peer: &api.WatchEventRequest_Peer{},
+		Table: &api.WatchEventRequest_Table{Filters: []*api.WatchEventRequest_Table_Filter{
+			{Type: api.WatchEventRequest_Table_Filter_ADJIN}}},
+	}, func(r *api.WatchEventResponse) {
+		if pe := r.GetPeer(); pe != nil {
+			s.onPeerEvent(pe)
+		}
+		if t := r.GetTable(); t != nil {
+			s.onPaths(t.Paths)
+		}
+	})
+	return err
+}
+
+func (s *Server) peerByAddress(addr string) *peer {
+	a, err := parseAddr(addr)
+	if err != nil {
+		return nil
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.byAddr[a]
+}
+
+func (s *Server) onPeerEvent(ev *api.WatchEventResponse_PeerEvent) {
+	if ev.Peer == nil || ev.Peer.State == nil || ev.Type != api.WatchEventResponse_PeerEvent_STATE {
+		return
+	}
+	p := s.peerByAddress(ev.Peer.State.NeighborAddress)
+	if p == nil {
+		return
+	}
+	state := strings.TrimPrefix(ev.Peer.State.SessionState.String(), "SESSION_STATE_")
+	if !p.setState(state, ev.Peer.State.RouterId, time.Now()) {
+		return
+	}
+	l := s.peerLog(p).WithField("state", state)
+	if state == "ESTABLISHED" {
+		l.WithField("router_id", ev.Peer.State.RouterId).Info("session established")
+		s.checkRouterID(p, ev.Peer.State.RouterId)
+		return
+	}
+	// A session that leaves Established withdraws its routes implicitly;
+	// ADJIN does not report that, so the store forgets them here.
+	if n := s.store.DropPeer(p.cfg.Name); n > 0 {
+		l = l.WithField("routes_dropped", n)
+	}
+	if ev.Peer.State.AdminState == api.PeerState_PFX_CT {
+		l.Warn("session shut down: maximum prefix count exceeded")
+		return
+	}
+	l.Info("session state changed")
+}
+
+// checkRouterID logs loudly when two established peers share a BGP
+// identifier: GoBGP compares identifiers, not addresses, when it keeps a
+// client's own routes from it, so such peers never see each other's
+// routes (notes §2, gobgp#2737).
+func (s *Server) checkRouterID(p *peer, rid string) {
+	if rid == "" {
+		return
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for _, o := range s.peers {
+		if o == p {
+			continue
+		}
+		o.mu.Lock()
+		same := o.state == "ESTABLISHED" && o.routerID == rid
+		o.mu.Unlock()
+		if same {
+			s.peerLog(p).WithFields(logrus.Fields{"router_id": rid, "other_peer": o.cfg.Name}).
+				Error("two peers share one BGP router-id: they will NOT receive each other's routes; give each peer a unique router-id")
+		}
+	}
+}
+
+func (s *Server) onPaths(paths []*api.Path) {
+	now := time.Now()
+	for _, ap := range paths {
+		d, err := decodePath(ap)
+		if err != nil {
+			s.log.WithError(err).WithField("peer_address", ap.NeighborIp).Warn("cannot decode received path")
+			continue
+		}
+		s.mu.RLock()
+		p := s.byAddr[d.From]
+		settings := s.settings
+		s.mu.RUnlock()
+		if p == nil {
+			continue
+		}
+		if d.Withdraw {
+			s.store.Withdraw(p.cfg.Name, d.Key)
+			continue
+		}
+		v := filters.Evaluate(d.Route, &settings, p.input.Load())
+		s.store.Put(routestore.Entry{Peer: p.cfg.Name, Key: d.Key, Route: d.Route, Verdict: v, ReceivedAt: now})
+		if !v.Accepted() && s.log.IsLevelEnabled(logrus.DebugLevel) {
+			s.peerLog(p).WithFields(logrus.Fields{"prefix": d.Key.Prefix, "reasons": v.Rejections}).Debug("route rejected")
+		}
+	}
+}

@@ -1,0 +1,42 @@
+package routeserver
+
+import (
+	gobgplog "github.com/osrg/gobgp/v3/pkg/log"
+	"github.com/sirupsen/logrus"
+)
+
+// gobgpLogger routes GoBGP's structured log lines into our logrus logger so
+// its Topic/Key fields sit beside ours (component=gobgp). Fatal is demoted
+// to Error: an embedded library must never exit the daemon.
+type gobgpLogger struct{ e *logrus.Entry }
+
+func newGoBGPLogger(l *logrus.Logger) gobgpLogger {
+	return gobgpLogger{e: l.WithField("component", "gobgp")}
+}
+
+func (g gobgpLogger) with(f gobgplog.Fields) *logrus.Entry {
+	fields := logrus.Fields(f)
+	if k, ok := f["Key"]; ok {
+		// GoBGP's Key is usually the neighbour address: name it as ours do.
+		fields["peer_address"] = k
+		delete(fields, "Key")
+	}
+	return g.e.WithFields(fields)
+}
+
+func (g gobgpLogger) Panic(m string, f gobgplog.Fields) { g.with(f).Panic(m) }
+func (g gobgpLogger) Fatal(m string, f gobgplog.Fields) { g.with(f).Error("fatal from gobgp: " + m) }
+func (g gobgpLogger) Error(m string, f gobgplog.Fields) { g.with(f).Error(m) }
+func (g gobgpLogger) Warn(m string, f gobgplog.Fields) {
+	// Fires for each rejected path whose prefix other peers also announce,
+	// and on every soft reset: noise, not a warning (notes §1).
+	if m == "No matching path for withdraw found" {
+		g.with(f).Debug(m)
+		return
+	}
+	g.with(f).Warn(m)
+}
+func (g gobgpLogger) Info(m string, f gobgplog.Fields)  { g.with(f).Info(m) }
+func (g gobgpLogger) Debug(m string, f gobgplog.Fields) { g.with(f).Debug(m) }
+func (g gobgpLogger) SetLevel(v gobgplog.LogLevel)      { g.e.Logger.SetLevel(logrus.Level(v)) }
+func (g gobgpLogger) GetLevel() gobgplog.LogLevel       { return gobgplog.LogLevel(g.e.Logger.GetLevel()) }

@@ -1,0 +1,74 @@
+package routeserver
+
+import (
+	"net/netip"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	api "github.com/osrg/gobgp/v3/api"
+	"github.com/rsguard/rsguard/config"
+	"github.com/rsguard/rsguard/filters"
+)
+
+// peer is the route server's view of one configured client.
+type peer struct {
+	cfg   config.Peer
+	input atomic.Pointer[filters.Peer] // what the evaluator checks against
+
+	mu       sync.Mutex
+	state    string
+	since    time.Time
+	routerID string
+}
+
+func (p *peer) setState(state, routerID string, now time.Time) (changed bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.state == state {
+		return false
+	}
+	p.state, p.since = state, now
+	if routerID != "" {
+		p.routerID = routerID
+	}
+	return true
+}
+
+// filterInput builds the evaluator's view of a peer from its config.
+func filterInput(c config.Peer) *filters.Peer {
+	return &filters.Peer{Name: c.Name, ASN: c.ASN, Address: c.Address,
+		Allowed: filters.NewPrefixList(c.Prefixes)}
+}
+
+// localAddressFor picks the listen address of the peer's family as the
+// source of active sessions, so peers see the address they configured.
+func localAddressFor(g config.Global, peer netip.Addr) string {
+	for _, a := range g.ListenAddresses {
+		if a.Is4() == peer.Is4() && !a.IsUnspecified() {
+			return a.String()
+		}
+	}
+	return ""
+}
+
+// apiPeer builds the GoBGP neighbour: an RFC 7947 route-server client (no
+// own ASN prepended, NEXT_HOP and MED unchanged), IPv4 and IPv6 unicast,
+// with its import chain inline so no route is ever accepted unfiltered.
+func apiPeer(g config.Global, c config.Peer) *api.Peer {
+	afi := func(f *api.Family, max uint32) *api.AfiSafi {
+		a := &api.AfiSafi{Config: &api.AfiSafiConfig{Family: f, Enabled: true}}
+		if max > 0 {
+			a.PrefixLimits = &api.PrefixLimit{Family: f, MaxPrefixes: max, ShutdownThresholdPct: 90}
+		}
+		return a
+	}
+	return &api.Peer{
+		Conf: &api.PeerConf{NeighborAddress: c.Address.String(), PeerAsn: c.ASN,
+			AuthPassword: c.Password, Description: c.Description},
+		Transport:   &api.Transport{PassiveMode: c.Passive, LocalAddress: localAddressFor(g, c.Address)},
+		RouteServer: &api.RouteServer{RouteServerClient: true},
+		AfiSafis:    []*api.AfiSafi{afi(familyV4, c.MaxPrefixesIPv4), afi(familyV6, c.MaxPrefixesIPv6)},
+		ApplyPolicy: &api.ApplyPolicy{ImportPolicy: importAssignment(c.Name)},
+	}
+}

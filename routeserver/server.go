@@ -1,0 +1,190 @@
+package routeserver
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/netip"
+	"sync"
+	"time"
+
+	api "github.com/osrg/gobgp/v3/api"
+	"github.com/osrg/gobgp/v3/pkg/server"
+	"github.com/rsguard/rsguard/config"
+	"github.com/rsguard/rsguard/filters"
+	"github.com/rsguard/rsguard/routestore"
+	"github.com/sirupsen/logrus"
+)
+
+// Options tune a Server beyond the config file.
+type Options struct {
+	Logger     *logrus.Logger
+	StoreLimit int // max routes in the route store (0: default)
+}
+
+// Server is a running route server.
+type Server struct {
+	log   *logrus.Logger
+	bgp   *server.BgpServer
+	store *routestore.Store
+
+	mu       sync.RWMutex
+	cfg      *config.Config
+	settings filters.Settings
+	peers    map[string]*peer
+	byAddr   map[netip.Addr]*peer
+
+	stopWatch context.CancelFunc
+	started   time.Time
+}
+
+// SettingsFrom converts the [filters] table into the checks' settings.
+func SettingsFrom(f config.Filters) filters.Settings {
+	s := filters.DefaultSettings()
+	s.IPv4Length, s.IPv6Length = f.IPv4PrefixLength, f.IPv6PrefixLength
+	s.MaxASPathLen = int(f.MaxASPathLength)
+	s.NextHopStrict = f.NextHop != config.NextHopOff
+	return s
+}
+
+// New prepares a route server for cfg; Start runs it.
+func New(cfg *config.Config, opts Options) *Server {
+	if opts.Logger == nil {
+		opts.Logger = logrus.StandardLogger()
+	}
+	s := &Server{log: opts.Logger, store: routestore.New(opts.StoreLimit), cfg: cfg,
+		settings: SettingsFrom(cfg.Filters), peers: map[string]*peer{}, byAddr: map[netip.Addr]*peer{}}
+	for _, pc := range cfg.Peers {
+		p := &peer{cfg: pc, state: "IDLE"}
+		p.input.Store(filterInput(pc))
+		s.peers[pc.Name] = p
+		s.byAddr[pc.Address] = p
+	}
+	return s
+}
+
+// Start starts BGP, installs the policies, starts the event watchers and
+// adds the peers, in that order.
+func (s *Server) Start(ctx context.Context) error {
+	g := s.cfg.Global
+	s.bgp = server.NewBgpServer(server.LoggerOption(newGoBGPLogger(s.log)))
+	go s.bgp.Serve() // never returns (notes §1); Stop shuts the listeners
+	port := int32(g.ListenPort)
+	if port == 0 {
+		port = -1 // config 0 means "do not listen"; GoBGP's 0 means 179
+	}
+	var listen []string
+	for _, a := range g.ListenAddresses {
+		listen = append(listen, a.String())
+	}
+	err := s.bgp.StartBgp(ctx, &api.StartBgpRequest{Global: &api.Global{
+		Asn: g.ASN, RouterId: g.RouterID.String(), ListenPort: port, ListenAddresses: listen}})
+	if err != nil {
+		return fmt.Errorf("start BGP on %v port %d: %w", listen, g.ListenPort, err)
+	}
+	s.started = time.Now()
+	if err := installCompiled(ctx, s.bgp, filters.CompileCommon(&s.settings)); err != nil {
+		return s.failStart(err)
+	}
+	wctx, cancel := context.WithCancel(context.Background())
+	s.stopWatch = cancel
+	if err := s.watch(wctx); err != nil {
+		return s.failStart(err)
+	}
+	for _, pc := range s.cfg.Peers {
+		if err := s.addPeer(ctx, s.peers[pc.Name]); err != nil {
+			return s.failStart(err)
+		}
+	}
+	s.log.WithFields(logrus.Fields{"asn": g.ASN, "router_id": g.RouterID, "listen": listen,
+		"port": g.ListenPort, "peers": len(s.cfg.Peers)}).Info("route server started")
+	return nil
+}
+
+func (s *Server) failStart(err error) error {
+	s.Stop()
+	return err
+}
+
+func (s *Server) addPeer(ctx context.Context, p *peer) error {
+	if err := installCompiled(ctx, s.bgp, filters.CompilePeer(&s.settings, p.input.Load())); err != nil {
+		return fmt.Errorf("peer %s: policy: %w", p.cfg.Name, err)
+	}
+	if err := s.bgp.AddPeer(ctx, &api.AddPeerRequest{Peer: apiPeer(s.cfg.Global, p.cfg)}); err != nil {
+		return fmt.Errorf("peer %s (%s): %w", p.cfg.Name, p.cfg.Address, err)
+	}
+	s.peerLog(p).WithField("passive", p.cfg.Passive).WithField("md5", p.cfg.Password != "").Info("peer configured")
+	return nil
+}
+
+// Stop ends every session with a Cease notification and stops BGP.
+func (s *Server) Stop() {
+	if s.bgp == nil {
+		return
+	}
+	if s.stopWatch != nil {
+		s.stopWatch()
+	}
+	if err := s.bgp.StopBgp(context.Background(), &api.StopBgpRequest{}); err != nil {
+		s.log.WithError(err).Warn("stopping BGP")
+	}
+	s.log.Info("route server stopped")
+}
+
+func (s *Server) peerLog(p *peer) *logrus.Entry {
+	return s.log.WithFields(logrus.Fields{"peer": p.cfg.Name, "peer_address": p.cfg.Address, "peer_asn": p.cfg.ASN})
+}
+
+// Store is the route store: every received route with its verdict.
+func (s *Server) Store() *routestore.Store { return s.store }
+
+// Settings returns the checks' global settings.
+func (s *Server) Settings() filters.Settings {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.settings
+}
+
+// ErrUnknownPeer is returned for a peer name that is not configured.
+var ErrUnknownPeer = errors.New("unknown peer")
+
+// Explain evaluates a hypothetical route from a peer exactly as an
+// announcement would be, without announcing it.
+func (s *Server) Explain(peerName string, r filters.Route) (filters.Verdict, error) {
+	s.mu.RLock()
+	p, ok := s.peers[peerName]
+	settings := s.settings
+	s.mu.RUnlock()
+	if !ok {
+		return filters.Verdict{}, fmt.Errorf("%w %q", ErrUnknownPeer, peerName)
+	}
+	return filters.Evaluate(r, &settings, p.input.Load()), nil
+}
+
+// PeerStatus is what the operator sees for one peer.
+type PeerStatus struct {
+	Name, Description string
+	Address           netip.Addr
+	ASN               uint32
+	State             string
+	Since             time.Time
+	RouterID          string
+	Counts            routestore.Counts
+}
+
+// Peers lists every configured peer with its state and counters.
+func (s *Server) Peers() []PeerStatus {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make([]PeerStatus, 0, len(s.cfg.Peers))
+	for _, pc := range s.cfg.Peers {
+		p := s.peers[pc.Name]
+		p.mu.Lock()
+		st := PeerStatus{Name: pc.Name, Description: pc.Description, Address: pc.Address, ASN: pc.ASN,
+			State: p.state, Since: p.since, RouterID: p.routerID}
+		p.mu.Unlock()
+		st.Counts = s.store.Counts(pc.Name)
+		out = append(out, st)
+	}
+	return out
+}

@@ -1,0 +1,261 @@
+// Package routestore keeps every route the route server received, per peer,
+// with the verdict the filters evaluator gave it: the "what was rejected and
+// why" store. It is fed from GoBGP's pre-policy event stream by routeserver
+// and queried by the API without ever touching GoBGP's server loop.
+package routestore
+
+import (
+	"net/netip"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/rsguard/rsguard/filters"
+)
+
+// Key identifies one path from one peer.
+type Key struct {
+	Prefix netip.Prefix
+	PathID uint32
+}
+
+// Entry is one received path and its verdict.
+type Entry struct {
+	Peer       string
+	Key        Key
+	Route      filters.Route
+	Verdict    filters.Verdict
+	ReceivedAt time.Time
+}
+
+// Counts are a peer's route counters as rsguard sees them (GoBGP's own
+// "accepted" counter ignores import policy).
+type Counts struct {
+	Received, Accepted, Rejected int
+	ByReason                     map[filters.Reason]int
+}
+
+type peerTable struct {
+	routes   map[Key]*Entry
+	rejected int
+}
+
+// Store is safe for concurrent use. Limit bounds the total number of
+// entries; updates beyond it are dropped and counted in Dropped.
+type Store struct {
+	mu      sync.RWMutex
+	peers   map[string]*peerTable
+	total   int
+	limit   int
+	dropped uint64
+}
+
+// New returns a store holding at most limit entries (0: 10 million).
+func New(limit int) *Store {
+	if limit <= 0 {
+		limit = 10_000_000
+	}
+	return &Store{peers: map[string]*peerTable{}, limit: limit}
+}
+
+func (s *Store) table(peer string) *peerTable {
+	t := s.peers[peer]
+	if t == nil {
+		t = &peerTable{routes: map[Key]*Entry{}}
+		s.peers[peer] = t
+	}
+	return t
+}
+
+// Put records an announcement, replacing any earlier one for the same key.
+func (s *Store) Put(e Entry) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t := s.table(e.Peer)
+	if old, ok := t.routes[e.Key]; ok {
+		if !old.Verdict.Accepted() {
+			t.rejected--
+		}
+	} else {
+		if s.total >= s.limit {
+			s.dropped++
+			return
+		}
+		s.total++
+	}
+	ne := e
+	t.routes[e.Key] = &ne
+	if !e.Verdict.Accepted() {
+		t.rejected++
+	}
+}
+
+// Withdraw forgets one path.
+func (s *Store) Withdraw(peer string, k Key) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t := s.peers[peer]
+	if t == nil {
+		return
+	}
+	if old, ok := t.routes[k]; ok {
+		if !old.Verdict.Accepted() {
+			t.rejected--
+		}
+		delete(t.routes, k)
+		s.total--
+	}
+}
+
+// DropPeer forgets every path of a peer (its session went down).
+func (s *Store) DropPeer(peer string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t := s.peers[peer]
+	if t == nil {
+		return 0
+	}
+	n := len(t.routes)
+	s.total -= n
+	delete(s.peers, peer)
+	return n
+}
+
+// Get returns one entry.
+func (s *Store) Get(peer string, k Key) (Entry, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if t := s.peers[peer]; t != nil {
+		if e, ok := t.routes[k]; ok {
+			return *e, true
+		}
+	}
+	return Entry{}, false
+}
+
+// Counts returns a peer's counters.
+func (s *Store) Counts(peer string) Counts {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	c := Counts{ByReason: map[filters.Reason]int{}}
+	t := s.peers[peer]
+	if t == nil {
+		return c
+	}
+	c.Received = len(t.routes)
+	c.Rejected = t.rejected
+	c.Accepted = c.Received - c.Rejected
+	for _, e := range t.routes {
+		for _, r := range e.Verdict.Rejections {
+			c.ByReason[r.Reason]++
+		}
+	}
+	return c
+}
+
+// Dropped is how many announcements did not fit under the limit.
+func (s *Store) Dropped() uint64 {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.dropped
+}
+
+// Peers lists the peers that have entries.
+func (s *Store) Peers() []string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make([]string, 0, len(s.peers))
+	for p := range s.peers {
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Query selects entries. Zero fields select everything.
+type Query struct {
+	Peer     string
+	Rejected *bool          // nil: both; true: rejected only; false: accepted only
+	Prefix   netip.Prefix   // exact prefix
+	Contains netip.Addr     // prefixes containing this address
+	Reason   filters.Reason // only entries rejected for this reason
+}
+
+func (q *Query) match(e *Entry) bool {
+	if q.Rejected != nil && *q.Rejected == e.Verdict.Accepted() {
+		return false
+	}
+	if q.Prefix.IsValid() && e.Key.Prefix != q.Prefix {
+		return false
+	}
+	if q.Contains.IsValid() && !e.Key.Prefix.Contains(q.Contains) {
+		return false
+	}
+	if q.Reason != 0 && !e.Verdict.Has(q.Reason) {
+		return false
+	}
+	return true
+}
+
+// List calls fn for each matching entry, sorted by peer then prefix. It
+// copies the matches first so fn may block without holding the lock.
+func (s *Store) List(q Query, fn func(Entry) bool) {
+	s.mu.RLock()
+	var out []Entry
+	for peer, t := range s.peers {
+		if q.Peer != "" && q.Peer != peer {
+			continue
+		}
+		for _, e := range t.routes {
+			if q.match(e) {
+				out = append(out, *e)
+			}
+		}
+	}
+	s.mu.RUnlock()
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Peer != b.Peer {
+			return a.Peer < b.Peer
+		}
+		if c := a.Key.Prefix.Addr().Compare(b.Key.Prefix.Addr()); c != 0 {
+			return c < 0
+		}
+		if a.Key.Prefix.Bits() != b.Key.Prefix.Bits() {
+			return a.Key.Prefix.Bits() < b.Key.Prefix.Bits()
+		}
+		return a.Key.PathID < b.Key.PathID
+	})
+	for _, e := range out {
+		if !fn(e) {
+			return
+		}
+	}
+}
+
+// Reevaluate recomputes the verdict of every entry of peer (all peers when
+// peer is ""), after an input changed (IRR refresh, reload, dampening). It
+// returns how many verdicts changed between accept and reject.
+func (s *Store) Reevaluate(peer string, eval func(peer string, r filters.Route) filters.Verdict) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	changed := 0
+	for name, t := range s.peers {
+		if peer != "" && name != peer {
+			continue
+		}
+		for _, e := range t.routes {
+			was := e.Verdict.Accepted()
+			e.Verdict = eval(name, e.Route)
+			if now := e.Verdict.Accepted(); now != was {
+				changed++
+				if now {
+					t.rejected--
+				} else {
+					t.rejected++
+				}
+			}
+		}
+	}
+	return changed
+}
