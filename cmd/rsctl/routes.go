@@ -1,0 +1,208 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/netip"
+	"strings"
+
+	"github.com/jedib0t/go-pretty/v6/table"
+	"github.com/rsguard/rsguard/apiserver"
+	"github.com/rsguard/rsguard/filters"
+	rsguardv1 "github.com/rsguard/rsguard/proto/rsguard/v1"
+	"github.com/spf13/cobra"
+	"google.golang.org/grpc"
+)
+
+// reasonJSON is one failing check: the stable code, its name and evidence.
+type reasonJSON struct {
+	Code   int32  `json:"code"`
+	Name   string `json:"name"`
+	Detail string `json:"detail"`
+}
+
+func toReasonsJSON(rs []*rsguardv1.Rejection) []reasonJSON {
+	out := make([]reasonJSON, 0, len(rs))
+	for _, r := range rs {
+		out = append(out, reasonJSON{Code: int32(r.GetReason()), Name: reasonName(r), Detail: r.GetDetail()})
+	}
+	return out
+}
+
+// reasonName prefers the server's name, so reasons newer than this rsctl
+// still print.
+func reasonName(r *rsguardv1.Rejection) string {
+	if r.GetName() != "" {
+		return r.GetName()
+	}
+	return filters.Reason(r.GetReason()).Name()
+}
+
+// reasonsCell renders reasons one per line: "bogon_prefix (2): inside 10.0.0.0/8".
+func reasonsCell(rs []*rsguardv1.Rejection) string {
+	if len(rs) == 0 {
+		return "-"
+	}
+	lines := make([]string, 0, len(rs))
+	for _, r := range rs {
+		l := fmt.Sprintf("%s (%d)", reasonName(r), int32(r.GetReason()))
+		if r.GetDetail() != "" {
+			l += ": " + r.GetDetail()
+		}
+		lines = append(lines, l)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// asPathText renders an AS path the way BIRD and GoBGP print it.
+func asPathText(p *rsguardv1.AsPath) string {
+	path, err := apiserver.ASPathFromProto(p)
+	if err != nil {
+		return "?"
+	}
+	return path.String()
+}
+
+// routeJSON is the stable --json form of a route.
+type routeJSON struct {
+	Peer       string       `json:"peer"`
+	Prefix     string       `json:"prefix"`
+	ASPath     string       `json:"as_path"`
+	NextHop    string       `json:"next_hop"`
+	Reasons    []reasonJSON `json:"reasons"`
+	ReceivedAt *string      `json:"received_at"`
+}
+
+func toRouteJSON(e *rsguardv1.RouteEntry) routeJSON {
+	out := routeJSON{
+		Peer: e.GetPeer(), Prefix: e.GetRoute().GetPrefix(), ASPath: asPathText(e.GetRoute().GetAsPath()),
+		NextHop: e.GetRoute().GetNextHop(), Reasons: toReasonsJSON(e.GetRejections()),
+	}
+	if e.ReceivedAt != nil {
+		out.ReceivedAt = jsonTime(e.GetReceivedAt().AsTime())
+	}
+	return out
+}
+
+// parseReasons reads --reason values: names ("bogon_prefix") or codes ("2").
+func parseReasons(names []string) ([]rsguardv1.RejectReason, error) {
+	var out []rsguardv1.RejectReason
+	for _, n := range names {
+		r, ok := filters.ReasonByName(strings.ToLower(strings.TrimSpace(n)))
+		if !ok {
+			var valid []string
+			for _, r := range filters.AllReasons() {
+				valid = append(valid, r.Name())
+			}
+			return nil, usageErrorf("--reason %q: unknown; valid: %s", n, strings.Join(valid, ", "))
+		}
+		out = append(out, apiserver.ReasonToProto(r))
+	}
+	return out, nil
+}
+
+var viewByName = map[string]rsguardv1.RouteView{
+	"received":   rsguardv1.RouteView_ROUTE_VIEW_RECEIVED,
+	"accepted":   rsguardv1.RouteView_ROUTE_VIEW_ACCEPTED,
+	"rejected":   rsguardv1.RouteView_ROUTE_VIEW_REJECTED,
+	"advertised": rsguardv1.RouteView_ROUTE_VIEW_ADVERTISED,
+}
+
+type routeFlags struct {
+	peer, view, prefix, ip string
+	reasons                []string
+}
+
+func (a *app) routesCmd() *cobra.Command {
+	var f routeFlags
+	cmd := &cobra.Command{
+		Use:   "routes",
+		Short: "List a peer's routes: received, accepted, rejected or advertised",
+		Args:  cobra.NoArgs,
+		RunE: run(func(cmd *cobra.Command, _ []string) error {
+			view, ok := viewByName[strings.ToLower(f.view)]
+			if !ok {
+				return usageErrorf("--view %q: want received, accepted, rejected or advertised", f.view)
+			}
+			return a.listRoutes(cmd.Context(), f, view)
+		}),
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.peer, "peer", "", "peer name (required)")
+	fl.StringVar(&f.view, "view", "received", "received|accepted|rejected|advertised")
+	fl.StringVar(&f.prefix, "prefix", "", "only this exact prefix")
+	fl.StringVar(&f.ip, "ip", "", "only prefixes containing this IP address")
+	fl.StringSliceVar(&f.reasons, "reason", nil, "only routes rejected for this reason (name or code; repeatable)")
+	_ = cmd.MarkFlagRequired("peer") // cannot fail: the flag exists
+	cmd.MarkFlagsMutuallyExclusive("prefix", "ip")
+	return cmd
+}
+
+func (a *app) rejectedCmd() *cobra.Command {
+	var f routeFlags
+	cmd := &cobra.Command{
+		Use:   "rejected",
+		Short: "List rejected routes with every reason, of one peer or all",
+		Args:  cobra.NoArgs,
+		RunE: run(func(cmd *cobra.Command, _ []string) error {
+			return a.listRoutes(cmd.Context(), f, rsguardv1.RouteView_ROUTE_VIEW_REJECTED)
+		}),
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.peer, "peer", "", "only this peer")
+	fl.StringSliceVar(&f.reasons, "reason", nil, "only this reason (name or code; repeatable)")
+	fl.StringVar(&f.prefix, "prefix", "", "only this exact prefix")
+	fl.StringVar(&f.ip, "ip", "", "only prefixes containing this IP address")
+	cmd.MarkFlagsMutuallyExclusive("prefix", "ip")
+	return cmd
+}
+
+func (a *app) listRoutes(parent context.Context, f routeFlags, view rsguardv1.RouteView) error {
+	req := &rsguardv1.ListRoutesRequest{Peer: f.peer, View: view, Prefix: f.prefix, ContainsAddress: f.ip}
+	if f.prefix != "" {
+		if _, err := netip.ParsePrefix(f.prefix); err != nil {
+			return usageErrorf("--prefix %q: not a prefix", f.prefix)
+		}
+	}
+	if f.ip != "" {
+		if _, err := netip.ParseAddr(f.ip); err != nil {
+			return usageErrorf("--ip %q: not an IP address", f.ip)
+		}
+	}
+	var err error
+	if req.Reasons, err = parseReasons(f.reasons); err != nil {
+		return err
+	}
+	return a.withConn(parent, callQuick, func(ctx context.Context, conn *grpc.ClientConn) error {
+		stream, err := rsguardv1.NewRouteServiceClient(conn).ListRoutes(ctx, req)
+		if err != nil {
+			return err
+		}
+		p := a.printer()
+		list := p.list()
+		var rows []table.Row
+		for {
+			m, err := stream.Recv()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				return err
+			}
+			e := m.GetRoute()
+			if p.json {
+				list.add(toRouteJSON(e))
+				continue
+			}
+			rows = append(rows, table.Row{e.GetPeer(), e.GetRoute().GetPrefix(), orDash(asPathText(e.GetRoute().GetAsPath())),
+				orDash(e.GetRoute().GetNextHop()), reasonsCell(e.GetRejections())})
+		}
+		if p.json {
+			return list.close()
+		}
+		p.table(table.Row{"Peer", "Prefix", "AS Path", "Next Hop", "Reasons"}, rows)
+		return nil
+	})
+}

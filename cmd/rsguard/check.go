@@ -1,0 +1,42 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/rsguard/rsguard/config"
+	"github.com/spf13/cobra"
+)
+
+func newCheckCommand() *cobra.Command {
+	var path string
+	var verbose bool
+	cmd := &cobra.Command{
+		Use:   "check -c FILE",
+		Short: "Validate a config file and print every error (exit 1 if any)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := config.Load(path)
+			if err != nil {
+				var errs *config.Errors
+				if errors.As(err, &errs) {
+					fmt.Fprintln(cmd.ErrOrStderr(), err)
+					return fmt.Errorf("%s: %d error(s)", path, len(errs.List))
+				}
+				return err
+			}
+			if verbose {
+				out, err := cfg.NormalizedTOML()
+				if err != nil {
+					return err
+				}
+				cmd.OutOrStdout().Write(out)
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "%s: OK (%d peers)\n", path, len(cfg.Peers))
+			return nil
+		},
+	}
+	cmd.Flags().StringVarP(&path, "config", "c", "/etc/rsguard/rsguard.toml", "config file")
+	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "print the normalized config (passwords redacted)")
+	return cmd
+}
