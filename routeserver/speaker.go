@@ -40,7 +40,7 @@ type Speaker struct {
 func StartSpeaker(ctx context.Context, cfg SpeakerConfig, log *logrus.Logger) (*Speaker, error) {
 	if log == nil {
 		log = logrus.New()
-		log.SetLevel(logrus.WarnLevel)
+		log.SetLevel(logrus.ErrorLevel)
 	}
 	b := server.NewBgpServer(server.LoggerOption(newGoBGPLogger(log)))
 	go b.Serve()
@@ -50,10 +50,10 @@ func StartSpeaker(ctx context.Context, cfg SpeakerConfig, log *logrus.Logger) (*
 	afis := []*api.AfiSafi{{Config: &api.AfiSafiConfig{Family: familyV4, Enabled: true}},
 		{Config: &api.AfiSafiConfig{Family: familyV6, Enabled: true}}}
 	err := b.AddPeer(ctx, &api.AddPeerRequest{Peer: &api.Peer{
-		Conf:        &api.PeerConf{NeighborAddress: cfg.RSAddr, PeerAsn: cfg.RSASN, AuthPassword: cfg.Password},
-		Transport:   &api.Transport{LocalAddress: cfg.Address, RemotePort: uint32(cfg.RSPort)},
-		Timers:      &api.Timers{Config: &api.TimersConfig{ConnectRetry: 1}},
-		AfiSafis:    afis,
+		Conf:      &api.PeerConf{NeighborAddress: cfg.RSAddr, PeerAsn: cfg.RSASN, AuthPassword: cfg.Password},
+		Transport: &api.Transport{LocalAddress: cfg.Address, RemotePort: uint32(cfg.RSPort)},
+		Timers:    &api.Timers{Config: &api.TimersConfig{ConnectRetry: 1}},
+		AfiSafis:  afis,
 	}})
 	if err != nil {
 		b.Stop()

@@ -1,0 +1,30 @@
+# rsguard — `make test` is the one command that runs every test.
+GO       ?= go
+PKGS     ?= ./...
+TESTFLAGS ?=
+
+.PHONY: all build test test-deps lint demo bench
+
+all: build
+
+build:
+	$(GO) build ./...
+
+test-deps:
+	./scripts/install-test-deps.sh
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go') | grep -v '\.pb\.go$$' || true); \
+	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet $(PKGS)
+
+# Installs missing test dependencies (as root), checks formatting, vet and
+# generated code, then runs every test with the race detector.
+test: test-deps lint
+	$(GO) test -race -count=1 -timeout 30m $(TESTFLAGS) $(PKGS)
+
+demo:
+	$(GO) run ./cmd/rsguard demo
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchtime 3x $(PKGS)

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs what the tests need: real BGP speakers (BIRD 2, ExaBGP), bgpq4 as
+# a real IRR client, protoc for the generated-code check. Idempotent: does
+# nothing when everything is present. Needs root for apt-get.
+set -euo pipefail
+need=()
+command -v bird    >/dev/null 2>&1 || need+=(bird2)
+command -v exabgp  >/dev/null 2>&1 || need+=(exabgp)
+command -v bgpq4   >/dev/null 2>&1 || need+=(bgpq4)
+command -v protoc  >/dev/null 2>&1 || need+=(protobuf-compiler)
+command -v ip      >/dev/null 2>&1 || need+=(iproute2)
+if [ ${#need[@]} -eq 0 ]; then
+  exit 0
+fi
+if [ "$(id -u)" != 0 ]; then
+  echo "install-test-deps: missing ${need[*]}; run as root or install them (tests needing them will skip)" >&2
+  exit 0
+fi
+echo "install-test-deps: installing ${need[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${need[@]}"
