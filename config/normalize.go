@@ -1,0 +1,191 @@
+package config
+
+import (
+	"bytes"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+)
+
+// Redacted replaces secrets in rendered output.
+const Redacted = "<redacted>"
+
+// The render types fix key names and order for NormalizedTOML. They mirror
+// Config with every default written out, so `rsguard -n -v` shows what is
+// in force, and goldens diff cleanly.
+type (
+	renderConfig struct {
+		Global    renderGlobal    `toml:"global"`
+		API       renderAPI       `toml:"api"`
+		Log       renderLog       `toml:"log"`
+		Filters   renderFilters   `toml:"filters"`
+		IRR       renderIRR       `toml:"irr"`
+		Dampening renderDampening `toml:"dampening"`
+		Peers     []renderPeer    `toml:"peers"`
+	}
+	renderGlobal struct {
+		ASN             uint32   `toml:"asn"`
+		RouterID        string   `toml:"router_id"`
+		ListenAddresses []string `toml:"listen_addresses"`
+		ListenPort      uint16   `toml:"listen_port"`
+		StateDir        string   `toml:"state_dir"`
+	}
+	renderAPI struct {
+		Socket    string `toml:"socket"`
+		Listen    string `toml:"listen,omitempty"`
+		TLSCert   string `toml:"tls_cert,omitempty"`
+		TLSKey    string `toml:"tls_key,omitempty"`
+		TokenFile string `toml:"token_file,omitempty"`
+	}
+	renderLog struct {
+		Level  string `toml:"level"`
+		Format string `toml:"format"`
+	}
+	renderFilters struct {
+		IPv4PrefixLength []uint8 `toml:"ipv4_prefix_length"`
+		IPv6PrefixLength []uint8 `toml:"ipv6_prefix_length"`
+		MaxASPathLength  uint32  `toml:"max_as_path_length"`
+		NextHop          string  `toml:"next_hop"`
+	}
+	renderIRR struct {
+		Servers   []string `toml:"servers"`
+		Sources   []string `toml:"sources"`
+		Files     []string `toml:"files"`
+		Refresh   string   `toml:"refresh"`
+		MaxShrink float64  `toml:"max_shrink"`
+	}
+	renderDampening struct {
+		Mode                   string  `toml:"mode"`
+		HalfLife               string  `toml:"half_life"`
+		MaxSuppress            string  `toml:"max_suppress"`
+		Reuse                  float64 `toml:"reuse"`
+		Suppress               float64 `toml:"suppress"`
+		WithdrawalPenalty      float64 `toml:"withdrawal_penalty"`
+		AttributeChangePenalty float64 `toml:"attribute_change_penalty"`
+		ReadvertisementPenalty float64 `toml:"readvertisement_penalty"`
+	}
+	renderPeer struct {
+		Name             string   `toml:"name"`
+		Address          string   `toml:"address"`
+		ASN              uint32   `toml:"asn"`
+		Description      string   `toml:"description,omitempty"`
+		Password         string   `toml:"password,omitempty"`
+		PasswordFile     string   `toml:"password_file,omitempty"`
+		Passive          bool     `toml:"passive"`
+		Prefixes         []string `toml:"prefixes"`
+		MaxPrefixesIPv4  uint32   `toml:"max_prefixes_ipv4"`
+		MaxPrefixesIPv6  uint32   `toml:"max_prefixes_ipv6"`
+		ASSet            string   `toml:"as_set,omitempty"`
+		IRRMaxLengthIPv4 uint8    `toml:"irr_max_length_ipv4"`
+		IRRMaxLengthIPv6 uint8    `toml:"irr_max_length_ipv6"`
+		Dampening        string   `toml:"dampening,omitempty"`
+	}
+)
+
+// NormalizedTOML renders the config as TOML with every default written
+// out, paths resolved and names normalized. Passwords are shown as
+// "<redacted>"; a password read from a file is shown as its password_file.
+// The output parses back to an equal Config (with the redacted password).
+func (c *Config) NormalizedTOML() ([]byte, error) {
+	r := renderConfig{
+		Global: renderGlobal{
+			ASN:             c.Global.ASN,
+			RouterID:        addrString(c.Global.RouterID),
+			ListenAddresses: stringsOf(c.Global.ListenAddresses),
+			ListenPort:      c.Global.ListenPort,
+			StateDir:        c.Global.StateDir,
+		},
+		API: renderAPI(c.API),
+		Log: renderLog(c.Log),
+		Filters: renderFilters{
+			IPv4PrefixLength: c.Filters.IPv4PrefixLength[:],
+			IPv6PrefixLength: c.Filters.IPv6PrefixLength[:],
+			MaxASPathLength:  c.Filters.MaxASPathLength,
+			NextHop:          c.Filters.NextHop,
+		},
+		IRR: renderIRR{
+			Servers:   nonNil(c.IRR.Servers),
+			Sources:   nonNil(c.IRR.Sources),
+			Files:     nonNil(c.IRR.Files),
+			Refresh:   formatDuration(c.IRR.Refresh),
+			MaxShrink: c.IRR.MaxShrink,
+		},
+		Dampening: renderDampening{
+			Mode:                   c.Dampening.Mode,
+			HalfLife:               formatDuration(c.Dampening.HalfLife),
+			MaxSuppress:            formatDuration(c.Dampening.MaxSuppress),
+			Reuse:                  c.Dampening.Reuse,
+			Suppress:               c.Dampening.Suppress,
+			WithdrawalPenalty:      c.Dampening.WithdrawalPenalty,
+			AttributeChangePenalty: c.Dampening.AttributeChangePenalty,
+			ReadvertisementPenalty: c.Dampening.ReadvertisementPenalty,
+		},
+	}
+	for _, p := range c.Peers {
+		rp := renderPeer{
+			Name:             p.Name,
+			Address:          addrString(p.Address),
+			ASN:              p.ASN,
+			Description:      p.Description,
+			PasswordFile:     p.PasswordFile,
+			Passive:          p.Passive,
+			Prefixes:         stringsOf(p.Prefixes),
+			MaxPrefixesIPv4:  p.MaxPrefixesIPv4,
+			MaxPrefixesIPv6:  p.MaxPrefixesIPv6,
+			ASSet:            p.ASSet,
+			IRRMaxLengthIPv4: p.IRRMaxLengthIPv4,
+			IRRMaxLengthIPv6: p.IRRMaxLengthIPv6,
+			Dampening:        p.Dampening,
+		}
+		if p.Password != "" && p.PasswordFile == "" {
+			rp.Password = Redacted
+		}
+		r.Peers = append(r.Peers, rp)
+	}
+	var buf bytes.Buffer
+	enc := toml.NewEncoder(&buf)
+	enc.Indent = ""
+	if err := enc.Encode(r); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+func addrString(a interface {
+	IsValid() bool
+	String() string
+}) string {
+	if !a.IsValid() {
+		return ""
+	}
+	return a.String()
+}
+
+func stringsOf[T interface{ String() string }](xs []T) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = x.String()
+	}
+	return out
+}
+
+func nonNil(xs []string) []string {
+	if xs == nil {
+		return []string{}
+	}
+	return xs
+}
+
+// formatDuration writes "6h" rather than Go's "6h0m0s"; the result still
+// parses with time.ParseDuration.
+func formatDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}
