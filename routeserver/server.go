@@ -36,6 +36,9 @@ type Server struct {
 
 	stopWatch context.CancelFunc
 	started   time.Time
+
+	writeMu sync.Mutex // serialises live policy writes (reconcile.go)
+	resets  resetScheduler
 }
 
 // SettingsFrom converts the [filters] table into the checks' settings.
@@ -54,6 +57,7 @@ func New(cfg *config.Config, opts Options) *Server {
 	}
 	s := &Server{log: opts.Logger, store: routestore.New(opts.StoreLimit), cfg: cfg,
 		settings: SettingsFrom(cfg.Filters), peers: map[string]*peer{}, byAddr: map[netip.Addr]*peer{}}
+	s.resets.run = s.softResetIn
 	for _, pc := range cfg.Peers {
 		p := &peer{cfg: pc, state: "IDLE"}
 		p.input.Store(filterInput(pc))
