@@ -34,7 +34,7 @@ func splitDecimalRange(lo, hi uint64) [][2]uint64 {
 		}
 	}
 	for k := uint64(10); k <= hi+1; k *= 10 {
-		s := (hi+1)-(hi+1)%k - 1 // hi+1 with its last digits zeroed, minus one
+		s := (hi + 1) - (hi+1)%k - 1 // hi+1 with its last digits zeroed, minus one
 		if (hi+1)%k == hi+1 || s < lo || s > hi {
 			break
 		}

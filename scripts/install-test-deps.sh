@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Installs what the tests need: real BGP speakers (BIRD 2, ExaBGP), bgpq4 as
-# a real IRR client, protoc for the generated-code check. Idempotent: does
+# Installs what the tests need: real BGP speakers (BIRD 2, ExaBGP, FRR),
+# bgpq4 and bgpq3 as real IRR clients, protoc for the generated-code check. Idempotent: does
 # nothing when everything is present. Needs root for apt-get.
 set -euo pipefail
 need=()
 command -v bird    >/dev/null 2>&1 || need+=(bird2)
 command -v exabgp  >/dev/null 2>&1 || need+=(exabgp)
 command -v bgpq4   >/dev/null 2>&1 || need+=(bgpq4)
+command -v bgpq3   >/dev/null 2>&1 || need+=(bgpq3)
+[ -x /usr/lib/frr/bgpd ]          || need+=(frr)
 command -v protoc  >/dev/null 2>&1 || need+=(protobuf-compiler)
 command -v ip      >/dev/null 2>&1 || need+=(iproute2)
 if [ ${#need[@]} -eq 0 ]; then

@@ -1,0 +1,95 @@
+package irr
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Cache keeps the last good Result per key (a peer name) as JSON files in
+// a directory, so a restart without IRR access still has filters.
+type Cache struct{ Dir string }
+
+// ErrNotCached is returned by Load when no result was saved for the key.
+var ErrNotCached = errors.New("irr: no cached result")
+
+// path maps a key to a file name that cannot escape the directory.
+func (c Cache) path(key string) (string, error) {
+	if key == "" {
+		return "", errors.New("irr cache: empty key")
+	}
+	var sb strings.Builder
+	for _, r := range key {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_', r == '.':
+			sb.WriteRune(r)
+		default:
+			fmt.Fprintf(&sb, "%%%04x", r)
+		}
+	}
+	name := sb.String()
+	if name == "." || name == ".." {
+		name = "%" + name
+	}
+	return filepath.Join(c.Dir, name+".json"), nil
+}
+
+// Save writes the result atomically: a temporary file in the same
+// directory, synced, then renamed over the old one.
+func (c Cache) Save(key string, r *Result) error {
+	p, err := c.path(key)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(c.Dir, 0o755); err != nil {
+		return fmt.Errorf("irr cache: %w", err)
+	}
+	data, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return fmt.Errorf("irr cache %s: %w", key, err)
+	}
+	tmp, err := os.CreateTemp(c.Dir, ".tmp-*")
+	if err != nil {
+		return fmt.Errorf("irr cache: %w", err)
+	}
+	defer os.Remove(tmp.Name()) // no-op after the rename
+	if _, err := tmp.Write(append(data, '\n')); err != nil {
+		tmp.Close()
+		return fmt.Errorf("irr cache %s: %w", key, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("irr cache %s: %w", key, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("irr cache %s: %w", key, err)
+	}
+	if err := os.Rename(tmp.Name(), p); err != nil {
+		return fmt.Errorf("irr cache %s: %w", key, err)
+	}
+	return nil
+}
+
+// Load returns the saved result for key, or ErrNotCached.
+func (c Cache) Load(key string) (*Result, error) {
+	p, err := c.path(key)
+	if err != nil {
+		return nil, err
+	}
+	data, err := os.ReadFile(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%w for %q", ErrNotCached, key)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("irr cache: %w", err)
+	}
+	var r Result
+	if err := json.Unmarshal(data, &r); err != nil {
+		return nil, fmt.Errorf("irr cache %s: %w", p, err)
+	}
+	return &r, nil
+}
