@@ -6,6 +6,7 @@ import (
 	"time"
 
 	api "github.com/osrg/gobgp/v3/api"
+	"github.com/rsguard/rsguard/dampening"
 	"github.com/rsguard/rsguard/filters"
 	"github.com/rsguard/rsguard/routestore"
 	"github.com/sirupsen/logrus"
@@ -61,7 +62,12 @@ func (s *Server) onPeerEvent(ev *api.WatchEventResponse_PeerEvent) {
 		return
 	}
 	// A session that leaves Established withdraws its routes implicitly;
-	// ADJIN does not report that, so the store forgets them here.
+	// ADJIN does not report that, so the store forgets them here. Resets
+	// are not flaps: the dampening engine marks them withdrawn without a
+	// penalty.
+	if s.damp != nil {
+		s.damp.PeerDown(p.cfg.Name, time.Now())
+	}
 	if n := s.store.DropPeer(p.cfg.Name); n > 0 {
 		l = l.WithField("routes_dropped", n)
 	}
@@ -98,6 +104,12 @@ func (s *Server) checkRouterID(p *peer, rid string) {
 
 func (s *Server) onPaths(paths []*api.Path) {
 	now := time.Now()
+	damp := dampBatch{}
+	defer func() {
+		if len(damp) > 0 {
+			s.applyDamp(damp)
+		}
+	}()
 	for _, ap := range paths {
 		d, err := decodePath(ap)
 		if err != nil {
@@ -110,6 +122,14 @@ func (s *Server) onPaths(paths []*api.Path) {
 		s.mu.RUnlock()
 		if p == nil {
 			continue
+		}
+		if s.damp != nil {
+			k := dampening.Key{Peer: p.cfg.Name, Prefix: d.Key.Prefix, PathID: d.Key.PathID}
+			if d.Withdraw {
+				damp.add(s.damp.Withdraw(k, now), false)
+			} else {
+				damp.add(s.damp.Announce(k, d.AttrHash, now), true)
+			}
 		}
 		if d.Withdraw {
 			s.store.Withdraw(p.cfg.Name, d.Key)

@@ -11,6 +11,7 @@ import (
 	api "github.com/osrg/gobgp/v3/api"
 	"github.com/osrg/gobgp/v3/pkg/server"
 	"github.com/rsguard/rsguard/config"
+	"github.com/rsguard/rsguard/dampening"
 	"github.com/rsguard/rsguard/filters"
 	"github.com/rsguard/rsguard/routestore"
 	"github.com/sirupsen/logrus"
@@ -39,6 +40,9 @@ type Server struct {
 
 	writeMu sync.Mutex // serialises live policy writes (reconcile.go)
 	resets  resetScheduler
+
+	damp     *dampening.Engine
+	loopDone chan struct{} // closed when the background loops have ended
 }
 
 // SettingsFrom converts the [filters] table into the checks' settings.
@@ -87,6 +91,16 @@ func (s *Server) Start(ctx context.Context) error {
 		return fmt.Errorf("start BGP on %v port %d: %w", listen, g.ListenPort, err)
 	}
 	s.started = time.Now()
+	if err := s.initDampening(s.started); err != nil {
+		return s.failStart(err)
+	}
+	for name, p := range s.peers {
+		if s.damp.PeerMode(name) != dampening.ModeOff {
+			in := *p.input.Load()
+			in.Dampened = s.dampedCheck(name)
+			p.input.Store(&in)
+		}
+	}
 	if err := installCompiled(ctx, s.bgp, filters.CompileCommon(&s.settings)); err != nil {
 		return s.failStart(err)
 	}
@@ -95,6 +109,11 @@ func (s *Server) Start(ctx context.Context) error {
 	if err := s.watch(wctx); err != nil {
 		return s.failStart(err)
 	}
+	s.loopDone = make(chan struct{})
+	go func() {
+		defer close(s.loopDone)
+		s.dampLoop(wctx)
+	}()
 	for _, pc := range s.cfg.Peers {
 		if err := s.addPeer(ctx, s.peers[pc.Name]); err != nil {
 			return s.failStart(err)
@@ -114,6 +133,9 @@ func (s *Server) addPeer(ctx context.Context, p *peer) error {
 	if err := installCompiled(ctx, s.bgp, filters.CompilePeer(&s.settings, p.input.Load())); err != nil {
 		return fmt.Errorf("peer %s: policy: %w", p.cfg.Name, err)
 	}
+	if err := s.restoreDamped(ctx, p.cfg.Name, time.Now()); err != nil {
+		return fmt.Errorf("peer %s: restoring dampened routes: %w", p.cfg.Name, err)
+	}
 	if err := s.bgp.AddPeer(ctx, &api.AddPeerRequest{Peer: apiPeer(s.cfg.Global, p.cfg)}); err != nil {
 		return fmt.Errorf("peer %s (%s): %w", p.cfg.Name, p.cfg.Address, err)
 	}
@@ -128,6 +150,9 @@ func (s *Server) Stop() {
 	}
 	if s.stopWatch != nil {
 		s.stopWatch()
+	}
+	if s.loopDone != nil {
+		<-s.loopDone // the dampening state is saved by now
 	}
 	if err := s.bgp.StopBgp(context.Background(), &api.StopBgpRequest{}); err != nil {
 		s.log.WithError(err).Warn("stopping BGP")

@@ -259,3 +259,29 @@ func (s *Store) Reevaluate(peer string, eval func(peer string, r filters.Route) 
 	}
 	return changed
 }
+
+// ReevaluateKeys recomputes the verdicts of the given paths of one peer
+// only (a dampening transition touches a handful of routes, not the table).
+func (s *Store) ReevaluateKeys(peer string, keys []Key, eval func(r filters.Route) filters.Verdict) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t := s.peers[peer]
+	if t == nil {
+		return
+	}
+	for _, k := range keys {
+		e, ok := t.routes[k]
+		if !ok {
+			continue
+		}
+		was := e.Verdict.Accepted()
+		e.Verdict = eval(e.Route)
+		if now := e.Verdict.Accepted(); now != was {
+			if now {
+				t.rejected--
+			} else {
+				t.rejected++
+			}
+		}
+	}
+}
