@@ -5,8 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/netip"
-	"strconv"
 
 	"github.com/jedib0t/go-pretty/v6/table"
 	rsguardv1 "github.com/rsguard/rsguard/proto/rsguard/v1"
@@ -84,7 +84,7 @@ func (a *app) dampenedCmd() *cobra.Command {
 					if d.ReuseAt != nil {
 						reuse = humanTime(d.GetReuseAt().AsTime())
 					}
-					rows = append(rows, table.Row{d.GetPeer(), d.GetPrefix(), d.GetPathId(), strconv.FormatFloat(d.GetPenalty(), 'f', 0, 64),
+					rows = append(rows, table.Row{d.GetPeer(), d.GetPrefix(), d.GetPathId(), int64(math.Round(d.GetPenalty())),
 						dampingStateCell(d), orDash(since), orDash(reuse), d.GetFlaps()})
 				}
 				if p.json {

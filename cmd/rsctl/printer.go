@@ -32,11 +32,16 @@ var plainStyle = func() table.Style {
 // table renders rows under header.
 func (p *printer) table(header table.Row, rows []table.Row) {
 	t := table.NewWriter()
-	t.SetOutputMirror(p.out)
 	t.SetStyle(plainStyle)
 	t.AppendHeader(header)
 	t.AppendRows(rows)
-	t.Render()
+	// Column padding leaves trailing blanks on every line; drop them so
+	// output diffs and greps cleanly.
+	lines := strings.Split(t.Render(), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " ")
+	}
+	fmt.Fprintln(p.out, strings.Join(lines, "\n"))
 }
 
 // object prints one JSON value, indented.

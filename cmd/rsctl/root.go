@@ -5,7 +5,7 @@ import (
 	"io"
 	"time"
 
-	"github.com/rsguard/rsguard/apiserver"
+	"github.com/rsguard/rsguard/config"
 	"github.com/spf13/cobra"
 )
 
@@ -45,7 +45,7 @@ func NewRootCommand(s Streams) *cobra.Command {
 	root.SetOut(s.Out)
 	root.SetErr(s.Err)
 	pf := root.PersistentFlags()
-	pf.StringVar(&a.socket, "socket", apiserver.DefaultSocket, "unix socket of the daemon")
+	pf.StringVar(&a.socket, "socket", config.DefaultSocket, "unix socket of the daemon")
 	pf.StringVar(&a.addr, "addr", "", "host:port of the daemon's TCP listener (TLS; needs --token-file)")
 	pf.StringVar(&a.tokenFile, "token-file", "", "file holding the bearer token for --addr")
 	pf.StringVar(&a.caFile, "ca", "", "PEM CA certificate to verify the server with --addr (default: system roots)")
