@@ -37,8 +37,14 @@ func (p *peer) setState(state, routerID string, now time.Time) (changed bool) {
 
 // filterInput builds the evaluator's view of a peer from its config.
 func filterInput(c config.Peer) *filters.Peer {
-	return &filters.Peer{Name: c.Name, ASN: c.ASN, Address: c.Address,
+	in := &filters.Peer{Name: c.Name, ASN: c.ASN, Address: c.Address,
 		Allowed: filters.NewPrefixList(c.Prefixes)}
+	if c.ASSet != "" {
+		// Default deny until the AS-SET is expanded: an empty origin set
+		// rejects every route, and the policy gets its origin statement.
+		in.Origins = filters.NewOriginSet(c.ASSet, nil)
+	}
+	return in
 }
 
 // localAddressFor picks the listen address of the peer's family as the

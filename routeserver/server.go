@@ -21,6 +21,12 @@ import (
 type Options struct {
 	Logger     *logrus.Logger
 	StoreLimit int // max routes in the route store (0: default)
+	// InitialFilter, when set, supplies a peer's allowed prefixes and
+	// origin set at start (e.g. IRR data from the last-good cache), so the
+	// policy GoBGP starts with already holds them. nil results fall back to
+	// the config: static prefixes, and an empty origin set for a peer with
+	// an as_set (nothing accepted until its AS-SET is expanded).
+	InitialFilter func(config.Peer) (allowed []filters.PrefixRange, origins *filters.OriginSet)
 }
 
 // Server is a running route server.
@@ -64,7 +70,17 @@ func New(cfg *config.Config, opts Options) *Server {
 	s.resets.run = s.softResetIn
 	for _, pc := range cfg.Peers {
 		p := &peer{cfg: pc, state: "IDLE"}
-		p.input.Store(filterInput(pc))
+		in := filterInput(pc)
+		if opts.InitialFilter != nil {
+			allowed, origins := opts.InitialFilter(pc)
+			if allowed != nil {
+				in.Allowed = filters.NewPrefixList(allowed)
+			}
+			if origins != nil {
+				in.Origins = origins
+			}
+		}
+		p.input.Store(in)
 		s.peers[pc.Name] = p
 		s.byAddr[pc.Address] = p
 	}
