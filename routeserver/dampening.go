@@ -88,8 +88,14 @@ func (s *Server) restoreDamped(ctx context.Context, peer string, now time.Time) 
 	return s.setDamped(ctx, peer, add, nil, false)
 }
 
-// dampBatch collects the transitions of one batch of events.
-type dampBatch map[string]*peerDamp
+// dampBatch collects the transitions of one batch of events: per peer
+// what to enforce, plus every transition (observe mode too) to report.
+type dampBatch struct {
+	peers    map[string]*peerDamp
+	observed []dampening.Transition
+}
+
+func newDampBatch() *dampBatch { return &dampBatch{peers: map[string]*peerDamp{}} }
 
 type peerDamp struct {
 	add, del []netip.Prefix
@@ -97,14 +103,18 @@ type peerDamp struct {
 	resetIn  bool
 }
 
-func (b dampBatch) add(t dampening.Transition, announced bool) {
-	if t.Kind == dampening.TransitionNone || !t.Enforced {
+func (b *dampBatch) add(t dampening.Transition, announced bool) {
+	if t.Kind == dampening.TransitionNone {
 		return
 	}
-	pd := b[t.Key.Peer]
+	b.observed = append(b.observed, t)
+	if !t.Enforced {
+		return
+	}
+	pd := b.peers[t.Key.Peer]
 	if pd == nil {
 		pd = &peerDamp{}
-		b[t.Key.Peer] = pd
+		b.peers[t.Key.Peer] = pd
 	}
 	pd.keys = append(pd.keys, routestore.Key{Prefix: t.Key.Prefix, PathID: t.Key.PathID})
 	switch t.Kind {
@@ -118,8 +128,12 @@ func (b dampBatch) add(t dampening.Transition, announced bool) {
 }
 
 // apply writes a batch to GoBGP and to the store.
-func (s *Server) applyDamp(b dampBatch) {
-	for peer, pd := range b {
+func (s *Server) applyDamp(b *dampBatch) {
+	now := time.Now()
+	for _, t := range b.observed {
+		s.emit(Event{Kind: EventDampening, Time: now, Peer: t.Key.Peer, Damp: t})
+	}
+	for peer, pd := range b.peers {
 		if err := s.setDamped(context.Background(), peer, pd.add, pd.del, pd.resetIn); err != nil {
 			s.log.WithError(err).WithField("peer", peer).Error("dampening: updating the damp set failed")
 			continue
@@ -154,11 +168,11 @@ func (s *Server) dampLoop(ctx context.Context) {
 			s.saveDampening()
 			return
 		case now := <-tick.C:
-			b := dampBatch{}
+			b := newDampBatch()
 			for _, t := range s.damp.Tick(now) {
 				b.add(t, false)
 			}
-			if len(b) > 0 {
+			if len(b.observed) > 0 {
 				s.applyDamp(b)
 			}
 			if now.Sub(lastSave) >= 30*time.Second {

@@ -52,9 +52,13 @@ func (s *Server) onPeerEvent(ev *api.WatchEventResponse_PeerEvent) {
 		return
 	}
 	state := strings.TrimPrefix(ev.Peer.State.SessionState.String(), "SESSION_STATE_")
+	p.mu.Lock()
+	old := p.state
+	p.mu.Unlock()
 	if !p.setState(state, ev.Peer.State.RouterId, time.Now()) {
 		return
 	}
+	s.emit(Event{Kind: EventPeerState, Time: time.Now(), Peer: p.cfg.Name, OldState: old, NewState: state})
 	l := s.peerLog(p).WithField("state", state)
 	if state == "ESTABLISHED" {
 		l.WithField("router_id", ev.Peer.State.RouterId).Info("session established")
@@ -72,7 +76,8 @@ func (s *Server) onPeerEvent(ev *api.WatchEventResponse_PeerEvent) {
 		l = l.WithField("routes_dropped", n)
 	}
 	if ev.Peer.State.AdminState == api.PeerState_PFX_CT {
-		l.Warn("session shut down: maximum prefix count exceeded")
+		l.Warn("session shut down: maximum prefix count exceeded; `rsctl peer enable` re-arms it")
+		s.emit(Event{Kind: EventMaxPrefix, Time: time.Now(), Peer: p.cfg.Name})
 		return
 	}
 	l.Info("session state changed")
@@ -104,9 +109,9 @@ func (s *Server) checkRouterID(p *peer, rid string) {
 
 func (s *Server) onPaths(paths []*api.Path) {
 	now := time.Now()
-	damp := dampBatch{}
+	damp := newDampBatch()
 	defer func() {
-		if len(damp) > 0 {
+		if len(damp.observed) > 0 {
 			s.applyDamp(damp)
 		}
 	}()
@@ -137,8 +142,13 @@ func (s *Server) onPaths(paths []*api.Path) {
 		}
 		v := filters.Evaluate(d.Route, &settings, p.input.Load())
 		s.store.Put(routestore.Entry{Peer: p.cfg.Name, Key: d.Key, Route: d.Route, Verdict: v, ReceivedAt: now})
-		if !v.Accepted() && s.log.IsLevelEnabled(logrus.DebugLevel) {
-			s.peerLog(p).WithFields(logrus.Fields{"prefix": d.Key.Prefix, "reasons": v.Rejections}).Debug("route rejected")
+		if !v.Accepted() {
+			if s.log.IsLevelEnabled(logrus.DebugLevel) {
+				s.peerLog(p).WithFields(logrus.Fields{"prefix": d.Key.Prefix, "reasons": v.Rejections}).Debug("route rejected")
+			}
+			if s.wantRejections() {
+				s.emit(Event{Kind: EventRejected, Time: now, Peer: p.cfg.Name, Route: d.Route, Verdict: v})
+			}
 		}
 	}
 }

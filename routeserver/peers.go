@@ -16,10 +16,13 @@ type peer struct {
 	cfg   config.Peer
 	input atomic.Pointer[filters.Peer] // what the evaluator checks against
 
-	mu       sync.Mutex
-	state    string
-	since    time.Time
-	routerID string
+	mu          sync.Mutex
+	state       string
+	since       time.Time
+	routerID    string
+	disabled    bool
+	shutdownMsg string
+	lastError   string
 }
 
 func (p *peer) setState(state, routerID string, now time.Time) (changed bool) {

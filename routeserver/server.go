@@ -27,6 +27,12 @@ type Options struct {
 	// the config: static prefixes, and an empty origin set for a peer with
 	// an as_set (nothing accepted until its AS-SET is expanded).
 	InitialFilter func(config.Peer) (allowed []filters.PrefixRange, origins *filters.OriginSet)
+	// OnEvent receives peer state changes, rejections, dampening
+	// transitions and max-prefix sanctions. It runs on the event-feed
+	// goroutine and must not block.
+	OnEvent func(Event)
+	// WantRejections gates per-route rejection events (nil: always).
+	WantRejections func() bool
 }
 
 // Server is a running route server.
@@ -34,6 +40,7 @@ type Server struct {
 	log   *logrus.Logger
 	bgp   *server.BgpServer
 	store *routestore.Store
+	opts  Options
 
 	mu       sync.RWMutex
 	cfg      *config.Config
@@ -65,7 +72,7 @@ func New(cfg *config.Config, opts Options) *Server {
 	if opts.Logger == nil {
 		opts.Logger = logrus.StandardLogger()
 	}
-	s := &Server{log: opts.Logger, store: routestore.New(opts.StoreLimit), cfg: cfg,
+	s := &Server{log: opts.Logger, store: routestore.New(opts.StoreLimit), cfg: cfg, opts: opts,
 		settings: SettingsFrom(cfg.Filters), peers: map[string]*peer{}, byAddr: map[netip.Addr]*peer{}}
 	s.resets.run = s.softResetIn
 	for _, pc := range cfg.Peers {
@@ -214,6 +221,9 @@ type PeerStatus struct {
 	State             string
 	Since             time.Time
 	RouterID          string
+	Disabled          bool
+	ShutdownMessage   string
+	LastError         string
 	Counts            routestore.Counts
 }
 
@@ -224,9 +234,13 @@ func (s *Server) Peers() []PeerStatus {
 	out := make([]PeerStatus, 0, len(s.cfg.Peers))
 	for _, pc := range s.cfg.Peers {
 		p := s.peers[pc.Name]
+		if p == nil { // being added by a reload
+			continue
+		}
 		p.mu.Lock()
 		st := PeerStatus{Name: pc.Name, Description: pc.Description, Address: pc.Address, ASN: pc.ASN,
-			State: p.state, Since: p.since, RouterID: p.routerID}
+			State: p.state, Since: p.since, RouterID: p.routerID, Disabled: p.disabled,
+			ShutdownMessage: p.shutdownMsg, LastError: p.lastError}
 		p.mu.Unlock()
 		st.Counts = s.store.Counts(pc.Name)
 		out = append(out, st)

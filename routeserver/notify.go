@@ -1,0 +1,43 @@
+package routeserver
+
+import (
+	"time"
+
+	"github.com/rsguard/rsguard/dampening"
+	"github.com/rsguard/rsguard/filters"
+)
+
+// EventKind classifies what the route server reports to Options.OnEvent.
+type EventKind int
+
+const (
+	EventPeerState EventKind = iota + 1 // a session changed state
+	EventRejected                       // a received route failed a check
+	EventDampening                      // a dampening transition (enforced or observed)
+	EventMaxPrefix                      // a session was shut down for too many prefixes
+)
+
+// Event is one thing worth telling an operator. Only the fields of its
+// Kind are set.
+type Event struct {
+	Kind EventKind
+	Time time.Time
+	Peer string
+
+	OldState, NewState string // EventPeerState
+	Route              filters.Route
+	Verdict            filters.Verdict      // EventRejected
+	Damp               dampening.Transition // EventDampening
+}
+
+func (s *Server) emit(e Event) {
+	if s.opts.OnEvent != nil {
+		s.opts.OnEvent(e)
+	}
+}
+
+// wantRejections says whether per-route rejection events are wanted now;
+// they are skipped entirely when nobody listens.
+func (s *Server) wantRejections() bool {
+	return s.opts.OnEvent != nil && (s.opts.WantRejections == nil || s.opts.WantRejections())
+}
