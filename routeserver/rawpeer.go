@@ -234,3 +234,20 @@ func (rp *RawPeer) Close() {
 	rp.conn.Close()
 	<-rp.done
 }
+
+// AnnounceMany sends IPv4 prefixes that share one AS path and next hop,
+// packed many to an UPDATE as a real full-table sender does.
+func (rp *RawPeer) AnnounceMany(prefixes []netip.Prefix, path filters.ASPath, nextHop netip.Addr) error {
+	const perUpdate = 800 // 800 × 4 bytes of /24 NLRI stays under 4096
+	attrs := []bgp.PathAttributeInterface{bgp.NewPathAttributeOrigin(0), asPathAttr(path), bgp.NewPathAttributeNextHop(nextHop.String())}
+	for i := 0; i < len(prefixes); i += perUpdate {
+		var nlri []*bgp.IPAddrPrefix
+		for _, p := range prefixes[i:min(i+perUpdate, len(prefixes))] {
+			nlri = append(nlri, routeNLRI(p).(*bgp.IPAddrPrefix))
+		}
+		if err := rp.send(bgp.NewBGPUpdateMessage(nil, attrs, nlri)); err != nil {
+			return err
+		}
+	}
+	return nil
+}

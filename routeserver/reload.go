@@ -194,4 +194,3 @@ func (s *Server) Config() *config.Config {
 	defer s.mu.RUnlock()
 	return s.cfg
 }
-

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"os"
 	"sync"
 	"time"
 
@@ -33,6 +34,9 @@ type Options struct {
 	OnEvent func(Event)
 	// WantRejections gates per-route rejection events (nil: always).
 	WantRejections func() bool
+	// NoEventFeed turns the pre-policy event feed off: no route store, no
+	// dampening. Only for measuring what the feed costs.
+	NoEventFeed bool
 }
 
 // Server is a running route server.
@@ -98,6 +102,9 @@ func New(cfg *config.Config, opts Options) *Server {
 // adds the peers, in that order.
 func (s *Server) Start(ctx context.Context) error {
 	g := s.cfg.Global
+	if err := os.MkdirAll(g.StateDir, 0o750); err != nil {
+		return fmt.Errorf("state_dir %s: %w", g.StateDir, err)
+	}
 	s.bgp = server.NewBgpServer(server.LoggerOption(newGoBGPLogger(s.log)))
 	go s.bgp.Serve() // never returns (notes §1); Stop shuts the listeners
 	port := int32(g.ListenPort)
@@ -129,8 +136,10 @@ func (s *Server) Start(ctx context.Context) error {
 	}
 	wctx, cancel := context.WithCancel(context.Background())
 	s.stopWatch = cancel
-	if err := s.watch(wctx); err != nil {
-		return s.failStart(err)
+	if !s.opts.NoEventFeed {
+		if err := s.watch(wctx); err != nil {
+			return s.failStart(err)
+		}
 	}
 	s.loopDone = make(chan struct{})
 	go func() {
