@@ -26,12 +26,27 @@ type resetScheduler struct {
 	mu      sync.Mutex
 	pending map[string]bool
 	timer   *time.Timer
+	stopped bool
 	run     func(peers []string)
+}
+
+// stop drops pending resets: the server is going away.
+func (r *resetScheduler) stop() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.stopped = true
+	if r.timer != nil {
+		r.timer.Stop()
+	}
+	r.pending, r.timer = nil, nil
 }
 
 func (r *resetScheduler) schedule(peer string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.stopped {
+		return
+	}
 	if r.pending == nil {
 		r.pending = map[string]bool{}
 	}
@@ -43,6 +58,10 @@ func (r *resetScheduler) schedule(peer string) {
 
 func (r *resetScheduler) fire() {
 	r.mu.Lock()
+	if r.stopped {
+		r.mu.Unlock()
+		return
+	}
 	peers := make([]string, 0, len(r.pending))
 	for p := range r.pending {
 		peers = append(peers, p)

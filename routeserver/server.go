@@ -180,6 +180,7 @@ func (s *Server) Stop() {
 	if s.bgp == nil {
 		return
 	}
+	s.resets.stop()
 	if s.stopWatch != nil {
 		s.stopWatch()
 	}

@@ -2,13 +2,12 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"os/signal"
 	"syscall"
 
 	"github.com/rsguard/rsguard/config"
-	"github.com/rsguard/rsguard/routeserver"
+	"github.com/rsguard/rsguard/daemon"
 	"github.com/spf13/cobra"
 )
 
@@ -16,7 +15,7 @@ func newRunCommand() *cobra.Command {
 	var path string
 	cmd := &cobra.Command{
 		Use:   "run -c FILE",
-		Short: "Run the route server",
+		Short: "Run the route server (SIGHUP reloads the config, SIGTERM/SIGINT stop it)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := config.Load(path)
@@ -24,19 +23,31 @@ func newRunCommand() *cobra.Command {
 				return err
 			}
 			log := newLogger(cfg.Log)
-			if err := os.MkdirAll(cfg.Global.StateDir, 0o750); err != nil {
-				return fmt.Errorf("state_dir: %w", err)
+			d, err := daemon.New(path, cfg, log)
+			if err != nil {
+				return err
 			}
 			ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 			defer stop()
-			rs := routeserver.New(cfg, routeserver.Options{Logger: log})
-			if err := rs.Start(ctx); err != nil {
-				return err
-			}
-			<-ctx.Done()
-			log.Info("shutting down: sending Cease to every peer")
-			rs.Stop()
-			return nil
+			hup := make(chan os.Signal, 1)
+			signal.Notify(hup, syscall.SIGHUP)
+			defer signal.Stop(hup)
+			go func() {
+				for {
+					select {
+					case <-ctx.Done():
+						return
+					case <-hup:
+						log.Info("SIGHUP: reloading the config")
+						if res, err := d.ReloadConfig(ctx); err == nil && !res.Applied {
+							for _, e := range res.Errors {
+								log.Error(e.Error())
+							}
+						}
+					}
+				}
+			}()
+			return d.Run(ctx)
 		},
 	}
 	cmd.Flags().StringVarP(&path, "config", "c", "/etc/rsguard/rsguard.toml", "config file")

@@ -13,6 +13,7 @@ const (
 	PkgAPI         byte = 40 // apiserver/ and proto handlers
 	PkgCmd         byte = 50 // cmd/rsguard, cmd/rsctl
 	PkgSpeakers    byte = 60 // this package's self-tests
+	PkgIRRSync     byte = 21 // irrsync/
 )
 
 // Addr returns "127.<pkg>.0.<host>": the loopback address of speaker host

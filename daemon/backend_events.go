@@ -1,0 +1,45 @@
+package daemon
+
+import (
+	"context"
+
+	"github.com/rsguard/rsguard/apiserver"
+	"github.com/rsguard/rsguard/dampening"
+	"github.com/rsguard/rsguard/routeserver"
+)
+
+func (d *Daemon) SubscribeEvents(ctx context.Context, f apiserver.EventFilter, emit func(apiserver.Event) error) error {
+	return d.hub.Subscribe(ctx, f, emit)
+}
+
+// onEvent converts the route server's events for the API's stream. It runs
+// on the event-feed goroutine; Publish never blocks.
+func (d *Daemon) onEvent(e routeserver.Event) {
+	if d.hub.Subscribers() == 0 {
+		return
+	}
+	ev := apiserver.Event{Time: e.Time, Peer: e.Peer}
+	switch e.Kind {
+	case routeserver.EventPeerState:
+		ev.PeerState = &apiserver.PeerStateChange{Old: peerState(e.OldState), New: peerState(e.NewState), Reason: e.NewState}
+	case routeserver.EventRejected:
+		ev.RouteRejected = &apiserver.RouteRejected{Route: e.Route, Rejections: e.Verdict.Rejections}
+	case routeserver.EventMaxPrefix:
+		ev.MaxPrefix = &apiserver.MaxPrefixSanction{Action: "shutdown"}
+	case routeserver.EventDampening:
+		action := apiserver.DampeningReused
+		switch {
+		case e.Damp.Kind == dampening.TransitionSuppressed && e.Damp.Enforced:
+			action = apiserver.DampeningSuppressed
+		case e.Damp.Kind == dampening.TransitionSuppressed:
+			action = apiserver.DampeningWouldSuppress
+		}
+		ev.Dampening = &apiserver.DampeningTransition{Action: action, Route: apiserver.DampenedRoute{
+			Peer: e.Peer, Prefix: e.Damp.Key.Prefix, PathID: e.Damp.Key.PathID, Penalty: e.Damp.Penalty,
+			Suppressed: action == apiserver.DampeningSuppressed, WouldSuppress: action == apiserver.DampeningWouldSuppress,
+			ReuseAt: e.Damp.ReuseAt}}
+	default:
+		return
+	}
+	d.hub.Publish(ev)
+}

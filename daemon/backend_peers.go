@@ -1,0 +1,69 @@
+package daemon
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/rsguard/rsguard/apiserver"
+	"github.com/rsguard/rsguard/routeserver"
+)
+
+var _ apiserver.Backend = (*Daemon)(nil)
+
+// apiErr maps routeserver errors to the API's sentinels.
+func apiErr(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, routeserver.ErrUnknownPeer):
+		return fmt.Errorf("%v: %w", err, apiserver.ErrNotFound)
+	case errors.Is(err, routeserver.ErrNeedsRestart):
+		return fmt.Errorf("%v: %w", err, apiserver.ErrFailedPrecondition)
+	}
+	return err
+}
+
+var peerStates = map[string]apiserver.PeerState{
+	"IDLE": apiserver.PeerStateIdle, "CONNECT": apiserver.PeerStateConnect, "ACTIVE": apiserver.PeerStateActive,
+	"OPENSENT": apiserver.PeerStateOpenSent, "OPENCONFIRM": apiserver.PeerStateOpenConfirm,
+	"ESTABLISHED": apiserver.PeerStateEstablished,
+}
+
+func peerState(s string) apiserver.PeerState { return peerStates[s] }
+
+func toAPIPeer(p routeserver.PeerStatus) apiserver.Peer {
+	return apiserver.Peer{Name: p.Name, Description: p.Description, Address: p.Address, ASN: p.ASN,
+		State: peerState(p.State), StateSince: p.Since, Received: uint64(p.Counts.Received),
+		Accepted: uint64(p.Counts.Accepted), Rejected: uint64(p.Counts.Rejected),
+		Disabled: p.Disabled, ShutdownMessage: p.ShutdownMessage, LastError: p.LastError}
+}
+
+func (d *Daemon) ListPeers(ctx context.Context) ([]apiserver.Peer, error) {
+	var out []apiserver.Peer
+	for _, p := range d.rs.Peers() {
+		out = append(out, toAPIPeer(p))
+	}
+	return out, nil
+}
+
+func (d *Daemon) GetPeer(ctx context.Context, name string) (apiserver.Peer, error) {
+	for _, p := range d.rs.Peers() {
+		if p.Name == name {
+			return toAPIPeer(p), nil
+		}
+	}
+	return apiserver.Peer{}, fmt.Errorf("peer %q: %w", name, apiserver.ErrNotFound)
+}
+
+func (d *Daemon) EnablePeer(ctx context.Context, name string) error {
+	return apiErr(d.rs.EnablePeer(ctx, name))
+}
+
+func (d *Daemon) DisablePeer(ctx context.Context, name, message string) error {
+	return apiErr(d.rs.DisablePeer(ctx, name, message))
+}
+
+func (d *Daemon) ResetPeer(ctx context.Context, name string, mode apiserver.ResetMode) error {
+	return apiErr(d.rs.ResetPeer(ctx, name, mode == apiserver.ResetHard))
+}

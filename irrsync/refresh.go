@@ -1,0 +1,270 @@
+package irrsync
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/rsguard/rsguard/config"
+	"github.com/rsguard/rsguard/irr"
+	"github.com/rsguard/rsguard/routeserver"
+	"github.com/sirupsen/logrus"
+)
+
+// Result is how one peer's refresh ended.
+type Result struct {
+	Peer  string
+	ASSet string
+	// Origins, IPv4 and IPv6 count the IRR data in force after the refresh:
+	// the new data when applied, the old data when held back or failed.
+	Origins, IPv4, IPv6 int
+	// Applied: the refreshed data is in force (Change is zero when it was
+	// identical to what was already in force).
+	Applied bool
+	// HeldBack is set when the safety brake refused the data.
+	HeldBack *HeldBack
+	// Err says why the refresh failed ("" if it did not); the old filter
+	// stays in force.
+	Err    string
+	Change routeserver.FilterChange
+	Took   time.Duration
+}
+
+// Refresh expands and applies the IRR data of one peer, or of every peer
+// with an as_set when peer is "". force applies results the safety brake
+// would hold back. progress, when set, receives one line per step.
+// Per-peer failures are reported in the Results; the error is for a bad
+// request (unknown peer, no as_set, not attached) or a cancelled ctx.
+func (s *Syncer) Refresh(ctx context.Context, peer string, force bool, progress func(string)) ([]Result, error) {
+	s.mu.Lock()
+	attached, names, cfg := s.applier != nil, s.order, s.cfg
+	_, known := s.peers[peer]
+	s.mu.Unlock()
+	if !attached {
+		return nil, ErrNotAttached
+	}
+	if peer != "" {
+		if !known {
+			if _, inConfig := cfg.Peer(peer); inConfig {
+				return nil, fmt.Errorf("%w: %s", ErrNoASSet, peer)
+			}
+			return nil, fmt.Errorf("%w %q", ErrUnknownPeer, peer)
+		}
+		names = []string{peer}
+	}
+	if progress == nil {
+		progress = func(string) {}
+	}
+	out := make([]Result, 0, len(names))
+	for _, name := range names {
+		if err := ctx.Err(); err != nil {
+			return out, err
+		}
+		if r, ok := s.refreshPeer(ctx, name, force, progress); ok {
+			out = append(out, r)
+		}
+	}
+	return out, ctx.Err()
+}
+
+// refreshPeer runs one refresh under the peer's lock and reports it; ok is
+// false when the peer was removed by a reload in the meantime.
+func (s *Syncer) refreshPeer(ctx context.Context, name string, force bool, progress func(string)) (Result, bool) {
+	start := time.Now()
+	st, ok, err := s.lockPeer(ctx, name)
+	if !ok {
+		return Result{}, false
+	}
+	if err != nil {
+		return Result{Peer: name, ASSet: st.cfg.ASSet, Err: err.Error()}, true
+	}
+	s.mu.Lock()
+	p := st.cfg
+	s.mu.Unlock()
+	r := Result{Peer: name, ASSet: p.ASSet}
+	s.doRefresh(ctx, st, p, force, progress, &r)
+	<-st.lock
+	r.Took = time.Since(start)
+	if s.opts.OnResult != nil {
+		s.opts.OnResult(r)
+	}
+	return r, true
+}
+
+// lockPeer takes the refresh lock of the peer's current state. A reload
+// may replace the state while we wait (it keeps the lock when the peer
+// stays) or remove the peer (ok = false); err is set when ctx ended first.
+func (s *Syncer) lockPeer(ctx context.Context, name string) (st *peerState, ok bool, err error) {
+	for attempt := 0; attempt < 100; attempt++ { // each retry needs a reload to have happened
+		s.mu.Lock()
+		st = s.peers[name]
+		s.mu.Unlock()
+		if st == nil {
+			return nil, false, nil
+		}
+		select {
+		case st.lock <- struct{}{}:
+		case <-ctx.Done():
+			return st, true, ctx.Err()
+		}
+		s.mu.Lock()
+		cur := s.peers[name]
+		s.mu.Unlock()
+		switch {
+		case cur == nil:
+			<-st.lock
+			return nil, false, nil
+		case cur.lock == st.lock:
+			return cur, true, nil
+		}
+		<-st.lock // removed and added again with a new lock: take that one
+	}
+	return st, true, fmt.Errorf("irrsync: peer %s keeps being reconfigured", name)
+}
+
+// doRefresh: expand, brake, apply, cache, record. Called with st.lock
+// held; p is the peer's config at the start.
+func (s *Syncer) doRefresh(ctx context.Context, st *peerState, p config.Peer, force bool, progress func(string), r *Result) {
+	log := s.peerLog(p)
+	now := s.opts.Now()
+	s.mu.Lock()
+	st.lastAttempt = now
+	applier, old, inForce, dirty, maxShrink := s.applier, st.good, st.inForce, st.dirty, s.cfg.IRR.MaxShrink
+	s.mu.Unlock()
+	r.countFrom(old, inForce)
+
+	progress(fmt.Sprintf("%s: expanding %s", p.Name, p.ASSet))
+	next, err := s.expand(ctx, p)
+	if err != nil {
+		s.failed(st, r, log, err, now)
+		progress(fmt.Sprintf("%s: failed: %v", p.Name, err))
+		return
+	}
+	if len(next.Warnings) > 0 {
+		log.WithField("warnings", summarise(next.Warnings, 5)).Warn("irr expansion warnings")
+	}
+	fields := logrus.Fields{"origins": len(next.Origins), "ipv4": len(next.IPv4), "ipv6": len(next.IPv6)}
+
+	if hb := brake(old, next, maxShrink, now); hb != nil && inForce {
+		if force {
+			log.WithFields(fields).WithField("brake", hb.Reason).Warn("irr safety brake overridden by force")
+		} else {
+			s.mu.Lock()
+			if st.held != nil {
+				hb.Since = st.held.Since // still the same refusal, from its first occurrence
+			}
+			st.held, st.lastErr, st.everOK = hb, "", true
+			s.mu.Unlock()
+			held := *hb
+			r.HeldBack = &held
+			log.WithFields(fields).WithFields(logrus.Fields{"old_count": hb.OldCount, "new_count": hb.NewCount,
+				"shrink": fmt.Sprintf("%.1f%%", 100*hb.Fraction), "max_shrink": maxShrink}).
+				Warn("irr refresh held back by the safety brake: old list stays in force (force to apply)")
+			progress(fmt.Sprintf("%s: held back: %s", p.Name, hb.Reason))
+			return
+		}
+	}
+
+	if dirty || !inForce || !sameData(old, next) {
+		fc, err := applier.SetPeerFilter(ctx, p.Name, merge(next, p.Prefixes), originSet(p.ASSet, next))
+		if err != nil {
+			s.failed(st, r, log, fmt.Errorf("apply to route server: %w", err), now)
+			progress(fmt.Sprintf("%s: failed: %v", p.Name, err))
+			return
+		}
+		r.Change = fc
+	}
+	if err := s.cache.Save(p.Name, next); err != nil {
+		// The filter is in force; only a restart without registry would miss it.
+		log.WithError(err).Warn("irr result applied but not cached")
+	}
+	s.mu.Lock()
+	st.good, st.inForce, st.fromCache, st.everOK = next, true, false, true
+	st.lastErr, st.held = "", nil
+	if !irrSettingsChanged(p, st.cfg) {
+		st.dirty = false // else a reload came in meanwhile: the next refresh applies again
+	}
+	s.mu.Unlock()
+	r.Applied = true
+	r.countFrom(next, true)
+	log.WithFields(fields).WithFields(logrus.Fields{"added": r.Change.Added, "deleted": r.Change.Deleted,
+		"verdict_changes": r.Change.VerdictChanges}).Info("irr filter refreshed")
+	progress(fmt.Sprintf("%s: applied %d origins, %d IPv4 and %d IPv6 entries (+%d -%d)",
+		p.Name, len(next.Origins), len(next.IPv4), len(next.IPv6), r.Change.Added, r.Change.Deleted))
+}
+
+// failed records a refresh that changed nothing.
+func (s *Syncer) failed(st *peerState, r *Result, log *logrus.Entry, err error, now time.Time) {
+	s.mu.Lock()
+	st.lastErr = err.Error()
+	good := st.good
+	s.mu.Unlock()
+	r.Err = err.Error()
+	e := log.WithError(err)
+	if good != nil {
+		e = e.WithField("age", now.Sub(good.FetchedAt).Round(time.Second))
+	}
+	e.Warn("irr refresh failed: last good filter stays in force")
+}
+
+func (r *Result) countFrom(res *irr.Result, inForce bool) {
+	r.Origins, r.IPv4, r.IPv6 = 0, 0, 0
+	if res != nil && inForce {
+		r.Origins, r.IPv4, r.IPv6 = len(res.Origins), len(res.IPv4), len(res.IPv6)
+	}
+}
+
+// expand resolves the peer's as_set with aggregation and its max lengths,
+// like `bgpq4 -A -R <irr_max_length>`.
+func (s *Syncer) expand(ctx context.Context, p config.Peer) (*irr.Result, error) {
+	pinned, name := splitTarget(p.ASSet)
+	src, release, err := s.source(pinned)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	res, err := irr.Expand(ctx, src, name, irr.ExpandOptions{Aggregate: true,
+		MaxLength4: int(p.IRRMaxLengthIPv4), MaxLength6: int(p.IRRMaxLengthIPv6), Now: s.opts.Now})
+	if err != nil {
+		return nil, err
+	}
+	res.Target = p.ASSet // the cache is matched against the configured name
+	return res, nil
+}
+
+// brake is the safety brake: nil when next may replace old, else why not.
+// It refuses a prefix list that shrinks by more than maxShrink or comes
+// back empty (irr.CheckRefresh), and an origin set that comes back empty
+// while the old one had members.
+func brake(old, next *irr.Result, maxShrink float64, now time.Time) *HeldBack {
+	hb := &HeldBack{OldCount: old.PrefixCount(), NewCount: next.PrefixCount(), Since: now,
+		NewOrigins: len(next.Origins), NewIPv4: len(next.IPv4), NewIPv6: len(next.IPv6)}
+	if err := irr.CheckRefresh(old, next, maxShrink); err != nil {
+		hb.Reason = err.Error()
+		if se, ok := err.(*irr.ShrinkError); ok {
+			hb.Fraction = se.Fraction
+		}
+		return hb
+	}
+	if old != nil && len(old.Origins) > 0 && len(next.Origins) == 0 {
+		hb.Fraction = 1
+		hb.Reason = fmt.Sprintf("irr refresh for %s held back: origin set came back empty (was %d ASNs)", next.Target, len(old.Origins))
+		return hb
+	}
+	return nil
+}
+
+// sameData: nothing the route server sees would change.
+func sameData(a, b *irr.Result) bool {
+	return a != nil && b != nil && slices.Equal(a.Origins, b.Origins) &&
+		slices.Equal(a.IPv4, b.IPv4) && slices.Equal(a.IPv6, b.IPv6)
+}
+
+func summarise(ws []string, max int) string {
+	if len(ws) <= max {
+		return strings.Join(ws, "; ")
+	}
+	return fmt.Sprintf("%s; and %d more", strings.Join(ws[:max], "; "), len(ws)-max)
+}

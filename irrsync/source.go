@@ -1,0 +1,109 @@
+package irrsync
+
+import (
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/rsguard/rsguard/irr"
+)
+
+// splitTarget separates an as_set of the form "RIPE::AS-FOO" into the IRR
+// source it is pinned to and the name to expand. Other forms have no
+// source.
+func splitTarget(asSet string) (source, name string) {
+	if src, rest, ok := strings.Cut(asSet, "::"); ok {
+		return src, rest
+	}
+	return "", asSet
+}
+
+// source builds the Source for one refresh: a fresh whois client (the
+// registry closes idle sessions long before the next periodic refresh, so
+// a session is not kept between refreshes) followed by the local dumps.
+// pinned restricts both to one IRR source ("RIPE::AS-FOO"). release closes
+// the client.
+func (s *Syncer) source(pinned string) (src irr.Source, release func(), err error) {
+	if s.opts.Source != nil {
+		if db, ok := s.opts.Source.(irr.DBSource); ok && pinned != "" {
+			db.Select = []string{pinned}
+			return db, func() {}, nil
+		}
+		return s.opts.Source, func() {}, nil
+	}
+	s.mu.Lock()
+	irrCfg, files := s.cfg.IRR, s.files
+	s.mu.Unlock()
+	sources := irrCfg.Sources
+	if pinned != "" {
+		sources = []string{pinned}
+	}
+	var multi irr.Multi
+	var client *irr.Client
+	if len(irrCfg.Servers) > 0 {
+		client = irr.NewClient(irr.ClientOptions{Servers: irrCfg.Servers, Sources: sources,
+			Timeout: s.opts.ClientTimeout, Name: "rsguard"})
+		multi = append(multi, client)
+	}
+	if files != nil {
+		db, stale := files.load()
+		if stale != nil {
+			s.log.WithError(stale).Warn("irr dump reload failed")
+		}
+		if db != nil {
+			multi = append(multi, irr.DBSource{DB: db, Select: sources})
+		} else if len(multi) == 0 {
+			return nil, func() {}, stale
+		}
+	}
+	release = func() {
+		if client != nil {
+			if err := client.Close(); err != nil {
+				s.log.WithError(err).Debug("closing whois session")
+			}
+		}
+	}
+	return multi, release, nil
+}
+
+// fileDB holds the [irr] files parsed, and parses them again when one of
+// them changed on disk (an operator or a cron job replaced the dump).
+type fileDB struct {
+	paths []string
+
+	mu     sync.Mutex
+	db     *irr.DB
+	stamps []fileStamp
+}
+
+type fileStamp struct {
+	size int64
+	mod  time.Time
+}
+
+// load returns the current DB. When a reload fails, it returns the DB it
+// had (if any) together with the error, so the caller can log and go on.
+func (f *fileDB) load() (*irr.DB, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	stamps := make([]fileStamp, len(f.paths))
+	for i, p := range f.paths {
+		fi, err := os.Stat(p)
+		if err != nil {
+			return f.db, fmt.Errorf("irr files: %w", err)
+		}
+		stamps[i] = fileStamp{size: fi.Size(), mod: fi.ModTime()}
+	}
+	if f.db != nil && slices.Equal(stamps, f.stamps) {
+		return f.db, nil
+	}
+	db, err := irr.LoadFiles(f.paths...)
+	if err != nil {
+		return f.db, fmt.Errorf("irr files: %w", err)
+	}
+	f.db, f.stamps = db, stamps
+	return db, nil
+}
