@@ -24,11 +24,19 @@ type Daemon struct {
 	irr  irrService // nil when no peer uses IRR data
 
 	reloadMu sync.Mutex // one reload at a time
+	ready    chan struct{}
+	socket   string
 }
+
+// Ready is closed once BGP and the control API are up.
+func (d *Daemon) Ready() <-chan struct{} { return d.ready }
+
+// SocketPath is the control API's unix socket (valid after Ready).
+func (d *Daemon) SocketPath() string { return d.socket }
 
 // New prepares a daemon for the config loaded from path.
 func New(path string, cfg *config.Config, log *logrus.Logger) (*Daemon, error) {
-	d := &Daemon{path: path, log: log, hub: apiserver.NewEventHub(4096)}
+	d := &Daemon{path: path, log: log, hub: apiserver.NewEventHub(4096), ready: make(chan struct{})}
 	irr, err := newIRRService(cfg, log, d.publishIRR)
 	if err != nil {
 		return nil, err
@@ -68,6 +76,8 @@ func (d *Daemon) Run(ctx context.Context) error {
 	}
 	apiErr := make(chan error, 1)
 	go func() { apiErr <- listening.Serve(ctx) }()
+	d.socket = listening.SocketPath()
+	close(d.ready)
 	var wg sync.WaitGroup
 	if d.irr != nil {
 		wg.Add(1)

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"text/tabwriter"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/rsguard/rsguard/config"
 	"github.com/rsguard/rsguard/configs"
+	"github.com/rsguard/rsguard/daemon"
 	"github.com/rsguard/rsguard/filters"
 	"github.com/rsguard/rsguard/routeserver"
 	"github.com/rsguard/rsguard/routestore"
@@ -40,31 +42,55 @@ func newDemoCommand() *cobra.Command {
 	return cmd
 }
 
+// demoConfig writes the embedded demo config into dir, with its state and
+// control socket moved there, and loads it.
+func demoConfig(dir string) (string, *config.Config, error) {
+	text := strings.NewReplacer(
+		`state_dir = "/tmp/rsguard-demo"`, fmt.Sprintf("state_dir = %q", dir),
+		`socket = "/tmp/rsguard-demo/rsguard.sock"`, fmt.Sprintf("socket = %q", filepath.Join(dir, "rsguard.sock")),
+	).Replace(string(configs.Demo))
+	path := filepath.Join(dir, "demo.toml")
+	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+		return "", nil, err
+	}
+	cfg, err := config.Load(path)
+	return path, cfg, err
+}
+
 func runDemo(ctx context.Context, out io.Writer, interactive bool) error {
 	dir, err := os.MkdirTemp("", "rsguard-demo-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	cfg, err := config.Parse(configs.Demo, "configs/demo.toml", dir)
+	path, cfg, err := demoConfig(dir)
 	if err != nil {
 		return err
 	}
-	cfg.Global.StateDir = dir
-	log := newLogger(cfg.Log)
-	rs := routeserver.New(cfg, routeserver.Options{Logger: log})
-	if err := rs.Start(ctx); err != nil {
-		return fmt.Errorf("demo route server: %w", err)
+	d, err := daemon.New(path, cfg, newLogger(cfg.Log))
+	if err != nil {
+		return err
 	}
+	runCtx, stopDaemon := context.WithCancel(context.Background())
+	runErr := make(chan error, 1)
+	go func() { runErr <- d.Run(runCtx) }()
 	// Shut down in order: the route server sends Cease to every session
 	// first, then the demo peers go away.
 	var peers []func()
 	defer func() {
-		rs.Stop()
+		stopDaemon()
+		<-runErr
 		for _, stop := range peers {
 			stop()
 		}
 	}()
+	select {
+	case <-d.Ready():
+	case err := <-runErr:
+		runErr <- err
+		return fmt.Errorf("demo route server: %w", err)
+	}
+	rs := d.RouteServer()
 	g := cfg.Global
 	fmt.Fprintf(out, "rsguard demo: route server AS%d on %s port %d, %d peers, TCP-MD5 on every session\n\n",
 		g.ASN, g.ListenAddresses[0], g.ListenPort, len(cfg.Peers))
@@ -88,7 +114,8 @@ func runDemo(ctx context.Context, out io.Writer, interactive bool) error {
 		}
 	}
 	sent := len(ispB)
-	for name, routes := range map[string][]demoAnnouncement{"transit-a": transitA, "cdn-c": cdnC} {
+	for _, name := range []string{"transit-a", "cdn-c"} {
+		routes := map[string][]demoAnnouncement{"transit-a": transitA, "cdn-c": cdnC}[name]
 		rp, err := routeserver.DialRawPeer(ctx, peerCfg(name))
 		if err != nil {
 			return fmt.Errorf("demo peer %s: %w", name, err)
@@ -109,7 +136,11 @@ func runDemo(ctx context.Context, out io.Writer, interactive bool) error {
 	time.Sleep(500 * time.Millisecond) // propagation to isp-b
 	printDemoReport(ctx, out, rs, b)
 	if interactive {
-		fmt.Fprintln(out, "\nThe route server keeps running; press Ctrl-C to stop.")
+		fmt.Fprintf(out, "\nThe route server keeps running; ask it while it does, e.g.\n"+
+			"  go run ./cmd/rsctl --socket %[1]s peers\n"+
+			"  go run ./cmd/rsctl --socket %[1]s rejected --json\n"+
+			"  go run ./cmd/rsctl --socket %[1]s explain 45.1.9.0/24 --peer transit-a --as-path \"21001 21011\"\n"+
+			"Press Ctrl-C to stop.\n", d.SocketPath())
 	}
 	<-ctx.Done()
 	fmt.Fprintln(out, "demo finished: closing every session with a Cease notification")
