@@ -14,6 +14,7 @@ const (
 	PkgCmd         byte = 50 // cmd/rsguard, cmd/rsctl
 	PkgSpeakers    byte = 60 // this package's self-tests
 	PkgIRRSync     byte = 21 // irrsync/
+	PkgDaemon      byte = 41 // daemon/ (end-to-end with rsctl)
 )
 
 // Addr returns "127.<pkg>.0.<host>": the loopback address of speaker host
