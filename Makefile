@@ -5,6 +5,8 @@ TESTFLAGS ?=
 
 .PHONY: all build test test-deps lint demo bench
 
+include Makefile.proto
+
 all: build
 
 build:
@@ -20,7 +22,7 @@ lint:
 
 # Installs missing test dependencies (as root), checks formatting, vet and
 # generated code, then runs every test with the race detector.
-test: test-deps lint
+test: test-deps lint proto-check
 	$(GO) test -race -count=1 -timeout 30m $(TESTFLAGS) $(PKGS)
 
 demo:

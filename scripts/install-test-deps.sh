@@ -10,6 +10,7 @@ command -v bgpq4   >/dev/null 2>&1 || need+=(bgpq4)
 command -v bgpq3   >/dev/null 2>&1 || need+=(bgpq3)
 [ -x /usr/lib/frr/bgpd ]          || need+=(frr)
 command -v protoc  >/dev/null 2>&1 || need+=(protobuf-compiler)
+[ -f /usr/include/google/protobuf/timestamp.proto ] || need+=(libprotobuf-dev)
 command -v ip      >/dev/null 2>&1 || need+=(iproute2)
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
