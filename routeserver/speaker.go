@@ -3,7 +3,6 @@ package routeserver
 import (
 	"context"
 	"fmt"
-	"net"
 	"net/netip"
 	"time"
 
@@ -91,32 +90,12 @@ func (sp *Speaker) WaitEstablished(ctx context.Context, timeout time.Duration) e
 }
 
 func nativePath(r filters.Route, withdraw bool) (*api.Path, error) {
-	var nlri bgp.AddrPrefixInterface
-	ip := net.IP(r.Prefix.Addr().AsSlice())
+	nlri := routeNLRI(r.Prefix)
+	attrs := []bgp.PathAttributeInterface{bgp.NewPathAttributeOrigin(0), asPathAttr(r.ASPath)}
 	if r.Prefix.Addr().Is4() {
-		nlri = bgp.NewIPAddrPrefix(uint8(r.Prefix.Bits()), ip.String())
+		attrs = append(attrs, bgp.NewPathAttributeNextHop(r.NextHop.String()))
 	} else {
-		nlri = bgp.NewIPv6AddrPrefix(uint8(r.Prefix.Bits()), ip.String())
-	}
-	var segs []bgp.AsPathParamInterface
-	for _, s := range r.ASPath {
-		t := uint8(bgp.BGP_ASPATH_ATTR_TYPE_SEQ)
-		switch s.Type {
-		case filters.SegSet:
-			t = bgp.BGP_ASPATH_ATTR_TYPE_SET
-		case filters.SegConfedSequence:
-			t = bgp.BGP_ASPATH_ATTR_TYPE_CONFED_SEQ
-		case filters.SegConfedSet:
-			t = bgp.BGP_ASPATH_ATTR_TYPE_CONFED_SET
-		}
-		segs = append(segs, bgp.NewAs4PathParam(t, s.ASNs))
-	}
-	attrs := []bgp.PathAttributeInterface{bgp.NewPathAttributeOrigin(0), bgp.NewPathAttributeAsPath(segs)}
-	nh := r.NextHop.String()
-	if r.Prefix.Addr().Is4() {
-		attrs = append(attrs, bgp.NewPathAttributeNextHop(nh))
-	} else {
-		attrs = append(attrs, bgp.NewPathAttributeMpReachNLRI(nh, []bgp.AddrPrefixInterface{nlri}))
+		attrs = append(attrs, bgp.NewPathAttributeMpReachNLRI(r.NextHop.String(), []bgp.AddrPrefixInterface{nlri}))
 	}
 	return apiutil.NewPath(nlri, withdraw, attrs, time.Now())
 }
