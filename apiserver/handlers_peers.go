@@ -99,6 +99,12 @@ func (s *Server) peerToProto(p Peer) *rsguardv1.Peer {
 		Disabled:        p.Disabled,
 		ShutdownMessage: p.ShutdownMessage,
 		LastError:       p.LastError,
+		Flaps: &rsguardv1.PeerFlapCounters{
+			Withdrawals: p.Flaps.Withdrawals, AttributeChanges: p.Flaps.AttributeChanges,
+			Readvertisements: p.Flaps.Readvertisements, Suppressions: p.Flaps.Suppressions,
+			Releases: p.Flaps.Releases, Tracked: clampUint32(p.Flaps.Tracked),
+			Penalized: clampUint32(p.Flaps.Penalized), Suppressed: clampUint32(p.Flaps.Suppressed),
+		},
 	}
 	if p.State == PeerStateEstablished && !p.StateSince.IsZero() {
 		out.Uptime = durationToProto(s.now().Sub(p.StateSince))

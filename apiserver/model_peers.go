@@ -43,6 +43,13 @@ type Peer struct {
 	// ShutdownMessage is the RFC 8203 message given to DisablePeer.
 	ShutdownMessage string
 	LastError       string // last NOTIFICATION or connect error
+	Flaps           PeerFlapCounters
+}
+
+// PeerFlapCounters are a peer's RFC 2439 flap statistics.
+type PeerFlapCounters struct {
+	Withdrawals, AttributeChanges, Readvertisements, Suppressions, Releases uint64
+	Tracked, Penalized, Suppressed                                          int
 }
 
 // ResetMode selects how ResetPeer resets a session.

@@ -39,10 +39,21 @@ func toAPIPeer(p routeserver.PeerStatus) apiserver.Peer {
 		Disabled: p.Disabled, ShutdownMessage: p.ShutdownMessage, LastError: p.LastError}
 }
 
+// withFlaps adds the peer's dampening counters.
+func (d *Daemon) withFlaps(p apiserver.Peer) apiserver.Peer {
+	if e := d.rs.Dampening(); e != nil {
+		c := e.Counters(p.Name)
+		p.Flaps = apiserver.PeerFlapCounters{Withdrawals: c.Withdrawals, AttributeChanges: c.AttributeChanges,
+			Readvertisements: c.Readvertisements, Suppressions: c.Suppressions, Releases: c.Releases,
+			Tracked: c.Tracked, Penalized: c.Penalized, Suppressed: c.Suppressed}
+	}
+	return p
+}
+
 func (d *Daemon) ListPeers(ctx context.Context) ([]apiserver.Peer, error) {
 	var out []apiserver.Peer
 	for _, p := range d.rs.Peers() {
-		out = append(out, toAPIPeer(p))
+		out = append(out, d.withFlaps(toAPIPeer(p)))
 	}
 	return out, nil
 }
@@ -50,7 +61,7 @@ func (d *Daemon) ListPeers(ctx context.Context) ([]apiserver.Peer, error) {
 func (d *Daemon) GetPeer(ctx context.Context, name string) (apiserver.Peer, error) {
 	for _, p := range d.rs.Peers() {
 		if p.Name == name {
-			return toAPIPeer(p), nil
+			return d.withFlaps(toAPIPeer(p)), nil
 		}
 	}
 	return apiserver.Peer{}, fmt.Errorf("peer %q: %w", name, apiserver.ErrNotFound)

@@ -50,7 +50,8 @@ func NewMemBackend() *MemBackend {
 	b := &MemBackend{Hub: apiserver.NewEventHub(64)}
 	b.peers = []apiserver.Peer{
 		{Name: "ix-a", Description: "Alpha Networks", Address: addr("45.255.0.1"), ASN: 21001,
-			State: apiserver.PeerStateEstablished, StateSince: Epoch.Add(-90 * time.Minute), Received: 3, Accepted: 2, Rejected: 1},
+			State: apiserver.PeerStateEstablished, StateSince: Epoch.Add(-90 * time.Minute), Received: 3, Accepted: 2, Rejected: 1,
+			Flaps: apiserver.PeerFlapCounters{Withdrawals: 7, AttributeChanges: 2, Suppressions: 1, Tracked: 3, Penalized: 1, Suppressed: 1}},
 		{Name: "ix-b", Description: "Beta Transit", Address: addr("45.255.0.2"), ASN: 21002,
 			State: apiserver.PeerStateIdle, StateSince: Epoch.Add(-5 * time.Minute), Received: 1, Rejected: 1, LastError: "hold timer expired"},
 	}

@@ -16,8 +16,14 @@ func TestPeersJSON(t *testing.T) {
 		t.Fatalf("got %d peers", len(peers))
 	}
 	wantKeys(t, "peer", peers[0], "name", "description", "address", "asn", "state", "state_since", "uptime", "uptime_seconds",
-		"received", "accepted", "rejected", "disabled", "shutdown_message", "last_error")
+		"received", "accepted", "rejected", "disabled", "shutdown_message", "last_error", "flaps")
 	a := peers[0]
+	flaps, _ := a["flaps"].(map[string]any)
+	wantKeys(t, "flaps", flaps, "withdrawals", "attribute_changes", "readvertisements", "suppressions", "releases",
+		"tracked", "penalized", "suppressed")
+	if flaps["withdrawals"] != 7.0 || flaps["suppressions"] != 1.0 || flaps["suppressed"] != 1.0 {
+		t.Errorf("ix-a flaps = %v", flaps)
+	}
 	if a["name"] != "ix-a" || a["address"] != "45.255.0.1" || a["asn"] != 21001.0 || a["state"] != "established" ||
 		a["uptime"] != "1h30m0s" || a["uptime_seconds"] != 5400.0 || a["received"] != 3.0 || a["accepted"] != 2.0 || a["rejected"] != 1.0 {
 		t.Errorf("ix-a = %v", a)

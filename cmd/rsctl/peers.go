@@ -15,20 +15,33 @@ import (
 
 // peerJSON is the stable --json form of a peer.
 type peerJSON struct {
-	Name            string  `json:"name"`
-	Description     string  `json:"description"`
-	Address         string  `json:"address"`
-	ASN             uint32  `json:"asn"`
-	State           string  `json:"state"`
-	StateSince      *string `json:"state_since"`
-	Uptime          string  `json:"uptime"` // Go duration, "" unless established
-	UptimeSeconds   int64   `json:"uptime_seconds"`
-	Received        uint64  `json:"received"`
-	Accepted        uint64  `json:"accepted"`
-	Rejected        uint64  `json:"rejected"`
-	Disabled        bool    `json:"disabled"`
-	ShutdownMessage string  `json:"shutdown_message"`
-	LastError       string  `json:"last_error"`
+	Name            string    `json:"name"`
+	Description     string    `json:"description"`
+	Address         string    `json:"address"`
+	ASN             uint32    `json:"asn"`
+	State           string    `json:"state"`
+	StateSince      *string   `json:"state_since"`
+	Uptime          string    `json:"uptime"` // Go duration, "" unless established
+	UptimeSeconds   int64     `json:"uptime_seconds"`
+	Received        uint64    `json:"received"`
+	Accepted        uint64    `json:"accepted"`
+	Rejected        uint64    `json:"rejected"`
+	Disabled        bool      `json:"disabled"`
+	ShutdownMessage string    `json:"shutdown_message"`
+	LastError       string    `json:"last_error"`
+	Flaps           flapsJSON `json:"flaps"`
+}
+
+// flapsJSON is a peer's RFC 2439 flap counters.
+type flapsJSON struct {
+	Withdrawals      uint64 `json:"withdrawals"`
+	AttributeChanges uint64 `json:"attribute_changes"`
+	Readvertisements uint64 `json:"readvertisements"`
+	Suppressions     uint64 `json:"suppressions"`
+	Releases         uint64 `json:"releases"`
+	Tracked          uint32 `json:"tracked"`
+	Penalized        uint32 `json:"penalized"`
+	Suppressed       uint32 `json:"suppressed"`
 }
 
 func toPeerJSON(p *rsguardv1.Peer) peerJSON {
@@ -36,6 +49,11 @@ func toPeerJSON(p *rsguardv1.Peer) peerJSON {
 		Name: p.GetName(), Description: p.GetDescription(), Address: p.GetAddress(), ASN: p.GetAsn(),
 		State: stateName(p.GetState()), Received: p.GetReceived(), Accepted: p.GetAccepted(), Rejected: p.GetRejected(),
 		Disabled: p.GetDisabled(), ShutdownMessage: p.GetShutdownMessage(), LastError: p.GetLastError(),
+	}
+	if f := p.GetFlaps(); f != nil {
+		out.Flaps = flapsJSON{Withdrawals: f.GetWithdrawals(), AttributeChanges: f.GetAttributeChanges(),
+			Readvertisements: f.GetReadvertisements(), Suppressions: f.GetSuppressions(), Releases: f.GetReleases(),
+			Tracked: f.GetTracked(), Penalized: f.GetPenalized(), Suppressed: f.GetSuppressed()}
 	}
 	if p.StateSince != nil {
 		out.StateSince = jsonTime(p.GetStateSince().AsTime())
@@ -150,6 +168,11 @@ func (a *app) peerShowCmd() *cobra.Command {
 					fmt.Fprintf(w, "shutdown:     %s\n", orDash(x.GetShutdownMessage()))
 				}
 				fmt.Fprintf(w, "last error:   %s\n", orDash(x.GetLastError()))
+				f := x.GetFlaps()
+				fmt.Fprintf(w, "flaps:        %d withdrawals, %d attribute changes, %d re-advertisements\n",
+					f.GetWithdrawals(), f.GetAttributeChanges(), f.GetReadvertisements())
+				fmt.Fprintf(w, "dampening:    %d suppressions, %d releases; now %d tracked, %d penalised, %d suppressed\n",
+					f.GetSuppressions(), f.GetReleases(), f.GetTracked(), f.GetPenalized(), f.GetSuppressed())
 				return nil
 			})
 		}),

@@ -154,8 +154,11 @@ type Peer struct {
 	Disabled        bool                 `protobuf:"varint,11,opt,name=disabled,proto3" json:"disabled,omitempty"` // administratively down
 	ShutdownMessage string               `protobuf:"bytes,12,opt,name=shutdown_message,json=shutdownMessage,proto3" json:"shutdown_message,omitempty"`
 	LastError       string               `protobuf:"bytes,13,opt,name=last_error,json=lastError,proto3" json:"last_error,omitempty"` // last NOTIFICATION or connect error
-	unknownFields   protoimpl.UnknownFields
-	sizeCache       protoimpl.SizeCache
+	// RFC 2439 flap counters of this peer since the daemon started (or since
+	// its dampening state was restored).
+	Flaps         *PeerFlapCounters `protobuf:"bytes,14,opt,name=flaps,proto3" json:"flaps,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Peer) Reset() {
@@ -279,6 +282,113 @@ func (x *Peer) GetLastError() string {
 	return ""
 }
 
+func (x *Peer) GetFlaps() *PeerFlapCounters {
+	if x != nil {
+		return x.Flaps
+	}
+	return nil
+}
+
+type PeerFlapCounters struct {
+	state            protoimpl.MessageState `protogen:"open.v1"`
+	Withdrawals      uint64                 `protobuf:"varint,1,opt,name=withdrawals,proto3" json:"withdrawals,omitempty"`                                   // withdrawals of announced routes (penalised)
+	AttributeChanges uint64                 `protobuf:"varint,2,opt,name=attribute_changes,json=attributeChanges,proto3" json:"attribute_changes,omitempty"` // re-announcements with changed attributes
+	Readvertisements uint64                 `protobuf:"varint,3,opt,name=readvertisements,proto3" json:"readvertisements,omitempty"`                         // re-announcements after a withdrawal
+	Suppressions     uint64                 `protobuf:"varint,4,opt,name=suppressions,proto3" json:"suppressions,omitempty"`                                 // suppression episodes begun
+	Releases         uint64                 `protobuf:"varint,5,opt,name=releases,proto3" json:"releases,omitempty"`                                         // suppression episodes ended
+	Tracked          uint32                 `protobuf:"varint,6,opt,name=tracked,proto3" json:"tracked,omitempty"`                                           // routes with dampening state now
+	Penalized        uint32                 `protobuf:"varint,7,opt,name=penalized,proto3" json:"penalized,omitempty"`                                       // routes with a penalty now
+	Suppressed       uint32                 `protobuf:"varint,8,opt,name=suppressed,proto3" json:"suppressed,omitempty"`                                     // routes suppressed (or would be, in observe mode) now
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
+}
+
+func (x *PeerFlapCounters) Reset() {
+	*x = PeerFlapCounters{}
+	mi := &file_rsguard_v1_peers_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PeerFlapCounters) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PeerFlapCounters) ProtoMessage() {}
+
+func (x *PeerFlapCounters) ProtoReflect() protoreflect.Message {
+	mi := &file_rsguard_v1_peers_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PeerFlapCounters.ProtoReflect.Descriptor instead.
+func (*PeerFlapCounters) Descriptor() ([]byte, []int) {
+	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *PeerFlapCounters) GetWithdrawals() uint64 {
+	if x != nil {
+		return x.Withdrawals
+	}
+	return 0
+}
+
+func (x *PeerFlapCounters) GetAttributeChanges() uint64 {
+	if x != nil {
+		return x.AttributeChanges
+	}
+	return 0
+}
+
+func (x *PeerFlapCounters) GetReadvertisements() uint64 {
+	if x != nil {
+		return x.Readvertisements
+	}
+	return 0
+}
+
+func (x *PeerFlapCounters) GetSuppressions() uint64 {
+	if x != nil {
+		return x.Suppressions
+	}
+	return 0
+}
+
+func (x *PeerFlapCounters) GetReleases() uint64 {
+	if x != nil {
+		return x.Releases
+	}
+	return 0
+}
+
+func (x *PeerFlapCounters) GetTracked() uint32 {
+	if x != nil {
+		return x.Tracked
+	}
+	return 0
+}
+
+func (x *PeerFlapCounters) GetPenalized() uint32 {
+	if x != nil {
+		return x.Penalized
+	}
+	return 0
+}
+
+func (x *PeerFlapCounters) GetSuppressed() uint32 {
+	if x != nil {
+		return x.Suppressed
+	}
+	return 0
+}
+
 type ListPeersRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	unknownFields protoimpl.UnknownFields
@@ -287,7 +397,7 @@ type ListPeersRequest struct {
 
 func (x *ListPeersRequest) Reset() {
 	*x = ListPeersRequest{}
-	mi := &file_rsguard_v1_peers_proto_msgTypes[1]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[2]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -299,7 +409,7 @@ func (x *ListPeersRequest) String() string {
 func (*ListPeersRequest) ProtoMessage() {}
 
 func (x *ListPeersRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_rsguard_v1_peers_proto_msgTypes[1]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[2]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -312,7 +422,7 @@ func (x *ListPeersRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListPeersRequest.ProtoReflect.Descriptor instead.
 func (*ListPeersRequest) Descriptor() ([]byte, []int) {
-	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{1}
+	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{2}
 }
 
 type ListPeersResponse struct {
@@ -324,7 +434,7 @@ type ListPeersResponse struct {
 
 func (x *ListPeersResponse) Reset() {
 	*x = ListPeersResponse{}
-	mi := &file_rsguard_v1_peers_proto_msgTypes[2]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -336,7 +446,7 @@ func (x *ListPeersResponse) String() string {
 func (*ListPeersResponse) ProtoMessage() {}
 
 func (x *ListPeersResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_rsguard_v1_peers_proto_msgTypes[2]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -349,7 +459,7 @@ func (x *ListPeersResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListPeersResponse.ProtoReflect.Descriptor instead.
 func (*ListPeersResponse) Descriptor() ([]byte, []int) {
-	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{2}
+	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *ListPeersResponse) GetPeer() *Peer {
@@ -368,7 +478,7 @@ type GetPeerRequest struct {
 
 func (x *GetPeerRequest) Reset() {
 	*x = GetPeerRequest{}
-	mi := &file_rsguard_v1_peers_proto_msgTypes[3]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -380,7 +490,7 @@ func (x *GetPeerRequest) String() string {
 func (*GetPeerRequest) ProtoMessage() {}
 
 func (x *GetPeerRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_rsguard_v1_peers_proto_msgTypes[3]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -393,7 +503,7 @@ func (x *GetPeerRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetPeerRequest.ProtoReflect.Descriptor instead.
 func (*GetPeerRequest) Descriptor() ([]byte, []int) {
-	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{3}
+	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *GetPeerRequest) GetName() string {
@@ -412,7 +522,7 @@ type GetPeerResponse struct {
 
 func (x *GetPeerResponse) Reset() {
 	*x = GetPeerResponse{}
-	mi := &file_rsguard_v1_peers_proto_msgTypes[4]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -424,7 +534,7 @@ func (x *GetPeerResponse) String() string {
 func (*GetPeerResponse) ProtoMessage() {}
 
 func (x *GetPeerResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_rsguard_v1_peers_proto_msgTypes[4]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -437,7 +547,7 @@ func (x *GetPeerResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetPeerResponse.ProtoReflect.Descriptor instead.
 func (*GetPeerResponse) Descriptor() ([]byte, []int) {
-	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{4}
+	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *GetPeerResponse) GetPeer() *Peer {
@@ -456,7 +566,7 @@ type EnablePeerRequest struct {
 
 func (x *EnablePeerRequest) Reset() {
 	*x = EnablePeerRequest{}
-	mi := &file_rsguard_v1_peers_proto_msgTypes[5]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -468,7 +578,7 @@ func (x *EnablePeerRequest) String() string {
 func (*EnablePeerRequest) ProtoMessage() {}
 
 func (x *EnablePeerRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_rsguard_v1_peers_proto_msgTypes[5]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -481,7 +591,7 @@ func (x *EnablePeerRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EnablePeerRequest.ProtoReflect.Descriptor instead.
 func (*EnablePeerRequest) Descriptor() ([]byte, []int) {
-	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{5}
+	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *EnablePeerRequest) GetName() string {
@@ -499,7 +609,7 @@ type EnablePeerResponse struct {
 
 func (x *EnablePeerResponse) Reset() {
 	*x = EnablePeerResponse{}
-	mi := &file_rsguard_v1_peers_proto_msgTypes[6]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -511,7 +621,7 @@ func (x *EnablePeerResponse) String() string {
 func (*EnablePeerResponse) ProtoMessage() {}
 
 func (x *EnablePeerResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_rsguard_v1_peers_proto_msgTypes[6]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -524,7 +634,7 @@ func (x *EnablePeerResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EnablePeerResponse.ProtoReflect.Descriptor instead.
 func (*EnablePeerResponse) Descriptor() ([]byte, []int) {
-	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{6}
+	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{7}
 }
 
 type DisablePeerRequest struct {
@@ -538,7 +648,7 @@ type DisablePeerRequest struct {
 
 func (x *DisablePeerRequest) Reset() {
 	*x = DisablePeerRequest{}
-	mi := &file_rsguard_v1_peers_proto_msgTypes[7]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -550,7 +660,7 @@ func (x *DisablePeerRequest) String() string {
 func (*DisablePeerRequest) ProtoMessage() {}
 
 func (x *DisablePeerRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_rsguard_v1_peers_proto_msgTypes[7]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -563,7 +673,7 @@ func (x *DisablePeerRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DisablePeerRequest.ProtoReflect.Descriptor instead.
 func (*DisablePeerRequest) Descriptor() ([]byte, []int) {
-	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{7}
+	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *DisablePeerRequest) GetName() string {
@@ -588,7 +698,7 @@ type DisablePeerResponse struct {
 
 func (x *DisablePeerResponse) Reset() {
 	*x = DisablePeerResponse{}
-	mi := &file_rsguard_v1_peers_proto_msgTypes[8]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -600,7 +710,7 @@ func (x *DisablePeerResponse) String() string {
 func (*DisablePeerResponse) ProtoMessage() {}
 
 func (x *DisablePeerResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_rsguard_v1_peers_proto_msgTypes[8]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -613,7 +723,7 @@ func (x *DisablePeerResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DisablePeerResponse.ProtoReflect.Descriptor instead.
 func (*DisablePeerResponse) Descriptor() ([]byte, []int) {
-	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{8}
+	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{9}
 }
 
 type ResetPeerRequest struct {
@@ -626,7 +736,7 @@ type ResetPeerRequest struct {
 
 func (x *ResetPeerRequest) Reset() {
 	*x = ResetPeerRequest{}
-	mi := &file_rsguard_v1_peers_proto_msgTypes[9]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -638,7 +748,7 @@ func (x *ResetPeerRequest) String() string {
 func (*ResetPeerRequest) ProtoMessage() {}
 
 func (x *ResetPeerRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_rsguard_v1_peers_proto_msgTypes[9]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -651,7 +761,7 @@ func (x *ResetPeerRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResetPeerRequest.ProtoReflect.Descriptor instead.
 func (*ResetPeerRequest) Descriptor() ([]byte, []int) {
-	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{9}
+	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *ResetPeerRequest) GetName() string {
@@ -676,7 +786,7 @@ type ResetPeerResponse struct {
 
 func (x *ResetPeerResponse) Reset() {
 	*x = ResetPeerResponse{}
-	mi := &file_rsguard_v1_peers_proto_msgTypes[10]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -688,7 +798,7 @@ func (x *ResetPeerResponse) String() string {
 func (*ResetPeerResponse) ProtoMessage() {}
 
 func (x *ResetPeerResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_rsguard_v1_peers_proto_msgTypes[10]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -701,7 +811,7 @@ func (x *ResetPeerResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResetPeerResponse.ProtoReflect.Descriptor instead.
 func (*ResetPeerResponse) Descriptor() ([]byte, []int) {
-	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{10}
+	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{11}
 }
 
 var File_rsguard_v1_peers_proto protoreflect.FileDescriptor
@@ -709,7 +819,7 @@ var File_rsguard_v1_peers_proto protoreflect.FileDescriptor
 const file_rsguard_v1_peers_proto_rawDesc = "" +
 	"\n" +
 	"\x16rsguard/v1/peers.proto\x12\n" +
-	"rsguard.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xbf\x03\n" +
+	"rsguard.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xf3\x03\n" +
 	"\x04Peer\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12 \n" +
 	"\vdescription\x18\x02 \x01(\tR\vdescription\x12\x18\n" +
@@ -726,7 +836,19 @@ const file_rsguard_v1_peers_proto_rawDesc = "" +
 	"\bdisabled\x18\v \x01(\bR\bdisabled\x12)\n" +
 	"\x10shutdown_message\x18\f \x01(\tR\x0fshutdownMessage\x12\x1d\n" +
 	"\n" +
-	"last_error\x18\r \x01(\tR\tlastError\"\x12\n" +
+	"last_error\x18\r \x01(\tR\tlastError\x122\n" +
+	"\x05flaps\x18\x0e \x01(\v2\x1c.rsguard.v1.PeerFlapCountersR\x05flaps\"\xa5\x02\n" +
+	"\x10PeerFlapCounters\x12 \n" +
+	"\vwithdrawals\x18\x01 \x01(\x04R\vwithdrawals\x12+\n" +
+	"\x11attribute_changes\x18\x02 \x01(\x04R\x10attributeChanges\x12*\n" +
+	"\x10readvertisements\x18\x03 \x01(\x04R\x10readvertisements\x12\"\n" +
+	"\fsuppressions\x18\x04 \x01(\x04R\fsuppressions\x12\x1a\n" +
+	"\breleases\x18\x05 \x01(\x04R\breleases\x12\x18\n" +
+	"\atracked\x18\x06 \x01(\rR\atracked\x12\x1c\n" +
+	"\tpenalized\x18\a \x01(\rR\tpenalized\x12\x1e\n" +
+	"\n" +
+	"suppressed\x18\b \x01(\rR\n" +
+	"suppressed\"\x12\n" +
 	"\x10ListPeersRequest\"9\n" +
 	"\x11ListPeersResponse\x12$\n" +
 	"\x04peer\x18\x01 \x01(\v2\x10.rsguard.v1.PeerR\x04peer\"$\n" +
@@ -778,46 +900,48 @@ func file_rsguard_v1_peers_proto_rawDescGZIP() []byte {
 }
 
 var file_rsguard_v1_peers_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_rsguard_v1_peers_proto_msgTypes = make([]protoimpl.MessageInfo, 11)
+var file_rsguard_v1_peers_proto_msgTypes = make([]protoimpl.MessageInfo, 12)
 var file_rsguard_v1_peers_proto_goTypes = []any{
 	(PeerState)(0),                // 0: rsguard.v1.PeerState
 	(ResetMode)(0),                // 1: rsguard.v1.ResetMode
 	(*Peer)(nil),                  // 2: rsguard.v1.Peer
-	(*ListPeersRequest)(nil),      // 3: rsguard.v1.ListPeersRequest
-	(*ListPeersResponse)(nil),     // 4: rsguard.v1.ListPeersResponse
-	(*GetPeerRequest)(nil),        // 5: rsguard.v1.GetPeerRequest
-	(*GetPeerResponse)(nil),       // 6: rsguard.v1.GetPeerResponse
-	(*EnablePeerRequest)(nil),     // 7: rsguard.v1.EnablePeerRequest
-	(*EnablePeerResponse)(nil),    // 8: rsguard.v1.EnablePeerResponse
-	(*DisablePeerRequest)(nil),    // 9: rsguard.v1.DisablePeerRequest
-	(*DisablePeerResponse)(nil),   // 10: rsguard.v1.DisablePeerResponse
-	(*ResetPeerRequest)(nil),      // 11: rsguard.v1.ResetPeerRequest
-	(*ResetPeerResponse)(nil),     // 12: rsguard.v1.ResetPeerResponse
-	(*timestamppb.Timestamp)(nil), // 13: google.protobuf.Timestamp
-	(*durationpb.Duration)(nil),   // 14: google.protobuf.Duration
+	(*PeerFlapCounters)(nil),      // 3: rsguard.v1.PeerFlapCounters
+	(*ListPeersRequest)(nil),      // 4: rsguard.v1.ListPeersRequest
+	(*ListPeersResponse)(nil),     // 5: rsguard.v1.ListPeersResponse
+	(*GetPeerRequest)(nil),        // 6: rsguard.v1.GetPeerRequest
+	(*GetPeerResponse)(nil),       // 7: rsguard.v1.GetPeerResponse
+	(*EnablePeerRequest)(nil),     // 8: rsguard.v1.EnablePeerRequest
+	(*EnablePeerResponse)(nil),    // 9: rsguard.v1.EnablePeerResponse
+	(*DisablePeerRequest)(nil),    // 10: rsguard.v1.DisablePeerRequest
+	(*DisablePeerResponse)(nil),   // 11: rsguard.v1.DisablePeerResponse
+	(*ResetPeerRequest)(nil),      // 12: rsguard.v1.ResetPeerRequest
+	(*ResetPeerResponse)(nil),     // 13: rsguard.v1.ResetPeerResponse
+	(*timestamppb.Timestamp)(nil), // 14: google.protobuf.Timestamp
+	(*durationpb.Duration)(nil),   // 15: google.protobuf.Duration
 }
 var file_rsguard_v1_peers_proto_depIdxs = []int32{
 	0,  // 0: rsguard.v1.Peer.state:type_name -> rsguard.v1.PeerState
-	13, // 1: rsguard.v1.Peer.state_since:type_name -> google.protobuf.Timestamp
-	14, // 2: rsguard.v1.Peer.uptime:type_name -> google.protobuf.Duration
-	2,  // 3: rsguard.v1.ListPeersResponse.peer:type_name -> rsguard.v1.Peer
-	2,  // 4: rsguard.v1.GetPeerResponse.peer:type_name -> rsguard.v1.Peer
-	1,  // 5: rsguard.v1.ResetPeerRequest.mode:type_name -> rsguard.v1.ResetMode
-	3,  // 6: rsguard.v1.PeerService.ListPeers:input_type -> rsguard.v1.ListPeersRequest
-	5,  // 7: rsguard.v1.PeerService.GetPeer:input_type -> rsguard.v1.GetPeerRequest
-	7,  // 8: rsguard.v1.PeerService.EnablePeer:input_type -> rsguard.v1.EnablePeerRequest
-	9,  // 9: rsguard.v1.PeerService.DisablePeer:input_type -> rsguard.v1.DisablePeerRequest
-	11, // 10: rsguard.v1.PeerService.ResetPeer:input_type -> rsguard.v1.ResetPeerRequest
-	4,  // 11: rsguard.v1.PeerService.ListPeers:output_type -> rsguard.v1.ListPeersResponse
-	6,  // 12: rsguard.v1.PeerService.GetPeer:output_type -> rsguard.v1.GetPeerResponse
-	8,  // 13: rsguard.v1.PeerService.EnablePeer:output_type -> rsguard.v1.EnablePeerResponse
-	10, // 14: rsguard.v1.PeerService.DisablePeer:output_type -> rsguard.v1.DisablePeerResponse
-	12, // 15: rsguard.v1.PeerService.ResetPeer:output_type -> rsguard.v1.ResetPeerResponse
-	11, // [11:16] is the sub-list for method output_type
-	6,  // [6:11] is the sub-list for method input_type
-	6,  // [6:6] is the sub-list for extension type_name
-	6,  // [6:6] is the sub-list for extension extendee
-	0,  // [0:6] is the sub-list for field type_name
+	14, // 1: rsguard.v1.Peer.state_since:type_name -> google.protobuf.Timestamp
+	15, // 2: rsguard.v1.Peer.uptime:type_name -> google.protobuf.Duration
+	3,  // 3: rsguard.v1.Peer.flaps:type_name -> rsguard.v1.PeerFlapCounters
+	2,  // 4: rsguard.v1.ListPeersResponse.peer:type_name -> rsguard.v1.Peer
+	2,  // 5: rsguard.v1.GetPeerResponse.peer:type_name -> rsguard.v1.Peer
+	1,  // 6: rsguard.v1.ResetPeerRequest.mode:type_name -> rsguard.v1.ResetMode
+	4,  // 7: rsguard.v1.PeerService.ListPeers:input_type -> rsguard.v1.ListPeersRequest
+	6,  // 8: rsguard.v1.PeerService.GetPeer:input_type -> rsguard.v1.GetPeerRequest
+	8,  // 9: rsguard.v1.PeerService.EnablePeer:input_type -> rsguard.v1.EnablePeerRequest
+	10, // 10: rsguard.v1.PeerService.DisablePeer:input_type -> rsguard.v1.DisablePeerRequest
+	12, // 11: rsguard.v1.PeerService.ResetPeer:input_type -> rsguard.v1.ResetPeerRequest
+	5,  // 12: rsguard.v1.PeerService.ListPeers:output_type -> rsguard.v1.ListPeersResponse
+	7,  // 13: rsguard.v1.PeerService.GetPeer:output_type -> rsguard.v1.GetPeerResponse
+	9,  // 14: rsguard.v1.PeerService.EnablePeer:output_type -> rsguard.v1.EnablePeerResponse
+	11, // 15: rsguard.v1.PeerService.DisablePeer:output_type -> rsguard.v1.DisablePeerResponse
+	13, // 16: rsguard.v1.PeerService.ResetPeer:output_type -> rsguard.v1.ResetPeerResponse
+	12, // [12:17] is the sub-list for method output_type
+	7,  // [7:12] is the sub-list for method input_type
+	7,  // [7:7] is the sub-list for extension type_name
+	7,  // [7:7] is the sub-list for extension extendee
+	0,  // [0:7] is the sub-list for field type_name
 }
 
 func init() { file_rsguard_v1_peers_proto_init() }
@@ -831,7 +955,7 @@ func file_rsguard_v1_peers_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_rsguard_v1_peers_proto_rawDesc), len(file_rsguard_v1_peers_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   11,
+			NumMessages:   12,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
