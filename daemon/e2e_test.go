@@ -19,7 +19,7 @@ import (
 	"github.com/sirupsen/logrus"
 )
 
-var rsctlBin string
+var rsctlBin, rsguardBin string
 
 // TestMain builds the real rsctl once: the end-to-end test drives the
 // daemon exactly as an operator does.
@@ -28,13 +28,15 @@ func TestMain(m *testing.M) {
 	if err != nil {
 		panic(err)
 	}
-	rsctlBin = filepath.Join(dir, "rsctl")
+	rsctlBin, rsguardBin = filepath.Join(dir, "rsctl"), filepath.Join(dir, "rsguard")
 	_, file, _, _ := runtime.Caller(0)
-	build := exec.Command("go", "build", "-o", rsctlBin, "./cmd/rsctl")
-	build.Dir = filepath.Join(filepath.Dir(file), "..")
-	if out, err := build.CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "building rsctl: %v\n%s", err, out)
-		os.Exit(1)
+	for bin, pkg := range map[string]string{rsctlBin: "./cmd/rsctl", rsguardBin: "./cmd/rsguard"} {
+		build := exec.Command("go", "build", "-o", bin, pkg)
+		build.Dir = filepath.Join(filepath.Dir(file), "..")
+		if out, err := build.CombinedOutput(); err != nil {
+			fmt.Fprintf(os.Stderr, "building %s: %v\n%s", pkg, err, out)
+			os.Exit(1)
+		}
 	}
 	code := m.Run()
 	os.RemoveAll(dir)

@@ -93,8 +93,11 @@ func timeTransfer(tb testing.TB, sender, receiver *speakers.BIRD, n int) time.Du
 	return time.Since(start)
 }
 
-func vmHWM() float64 {
-	b, err := os.ReadFile("/proc/self/status")
+func vmHWM() float64 { return pidHWM("self") }
+
+// pidHWM is a process's peak resident set (VmHWM) in MiB.
+func pidHWM(pid string) float64 {
+	b, err := os.ReadFile("/proc/" + pid + "/status")
 	if err != nil {
 		return 0
 	}
@@ -145,7 +148,6 @@ func BenchmarkPropagate100kBIRD(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		rsb := speakers.StartBIRD(b, speakers.BIRDConfig{Raw: birdAsRSConfig(birdAddr(41), birdAddr(42), birdAddr(43), prefixes)})
-		_ = rsb
 		recv := speakers.StartBIRD(b, speakers.BIRDConfig{Raw: birdReceiverConfig(birdAddr(43), birdAddr(41), 21000)})
 		send := speakers.StartBIRD(b, speakers.BIRDConfig{Raw: birdSenderConfig(birdAddr(42), birdAddr(41), 21000, prefixes)})
 		if err := recv.WaitEstablished("to_rs", time.Minute); err != nil {
@@ -154,6 +156,7 @@ func BenchmarkPropagate100kBIRD(b *testing.B) {
 		b.StartTimer()
 		d := timeTransfer(b, send, recv, benchRoutes)
 		b.ReportMetric(d.Seconds(), "s/100k")
+		b.ReportMetric(pidHWM(strconv.Itoa(rsb.PID())), "rs-peakRSS-MiB")
 		b.StopTimer()
 		send.Stop()
 		recv.Stop()
