@@ -140,8 +140,17 @@ func (s *Server) onPaths(paths []*api.Path) {
 			s.store.Withdraw(p.cfg.Name, d.Key)
 			continue
 		}
-		v := filters.Evaluate(d.Route, &settings, p.input.Load())
+		in := p.input.Load()
+		v := filters.Evaluate(d.Route, &settings, in)
 		s.store.Put(routestore.Entry{Peer: p.cfg.Name, Key: d.Key, Route: d.Route, Verdict: v, ReceivedAt: now})
+		if next := p.input.Load(); next != in {
+			// The peer's filter changed while this path was evaluated, and
+			// the store's re-evaluation may have run before the Put above.
+			v = filters.Evaluate(d.Route, &settings, next)
+			s.store.ReevaluateKeys(p.cfg.Name, []routestore.Key{d.Key}, func(r filters.Route) filters.Verdict {
+				return filters.Evaluate(r, &settings, next)
+			})
+		}
 		if !v.Accepted() {
 			if s.log.IsLevelEnabled(logrus.DebugLevel) {
 				s.peerLog(p).WithFields(logrus.Fields{"prefix": d.Key.Prefix, "reasons": v.Rejections}).Debug("route rejected")
