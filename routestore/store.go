@@ -48,6 +48,21 @@ type Store struct {
 	total   int
 	limit   int
 	dropped uint64
+	details map[string]string // interned evidence: most routes share a few texts
+}
+
+// maxInterned bounds the interning table; evidence beyond it is kept as is.
+const maxInterned = 1 << 16
+
+func (s *Store) intern(v filters.Verdict) {
+	for i := range v.Rejections {
+		d := v.Rejections[i].Detail
+		if x, ok := s.details[d]; ok {
+			v.Rejections[i].Detail = x
+		} else if len(s.details) < maxInterned {
+			s.details[d] = d
+		}
+	}
 }
 
 // New returns a store holding at most limit entries (0: 10 million).
@@ -55,7 +70,7 @@ func New(limit int) *Store {
 	if limit <= 0 {
 		limit = 10_000_000
 	}
-	return &Store{peers: map[string]*peerTable{}, limit: limit}
+	return &Store{peers: map[string]*peerTable{}, limit: limit, details: map[string]string{}}
 }
 
 func (s *Store) table(peer string) *peerTable {
@@ -83,6 +98,7 @@ func (s *Store) Put(e Entry) {
 		}
 		s.total++
 	}
+	s.intern(e.Verdict)
 	ne := e
 	t.routes[e.Key] = &ne
 	if !e.Verdict.Accepted() {
@@ -247,6 +263,7 @@ func (s *Store) Reevaluate(peer string, eval func(peer string, r filters.Route) 
 		for _, e := range t.routes {
 			was := e.Verdict.Accepted()
 			e.Verdict = eval(name, e.Route)
+			s.intern(e.Verdict)
 			if now := e.Verdict.Accepted(); now != was {
 				changed++
 				if now {
@@ -276,6 +293,7 @@ func (s *Store) ReevaluateKeys(peer string, keys []Key, eval func(r filters.Rout
 		}
 		was := e.Verdict.Accepted()
 		e.Verdict = eval(e.Route)
+		s.intern(e.Verdict)
 		if now := e.Verdict.Accepted(); now != was {
 			if now {
 				t.rejected--
