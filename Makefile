@@ -29,4 +29,4 @@ demo:
 	$(GO) run ./cmd/rsguard demo
 
 bench:
-	$(GO) test -run '^$$' -bench . -benchtime 3x $(PKGS)
+	RSGUARD_REQUIRE_SPEAKERS=1 $(GO) test -run '^$$' -bench . -benchtime 1x -count 3 $(PKGS)
