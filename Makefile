@@ -29,4 +29,4 @@ demo:
 	$(GO) run ./cmd/rsguard demo
 
 bench:
-	RSGUARD_REQUIRE_SPEAKERS=1 $(GO) test -run '^$$' -bench . -benchtime 1x -count 3 $(PKGS)
+	RSGUARD_REQUIRE_SPEAKERS=1 $(GO) test -run '^$$' -bench . -count 3 $(PKGS)
