@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -87,8 +88,13 @@ func (d *Daemon) RefreshIRR(ctx context.Context, req apiserver.IRRRefreshRequest
 	results, err := d.irr.Refresh(ctx, req.Peer, req.Force, func(msg string) {
 		progress(apiserver.IRRProgress{Peer: req.Peer, Message: msg})
 	})
-	if err != nil {
-		return nil, fmt.Errorf("%v: %w", err, apiserver.ErrInvalidArgument)
+	switch {
+	case errors.Is(err, irrsync.ErrUnknownPeer):
+		return nil, fmt.Errorf("%v: %w", err, apiserver.ErrNotFound)
+	case errors.Is(err, irrsync.ErrNoASSet):
+		return nil, fmt.Errorf("%v: %w", err, apiserver.ErrFailedPrecondition)
+	case err != nil:
+		return nil, err
 	}
 	out := make([]apiserver.IRRRefreshOutcome, 0, len(results))
 	for _, r := range results {
