@@ -310,6 +310,9 @@ func TestEndToEndWithRsctl(t *testing.T) {
 	if _, err := birdB.WaitRoutes("master4", func(rs []speakers.Route) bool { return len(speakers.FindRoute(rs, "45.43.1.0/24")) == 1 }, 20*time.Second); err != nil {
 		t.Fatalf("b did not receive c's newly registered route: %v", err)
 	}
+	if out, err := e.rsctl("irr", "refresh", "--peer", "a"); err == nil || !strings.Contains(err.Error(), "FailedPrecondition") {
+		t.Fatalf("irr refresh of a peer without as_set: %v %s", err, out)
+	}
 	var irrStatus []struct {
 		Peer    string `json:"peer"`
 		ASSet   string `json:"as_set"`
