@@ -187,6 +187,29 @@ func (s *Server) Stop() {
 	if s.loopDone != nil {
 		<-s.loopDone // the dampening state is saved by now
 	}
+	// Administrative Shutdown with an RFC 8203 message first, so peers log
+	// why the session ended (StopBgp alone says "peer de-configured").
+	s.mu.RLock()
+	for _, p := range s.peers {
+		_ = s.bgp.DisablePeer(context.Background(), &api.DisablePeerRequest{
+			Address: p.cfg.Address.String(), Communication: "rsguard shutting down"})
+	}
+	s.mu.RUnlock()
+	// DisablePeer only queues the notification; give the sessions a moment
+	// (bounded) to send it before StopBgp tears everything down.
+	deadline := time.Now().Add(3 * time.Second)
+	for time.Now().Before(deadline) {
+		up := 0
+		_ = s.bgp.ListPeer(context.Background(), &api.ListPeerRequest{}, func(p *api.Peer) {
+			if p.State != nil && p.State.SessionState == api.PeerState_ESTABLISHED {
+				up++
+			}
+		})
+		if up == 0 {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 	if err := s.bgp.StopBgp(context.Background(), &api.StopBgpRequest{}); err != nil {
 		s.log.WithError(err).Warn("stopping BGP")
 	}
