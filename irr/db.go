@@ -219,19 +219,26 @@ func selected(sources []string) map[string]int {
 // findSet returns the set object of the highest-priority selected source
 // (IRRd: the first source that has the set wins; members are not merged).
 func (db *DB) findSet(name string, sel map[string]int) *setObject {
-	var best *setObject
+	return bySourcePriority(db.sets[strings.ToUpper(name)], sel, func(s *setObject) string { return s.source })
+}
+
+// bySourcePriority picks the candidate whose source comes first in sel
+// (the query's source order), or the first loaded when sel is nil; a
+// candidate from a source outside sel is never picked.
+func bySourcePriority[T any](cands []T, sel map[string]int, source func(T) string) T {
+	var best T
 	bestPrio := 1 << 30
-	for i, s := range db.sets[strings.ToUpper(name)] {
+	for i, c := range cands {
 		prio := i
 		if sel != nil {
-			p, ok := sel[s.source]
+			p, ok := sel[source(c)]
 			if !ok {
 				continue
 			}
 			prio = p
 		}
 		if prio < bestPrio {
-			best, bestPrio = s, prio
+			best, bestPrio = c, prio
 		}
 	}
 	return best
@@ -417,23 +424,7 @@ func (db *DB) Lookup(class, key string, sources []string) *Object {
 			key = FormatASN(asn)
 		}
 	}
-	sel := selected(sources)
-	var best *Object
-	bestPrio := 1 << 30
-	for i, o := range db.objects[objKey(class, key)] {
-		prio := i
-		if sel != nil {
-			p, ok := sel[o.Source]
-			if !ok {
-				continue
-			}
-			prio = p
-		}
-		if prio < bestPrio {
-			best, bestPrio = o, prio
-		}
-	}
-	return best
+	return bySourcePriority(db.objects[objKey(class, key)], selected(sources), func(o *Object) string { return o.Source })
 }
 
 // canonicalRouteKey accepts "192.0.2.0/24AS65530", with " " or "-" between.
