@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"math"
 	"net/netip"
 
@@ -64,18 +62,11 @@ func (a *app) dampenedCmd() *cobra.Command {
 				p := a.printer()
 				list := p.list()
 				var rows []table.Row
-				for {
-					m, err := stream.Recv()
-					if errors.Is(err, io.EOF) {
-						break
-					}
-					if err != nil {
-						return err
-					}
+				err = recvEach(stream.Recv, func(m *rsguardv1.ListDampenedResponse) error {
 					d := m.GetRoute()
 					if p.json {
 						list.add(toDampenedJSON(d))
-						continue
+						return nil
 					}
 					var since, reuse string
 					if d.SuppressedSince != nil {
@@ -86,6 +77,10 @@ func (a *app) dampenedCmd() *cobra.Command {
 					}
 					rows = append(rows, table.Row{d.GetPeer(), d.GetPrefix(), d.GetPathId(), int64(math.Round(d.GetPenalty())),
 						dampingStateCell(d), orDash(since), orDash(reuse), d.GetFlaps()})
+					return nil
+				})
+				if err != nil {
+					return err
 				}
 				if p.json {
 					return list.close()

@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/jedib0t/go-pretty/v6/table"
@@ -89,15 +87,11 @@ func (a *app) peersCmd() *cobra.Command {
 					return err
 				}
 				var peers []*rsguardv1.Peer
-				for {
-					m, err := stream.Recv()
-					if errors.Is(err, io.EOF) {
-						break
-					}
-					if err != nil {
-						return err
-					}
+				if err := recvEach(stream.Recv, func(m *rsguardv1.ListPeersResponse) error {
 					peers = append(peers, m.GetPeer())
+					return nil
+				}); err != nil {
+					return err
 				}
 				return a.printPeers(peers)
 			})

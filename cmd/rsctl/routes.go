@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"net/netip"
 	"strings"
 
@@ -183,21 +181,18 @@ func (a *app) listRoutes(parent context.Context, f routeFlags, view rsguardv1.Ro
 		p := a.printer()
 		list := p.list()
 		var rows []table.Row
-		for {
-			m, err := stream.Recv()
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			if err != nil {
-				return err
-			}
+		err = recvEach(stream.Recv, func(m *rsguardv1.ListRoutesResponse) error {
 			e := m.GetRoute()
 			if p.json {
 				list.add(toRouteJSON(e))
-				continue
+				return nil
 			}
 			rows = append(rows, table.Row{e.GetPeer(), e.GetRoute().GetPrefix(), orDash(asPathText(e.GetRoute().GetAsPath())),
 				orDash(e.GetRoute().GetNextHop()), reasonsCell(e.GetRejections())})
+			return nil
+		})
+		if err != nil {
+			return err
 		}
 		if p.json {
 			return list.close()
