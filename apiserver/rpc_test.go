@@ -228,7 +228,7 @@ func TestListRoutesBadRequests(t *testing.T) {
 		{"host bits", &rsguardv1.ListRoutesRequest{Prefix: "45.1.0.1/24"}, codes.InvalidArgument, "45.1.0.0/24"},
 		{"bad address", &rsguardv1.ListRoutesRequest{ContainsAddress: "45.1"}, codes.InvalidArgument, "contains_address"},
 		{"both filters", &rsguardv1.ListRoutesRequest{Prefix: "45.1.0.0/24", ContainsAddress: "45.1.0.1"}, codes.InvalidArgument, "exclude"},
-		{"unknown reason", &rsguardv1.ListRoutesRequest{Reasons: []rsguardv1.RejectReason{3}}, codes.InvalidArgument, "reject reason 3"},
+		{"unknown reason", &rsguardv1.ListRoutesRequest{Reasons: []rsguardv1.RejectReason{999}}, codes.InvalidArgument, "reject reason 999"},
 		{"unknown view", &rsguardv1.ListRoutesRequest{View: 9}, codes.InvalidArgument, "view 9"},
 		{"unknown peer", &rsguardv1.ListRoutesRequest{Peer: "nope"}, codes.NotFound, `peer "nope"`},
 	}
