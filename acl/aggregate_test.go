@@ -93,3 +93,43 @@ func TestAggregateProperties(t *testing.T) {
 		}
 	}
 }
+
+// FuzzAggregate checks the cover on arbitrary IPv4 prefix lists: every
+// input address stays covered, nothing else is added, output disjoint.
+// Each 5 input bytes are an address and a length.
+func FuzzAggregate(f *testing.F) {
+	f.Add([]byte{45, 0, 0, 0, 24, 45, 0, 1, 0, 24})
+	f.Add([]byte{45, 0, 0, 0, 22, 45, 0, 1, 0, 24, 45, 0, 4, 0, 22})
+	f.Add([]byte{0, 0, 0, 0, 0, 255, 255, 255, 255, 32})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var in []netip.Prefix
+		for i := 0; i+5 <= len(b) && len(in) < 64; i += 5 {
+			a := netip.AddrFrom4([4]byte{b[i], b[i+1], b[i+2], b[i+3]})
+			in = append(in, netip.PrefixFrom(a, int(b[i+4])%33).Masked())
+		}
+		out, _ := Aggregate(in)
+		for i := 1; i < len(out); i++ {
+			if out[i-1].Overlaps(out[i]) {
+				t.Fatalf("%v -> overlapping %v", in, out)
+			}
+		}
+		probe := func(a netip.Addr) {
+			if covered(in, a) != covered(out, a) {
+				t.Fatalf("%v -> %v: %s differs", in, out, a)
+			}
+		}
+		for _, p := range append(slices.Clone(in), out...) {
+			probe(p.Addr())
+			// First, last, and the neighbours just outside.
+			a4 := p.Addr().As4()
+			n := uint32(a4[0])<<24 | uint32(a4[1])<<16 | uint32(a4[2])<<8 | uint32(a4[3])
+			n |= uint32(uint64(1)<<(32-p.Bits()) - 1)
+			last := netip.AddrFrom4([4]byte{byte(n >> 24), byte(n >> 16), byte(n >> 8), byte(n)})
+			for _, a := range []netip.Addr{last, last.Next(), p.Addr().Prev()} {
+				if a.IsValid() {
+					probe(a)
+				}
+			}
+		}
+	})
+}
