@@ -22,28 +22,13 @@ type Warning struct {
 }
 
 // String renders "file:line: warning: key: msg" (compilers' convention, so
-// editors and greps treat it like an error line).
+// editors and greps treat it like an error line), with Error's layout.
 func (w *Warning) String() string {
-	var b strings.Builder
-	b.WriteString(w.File)
-	if w.Line > 0 {
-		if w.File != "" {
-			b.WriteByte(':')
-		} else {
-			b.WriteString("line ")
-		}
-		b.WriteString(strconv.Itoa(w.Line))
-	}
-	if b.Len() > 0 {
-		b.WriteString(": ")
-	}
-	b.WriteString("warning: ")
+	key := "warning"
 	if w.Key != "" {
-		b.WriteString(w.Key)
-		b.WriteString(": ")
+		key += ": " + w.Key
 	}
-	b.WriteString(w.Msg)
-	return b.String()
+	return (&Error{File: w.File, Line: w.Line, Key: key, Msg: w.Msg}).Error()
 }
 
 // Warnings lists the dead configurations of a valid config, in document

@@ -1,7 +1,6 @@
 package daemon
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -9,11 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/rsguard/rsguard/config"
 	"github.com/rsguard/rsguard/internal/speakers"
-	"github.com/sirupsen/logrus"
 )
 
 // aclAddr is 127.<daemon>.5.<host>: this test's own block, so it never
@@ -112,34 +108,7 @@ func TestACLFollowsTheFilterInForce(t *testing.T) {
 	if err := os.WriteFile(e.cfg, []byte(aclConfig(dir)), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := config.Load(e.cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	log := logrus.New()
-	log.SetLevel(logrus.WarnLevel)
-	d, err := New(e.cfg, cfg, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- d.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case <-done:
-		case <-time.After(30 * time.Second):
-			t.Error("daemon did not stop")
-		}
-	})
-	select {
-	case <-d.Ready():
-	case err := <-done:
-		t.Fatal(err)
-	case <-time.After(30 * time.Second):
-		t.Fatal("daemon not ready")
-	}
+	runDaemon(t, e.cfg)
 
 	// A synchronous refresh, so the IRR data is in force before we look.
 	if out, err := e.rsctl("irr", "refresh", "--peer", "acl-irr"); err != nil {
