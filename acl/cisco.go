@@ -14,7 +14,8 @@ const ciscoRemarkMax = 100
 // appending to it (IOS lets traffic through while an applied ACL is
 // undefined, for the moment between the two commands).
 func renderCisco(p *plan) string {
-	base := strings.ToUpper(ident("RSGUARD-ACL-", p.Peer, '-', 60))
+	// Not upper-cased: IOS names are case-sensitive, and so are peer names.
+	base := ident("RSGUARD-ACL-", p.Peer, "-", '-', 60)
 	v4, v6 := base+"-V4", base+"-V6"
 	var b strings.Builder
 	commentLines(&b, "! ", p.describe())

@@ -129,19 +129,20 @@ func (p *plan) describe() []string {
 	return lines
 }
 
-// ident turns a peer name into an identifier of at most max characters made
-// of [A-Za-z0-9_] plus sep, keeping the result unique: a name that had to
-// be changed or cut gets a short hash of the original appended.
-func ident(prefix, name string, sep rune, max int) string {
+// ident turns a peer name into an identifier of at most max characters
+// made of letters, digits, '_' and the characters in keep; any other
+// character becomes sep. The result stays unique: a name that had to be
+// changed or cut gets a short hash of the original appended.
+func ident(prefix, name, keep string, sep rune, max int) string {
 	var b strings.Builder
 	changed := false
 	for _, r := range name {
 		switch {
-		case ('0' <= r && r <= '9') || ('a' <= r && r <= 'z') || ('A' <= r && r <= 'Z') || r == '_':
+		case ('0' <= r && r <= '9') || ('a' <= r && r <= 'z') || ('A' <= r && r <= 'Z') || r == '_' || strings.ContainsRune(keep, r):
 			b.WriteRune(r)
 		default:
 			b.WriteRune(sep)
-			changed = changed || r != sep
+			changed = true
 		}
 	}
 	s := prefix + b.String()

@@ -15,7 +15,7 @@ const xtChainMax = 28
 // on every load, so remove the old jump before re-loading (the header says
 // how). Rules are linear: for thousands of prefixes prefer nftables.
 func renderIPTables(p *plan, v6 bool) string {
-	chain := ident("RSG-", p.Peer, '-', xtChainMax)
+	chain := ident("RSG-", p.Peer, "-.", '-', xtChainMax)
 	prefixes, session, tool, fam := p.v4, p.session4, "iptables", "IPv4"
 	if v6 {
 		prefixes, session, tool, fam = p.v6, p.session6, "ip6tables", "IPv6"

@@ -16,7 +16,7 @@ const junosNDTypes = "[ router-solicit router-advertisement neighbor-solicit nei
 // binding as input filters of the interface unit. The replace: tags make
 // `load replace terminal` swap an older version of the filter whole.
 func renderJunos(p *plan) string {
-	base := ident("rsguard-acl-", p.Peer, '-', 60)
+	base := ident("rsguard-acl-", p.Peer, "-", '-', 60)
 	ifd, unit := junosInterface(p.Interface)
 	var b strings.Builder
 	b.WriteString("/*\n")

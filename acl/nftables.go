@@ -13,7 +13,7 @@ import (
 // router itself (the BGP session) are not source-filtered here, and
 // link-local IPv6 (neighbour discovery) is never forwarded.
 func renderNFTables(p *plan) string {
-	table := ident("rsguard_acl_", p.Peer, '_', 64)
+	table := ident("rsguard_acl_", p.Peer, "-.", '_', 64)
 	var b strings.Builder
 	commentLines(&b, "# ", p.describe())
 	commentLines(&b, "# ", []string{"load with: nft -f FILE (re-loading replaces the table atomically)"})

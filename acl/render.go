@@ -59,6 +59,18 @@ func Render(format Format, f Filter) (string, error) {
 	return r(p), nil
 }
 
+// CheckInterface reports whether name can be used as the interface of a
+// filter in format, so a CLI can refuse it before asking the daemon.
+func CheckInterface(format Format, name string) error {
+	if name == "" {
+		return nil // DefaultInterface
+	}
+	if err := checkInterface(name); err != nil {
+		return err
+	}
+	return checkLinuxInterface(format, name)
+}
+
 // checkLinuxInterface applies the kernel's rules for interface names
 // (IFNAMSIZ 16 with the NUL, no '/') to the Linux formats.
 func checkLinuxInterface(format Format, name string) error {

@@ -130,6 +130,9 @@ func TestRenderErrors(t *testing.T) {
 			if out != "" {
 				t.Errorf("output %q with an error", out)
 			}
+			if strings.Contains(tc.name, "interface") && CheckInterface(tc.format, f.Interface) == nil {
+				t.Errorf("CheckInterface(%s, %q) = nil", tc.format, f.Interface)
+			}
 		})
 	}
 	_, err := Render(NFTables, Filter{Peer: "x"})
@@ -165,23 +168,25 @@ func TestParseFormat(t *testing.T) {
 
 func TestIdent(t *testing.T) {
 	tests := []struct {
-		prefix, name string
-		sep          rune
-		max          int
-		want         string
+		prefix, name, keep string
+		sep                rune
+		max                int
+		want               string
 	}{
-		{"RSG-", "ixa", '-', 28, "RSG-ixa"},
-		{"RSG-", "ix-a", '-', 28, "RSG-ix-a"},
-		{"RSG-", "ix.a", '-', 28, "RSG-ix-a-"}, // changed: a hash follows
-		{"RSG-", strings.Repeat("x", 40), '-', 28, "RSG-xxxxxxxxxxxxxxxxx-"},
+		{"RSG-", "ixa", "-", '-', 28, "RSG-ixa"},
+		{"RSG-", "ix-a", "-", '-', 28, "RSG-ix-a"},
+		{"RSG-", "ix.a", "-.", '-', 28, "RSG-ix.a"},
+		{"RSG-", "ix.a", "-", '-', 28, "RSG-ix-a-"}, // changed: a hash follows
+		{"x_", "ix-a", "", '_', 28, "x_ix_a_"},
+		{"RSG-", strings.Repeat("x", 40), "-", '-', 28, "RSG-xxxxxxxxxxxxxxxxx-"},
 	}
 	for _, tc := range tests {
-		got := ident(tc.prefix, tc.name, tc.sep, tc.max)
+		got := ident(tc.prefix, tc.name, tc.keep, tc.sep, tc.max)
 		if !strings.HasPrefix(got, tc.want) || len(got) > tc.max {
 			t.Errorf("ident(%q) = %q, want prefix %q and at most %d characters", tc.name, got, tc.want, tc.max)
 		}
 	}
-	if ident("RSG-", "ix.a", '-', 28) == ident("RSG-", "ix-a", '-', 28) {
+	if ident("RSG-", "ix.a", "-", '-', 28) == ident("RSG-", "ix-a", "-", '-', 28) {
 		t.Error("ix.a and ix-a map to one identifier")
 	}
 }

@@ -49,6 +49,9 @@ func (a *app) aclCmd() *cobra.Command {
 			if err != nil {
 				return usageErrorf("--format: %v", err)
 			}
+			if err := acl.CheckInterface(f, iface); err != nil {
+				return usageErrorf("--interface: %v", err)
+			}
 			return a.withConn(cmd.Context(), callQuick, func(ctx context.Context, conn *grpc.ClientConn) error {
 				resp, err := rsguardv1.NewACLServiceClient(conn).GetSourcePrefixes(ctx, &rsguardv1.GetSourcePrefixesRequest{Peer: peer})
 				if err != nil {

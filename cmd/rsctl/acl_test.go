@@ -81,7 +81,8 @@ func TestACLErrors(t *testing.T) {
 		{"peer without prefixes, json", []string{"acl", "--peer", "ix-b", "--json"}, exitFailure, []string{"FailedPrecondition"}},
 		{"unknown format", []string{"acl", "--peer", "ix-a", "--format", "pf"}, exitUsage, []string{`"pf"`, "nftables"}},
 		{"no peer", []string{"acl"}, exitUsage, []string{"peer"}},
-		{"bad interface", []string{"acl", "--peer", "ix-a", "--interface", `eth0"; accept`}, exitFailure, []string{"interface"}},
+		{"bad interface", []string{"acl", "--peer", "ix-a", "--interface", `eth0"; accept`}, exitUsage, []string{"--interface"}},
+		{"Junos interface for nftables", []string{"acl", "--peer", "ix-a", "--interface", "ge-0/0/1.0"}, exitUsage, []string{"no '/'"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
