@@ -80,6 +80,14 @@ func Expand(ctx context.Context, src Source, target string, opts ExpandOptions) 
 	if m, ok := src.(Multi); ok {
 		return expandMulti(ctx, m, target, opts)
 	}
+	if m, ok := src.(Merged); ok {
+		switch len(m) {
+		case 0:
+			return nil, errNoSources
+		case 1: // one registry: let it expand server-side (!i,1 and !a)
+			src = m[0]
+		}
+	}
 	target = strings.TrimSpace(target)
 	res := &Result{Target: strings.ToUpper(target)}
 	var origins []uint32
