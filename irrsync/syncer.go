@@ -41,7 +41,8 @@ type Options struct {
 	// have all failed so far; the last one repeats (default 10 s, 30 s,
 	// 60 s).
 	RetryBackoff []time.Duration
-	// ClientTimeout bounds each whois query (default 30 s).
+	// ClientTimeout, when set, replaces [irr] query_timeout: the absolute
+	// deadline of one whois query batch.
 	ClientTimeout time.Duration
 	// OnResult, when set, is called after every refresh of a peer (for the
 	// event stream). It must not block for long.
@@ -111,9 +112,6 @@ func New(cfg *config.Config, log *logrus.Logger, opts Options) (*Syncer, error) 
 	}
 	if len(opts.RetryBackoff) == 0 {
 		opts.RetryBackoff = []time.Duration{10 * time.Second, 30 * time.Second, 60 * time.Second}
-	}
-	if opts.ClientTimeout <= 0 {
-		opts.ClientTimeout = 30 * time.Second
 	}
 	s := &Syncer{cfg: cfg, log: log.WithField("component", "irrsync"), opts: opts, wake: make(chan struct{}, 1),
 		cache: irr.Cache{Dir: filepath.Join(cfg.Global.StateDir, "irr")}, peers: map[string]*peerState{},
