@@ -221,6 +221,7 @@ func (s *Syncer) expand(ctx context.Context, p config.Peer) (*irr.Result, error)
 		return nil, err
 	}
 	res.Target = p.ASSet // the cache is matched against the configured name
+	res.Sanitize()       // bogons, default routes and over-broad ranges never reach the filter
 	return res, nil
 }
 
