@@ -117,3 +117,26 @@ func (r *Result) Validate() error {
 
 // ErrInvalidResult marks a stored result that Validate refused.
 var ErrInvalidResult = errors.New("irr: result refused")
+
+// dropRefused removes the route entries and route-set ranges CheckRange
+// refuses, with a warning each (ExpandOptions.DropRefusedPrefixes).
+func (r *Result) dropRefused(routes []RouteEntry, ranges []filters.PrefixRange) ([]RouteEntry, []filters.PrefixRange) {
+	keptRoutes := routes[:0]
+	for _, e := range routes {
+		pr := filters.PrefixRange{Prefix: e.Prefix, Min: uint8(e.Prefix.Bits()), Max: uint8(e.Prefix.Bits())}
+		if why := CheckRange(pr, e.Prefix.Addr().Is6()); why != "" {
+			r.Warnings = append(r.Warnings, fmt.Sprintf("dropping route object %s: %s", e.Prefix, why))
+			continue
+		}
+		keptRoutes = append(keptRoutes, e)
+	}
+	keptRanges := ranges[:0]
+	for _, pr := range ranges {
+		if why := CheckRange(pr, pr.Prefix.Addr().Is6()); why != "" {
+			r.Warnings = append(r.Warnings, fmt.Sprintf("dropping route-set member %s: %s", pr, why))
+			continue
+		}
+		keptRanges = append(keptRanges, pr)
+	}
+	return keptRoutes, keptRanges
+}

@@ -216,7 +216,7 @@ func (s *Syncer) expand(ctx context.Context, p config.Peer) (*irr.Result, error)
 	}
 	defer release()
 	res, err := irr.Expand(ctx, src, name, irr.ExpandOptions{Aggregate: true,
-		MaxLength4: int(p.IRRMaxLengthIPv4), MaxLength6: int(p.IRRMaxLengthIPv6), Now: s.opts.Now})
+		MaxLength4: int(p.IRRMaxLengthIPv4), MaxLength6: int(p.IRRMaxLengthIPv6), DropRefusedPrefixes: true, Now: s.opts.Now})
 	if err != nil {
 		return nil, err
 	}
