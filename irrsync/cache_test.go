@@ -29,9 +29,20 @@ func TestCacheValidatedLikeFreshData(t *testing.T) {
 		t.Errorf("the good route object is missing: %v", allowed)
 	}
 
-	file := filepath.Join(state, "irr", "a.json")
-	good, err := os.ReadFile(file)
-	if err != nil {
+	// the cache as a refresh writes it, for another state_dir
+	cacheState := t.TempDir()
+	cfg = testConfig(t, cacheState, peerA(t))
+	file := filepath.Join(cacheState, "irr", "a.json")
+	good := []byte(`{
+  "target": "AS-ALPHA",
+  "origins": [21001],
+  "ipv4": ["45.21.0.0/16{16,24}"],
+  "ipv6": ["2a0a:21::/32{32,48}"],
+  "sources": ["TEST"],
+  "fetched_at": "2025-06-01T12:00:00Z"
+}
+`)
+	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct{ name, edit, want string }{
