@@ -18,20 +18,7 @@ import (
 // client's Timeout, all of them together are not.
 func dripServer(t *testing.T, host string, n int, pause time.Duration) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", host+":0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		c, err := ln.Accept()
-		if err != nil {
-			return
-		}
-		defer c.Close()
-		_ = c.SetDeadline(time.Now().Add(10 * time.Second))
-		br := bufio.NewReader(c)
+	return fakeServerOn(t, host, func(c net.Conn, br *bufio.Reader) {
 		readLines(t, br, 4)
 		fmt.Fprint(c, "C\nF Missing required set name for A query\nA5\nTEST\nC\n")
 		readLines(t, br, n)
@@ -41,16 +28,7 @@ func dripServer(t *testing.T, host string, n int, pause time.Duration) string {
 				return
 			}
 		}
-	}()
-	t.Cleanup(func() {
-		ln.Close()
-		select {
-		case <-done:
-		case <-time.After(15 * time.Second):
-			t.Error("drip server did not finish")
-		}
 	})
-	return ln.Addr().String()
 }
 
 // TestClientDripCannotStretchDeadline: ten answers 150 ms apart take 1.5 s;

@@ -33,8 +33,9 @@ type Result struct {
 }
 
 // Refresh expands and applies the IRR data of one peer, or of every peer
-// with an as_set when peer is "". force applies results the safety brake
-// would hold back. progress, when set, receives one line per step.
+// with an as_set when peer is "" (up to [irr] concurrency at once, peers
+// still at default deny first; results in config order). force applies
+// results the safety brake would hold back. progress, when set, receives one line per step.
 // Per-peer failures are reported in the Results; the error is for a bad
 // request (unknown peer, no as_set, not attached) or a cancelled ctx.
 func (s *Syncer) Refresh(ctx context.Context, peer string, force bool, progress func(string)) ([]Result, error) {
