@@ -210,14 +210,13 @@ func (r *Result) countFrom(res *irr.Result, inForce bool) {
 // expand resolves the peer's as_set with aggregation and its max lengths,
 // like `bgpq4 -A -R <irr_max_length>`.
 func (s *Syncer) expand(ctx context.Context, p config.Peer) (*irr.Result, error) {
-	pinned, name := splitTarget(p.ASSet)
+	pinned, name := SplitTarget(p.ASSet)
 	src, release, err := s.source(pinned)
 	if err != nil {
 		return nil, err
 	}
 	defer release()
-	res, err := irr.Expand(ctx, src, name, irr.ExpandOptions{Aggregate: true,
-		MaxLength4: int(p.IRRMaxLengthIPv4), MaxLength6: int(p.IRRMaxLengthIPv6), DropRefusedPrefixes: true, Now: s.opts.Now})
+	res, err := irr.Expand(ctx, src, name, ExpandOptions(int(p.IRRMaxLengthIPv4), int(p.IRRMaxLengthIPv6), s.opts.Now))
 	if err != nil {
 		return nil, err
 	}
