@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/rsguard/rsguard/irr"
+	"github.com/sirupsen/logrus"
 )
 
 // SplitTarget separates an as_set of the form "RIPE::AS-FOO" into the IRR
@@ -69,6 +70,7 @@ func (s *Syncer) source(pinned string) (src irr.Source, release func(), err erro
 // them changed on disk (an operator or a cron job replaced the dump).
 type fileDB struct {
 	paths []string
+	log   *logrus.Entry // parse warnings of a dump (nil: not logged)
 
 	mu     sync.Mutex
 	db     *irr.DB
@@ -101,5 +103,15 @@ func (f *fileDB) load() (*irr.DB, error) {
 		return f.db, fmt.Errorf("irr files: %w", err)
 	}
 	f.db, f.stamps = db, stamps
+	if len(db.Warnings) > 0 && f.log != nil {
+		// A dump that is garbage parses to nothing; without this the
+		// operator would only see the set "not found".
+		first := make([]string, 0, 5)
+		for _, w := range db.Warnings[:min(5, len(db.Warnings))] {
+			first = append(first, w.String())
+		}
+		f.log.WithField("count", len(db.Warnings)).WithField("first", strings.Join(first, "; ")).
+			Warn("irr files: objects skipped while parsing the dump")
+	}
 	return db, nil
 }

@@ -155,7 +155,7 @@ func (s *Syncer) filesFor(cfg *config.Config, old *fileDB) *fileDB {
 	case old != nil && slices.Equal(old.paths, cfg.IRR.Files):
 		return old
 	}
-	return &fileDB{paths: slices.Clone(cfg.IRR.Files)}
+	return &fileDB{paths: slices.Clone(cfg.IRR.Files), log: s.log}
 }
 
 func (s *Syncer) newPeerState(p config.Peer) *peerState {
