@@ -22,9 +22,9 @@ import (
 func wireAddr(host byte) string { return fmt.Sprintf("127.10.10.%d", host) }
 
 const (
-	wireRS      = 1  // the route server
-	wireSender  = 2  // peer "a", AS21001, sends the raw input
-	wireWatcher = 3  // peer "b", AS21002, a well-behaved client that shows propagation
+	wireRS      = 1 // the route server
+	wireSender  = 2 // peer "a", AS21001, sends the raw input
+	wireWatcher = 3 // peer "b", AS21002, a well-behaved client that shows propagation
 	wireASN     = 21001
 )
 
