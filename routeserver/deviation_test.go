@@ -2,7 +2,11 @@ package routeserver
 
 import (
 	"bytes"
+	"context"
+	"encoding/binary"
 	"net/netip"
+	"os"
+	"os/exec"
 	"testing"
 	"time"
 )
@@ -156,4 +160,54 @@ func TestDeviationMalformedAS4PathWithdrawsRoute(t *testing.T) {
 		return !ib.received(p) && !ib.propagated(p)
 	})
 	ib.a.expectNoNotification(time.Second)
+}
+
+const crashChildEnv = "RSGUARD_DEVIATION_CRASH_CHILD"
+
+// A route whose attributes are longer than fit in a 4096-octet UPDATE
+// (possible only because GoBGP accepts the oversize UPDATE above) crashes
+// the whole process when GoBGP packs it for another client: packerV4.pack
+// computes a negative NLRI count and make() panics in a goroutine nobody
+// can recover. RFC 8654 §4 would have refused the message (1/2); RFC 8654
+// §5 (and RFC 7606) never allow a crash. One client takes every session of
+// the route server down. The scenario runs in a child process (this test
+// binary re-executed) because the panic ends the process.
+func TestDeviationOversizeAttributesCrashRouteServer(t *testing.T) {
+	if os.Getenv(crashChildEnv) == "1" {
+		oversizeAttributesChild(t)
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestDeviationOversizeAttributesCrashRouteServer$", "-test.count=1")
+	cmd.Env = append(os.Environ(), crashChildEnv+"=1")
+	out, err := cmd.CombinedOutput()
+	if err == nil {
+		t.Fatal("the route server survived a route with 4,956 bytes of attributes: GoBGP changed, update docs/bgp-input-deviations.md")
+	}
+	if !bytes.Contains(out, []byte("makeslice: cap out of range")) || !bytes.Contains(out, []byte("packerV4")) {
+		t.Fatalf("child failed, but not with GoBGP's packer panic (%v):\n%s", err, tail(out, 3000))
+	}
+}
+
+// oversizeAttributesChild announces a route padded with 1,238 standard
+// communities (AS21001:n): a 5,003-byte UPDATE the filters accept.
+func oversizeAttributesChild(t *testing.T) {
+	ib := establishedBench(t)
+	p := netip.MustParsePrefix("45.10.6.0/24")
+	var comms []byte
+	for i := 0; i < 1238; i++ {
+		comms = binary.BigEndian.AppendUint32(comms, wireASN<<16|uint32(i))
+	}
+	ib.a.write(frame(allOnes, msgUpdate, updateBody(nil, append(validAttrs(), attr(flagOptTrans, 8, comms)), nlri(p))))
+	// Survival means propagation to "b" finishes and this child exits 0.
+	ib.waitPropagated(p)
+	time.Sleep(time.Second)
+}
+
+func tail(b []byte, n int) []byte {
+	if len(b) > n {
+		return b[len(b)-n:]
+	}
+	return b
 }
