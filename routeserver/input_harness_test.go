@@ -22,8 +22,18 @@ type inputBench struct {
 func newInputBench(t *testing.T) *inputBench {
 	t.Helper()
 	rs := startRS(t, wireConfig(), nil)
-	b, err := DialRawPeer(context.Background(), SpeakerConfig{ASN: 21002, RouterID: wireAddr(wireWatcher),
-		Address: wireAddr(wireWatcher), RSAddr: wireAddr(wireRS), RSPort: 179, RSASN: 21000})
+	// GoBGP resets connections for a moment while a new peer's FSM
+	// leaves Idle, so the first attempts may fail.
+	var b *RawPeer
+	var err error
+	for i := 0; i < 40; i++ {
+		b, err = DialRawPeer(context.Background(), SpeakerConfig{ASN: 21002, RouterID: wireAddr(wireWatcher),
+			Address: wireAddr(wireWatcher), RSAddr: wireAddr(wireRS), RSPort: 179, RSASN: 21000})
+		if err == nil {
+			break
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}

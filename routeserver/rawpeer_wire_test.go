@@ -294,6 +294,25 @@ func (w *wirePeer) open(o openMsg) (peerOpen []byte, n *notification) {
 	return nil, nil
 }
 
+// verdictOnOpen reads what follows the route server's OPEN (GoBGP sends
+// its own OPEN before it reads ours): KEEPALIVE means ours was accepted
+// (nil), or the NOTIFICATION refusing it.
+func (w *wirePeer) verdictOnOpen() *notification {
+	w.t.Helper()
+	for {
+		m, ok := w.next(10 * time.Second)
+		if !ok {
+			w.t.Fatal("no KEEPALIVE or NOTIFICATION after the OPEN exchange")
+		}
+		switch m.typ {
+		case msgKeepalive:
+			return nil
+		case msgNotification:
+			return parseNotification(w.t, m.body)
+		}
+	}
+}
+
 // establish completes the exchange after open: KEEPALIVE both ways.
 func (w *wirePeer) establish() {
 	w.t.Helper()
