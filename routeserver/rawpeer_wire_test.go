@@ -28,7 +28,8 @@ const (
 	wireASN     = 21001
 )
 
-// wireConfig: one sender allowed 45.10.0.0/16 and one watcher.
+// wireConfig: one sender allowed 45.10.0.0/16 and 2a0a:4580:10::/44, and
+// one watcher.
 func wireConfig() string {
 	return fmt.Sprintf(`
 [global]
@@ -42,7 +43,7 @@ state_dir = "S"
 name = "a"
 address = "%[2]s"
 asn = 21001
-prefixes = ["45.10.0.0/16{16,24}"]
+prefixes = ["45.10.0.0/16{16,24}", "2a0a:4580:10::/44{44,48}"]
 
 [[peers]]
 name = "b"
@@ -156,6 +157,23 @@ func attrASPath(segs ...[]byte) []byte {
 func attrNextHop(a string) []byte {
 	ip := netip.MustParseAddr(a).As4()
 	return attr(flagWellKnown, 3, ip[:])
+}
+
+// attrMPReachV6 is an MP_REACH_NLRI for IPv6 unicast (RFC 4760 §3).
+func attrMPReachV6(nextHop string, prefixes ...netip.Prefix) []byte {
+	nh := netip.MustParseAddr(nextHop).As16()
+	v := append([]byte{0, 2, 1, 16}, nh[:]...) // AFI 2, SAFI 1, next hop length 16
+	v = append(v, 0)                           // reserved
+	return attr(flagOptNonTrans, 14, append(v, nlri(prefixes...)...))
+}
+
+// attrCommunities pads a route with n standard communities AS21001:i.
+func attrCommunities(n int) []byte {
+	var v []byte
+	for i := 0; i < n; i++ {
+		v = binary.BigEndian.AppendUint32(v, wireASN<<16|uint32(i))
+	}
+	return attr(flagOptTrans, 8, v)
 }
 
 // nlri encodes prefixes as (length, significant octets), RFC 4271 §4.3.
@@ -372,6 +390,41 @@ func parseNotification(t testing.TB, body []byte) *notification {
 		t.Fatalf("NOTIFICATION body of %d bytes", len(body))
 	}
 	return &notification{code: body[0], subcode: body[1], data: body[2:]}
+}
+
+// mpReachPrefixes decodes the IPv6 unicast NLRI of an UPDATE's MP_REACH_NLRI.
+func mpReachPrefixes(t testing.TB, body []byte) []netip.Prefix {
+	t.Helper()
+	if len(body) < 4 {
+		t.Fatalf("UPDATE body of %d bytes", len(body))
+	}
+	wl := int(binary.BigEndian.Uint16(body))
+	rest := body[2+wl:]
+	al := int(binary.BigEndian.Uint16(rest))
+	attrs := rest[2 : 2+al]
+	for len(attrs) >= 3 {
+		flags, typ := attrs[0], attrs[1]
+		l, h := int(attrs[2]), 3
+		if flags&0x10 != 0 {
+			l, h = int(binary.BigEndian.Uint16(attrs[2:4])), 4
+		}
+		v := attrs[h : h+l]
+		attrs = attrs[h+l:]
+		if typ != 14 || len(v) < 5 || v[1] != 2 || v[2] != 1 {
+			continue
+		}
+		n := v[4+int(v[3])+1:] // skip AFI, SAFI, next hop, reserved
+		var out []netip.Prefix
+		for len(n) > 0 {
+			bits := int(n[0])
+			var a [16]byte
+			copy(a[:], n[1:1+(bits+7)/8])
+			out = append(out, netip.PrefixFrom(netip.AddrFrom16(a), bits))
+			n = n[1+(bits+7)/8:]
+		}
+		return out
+	}
+	return nil
 }
 
 // capabilityCodes lists the capability codes in an OPEN body.
