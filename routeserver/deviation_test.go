@@ -41,7 +41,7 @@ func TestDeviationAllZeroMarkerAccepted(t *testing.T) {
 // see TestDeviationOversizeAttributesCrashRouteServer.
 func TestDeviationOversizeUpdateAccepted(t *testing.T) {
 	ib := newInputBench(t)
-	rsOpen, n := ib.a.open(defaultOpen())
+	rsOpen, n := ib.openSender(defaultOpen())
 	if n != nil {
 		t.Fatalf("correct OPEN refused: %s", n)
 	}
@@ -91,7 +91,7 @@ func TestDeviationMalformedOpenCapabilityAccepted(t *testing.T) {
 			ib := newInputBench(t)
 			o := defaultOpen()
 			o.params = tc.params
-			if _, n := ib.a.open(o); n != nil {
+			if _, n := ib.openSender(o); n != nil {
 				t.Fatalf("GoBGP now refuses the malformed capability with %s (RFC: 2/0): update docs/bgp-input-deviations.md", n)
 			}
 			ib.a.establish()
@@ -113,7 +113,7 @@ func TestDeviationUnnegotiatedFamilyResetsWith00(t *testing.T) {
 	ib := newInputBench(t)
 	o := defaultOpen()
 	o.params = capParam(capMP(1, 1), capAS4(wireASN), capability(2, nil)) // IPv4 unicast only
-	if _, n := ib.a.open(o); n != nil {
+	if _, n := ib.openSender(o); n != nil {
 		t.Fatalf("correct OPEN refused: %s", n)
 	}
 	ib.a.establish()
@@ -214,7 +214,7 @@ func TestDeviationUnsupportedVersionWithoutData(t *testing.T) {
 			ib := newInputBench(t)
 			o := defaultOpen()
 			o.version = version
-			_, n := ib.a.open(o)
+			_, n := ib.openSender(o)
 			if n == nil {
 				n = ib.a.verdictOnOpen()
 			}
@@ -235,17 +235,17 @@ func TestDeviationUnsupportedVersionWithoutData(t *testing.T) {
 // 8654 §4); accepting the input that leads here is the deviation.
 func TestDeviationOversizeIPv6RouteAcceptedNotSent(t *testing.T) {
 	rs := startRS(t, wireConfig(), nil)
-	b := dialWire(t, wireAddr(wireWatcher))
 	bOpen := defaultOpen()
 	bOpen.myAS, bOpen.id = 21002, netip.MustParseAddr(wireAddr(wireWatcher))
 	bOpen.params = capParam(capMP(1, 1), capMP(2, 1), capAS4(21002))
-	if _, n := b.open(bOpen); n != nil {
+	b, _, n := dialOpen(t, wireAddr(wireWatcher), bOpen)
+	if n != nil {
 		t.Fatalf("watcher's OPEN refused: %s", n)
 	}
 	b.establish()
 	waitState(t, rs, "b", "ESTABLISHED")
-	a := dialWire(t, wireAddr(wireSender))
-	if _, n := a.open(defaultOpen()); n != nil {
+	a, _, n := dialOpen(t, wireAddr(wireSender), defaultOpen())
+	if n != nil {
 		t.Fatalf("sender's OPEN refused: %s", n)
 	}
 	a.establish()
@@ -280,7 +280,8 @@ func TestDeviationOversizeIPv6RouteAcceptedNotSent(t *testing.T) {
 	if slices.Contains(got, big) {
 		t.Fatalf("the watcher got %s: GoBGP changed, update docs/bgp-input-deviations.md", big)
 	}
-	if e, ok := rs.Store().Get("a", routestoreKey(big)); !ok || !e.Verdict.Accepted() {
-		t.Fatalf("%s not accepted in the store (%v %+v)", big, ok, e.Verdict)
-	}
+	waitFor(t, 10*time.Second, big.String()+" accepted in the store", func() bool {
+		e, ok := rs.Store().Get("a", routestoreKey(big))
+		return ok && e.Verdict.Accepted()
+	})
 }

@@ -72,7 +72,7 @@ func TestInputConformsBadOpenNotification(t *testing.T) {
 			ib := newInputBench(t)
 			o := defaultOpen()
 			tc.edit(&o)
-			_, n := ib.a.open(o)
+			_, n := ib.openSender(o)
 			if n == nil {
 				n = ib.a.verdictOnOpen()
 			}

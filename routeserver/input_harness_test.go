@@ -18,7 +18,7 @@ type inputBench struct {
 }
 
 // newInputBench starts the route server and the watcher; the sender is
-// connected but has not sent its OPEN (open/establish are the test's).
+// not connected yet (openSender).
 func newInputBench(t *testing.T) *inputBench {
 	t.Helper()
 	rs := startRS(t, wireConfig(), nil)
@@ -39,19 +39,27 @@ func newInputBench(t *testing.T) *inputBench {
 	}
 	t.Cleanup(b.Close)
 	waitState(t, rs, "b", "ESTABLISHED")
-	return &inputBench{t: t, rs: rs, a: dialWire(t, wireAddr(wireSender))}
+	return &inputBench{t: t, rs: rs}
 }
 
 // establishedBench: the sender's session is up with a correct OPEN.
 func establishedBench(t *testing.T) *inputBench {
 	t.Helper()
 	ib := newInputBench(t)
-	if _, n := ib.a.open(defaultOpen()); n != nil {
+	if _, n := ib.openSender(defaultOpen()); n != nil {
 		t.Fatalf("correct OPEN refused: %s", n)
 	}
 	ib.a.establish()
 	waitState(t, ib.rs, "a", "ESTABLISHED")
 	return ib
+}
+
+// openSender connects the sender and sends o; it returns the route
+// server's OPEN, or the NOTIFICATION refusing o.
+func (ib *inputBench) openSender(o openMsg) (peerOpen []byte, n *notification) {
+	ib.t.Helper()
+	ib.a, peerOpen, n = dialOpen(ib.t, wireAddr(wireSender), o)
+	return peerOpen, n
 }
 
 // accepted: the sender's route is in the store and passed every check.

@@ -232,8 +232,6 @@ func dialWire(t testing.TB, local string) *wirePeer {
 	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(local)}, Timeout: 5 * time.Second}
 	var conn net.Conn
 	var err error
-	// GoBGP may refuse a connection for a moment while the peer's FSM
-	// leaves Idle after the route server starts.
 	for i := 0; i < 40; i++ {
 		conn, err = d.Dial("tcp", net.JoinHostPort(wireAddr(wireRS), "179"))
 		if err == nil {
@@ -248,6 +246,25 @@ func dialWire(t testing.TB, local string) *wirePeer {
 	t.Cleanup(func() { conn.Close() })
 	go w.readLoop()
 	return w
+}
+
+// dialOpen connects and sends the OPEN, returning the route server's OPEN
+// or its NOTIFICATION. GoBGP accepts and at once closes connections from a
+// peer whose FSM is still Idle just after start, so a connection closed
+// before any answer is retried.
+func dialOpen(t testing.TB, local string, o openMsg) (w *wirePeer, peerOpen []byte, n *notification) {
+	t.Helper()
+	for i := 0; i < 40; i++ {
+		w = dialWire(t, local)
+		peerOpen, n, closed := w.tryOpen(o)
+		if !closed {
+			return w, peerOpen, n
+		}
+		w.conn.Close()
+		time.Sleep(250 * time.Millisecond)
+	}
+	t.Fatalf("route server closed every connection from %s before answering the OPEN", local)
+	return nil, nil, nil
 }
 
 func (w *wirePeer) readLoop() {
@@ -290,26 +307,26 @@ func (w *wirePeer) next(timeout time.Duration) (wireMsg, bool) {
 	}
 }
 
-// open sends an OPEN and returns the route server's answer: its OPEN, or
-// a NOTIFICATION refusing ours.
-func (w *wirePeer) open(o openMsg) (peerOpen []byte, n *notification) {
+// tryOpen sends an OPEN and returns the route server's answer: its OPEN,
+// or a NOTIFICATION refusing ours; closed if the connection ended first.
+func (w *wirePeer) tryOpen(o openMsg) (peerOpen []byte, n *notification, closed bool) {
 	w.t.Helper()
 	w.write(frame(allOnes, msgOpen, o.body()))
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
 		m, ok := w.next(time.Until(deadline))
 		if !ok {
-			w.t.Fatal("connection closed or silent before the route server answered the OPEN")
+			return nil, nil, true
 		}
 		switch m.typ {
 		case msgOpen:
-			return m.body, nil
+			return m.body, nil, false
 		case msgNotification:
-			return nil, parseNotification(w.t, m.body)
+			return nil, parseNotification(w.t, m.body), false
 		}
 	}
 	w.t.Fatal("no OPEN or NOTIFICATION from the route server")
-	return nil, nil
+	return nil, nil, false
 }
 
 // verdictOnOpen reads what follows the route server's OPEN (GoBGP sends
