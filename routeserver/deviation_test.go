@@ -68,7 +68,7 @@ func TestDeviationOversizeUpdateAccepted(t *testing.T) {
 	ib.a.expectNoNotification(time.Second)
 }
 
-// RFC 4271 §6.2 (and RFC 5492 §3 for the Capabilities parameter): a
+// RFC 4271 §6.2 (RFC 5492 §4 defines the Capabilities parameter): a
 // recognised optional parameter that is malformed is an OPEN Message Error
 // with subcode 0 (Unspecific). BGPOpen.DecodeFromBytes ignores the error of
 // OptionParameterCapability.DecodeFromBytes: the malformed capability (and
@@ -142,10 +142,10 @@ func TestDeviationNLRIPrefixTooLongSubcode1(t *testing.T) {
 	}
 }
 
-// RFC 6793 §6 (and RFC 7606 §7.7): a malformed AS4_PATH is discarded and
-// the UPDATE processed without it ("attribute discard"). GoBGP's
-// getErrorHandlingFromPathAttribute maps AS4_PATH to treat-as-withdraw, so
-// the route is withdrawn.
+// RFC 6793 §6: a malformed AS4_PATH is discarded and the UPDATE processed
+// without it ("attribute discard"; RFC 7606 leaves AS4_PATH to RFC 6793).
+// GoBGP's getErrorHandlingFromPathAttribute maps AS4_PATH to
+// treat-as-withdraw, so the route is withdrawn.
 func TestDeviationMalformedAS4PathWithdrawsRoute(t *testing.T) {
 	ib := establishedBench(t)
 	p := netip.MustParsePrefix("45.10.5.0/24")
@@ -165,9 +165,9 @@ const crashChildEnv = "RSGUARD_DEVIATION_CRASH_CHILD"
 // (possible only because GoBGP accepts the oversize UPDATE above) crashes
 // the whole process when GoBGP packs it for another client: packerV4.pack
 // computes a negative NLRI count and make() panics in a goroutine nobody
-// can recover. RFC 8654 §4 would have refused the message (1/2); RFC 8654
-// §5 (and RFC 7606) never allow a crash. One client takes every session of
-// the route server down. The scenario runs in a child process (this test
+// can recover. RFC 8654 §4 would have refused the input (1/2), and says an
+// onward message that does not fit is not sent (RFC 4271 §9.2). One client
+// takes every session of the route server down. The scenario runs in a child process (this test
 // binary re-executed) because the panic ends the process.
 func TestDeviationOversizeAttributesCrashRouteServer(t *testing.T) {
 	if os.Getenv(crashChildEnv) == "1" {
@@ -231,8 +231,8 @@ func TestDeviationUnsupportedVersionWithoutData(t *testing.T) {
 // (createMPReachMessage); BGPMessage.Serialize refuses it ("too long
 // message length") and fsmHandler.sendMessageloop drops it with a warning.
 // The route server's store says "accepted", yet no client ever gets the
-// route. Not sending is right for a client without Extended Message (RFC
-// 8654 §4); accepting the input that leads here is the deviation.
+// route. Not sending is what RFC 8654 §4 asks for a client without
+// Extended Message; accepting the input that leads here is the deviation.
 func TestDeviationOversizeIPv6RouteAcceptedNotSent(t *testing.T) {
 	rs := startRS(t, wireConfig(), nil)
 	bOpen := defaultOpen()
