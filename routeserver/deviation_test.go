@@ -180,7 +180,7 @@ func TestDeviationOversizeAttributesCrashRouteServer(t *testing.T) {
 	cmd.Env = append(os.Environ(), crashChildEnv+"=1")
 	out, err := cmd.CombinedOutput()
 	if err == nil {
-		t.Fatal("the route server survived a route with 4,956 bytes of attributes: GoBGP changed, update docs/bgp-input-deviations.md")
+		t.Fatal("the route server survived a route with a 4,956-byte COMMUNITIES attribute: GoBGP changed, update docs/bgp-input-deviations.md")
 	}
 	if !bytes.Contains(out, []byte("makeslice: cap out of range")) || !bytes.Contains(out, []byte("packerV4")) {
 		t.Fatalf("child failed, but not with GoBGP's packer panic (%v):\n%s", err, tail(out, 3000))
@@ -225,8 +225,8 @@ func TestDeviationUnsupportedVersionWithoutData(t *testing.T) {
 	}
 }
 
-// The IPv6 twin of the crash: an IPv6 route with 4,956 bytes of attributes
-// (accepted, see TestDeviationOversizeUpdateAccepted) is not packed by
+// The IPv6 twin of the crash: an IPv6 route with a 4,956-byte COMMUNITIES
+// attribute (accepted, see TestDeviationOversizeUpdateAccepted) is not packed by
 // packerV4 but built as one MP_REACH message per path
 // (createMPReachMessage); BGPMessage.Serialize refuses it ("too long
 // message length") and fsmHandler.sendMessageloop drops it with a warning.
