@@ -334,10 +334,11 @@ func (w *wirePeer) tryOpen(o openMsg) (peerOpen []byte, n *notification, closed 
 // (nil), or the NOTIFICATION refusing it.
 func (w *wirePeer) verdictOnOpen() *notification {
 	w.t.Helper()
-	for {
-		m, ok := w.next(10 * time.Second)
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		m, ok := w.next(time.Until(deadline))
 		if !ok {
-			w.t.Fatal("no KEEPALIVE or NOTIFICATION after the OPEN exchange")
+			break
 		}
 		switch m.typ {
 		case msgKeepalive:
@@ -346,23 +347,16 @@ func (w *wirePeer) verdictOnOpen() *notification {
 			return parseNotification(w.t, m.body)
 		}
 	}
+	w.t.Fatal("no KEEPALIVE or NOTIFICATION after the OPEN exchange")
+	return nil
 }
 
 // establish completes the exchange after open: KEEPALIVE both ways.
 func (w *wirePeer) establish() {
 	w.t.Helper()
 	w.write(frame(allOnes, msgKeepalive, nil))
-	for {
-		m, ok := w.next(10 * time.Second)
-		if !ok {
-			w.t.Fatal("no KEEPALIVE from the route server")
-		}
-		switch m.typ {
-		case msgKeepalive:
-			return
-		case msgNotification:
-			w.t.Fatalf("NOTIFICATION %s instead of KEEPALIVE", parseNotification(w.t, m.body))
-		}
+	if n := w.verdictOnOpen(); n != nil {
+		w.t.Fatalf("NOTIFICATION %s instead of KEEPALIVE", n)
 	}
 }
 
