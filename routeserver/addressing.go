@@ -96,10 +96,14 @@ func (s *Server) checkOfferedFamilies(p *peer) {
 	msg := fmt.Sprintf("peer offered %s, not enabled for it (families: %s): not negotiated, its routes of that family are not accepted (reason 4 invalid_afi)",
 		strings.Join(off, ", "), p.cfg.EnabledFamilies())
 	p.mu.Lock()
-	p.lastError = msg
+	if !strings.HasPrefix(p.lastError, familyResetPrefix) { // the reset says more
+		p.lastError = msg
+	}
 	p.mu.Unlock()
 	s.peerLog(p).WithField("families_not_negotiated", off).Warn(msg)
 }
+
+const familyResetPrefix = "session reset:"
 
 // onFamilyViolation records a session GoBGP reset because the peer sent a
 // route of a family that was not negotiated (RFC 4760 §7 allows treating
@@ -114,7 +118,7 @@ func (s *Server) onFamilyViolation(msg string, f gobgplog.Fields) {
 	if p == nil {
 		return
 	}
-	text := fmt.Sprintf("session reset: the peer sent a route of a family not negotiated for it (families: %s; reason 4 invalid_afi): %s",
+	text := fmt.Sprintf(familyResetPrefix+" the peer sent a route of a family not negotiated for it (families: %s; reason 4 invalid_afi): %s",
 		p.cfg.EnabledFamilies(), err)
 	p.mu.Lock()
 	p.lastError = text

@@ -1,0 +1,86 @@
+package routeserver
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rsguard/rsguard/filters"
+)
+
+// TestFamilyNotNegotiatedRawPeer: a client that sends an IPv6 route on a
+// session that did not negotiate IPv6 (families default to the IPv4
+// session's own). GoBGP treats it as an error and resets the session
+// (RFC 4760 §7 allows it); the route never reaches the store or another
+// client, and the peer's status says why, with reason 4.
+func TestFamilyNotNegotiatedRawPeer(t *testing.T) {
+	rs := startRS(t, fmt.Sprintf(`
+[global]
+asn = 21000
+router_id = "%[1]s"
+listen_addresses = ["%[1]s"]
+listen_port = 179
+state_dir = "S"
+
+[[peers]]
+name = "r"
+address = "%[2]s"
+asn = 21001
+prefixes = ["45.1.0.0/16{16,24}", "2a0a:1::/32{32,48}"]
+
+[[peers]]
+name = "s"
+address = "%[3]s"
+asn = 21002
+families = ["ipv4", "ipv6"]
+prefixes = []
+`, nhAddr(11), nhAddr(12), nhAddr(13)), nil)
+	ctx := context.Background()
+	s := startSpeaker(t, SpeakerConfig{ASN: 21002, RouterID: nhAddr(13), Address: nhAddr(13), RSAddr: nhAddr(11), RSPort: 179, RSASN: 21000})
+	if err := s.WaitEstablished(ctx, 30*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	r, err := DialRawPeer(ctx, SpeakerConfig{ASN: 21001, RouterID: nhAddr(12), Address: nhAddr(12), RSAddr: nhAddr(11), RSPort: 179, RSASN: 21000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	v4 := route("45.1.1.0/24", nhAddr(12), 21001)
+	v6 := route("2a0a:1:1::/48", "2a0a:1::12", 21001)
+	if err := r.Announce(v4); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 10*time.Second, "r's IPv4 route at s", func() bool {
+		got, err := s.ReceivedSet(ctx)
+		_, ok := got[v4.Prefix]
+		return err == nil && ok
+	})
+	if err := r.Announce(v6); err != nil {
+		t.Fatal(err)
+	}
+	var st PeerStatus
+	waitFor(t, 10*time.Second, "r's status to report the reset", func() bool {
+		for _, p := range rs.Peers() {
+			if p.Name == "r" {
+				st = p
+			}
+		}
+		return strings.Contains(st.LastError, "session reset") && st.State != "ESTABLISHED"
+	})
+	if !strings.Contains(st.LastError, "invalid_afi") || st.State == "ESTABLISHED" {
+		t.Errorf("r: state %s, last error %q", st.State, st.LastError)
+	}
+	t.Logf("r's status: %s: %s", st.State, st.LastError)
+	if _, ok := rs.Store().Get("r", routestoreKey(v6.Prefix)); ok {
+		t.Error("the IPv6 route of a non-negotiated family reached the store")
+	}
+	got, _ := s.ReceivedSet(ctx)
+	if _, ok := got[v6.Prefix]; ok {
+		t.Error("the IPv6 route of a non-negotiated family reached another client")
+	}
+	if v, err := rs.Explain("r", v6); err != nil || !v.Has(filters.ReasonInvalidAFI) {
+		t.Errorf("explain: %+v %v", v, err)
+	}
+}
