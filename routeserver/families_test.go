@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	api "github.com/osrg/gobgp/v3/api"
+	"github.com/rsguard/rsguard/config"
 	"github.com/rsguard/rsguard/filters"
 )
 
@@ -82,5 +84,68 @@ prefixes = []
 	}
 	if v, err := rs.Explain("r", v6); err != nil || !v.Has(filters.ReasonInvalidAFI) {
 		t.Errorf("explain: %+v %v", v, err)
+	}
+}
+
+func TestNotNegotiated(t *testing.T) {
+	v4only, both := filters.FamiliesIPv4, filters.FamiliesIPv4|filters.FamiliesIPv6
+	if got := notNegotiated([]*api.Family{familyV4, familyV6}, v4only); len(got) != 1 || got[0] != "ipv6" {
+		t.Errorf("v4-only peer offering both: %v", got)
+	}
+	if got := notNegotiated([]*api.Family{familyV4, familyV6}, both); len(got) != 0 {
+		t.Errorf("both enabled: %v", got)
+	}
+	if got := notNegotiated([]*api.Family{familyV4}, filters.FamiliesIPv6); len(got) != 1 || got[0] != "ipv4" {
+		t.Errorf("v6-only peer offering v4: %v", got)
+	}
+}
+
+// TestAddressingChanged: what re-creates a peer on reload, including a
+// same-as peer whose allowed next hops change through another peer.
+func TestAddressingChanged(t *testing.T) {
+	parse := func(extra, other string) *config.Config {
+		c, err := config.Parse([]byte(`[global]
+asn = 21000
+router_id = "127.10.1.1"
+[filters]
+next_hop = "same-as"
+[[peers]]
+name = "a"
+address = "127.10.1.2"
+asn = 21001
+`+extra+`
+[[peers]]
+name = "b"
+address = "127.10.1.3"
+asn = 21001
+`+other), "t.toml", t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	base := parse("", "")
+	for _, c := range []struct {
+		name         string
+		next         *config.Config
+		changed, bCh bool
+	}{
+		{"nothing", parse("", ""), false, false},
+		{"description only", parse(`description = "x"`, ""), false, false},
+		{"families", parse(`families = ["ipv4", "ipv6"]`, ""), true, false},
+		{"own ipv6 address", parse(`ipv6_address = "2a0a:1::2"`, ""), true, true}, // b's same-as list changes too
+		{"policy", parse(`next_hop = "strict"`, ""), true, false},
+		{"other same-AS peer's address", parse("", `addresses = ["127.10.1.13"]`), true, true},
+	} {
+		a0, _ := base.Peer("a")
+		a1, _ := c.next.Peer("a")
+		b0, _ := base.Peer("b")
+		b1, _ := c.next.Peer("b")
+		if got := addressingChanged(base, c.next, *a0, *a1); got != c.changed {
+			t.Errorf("%s: a changed = %v, want %v", c.name, got, c.changed)
+		}
+		if got := addressingChanged(base, c.next, *b0, *b1); got != c.bCh {
+			t.Errorf("%s: b changed = %v, want %v", c.name, got, c.bCh)
+		}
 	}
 }
