@@ -3,6 +3,7 @@ package routeserver
 import (
 	"context"
 	"fmt"
+	"net/netip"
 	"strings"
 	"testing"
 	"time"
@@ -147,5 +148,93 @@ asn = 21001
 		if got := addressingChanged(base, c.next, *b0, *b1); got != c.bCh {
 			t.Errorf("%s: b changed = %v, want %v", c.name, got, c.bCh)
 		}
+	}
+}
+
+// TestDifferentialDisabledFamily: a family negotiated on the session but no
+// longer enabled for the peer (the state a session is in when its config
+// narrows families before it is re-created). GoBGP's compiled invalid-afi
+// statement and the evaluator must agree on every route.
+func TestDifferentialDisabledFamily(t *testing.T) {
+	rs := startRS(t, fmt.Sprintf(`
+[global]
+asn = 21000
+router_id = "%[1]s"
+listen_addresses = ["%[1]s"]
+listen_port = 179
+state_dir = "S"
+
+[[peers]]
+name = "c"
+address = "%[2]s"
+asn = 21001
+families = ["ipv4", "ipv6"]
+ipv6_address = "2a0a:1::2"
+prefixes = ["45.1.0.0/16{16,24}", "45.1.8.0/22", "45.2.0.0/24", "45.3.0.0/20{22,23}", "2a0a:1::/32{32,48}", "2a0a:2::/48"]
+
+[[peers]]
+name = "d"
+address = "%[3]s"
+asn = 21002
+families = ["ipv4", "ipv6"]
+prefixes = []
+`, nhAddr(21), nhAddr(22), nhAddr(23)), func(s *Server) {
+		in := *s.peers["c"].input.Load()
+		in.Families = filters.FamiliesIPv4 // negotiated both, enabled v4 only
+		s.peers["c"].input.Store(&in)
+	})
+	ctx := context.Background()
+	d := startSpeaker(t, SpeakerConfig{ASN: 21002, RouterID: nhAddr(23), Address: nhAddr(23), RSAddr: nhAddr(21), RSPort: 179, RSASN: 21000})
+	if err := d.WaitEstablished(ctx, 30*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	c, err := DialRawPeer(ctx, SpeakerConfig{ASN: 21001, RouterID: nhAddr(22), Address: nhAddr(22), RSAddr: nhAddr(21), RSPort: 179, RSASN: 21000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	settings := rs.Settings()
+	peerC := rs.peers["c"].input.Load()
+	fx := fixtures(600, 8)
+	want := map[netip.Prefix]bool{}
+	accepted, invalidAFI := 0, 0
+	for i := range fx {
+		if fx[i].NextHop == netip.MustParseAddr(addr(2)) {
+			fx[i].NextHop = netip.MustParseAddr(nhAddr(22))
+		}
+		v := filters.Evaluate(fx[i], &settings, peerC)
+		want[fx[i].Prefix] = v.Accepted()
+		if v.Accepted() {
+			accepted++
+		}
+		if v.Has(filters.ReasonInvalidAFI) {
+			invalidAFI++
+		}
+		if err := c.Announce(fx[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if invalidAFI == 0 || accepted == 0 {
+		t.Fatalf("fixtures: %d invalid_afi, %d accepted", invalidAFI, accepted)
+	}
+	waitFor(t, 60*time.Second, "the store to see every fixture", func() bool { return rs.Store().Counts("c").Received == len(fx) })
+	waitFor(t, 60*time.Second, fmt.Sprintf("d to receive %d routes", accepted), func() bool {
+		got, err := d.ReceivedSet(ctx)
+		return err == nil && len(got) >= accepted
+	})
+	time.Sleep(500 * time.Millisecond)
+	got, _ := d.ReceivedSet(ctx)
+	disagree := 0
+	for _, r := range fx {
+		if _, fwd := got[r.Prefix]; fwd != want[r.Prefix] {
+			disagree++
+			if disagree <= 10 {
+				t.Errorf("%s nh %s: GoBGP forwarded=%v, evaluator accepted=%v", r.Prefix, r.NextHop, fwd, want[r.Prefix])
+			}
+		}
+	}
+	t.Logf("%d fixtures, %d accepted, %d invalid_afi, %d disagreements", len(fx), accepted, invalidAFI, disagree)
+	if disagree > 0 {
+		t.Fatalf("%d of %d disagree", disagree, len(fx))
 	}
 }
