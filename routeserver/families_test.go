@@ -13,43 +13,48 @@ import (
 	"github.com/rsguard/rsguard/filters"
 )
 
+// rawPairRS starts a route server on nhAddr(base+1) with two clients: "c",
+// a RawPeer on nhAddr(base+2) (AS21001, cKeys added to its [[peers]]
+// table), and "d", a GoBGP speaker on nhAddr(base+3) carrying both families.
+// Both sessions are up when it returns.
+func rawPairRS(t *testing.T, base byte, cKeys string, tweak func(*Server)) (*Server, *RawPeer, *Speaker) {
+	t.Helper()
+	rsA, cA, dA := nhAddr(base+1), nhAddr(base+2), nhAddr(base+3)
+	rs := startRS(t, nhGlobal(rsA)+fmt.Sprintf(`
+[[peers]]
+name = "c"
+address = "%[2]s"
+asn = 21001
+%[4]s
+
+[[peers]]
+name = "d"
+address = "%[3]s"
+asn = 21002
+families = ["ipv4", "ipv6"]
+prefixes = []
+`, rsA, cA, dA, cKeys), tweak)
+	ctx := context.Background()
+	d := startSpeaker(t, SpeakerConfig{ASN: 21002, RouterID: dA, Address: dA, RSAddr: rsA, RSPort: 179, RSASN: 21000})
+	if err := d.WaitEstablished(ctx, 30*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	c, err := DialRawPeer(ctx, SpeakerConfig{ASN: 21001, RouterID: cA, Address: cA, RSAddr: rsA, RSPort: 179, RSASN: 21000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	return rs, c, d
+}
+
 // TestFamilyNotNegotiatedRawPeer: a client that sends an IPv6 route on a
 // session that did not negotiate IPv6 (families default to the IPv4
 // session's own). GoBGP treats it as an error and resets the session
 // (RFC 4760 §7 allows it); the route never reaches the store or another
 // client, and the peer's status says why, with reason 4.
 func TestFamilyNotNegotiatedRawPeer(t *testing.T) {
-	rs := startRS(t, fmt.Sprintf(`
-[global]
-asn = 21000
-router_id = "%[1]s"
-listen_addresses = ["%[1]s"]
-listen_port = 179
-state_dir = "S"
-
-[[peers]]
-name = "r"
-address = "%[2]s"
-asn = 21001
-prefixes = ["45.1.0.0/16{16,24}", "2a0a:1::/32{32,48}"]
-
-[[peers]]
-name = "s"
-address = "%[3]s"
-asn = 21002
-families = ["ipv4", "ipv6"]
-prefixes = []
-`, nhAddr(11), nhAddr(12), nhAddr(13)), nil)
+	rs, r, s := rawPairRS(t, 10, `prefixes = ["45.1.0.0/16{16,24}", "2a0a:1::/32{32,48}"]`, nil)
 	ctx := context.Background()
-	s := startSpeaker(t, SpeakerConfig{ASN: 21002, RouterID: nhAddr(13), Address: nhAddr(13), RSAddr: nhAddr(11), RSPort: 179, RSASN: 21000})
-	if err := s.WaitEstablished(ctx, 30*time.Second); err != nil {
-		t.Fatal(err)
-	}
-	r, err := DialRawPeer(ctx, SpeakerConfig{ASN: 21001, RouterID: nhAddr(12), Address: nhAddr(12), RSAddr: nhAddr(11), RSPort: 179, RSASN: 21000})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
 	v4 := route("45.1.1.0/24", nhAddr(12), 21001)
 	v6 := route("2a0a:1:1::/48", "2a0a:1::12", 21001)
 	if err := r.Announce(v4); err != nil {
@@ -66,7 +71,7 @@ prefixes = []
 	var st PeerStatus
 	waitFor(t, 10*time.Second, "r's status to report the reset", func() bool {
 		for _, p := range rs.Peers() {
-			if p.Name == "r" {
+			if p.Name == "c" {
 				st = p
 			}
 		}
@@ -76,14 +81,14 @@ prefixes = []
 		t.Errorf("r: state %s, last error %q", st.State, st.LastError)
 	}
 	t.Logf("r's status: %s: %s", st.State, st.LastError)
-	if _, ok := rs.Store().Get("r", routestoreKey(v6.Prefix)); ok {
+	if _, ok := rs.Store().Get("c", routestoreKey(v6.Prefix)); ok {
 		t.Error("the IPv6 route of a non-negotiated family reached the store")
 	}
 	got, _ := s.ReceivedSet(ctx)
 	if _, ok := got[v6.Prefix]; ok {
 		t.Error("the IPv6 route of a non-negotiated family reached another client")
 	}
-	if v, err := rs.Explain("r", v6); err != nil || !v.Has(filters.ReasonInvalidAFI) {
+	if v, err := rs.Explain("c", v6); err != nil || !v.Has(filters.ReasonInvalidAFI) {
 		t.Errorf("explain: %+v %v", v, err)
 	}
 }
@@ -156,43 +161,14 @@ asn = 21001
 // narrows families before it is re-created). GoBGP's compiled invalid-afi
 // statement and the evaluator must agree on every route.
 func TestDifferentialDisabledFamily(t *testing.T) {
-	rs := startRS(t, fmt.Sprintf(`
-[global]
-asn = 21000
-router_id = "%[1]s"
-listen_addresses = ["%[1]s"]
-listen_port = 179
-state_dir = "S"
-
-[[peers]]
-name = "c"
-address = "%[2]s"
-asn = 21001
-families = ["ipv4", "ipv6"]
+	rs, c, d := rawPairRS(t, 20, `families = ["ipv4", "ipv6"]
 ipv6_address = "2a0a:1::2"
-prefixes = ["45.1.0.0/16{16,24}", "45.1.8.0/22", "45.2.0.0/24", "45.3.0.0/20{22,23}", "2a0a:1::/32{32,48}", "2a0a:2::/48"]
-
-[[peers]]
-name = "d"
-address = "%[3]s"
-asn = 21002
-families = ["ipv4", "ipv6"]
-prefixes = []
-`, nhAddr(21), nhAddr(22), nhAddr(23)), func(s *Server) {
+prefixes = ["45.1.0.0/16{16,24}", "45.1.8.0/22", "45.2.0.0/24", "45.3.0.0/20{22,23}", "2a0a:1::/32{32,48}", "2a0a:2::/48"]`, func(s *Server) {
 		in := *s.peers["c"].input.Load()
 		in.Families = filters.FamiliesIPv4 // negotiated both, enabled v4 only
 		s.peers["c"].input.Store(&in)
 	})
 	ctx := context.Background()
-	d := startSpeaker(t, SpeakerConfig{ASN: 21002, RouterID: nhAddr(23), Address: nhAddr(23), RSAddr: nhAddr(21), RSPort: 179, RSASN: 21000})
-	if err := d.WaitEstablished(ctx, 30*time.Second); err != nil {
-		t.Fatal(err)
-	}
-	c, err := DialRawPeer(ctx, SpeakerConfig{ASN: 21001, RouterID: nhAddr(22), Address: nhAddr(22), RSAddr: nhAddr(21), RSPort: 179, RSASN: 21000})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
 	settings := rs.Settings()
 	peerC := rs.peers["c"].input.Load()
 	fx := fixtures(600, 8)

@@ -2,7 +2,6 @@ package routeserver
 
 import (
 	"context"
-	"fmt"
 	"net"
 	"strings"
 	"testing"
@@ -31,39 +30,10 @@ func announceWithLinkLocal(t *testing.T, rp *RawPeer, r filters.Route, linkLocal
 // TestLinkLocalNextHopChecksGlobal: the global address of a 32-byte IPv6
 // next hop is what is checked (and kept), the link-local one is ignored.
 func TestLinkLocalNextHopChecksGlobal(t *testing.T) {
-	rs := startRS(t, fmt.Sprintf(`
-[global]
-asn = 21000
-router_id = "%[1]s"
-listen_addresses = ["%[1]s"]
-listen_port = 179
-state_dir = "S"
-
-[[peers]]
-name = "c"
-address = "%[2]s"
-asn = 21001
-families = ["ipv4", "ipv6"]
+	rs, c, d := rawPairRS(t, 30, `families = ["ipv4", "ipv6"]
 ipv6_address = "2a0a:1::2"
-prefixes = ["2a0a:1::/32{32,48}"]
-
-[[peers]]
-name = "d"
-address = "%[3]s"
-asn = 21002
-families = ["ipv4", "ipv6"]
-prefixes = []
-`, nhAddr(31), nhAddr(32), nhAddr(33)), nil)
+prefixes = ["2a0a:1::/32{32,48}"]`, nil)
 	ctx := context.Background()
-	d := startSpeaker(t, SpeakerConfig{ASN: 21002, RouterID: nhAddr(33), Address: nhAddr(33), RSAddr: nhAddr(31), RSPort: 179, RSASN: 21000})
-	if err := d.WaitEstablished(ctx, 30*time.Second); err != nil {
-		t.Fatal(err)
-	}
-	c, err := DialRawPeer(ctx, SpeakerConfig{ASN: 21001, RouterID: nhAddr(32), Address: nhAddr(32), RSAddr: nhAddr(31), RSPort: 179, RSASN: 21000})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
 	good := route("2a0a:1:1::/48", "2a0a:1::2", 21001)
 	bad := route("2a0a:1:2::/48", "2a0a:ffff::1", 21001)
 	announceWithLinkLocal(t, c, good, "fe80::2")

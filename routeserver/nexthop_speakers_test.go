@@ -15,6 +15,18 @@ import (
 // block), so it runs beside the 127.10.0.x tests.
 func nhAddr(host byte) string { return fmt.Sprintf("127.10.1.%d", host) }
 
+// nhGlobal is the [global] table of a route server listening on rsA only.
+func nhGlobal(rsA string) string {
+	return fmt.Sprintf(`
+[global]
+asn = 21000
+router_id = "%[1]s"
+listen_addresses = ["%[1]s"]
+listen_port = 179
+state_dir = "S"
+`, rsA)
+}
+
 // TestIPv6NextHopOverIPv4Session is issue 8 on the wire: ExaBGP clients
 // announce IPv6 routes over IPv4 sessions (MP-BGP), a BIRD client receives.
 //   - x carries ipv4+ipv6 and has ipv6_address: a third-party IPv6 next hop
@@ -26,14 +38,8 @@ func nhAddr(host byte) string { return fmt.Sprintf("127.10.1.%d", host) }
 func TestIPv6NextHopOverIPv4Session(t *testing.T) {
 	speakers.Require(t, "exabgp")
 	speakers.Require(t, "bird")
-	rs := startRS(t, fmt.Sprintf(`
-[global]
-asn = 21000
-router_id = "%[1]s"
-listen_addresses = ["%[1]s"]
-listen_port = 179
-state_dir = "S"
-
+	rsA := nhAddr(1)
+	rs := startRS(t, nhGlobal(rsA)+fmt.Sprintf(`
 [[peers]]
 name = "x"
 address = "%[2]s"
