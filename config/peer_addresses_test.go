@@ -4,6 +4,7 @@ import (
 	"net/netip"
 	"reflect"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/rsguard/rsguard/filters"
@@ -145,5 +146,46 @@ next_hop = "off"
 			x.NextHop != y.NextHop || !reflect.DeepEqual(x.AuthorizedNextHops, y.AuthorizedNextHops) {
 			t.Errorf("peer %s changed in the round trip:\n%+v\n%+v", x.Name, x, y)
 		}
+	}
+}
+
+func TestAddressingWarnings(t *testing.T) {
+	doc := func(peer string) string {
+		return baseGlobal + "\n[irr]\nfiles = [\"irr.db\"]\n\n[[peers]]\nname = \"ix-a\"\naddress = \"45.255.0.1\"\nasn = 21001\n" + peer + "\n"
+	}
+	cases := []struct {
+		name, peer string
+		want       [][3]string // marker, key, message fragment
+	}{
+		{"IPv6 prefixes on an IPv4-only peer", "prefixes = [\"45.1.0.0/16\", \"2a0a:1::/32\", \"2a0a:2::/32\"] # W",
+			[][3]string{{"# W", "peers[0] (ix-a).prefixes[1]", "2 ipv6 prefixes (first 2a0a:1::/32), but families (ipv4) does not include ipv6"}}},
+		{"IPv6 enabled, no IPv6 address, strict", "families = [\"ipv4\", \"ipv6\"] # W\nprefixes = [\"2a0a:1::/32\"]",
+			[][3]string{{"# W", "peers[0] (ix-a).families", `ipv6 is enabled but the peer has no ipv6 address (ipv6_address) and next_hop = "strict" allows none`}}},
+		{"IPv6 enabled via as_set, no IPv6 address", "families = [\"ipv4\", \"ipv6\"] # W\nas_set = \"AS-A\"",
+			[][3]string{{"# W", "peers[0] (ix-a).families", "(next_hop_mismatch)"}}},
+		{"authorized IPv6 next hop is enough", "families = [\"ipv4\", \"ipv6\"]\nprefixes = [\"2a0a:1::/32\"]\nnext_hop = \"authorized\"\nauthorized_next_hops = [\"2a0a:1::9\"]", nil},
+		{"next_hop off checks nothing", "families = [\"ipv4\", \"ipv6\"]\nprefixes = [\"2a0a:1::/32\"]\nnext_hop = \"off\"", nil},
+		{"receive-only IPv6", "families = [\"ipv4\", \"ipv6\"]\nprefixes = [\"45.1.0.0/16\"]", nil},
+		{"IPv6 with its address", "families = [\"ipv4\", \"ipv6\"]\nipv6_address = \"2a0a:1::2\"\nprefixes = [\"2a0a:1::/32\"]", nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			writeFile(t, dir, "irr.db", "")
+			d := doc(tc.peer)
+			cfg, err := Parse([]byte(d), "rs.toml", dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ws := cfg.Warnings()
+			if len(ws) != len(tc.want) {
+				t.Fatalf("%d warnings, want %d: %q", len(ws), len(tc.want), ws)
+			}
+			for i, w := range tc.want {
+				if ws[i].Line != lineOf(t, d, w[0]) || ws[i].Key != w[1] || !strings.Contains(ws[i].Msg, w[2]) {
+					t.Errorf("warning %s, want line of %q key %q containing %q", ws[i], w[0], w[1], w[2])
+				}
+			}
+		})
 	}
 }
