@@ -84,6 +84,13 @@ type (
 		IRRMaxLengthIPv4 uint8    `toml:"irr_max_length_ipv4"`
 		IRRMaxLengthIPv6 uint8    `toml:"irr_max_length_ipv6"`
 		Dampening        string   `toml:"dampening,omitempty"`
+
+		IPv4Address        string   `toml:"ipv4_address,omitempty"`
+		IPv6Address        string   `toml:"ipv6_address,omitempty"`
+		Addresses          []string `toml:"addresses,omitempty"`
+		Families           []string `toml:"families,omitempty"`
+		NextHop            string   `toml:"next_hop,omitempty"`
+		AuthorizedNextHops []string `toml:"authorized_next_hops,omitempty"`
 	}
 )
 
@@ -144,6 +151,13 @@ func (c *Config) NormalizedTOML() ([]byte, error) {
 			IRRMaxLengthIPv4: p.IRRMaxLengthIPv4,
 			IRRMaxLengthIPv6: p.IRRMaxLengthIPv6,
 			Dampening:        p.Dampening,
+
+			IPv4Address:        addrString(p.IPv4Address),
+			IPv6Address:        addrString(p.IPv6Address),
+			Addresses:          stringsOf(p.Addresses),
+			Families:           p.Families,
+			NextHop:            p.NextHop,
+			AuthorizedNextHops: stringsOf(p.AuthorizedNextHops),
 		}
 		if p.Password != "" && p.PasswordFile == "" {
 			rp.Password = Redacted

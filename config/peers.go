@@ -98,6 +98,7 @@ func (d *decoder) peer(p *Peer, t *table) {
 	if s, _, ok := t.str("dampening"); ok {
 		p.Dampening = s
 	}
+	d.peerAddressing(p, t)
 }
 
 // password reads password or password_file. Exclusivity is a property of

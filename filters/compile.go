@@ -164,9 +164,8 @@ func CompilePeer(s *Settings, p *Peer) Compiled {
 	st := []Statement{
 		{Name: "first-as", Reason: ReasonFirstASMismatch, ASPathSet: n.First, ASPathSetInvert: true},
 	}
-	if s.NextHopStrict && p.Address.IsValid() {
-		st = append(st, Statement{Name: "next-hop", Reason: ReasonNextHopMismatch, NextHopIn: Complement(p.Address)})
-	}
+	st = append(st, compileFamilies(p)...)
+	st = append(st, compileNextHop(s, p)...)
 	if p.Origins != nil {
 		c.ASPathSets = append(c.ASPathSets, ASPathSetDef{Name: n.Origins, Patterns: OriginPatterns(p.Origins)})
 		st = append(st, Statement{Name: "origin", Reason: ReasonOriginNotInASSet, ASPathSet: n.Origins, ASPathSetInvert: true})

@@ -64,8 +64,13 @@ type Peer struct {
 	Name    string
 	ASN     uint32
 	Address netip.Addr
-	Allowed *PrefixList // nil or empty: nothing is accepted (RFC 8212 spirit)
-	Origins *OriginSet  // nil: no AS-SET configured, origin check off
+	// Addresses are the peer's other addresses on the peering LAN, e.g.
+	// its IPv6 address when the session runs over IPv4 (filters/nexthop.go).
+	Addresses []netip.Addr
+	Families  Families      // 0: the session address's family only
+	NextHop   NextHopPolicy // zero: Settings.NextHopStrict decides
+	Allowed   *PrefixList   // nil or empty: nothing is accepted (RFC 8212 spirit)
+	Origins   *OriginSet    // nil: no AS-SET configured, origin check off
 	// Dampened reports whether (peer, prefix) is suppressed, with evidence.
 	// nil means dampening is off for the peer.
 	Dampened func(netip.Prefix) (detail string, suppressed bool)

@@ -14,6 +14,7 @@ type check struct {
 // pipeline is the one place the check order lives (like CoreDNS plugin.cfg).
 // Evaluate runs all of them; the order only decides the order of reasons.
 var pipeline = []check{
+	{ReasonInvalidAFI, checkFamily},
 	{ReasonBogonPrefix, checkBogonPrefix},
 	{ReasonPrefixLength, checkPrefixLength},
 	{ReasonFirstASMismatch, checkFirstAS},
@@ -93,21 +94,6 @@ func checkBogonASN(r *Route, _ *Settings, _ *Peer) (string, bool) {
 func checkASPathLength(r *Route, s *Settings, _ *Peer) (string, bool) {
 	if n := r.ASPath.Len(); n > s.MaxASPathLen {
 		return fmt.Sprintf("length %d > max %d", n, s.MaxASPathLen), true
-	}
-	return "", false
-}
-
-// checkNextHop applies to next hops of the peer address's own family only:
-// an IPv6 next hop on an IPv4 session (MP-BGP) cannot be compared with it.
-func checkNextHop(r *Route, s *Settings, p *Peer) (string, bool) {
-	if !s.NextHopStrict || !p.Address.IsValid() || !r.NextHop.IsValid() {
-		return "", false
-	}
-	if r.NextHop.Is4() != p.Address.Is4() {
-		return "", false
-	}
-	if r.NextHop != p.Address {
-		return fmt.Sprintf("next hop %s is not the peer's address %s", r.NextHop, p.Address), true
 	}
 	return "", false
 }

@@ -63,6 +63,7 @@ func (s *Server) onPeerEvent(ev *api.WatchEventResponse_PeerEvent) {
 	if state == "ESTABLISHED" {
 		l.WithField("router_id", ev.Peer.State.RouterId).Info("session established")
 		s.checkRouterID(p, ev.Peer.State.RouterId)
+		go s.checkOfferedFamilies(p)
 		return
 	}
 	// A session that leaves Established withdraws its routes implicitly;

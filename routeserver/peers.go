@@ -62,22 +62,15 @@ func localAddressFor(g config.Global, peer netip.Addr) string {
 }
 
 // apiPeer builds the GoBGP neighbour: an RFC 7947 route-server client (no
-// own ASN prepended, NEXT_HOP and MED unchanged), IPv4 and IPv6 unicast,
+// own ASN prepended, NEXT_HOP and MED unchanged), the families it carries,
 // with its import chain inline so no route is ever accepted unfiltered.
 func apiPeer(g config.Global, c config.Peer) *api.Peer {
-	afi := func(f *api.Family, max uint32) *api.AfiSafi {
-		a := &api.AfiSafi{Config: &api.AfiSafiConfig{Family: f, Enabled: true}}
-		if max > 0 {
-			a.PrefixLimits = &api.PrefixLimit{Family: f, MaxPrefixes: max, ShutdownThresholdPct: 90}
-		}
-		return a
-	}
 	return &api.Peer{
 		Conf: &api.PeerConf{NeighborAddress: c.Address.String(), PeerAsn: c.ASN,
 			AuthPassword: c.Password, Description: c.Description},
 		Transport:   &api.Transport{PassiveMode: c.Passive, LocalAddress: localAddressFor(g, c.Address)},
 		RouteServer: &api.RouteServer{RouteServerClient: true},
-		AfiSafis:    []*api.AfiSafi{afi(familyV4, c.MaxPrefixesIPv4), afi(familyV6, c.MaxPrefixesIPv6)},
+		AfiSafis:    apiAfiSafis(c),
 		ApplyPolicy: &api.ApplyPolicy{ImportPolicy: importAssignment(c.Name)},
 	}
 }

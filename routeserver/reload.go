@@ -74,7 +74,7 @@ func (s *Server) ApplyConfig(ctx context.Context, next *config.Config, src Filte
 	}
 	for _, p := range old.Peers {
 		np, keep := newPeers[p.Name]
-		if keep && !sessionChanged(p, np) {
+		if keep && !sessionChanged(p, np) && !addressingChanged(old, next, p, np) {
 			continue
 		}
 		if err := s.removePeer(ctx, p.Name); err != nil {
@@ -92,7 +92,7 @@ func (s *Server) ApplyConfig(ctx context.Context, next *config.Config, src Filte
 	for _, np := range next.Peers {
 		op, had := oldPeers[np.Name]
 		switch {
-		case !had || sessionChanged(op, np):
+		case !had || sessionChanged(op, np) || addressingChanged(old, next, op, np):
 			if err := s.addConfiguredPeer(ctx, np, src); err != nil {
 				return changes, err
 			}
@@ -124,6 +124,7 @@ func (s *Server) ApplyConfig(ctx context.Context, next *config.Config, src Filte
 func (s *Server) addConfiguredPeer(ctx context.Context, pc config.Peer, src FilterSource) error {
 	p := &peer{cfg: pc, state: "IDLE"}
 	in := filterInput(pc)
+	withAddressing(s.Config(), pc, in)
 	if src != nil {
 		allowed, origins := src(pc)
 		if allowed != nil {

@@ -82,6 +82,7 @@ func New(cfg *config.Config, opts Options) *Server {
 	for _, pc := range cfg.Peers {
 		p := &peer{cfg: pc, state: "IDLE"}
 		in := filterInput(pc)
+		withAddressing(cfg, pc, in)
 		if opts.InitialFilter != nil {
 			allowed, origins := opts.InitialFilter(pc)
 			if allowed != nil {
@@ -105,7 +106,9 @@ func (s *Server) Start(ctx context.Context) error {
 	if err := os.MkdirAll(g.StateDir, 0o750); err != nil {
 		return fmt.Errorf("state_dir %s: %w", g.StateDir, err)
 	}
-	s.bgp = server.NewBgpServer(server.LoggerOption(newGoBGPLogger(s.log)))
+	lg := newGoBGPLogger(s.log)
+	lg.onWarn = s.onFamilyViolation
+	s.bgp = server.NewBgpServer(server.LoggerOption(lg))
 	go s.bgp.Serve() // never returns (notes §1); Stop shuts the listeners
 	port := int32(g.ListenPort)
 	if port == 0 {
