@@ -25,7 +25,13 @@ func (d *Daemon) onEvent(e routeserver.Event) {
 	case routeserver.EventRejected:
 		ev.RouteRejected = &apiserver.RouteRejected{Route: e.Route, Rejections: e.Verdict.Rejections}
 	case routeserver.EventMaxPrefix:
-		ev.MaxPrefix = &apiserver.MaxPrefixSanction{Action: "shutdown"}
+		if e.MaxPrefix == nil {
+			return
+		}
+		m := e.MaxPrefix
+		ev.MaxPrefix = &apiserver.MaxPrefixSanction{Family: m.Family, Limit: uint64(m.Limit), Received: uint64(m.Count),
+			Action: m.Action, RestartAfter: m.RestartAfter, Detail: m.Detail, Threshold: m.Threshold,
+			CountRejected: m.CountRejected, ContactNOC: m.ContactNOC, ContactAbuse: m.ContactAbuse}
 	case routeserver.EventDampening:
 		action := apiserver.DampeningReused
 		switch {

@@ -41,6 +41,12 @@ func (r *resetScheduler) stop() {
 	r.pending, r.timer = nil, nil
 }
 
+func (r *resetScheduler) isStopped() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.stopped
+}
+
 func (r *resetScheduler) schedule(peer string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -145,6 +151,7 @@ type FilterChange struct {
 // re-evaluates the routes GoBGP holds.
 func (s *Server) SetPeerFilter(ctx context.Context, peer string, allowed []filters.PrefixRange, origins *filters.OriginSet) (FilterChange, error) {
 	start := time.Now()
+	defer s.recountMaxPrefix(peer) // after writeMu is released: verdicts changed
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	s.mu.RLock()
