@@ -160,8 +160,8 @@ func (s *Server) onMaxPrefixDown(p *peer, l *logrus.Entry) {
 		l.Warn("session shut down: maximum prefix count exceeded; `rsctl peer enable` re-arms it")
 		return
 	}
-	l = l.WithFields(logrus.Fields{"detail": st.Last.Detail, "contact_noc": orNone(p.cfg.ContactNOC),
-		"contact_abuse": orNone(p.cfg.ContactAbuse)})
+	l = l.WithFields(logrus.Fields{"detail": st.Last.Detail, "contact_noc": orNone(st.Last.ContactNOC),
+		"contact_abuse": orNone(st.Last.ContactAbuse)})
 	if st.Last.Action != config.MaxPrefixRestart {
 		l.Warn("session shut down by max-prefix; `rsctl peer enable` re-arms it")
 		return

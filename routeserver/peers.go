@@ -45,6 +45,18 @@ func newPeer(pc config.Peer) *peer {
 	return &peer{cfg: pc, state: "IDLE", limiter: newPrefixLimiter(pc)}
 }
 
+// setConfig takes a reloaded config that keeps the session (same name,
+// address and ASN: sessionChanged re-creates the peer otherwise). Those identity fields are left untouched rather than
+// rewritten with equal values: log lines read them without s.mu, and a
+// whole-struct write would race with them. Callers hold s.mu.
+func (p *peer) setConfig(c config.Peer) {
+	p.cfg.Password, p.cfg.PasswordFile, p.cfg.Passive, p.cfg.Description = c.Password, c.PasswordFile, c.Passive, c.Description
+	p.cfg.Prefixes, p.cfg.ASSet, p.cfg.Dampening = c.Prefixes, c.ASSet, c.Dampening
+	p.cfg.IRRMaxLengthIPv4, p.cfg.IRRMaxLengthIPv6 = c.IRRMaxLengthIPv4, c.IRRMaxLengthIPv6
+	p.cfg.MaxPrefixesIPv4, p.cfg.MaxPrefixesIPv6, p.cfg.MaxPrefix = c.MaxPrefixesIPv4, c.MaxPrefixesIPv6, c.MaxPrefix
+	p.cfg.ContactNOC, p.cfg.ContactAbuse = c.ContactNOC, c.ContactAbuse
+}
+
 // setInitialInput stores the evaluator's first view of the peer, wired to
 // its max-prefix block list.
 func (p *peer) setInitialInput(in *filters.Peer) {

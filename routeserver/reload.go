@@ -105,7 +105,7 @@ func (s *Server) ApplyConfig(ctx context.Context, next *config.Config, src Filte
 			}
 		case filterChanged(op, np):
 			s.mu.Lock()
-			s.peers[np.Name].cfg = np
+			s.peers[np.Name].setConfig(np)
 			s.mu.Unlock()
 			allowed, origins := src(np)
 			fc, err := s.SetPeerFilter(ctx, np.Name, allowed, origins)
@@ -116,7 +116,7 @@ func (s *Server) ApplyConfig(ctx context.Context, next *config.Config, src Filte
 				np.Name, fc.Added, fc.Deleted, fc.VerdictChanges))
 		case !reflect.DeepEqual(op, np):
 			s.mu.Lock()
-			s.peers[np.Name].cfg = np
+			s.peers[np.Name].setConfig(np)
 			s.mu.Unlock()
 			if op.Description != np.Description {
 				changes = append(changes, fmt.Sprintf("peer %s: description updated", np.Name))
