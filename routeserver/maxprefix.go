@@ -101,18 +101,8 @@ func orNone(s string) string {
 
 // setBlocked adds and removes exact prefixes of a peer's block sets.
 func (s *Server) setBlocked(ctx context.Context, peer string, add, del []netip.Prefix) error {
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
 	names := filters.SetNames(peer)
-	for _, f := range []struct {
-		set string
-		v4  bool
-	}{{names.Block4, true}, {names.Block6, false}} {
-		if err := updatePrefixSet(ctx, s.bgp, f.set, exactRanges(del, f.v4), exactRanges(add, f.v4)); err != nil {
-			return err
-		}
-	}
-	return nil
+	return s.setExact(ctx, names.Block4, names.Block6, add, del)
 }
 
 // exactRanges turns the prefixes of one family into exact-match ranges.
