@@ -100,3 +100,24 @@ func TestMaxPrefixErrors(t *testing.T) {
 		})
 	}
 }
+
+// FuzzCheckMailbox: an accepted contact is one bare address, with no
+// control characters that could forge a log line or an event field.
+func FuzzCheckMailbox(f *testing.F) {
+	for _, s := range []string{"noc@example.net", "Abuse <abuse@example.net>", "a@b, c@d", "\"x y\"@example.net", "noc@example.net\n", "@", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if checkMailbox(s) != nil {
+			return
+		}
+		if strings.Count(s, "@") < 1 {
+			t.Fatalf("accepted %q without an @", s)
+		}
+		for _, r := range s {
+			if r < 0x20 || r == 0x7f {
+				t.Fatalf("accepted %q with a control character", s)
+			}
+		}
+	})
+}
