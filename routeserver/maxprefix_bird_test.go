@@ -41,7 +41,7 @@ state_dir = "S"
 name = "a"
 address = "%[2]s"
 asn = 21001
-prefixes = ["45.1.0.0/16{16,24}"]
+prefixes = ["45.1.0.0/16{16,24}", "2a0a:4580::/32{32,48}"]
 contact_noc = %[4]q
 contact_abuse = %[5]q
 %[6]s
@@ -63,10 +63,10 @@ func mpRoutes(n int) []speakers.StaticRoute {
 	return out
 }
 
-func mpBIRD(host byte, asn uint32, routes []speakers.StaticRoute) speakers.BIRDConfig {
-	return speakers.BIRDConfig{ASN: asn, RouterID: mpAddr(host), Static4: routes,
+func mpBIRD(host byte, asn uint32, routes []speakers.StaticRoute, routes6 ...speakers.StaticRoute) speakers.BIRDConfig {
+	return speakers.BIRDConfig{ASN: asn, RouterID: mpAddr(host), Static4: routes, Static6: routes6,
 		Neighbors: []speakers.BIRDNeighbor{{Name: "to_rs", LocalAddr: mpAddr(host), PeerAddr: mpAddr(1), PeerASN: 21000,
-			LocalASN: asn, IPv4: true, ImportAll: true}}}
+			LocalASN: asn, IPv4: true, IPv6: true, ImportAll: true}}}
 }
 
 // mpHarness is a route server with clients a and b, recording max-prefix
@@ -80,7 +80,7 @@ type mpHarness struct {
 	sanctions []Sanction
 }
 
-func startMP(t *testing.T, limitLines string, aRoutes []speakers.StaticRoute) *mpHarness {
+func startMP(t *testing.T, limitLines string, aRoutes []speakers.StaticRoute, aRoutes6 ...speakers.StaticRoute) *mpHarness {
 	speakers.Require(t, "bird")
 	h := &mpHarness{}
 	log, hook := test.NewNullLogger()
@@ -100,7 +100,7 @@ func startMP(t *testing.T, limitLines string, aRoutes []speakers.StaticRoute) *m
 	if err := h.b.WaitEstablished("to_rs", 60*time.Second); err != nil {
 		t.Fatal(err)
 	}
-	h.a = speakers.StartBIRD(t, mpBIRD(2, 21001, aRoutes))
+	h.a = speakers.StartBIRD(t, mpBIRD(2, 21001, aRoutes, aRoutes6...))
 	return h
 }
 
@@ -394,5 +394,43 @@ func TestMaxPrefixBIRDCountRejected(t *testing.T) {
 				checkSanction(t, h.limitEvents()[0], "warn", 4, "4 received (action warn)")
 			}
 		})
+	}
+}
+
+// TestMaxPrefixBIRDBlockIPv6: the IPv6 limit is separate from the IPv4
+// one and blocks through the IPv6 block set.
+func TestMaxPrefixBIRDBlockIPv6(t *testing.T) {
+	v6 := []speakers.StaticRoute{{Prefix: "2a0a:4580:1::/48"}, {Prefix: "2a0a:4580:2::/48"}, {Prefix: "2a0a:4580:3::/48"}}
+	h := startMP(t, "max_prefixes_ipv6 = 2\nmax_prefix_action = \"block\"", mpRoutes(3), v6...)
+	waitFor(t, 30*time.Second, "3 IPv4 and 2 IPv6 accepted, 1 IPv6 blocked", func() bool {
+		return len(h.storePrefixes(0)) == 5 && len(h.storePrefixes(filters.ReasonMaxPrefixBlocked)) == 1
+	})
+	blocked := h.storePrefixes(filters.ReasonMaxPrefixBlocked)[0]
+	if !strings.HasPrefix(blocked, "2a0a:4580:") {
+		t.Fatalf("blocked %s, want an IPv6 route", blocked)
+	}
+	bRoutes6 := func() []string {
+		rs, err := h.b.Routes("", "master6")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, r := range rs {
+			out = append(out, r.Prefix.String())
+		}
+		sort.Strings(out)
+		return out
+	}
+	waitFor(t, 15*time.Second, "b to hold exactly a's 2 accepted IPv6 routes", func() bool {
+		got := bRoutes6()
+		return len(got) == 2 && !strings.Contains(fmt.Sprint(got), blocked)
+	})
+	st := h.state("a").MaxPrefix
+	if st.Counted != [2]int{0, 2} || st.Blocked != [2]int{0, 1} || st.Last == nil || st.Last.Family != "ipv6" ||
+		!strings.Contains(st.Last.Detail, "limit 2 IPv6 routes reached (action block)") {
+		t.Errorf("status %+v", st)
+	}
+	if n := len(h.bRoutesFromA(t)); n != 3 {
+		t.Errorf("b holds %d of a's IPv4 routes, want 3 (IPv4 has no limit)", n)
 	}
 }

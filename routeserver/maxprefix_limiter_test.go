@@ -185,3 +185,51 @@ func TestLimiterReconfigure(t *testing.T) {
 		t.Errorf("recount: %d counted, want 1", got)
 	}
 }
+
+// TestMaxPrefixChangesKeepTheSession: every max-prefix key is applied live
+// by a reload, none of them re-creates the peer (which would reset it).
+func TestMaxPrefixChangesKeepTheSession(t *testing.T) {
+	base := limiterPeer(10, config.MaxPrefixShutdown, false, 90)
+	for name, change := range map[string]func(*config.Peer){
+		"limit ipv4":     func(p *config.Peer) { p.MaxPrefixesIPv4 = 20 },
+		"limit ipv6":     func(p *config.Peer) { p.MaxPrefixesIPv6 = 5 },
+		"action":         func(p *config.Peer) { p.MaxPrefix.Action = config.MaxPrefixBlock },
+		"restart_after":  func(p *config.Peer) { p.MaxPrefix.RestartAfter = time.Hour },
+		"count_rejected": func(p *config.Peer) { p.MaxPrefix.CountRejected = true },
+		"warn_percent":   func(p *config.Peer) { p.MaxPrefix.WarnPercent = 50 },
+		"contact_noc":    func(p *config.Peer) { p.ContactNOC = "other@a.example.net" },
+		"contact_abuse":  func(p *config.Peer) { p.ContactAbuse = "abuse@a.example.net" },
+	} {
+		next := base
+		change(&next)
+		if sessionChanged(base, next) || !maxPrefixChanged(base, next) {
+			t.Errorf("%s: sessionChanged %v, maxPrefixChanged %v; want false, true", name, sessionChanged(base, next), maxPrefixChanged(base, next))
+		}
+	}
+}
+
+// TestLimiterRestartTimer: a pending restart can be cancelled (operator
+// enable, reload to another action, server stop) and then never fires.
+func TestLimiterRestartTimer(t *testing.T) {
+	l := newPrefixLimiter(limiterPeer(1, config.MaxPrefixRestart, false, 0))
+	fired := make(chan struct{}, 2)
+	l.scheduleRestart(50*time.Millisecond, func() { fired <- struct{}{} })
+	if l.status().RestartAt.IsZero() {
+		t.Fatal("no restart time while a restart is pending")
+	}
+	l.cancelRestart()
+	select {
+	case <-fired:
+		t.Fatal("a cancelled restart fired")
+	case <-time.After(150 * time.Millisecond):
+	}
+	l.scheduleRestart(10*time.Millisecond, func() { fired <- struct{}{} })
+	select {
+	case <-fired:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the restart never fired")
+	}
+	if !l.status().RestartAt.IsZero() {
+		t.Error("restart time still shown after the restart")
+	}
+}
