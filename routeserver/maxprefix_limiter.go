@@ -173,8 +173,10 @@ func (l *prefixLimiter) announce(k routestore.Key, v filters.Verdict, now time.T
 		l.counted[k] = struct{}{}
 		l.n[fam]++
 	case !counts && was:
+		// re-announced and now rejected: it makes room like a withdrawal
 		delete(l.counted, k)
 		l.n[fam]--
+		l.releaseRoom(fam, &o)
 	}
 	l.thresholds(fam, now, &o)
 	return o

@@ -60,6 +60,11 @@ func TestLimiterBlock(t *testing.T) {
 	if len(o.release) != 1 || o.release[0] != k4(3) || len(o.unblock) != 1 || !o.resetIn {
 		t.Errorf("withdrawn counted route: %+v", o)
 	}
+	// a counted route re-announced as rejected makes room too
+	l.announce(k4(5), filters.Verdict{}, t0.Add(4*time.Second)) // blocked
+	if o := l.announce(k4(2), rejected, t0); len(o.release) != 1 || o.release[0] != k4(5) {
+		t.Errorf("counted route re-announced as rejected: %+v", o)
+	}
 	st := l.status()
 	if st.Counted[famV4] != 2 || st.Blocked[famV4] != 0 || st.Last == nil {
 		t.Errorf("status %+v", st)
