@@ -235,13 +235,25 @@ func TestMaxPrefixBIRDRestart(t *testing.T) {
 	if err := h.a.Reconfigure(mpBIRD(2, 21001, mpRoutes(2))); err != nil {
 		t.Fatal(err)
 	}
+	waitFor(t, 10*time.Second, "the route server to re-enable the session", func() bool {
+		for _, e := range h.hook.AllEntries() {
+			if strings.Contains(e.Message, "restart_after passed, session re-enabled") {
+				return true
+			}
+		}
+		return false
+	})
+	if took := time.Since(down); took < 2*time.Second {
+		t.Errorf("re-enabled after %s, before restart_after (2s)", took)
+	}
+	t.Logf("route server re-enabled the session %s after the sanction", time.Since(down).Round(100*time.Millisecond))
 	if err := h.a.WaitEstablished("to_rs", 30*time.Second); err != nil {
 		t.Fatal(err)
 	}
 	if took := time.Since(down); took < 2*time.Second {
 		t.Errorf("session back after %s, before restart_after (2s)", took)
 	}
-	t.Logf("session back %s after the sanction (restart_after 2s)", time.Since(down).Round(100*time.Millisecond))
+	t.Logf("session established again %s after the sanction (BIRD's error wait adds to restart_after)", time.Since(down).Round(100*time.Millisecond))
 	waitFor(t, 20*time.Second, "b to get a's 2 routes", func() bool { return len(h.bRoutesFromA(t)) == 2 })
 }
 
