@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -126,6 +127,15 @@ func TestDeviationUnnegotiatedFamilyResetsWith00(t *testing.T) {
 	if n.code != 0 || n.subcode != 0 {
 		t.Fatalf("NOTIFICATION %s, GoBGP v3.37.0 sends 0/0: update docs/bgp-input-deviations.md", n)
 	}
+	// What rsguard can do: say why (onFamilyViolation, from GoBGP's log).
+	waitFor(t, 10*time.Second, "peer a's last error to name the family reset", func() bool {
+		for _, p := range ib.rs.Peers() {
+			if p.Name == "a" {
+				return strings.HasPrefix(p.LastError, familyResetPrefix) && strings.Contains(p.LastError, "invalid_afi")
+			}
+		}
+		return false
+	})
 }
 
 // RFC 4271 §6.3: syntactically incorrect NLRI (a /33 in IPv4) is an UPDATE

@@ -28,8 +28,8 @@ const (
 	wireASN     = 21001
 )
 
-// wireConfig: one sender allowed 45.10.0.0/16 and 2a0a:4580:10::/44, and
-// one watcher.
+// wireConfig: one sender allowed 45.10.0.0/16 and 2a0a:4580:10::/44 (IPv6
+// next hop 2a0a:4580::2), and one watcher; both sessions carry both families.
 func wireConfig() string {
 	return fmt.Sprintf(`
 [global]
@@ -43,12 +43,15 @@ state_dir = "S"
 name = "a"
 address = "%[2]s"
 asn = 21001
+ipv6_address = "2a0a:4580::2"
+families = ["ipv4", "ipv6"]
 prefixes = ["45.10.0.0/16{16,24}", "2a0a:4580:10::/44{44,48}"]
 
 [[peers]]
 name = "b"
 address = "%[3]s"
 asn = 21002
+families = ["ipv4", "ipv6"]
 prefixes = ["45.11.0.0/16{16,24}"]
 `, wireAddr(wireRS), wireAddr(wireSender), wireAddr(wireWatcher))
 }
