@@ -10,8 +10,10 @@ import (
 	"syscall"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/rsguard/rsguard/irr"
+	"golang.org/x/sys/unix"
 )
 
 const (
@@ -105,36 +107,45 @@ func TestKill9DuringIRRCacheWrites(t *testing.T) {
 	cfg, socket, dump := filepath.Join(dir, "rsguard.toml"), filepath.Join(dir, "rsguard.sock"), filepath.Join(dir, "irr.rpsl")
 	cacheDir := filepath.Join(dir, "state", "irr")
 	os.WriteFile(cfg, []byte(kill9Config(dir, fmt.Sprintf("files = [%q]", dump))), 0o600)
+	if err := os.MkdirAll(cacheDir, 0o755); err != nil { // to be watched before the first start
+		t.Fatal(err)
+	}
 
 	const rounds = 6
 	caughtMidWrite := 0
 	for round := range rounds {
 		writeKill9RPSL(t, dump, round%2)
-		_, stale := checkCaches(t, cacheDir) // left by the previous kill: not this round's write
-		p := startRsguard(t, cfg, socket)
-		// Kill during the n-th write of this run, n = 1..3, so
-		// some caches have been replaced before the kill and some not.
+		creates := watchCreates(t, cacheDir)
+		p := launchRsguard(t, cfg)
+		// Kill during the n-th write of this run, n = 1..3, so some
+		// caches have been replaced before the kill and some not. The
+		// kernel reports every temporary file created (inotify), so no
+		// write goes unseen; the kill lands a moment after the create,
+		// which may be after the rename of a quick write (such a round
+		// leaves no temporary file and does not count as caught).
 		n := round%3 + 1
-		deadline := time.Now().Add(60 * time.Second)
 		var writes []string
 		seen := ""
-		for seen == "" && time.Now().Before(deadline) && p.running() {
-			entries, _ := os.ReadDir(cacheDir)
-			for _, e := range entries {
-				if strings.HasPrefix(e.Name(), ".tmp-") && !slices.Contains(stale, e.Name()) && !slices.Contains(writes, e.Name()) {
-					writes = append(writes, e.Name())
+		timeout := time.After(60 * time.Second)
+		for seen == "" {
+			select {
+			case name := <-creates:
+				if strings.HasPrefix(name, ".tmp-") {
+					writes = append(writes, name)
+					if len(writes) == n {
+						seen = name
+					}
 				}
-			}
-			if len(writes) >= n {
-				seen = writes[n-1]
-			} else {
-				time.Sleep(200 * time.Microsecond) // watching for a write, bounded by deadline
+			case <-p.exited:
+				t.Fatalf("round %d: rsguard exited: %v\n%s", round, p.err, p.logs.String())
+			case <-timeout:
+				t.Fatalf("round %d: %d of %d cache writes seen in 60s\n%s", round, len(writes), n, p.logs.String())
 			}
 		}
 		p.cmd.Process.Signal(syscall.SIGKILL)
 		p.kill(t)
-		if seen == "" {
-			t.Fatalf("round %d: no cache write seen in 60s\n%s", round, p.logs.String())
+		if len(writes) == 0 {
+			t.Fatalf("round %d: no cache write seen in 20s\n%s", round, p.logs.String())
 		}
 		gens, temps := checkCaches(t, cacheDir)
 		if len(temps) > 0 {
@@ -143,6 +154,9 @@ func TestKill9DuringIRRCacheWrites(t *testing.T) {
 		t.Logf("round %d: killed on seeing write %d, %s; caches hold generations %v; left in the directory: %v", round, n, seen, gens, temps)
 	}
 	t.Logf("%d of %d kills left a temporary file behind (killed between create and rename)", caughtMidWrite, rounds)
+	if caughtMidWrite < rounds/2 {
+		t.Fatalf("only %d of %d kills landed during a cache write: the test did not test much", caughtMidWrite, rounds)
+	}
 
 	// One clean run so every peer has a cache of the last generation.
 	last := rounds % 2
@@ -193,6 +207,44 @@ func TestKill9DuringIRRCacheWrites(t *testing.T) {
 	if v.Verdict != "accept" {
 		t.Errorf("explain %s from p0 with the cached filter: %q, want accept", kill9Prefix(0, 7, last), v.Verdict)
 	}
+}
+
+// watchCreates reports the name of every file created in dir until the
+// test ends (inotify: the kernel queues each event, so none is missed).
+func watchCreates(t *testing.T, dir string) <-chan string {
+	t.Helper()
+	fd, err := unix.InotifyInit1(unix.IN_CLOEXEC | unix.IN_NONBLOCK)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := unix.InotifyAddWatch(fd, dir, unix.IN_CREATE); err != nil {
+		unix.Close(fd)
+		t.Fatal(err)
+	}
+	f := os.NewFile(uintptr(fd), "inotify") // non-blocking: Close ends a pending Read
+	out := make(chan string, 1024)
+	done := make(chan struct{})
+	t.Cleanup(func() { f.Close(); <-done })
+	go func() {
+		defer close(done)
+		buf := make([]byte, 64<<10)
+		for {
+			n, err := f.Read(buf)
+			if err != nil || n <= 0 {
+				return // closed at cleanup
+			}
+			for off := 0; off+unix.SizeofInotifyEvent <= n; {
+				ev := (*unix.InotifyEvent)(unsafe.Pointer(&buf[off]))
+				name := buf[off+unix.SizeofInotifyEvent : off+unix.SizeofInotifyEvent+int(ev.Len)]
+				select {
+				case out <- strings.TrimRight(string(name), "\x00"):
+				default: // nobody listening any more
+				}
+				off += unix.SizeofInotifyEvent + int(ev.Len)
+			}
+		}
+	}()
+	return out
 }
 
 type irrStatusJSON struct {

@@ -50,13 +50,7 @@ type rsguardProc struct {
 // if it is still running.
 func startRsguard(t *testing.T, cfg, socket string) *rsguardProc {
 	t.Helper()
-	p := &rsguardProc{cmd: exec.Command(rsguardBin, "run", "-c", cfg), logs: &syncBuffer{}, exited: make(chan struct{})}
-	p.cmd.Stderr = p.logs
-	if err := p.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { p.err = p.cmd.Wait(); close(p.exited) }()
-	t.Cleanup(func() { p.kill(t) })
+	p := launchRsguard(t, cfg)
 	e := &e2e{t: t, socket: socket}
 	deadline := time.Now().Add(60 * time.Second)
 	for {
@@ -75,6 +69,19 @@ func startRsguard(t *testing.T, cfg, socket string) *rsguardProc {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// launchRsguard starts `rsguard run -c cfg` without waiting for it.
+func launchRsguard(t *testing.T, cfg string) *rsguardProc {
+	t.Helper()
+	p := &rsguardProc{cmd: exec.Command(rsguardBin, "run", "-c", cfg), logs: &syncBuffer{}, exited: make(chan struct{})}
+	p.cmd.Stderr = p.logs
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { p.err = p.cmd.Wait(); close(p.exited) }()
+	t.Cleanup(func() { p.kill(t) })
+	return p
 }
 
 func (p *rsguardProc) running() bool {
