@@ -41,7 +41,8 @@ func (c Cache) path(key string) (string, error) {
 }
 
 // Save writes the result atomically: a temporary file in the same
-// directory, synced, then renamed over the old one.
+// directory, synced, then renamed over the old one, and the directory
+// synced.
 func (c Cache) Save(key string, r *Result) error {
 	p, err := c.path(key)
 	if err != nil {
@@ -72,6 +73,15 @@ func (c Cache) Save(key string, r *Result) error {
 	}
 	if err := os.Rename(tmp.Name(), p); err != nil {
 		return fmt.Errorf("irr cache %s: %w", key, err)
+	}
+	// The rename is atomic against a crash of the process; syncing the
+	// directory makes it durable against a power loss too.
+	if d, err := os.Open(c.Dir); err == nil {
+		err = d.Sync()
+		d.Close()
+		if err != nil {
+			return fmt.Errorf("irr cache %s: %w", key, err)
+		}
 	}
 	return nil
 }
