@@ -57,31 +57,22 @@ func TestAPIAbuse(t *testing.T) {
 	dir := t.TempDir()
 	cfgPath := filepath.Join(dir, "rsguard.toml")
 	socket := filepath.Join(dir, "rsguard.sock")
-	os.WriteFile(cfgPath, []byte(fmt.Sprintf(`[global]
-asn = 21000
-router_id = %[1]q
-listen_addresses = [%[1]q]
-listen_port = 179
-state_dir = %[4]q
-
-[api]
-socket = %[5]q
-
+	os.WriteFile(cfgPath, []byte(daemonHeader(fa(40), dir)+fmt.Sprintf(`
 [log]
 level = "warning"
 
 [[peers]]
 name = "a"
-address = %[2]q
+address = %q
 asn = 21001
 prefixes = ["45.0.0.0/8{24,24}"]
 
 [[peers]]
 name = "b"
-address = %[3]q
+address = %q
 asn = 21002
 prefixes = ["45.200.0.0/16{16,24}"]
-`, fa(40), fa(41), fa(42), filepath.Join(dir, "state"), socket)), 0o600)
+`, fa(41), fa(42))), 0o600)
 	d := runDaemon(t, cfgPath)
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "router id %[1]s;\nprotocol device { scan time 10; }\nprotocol static st4 {\n\tipv4;\n", fa(41))

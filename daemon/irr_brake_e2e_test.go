@@ -47,26 +47,17 @@ type refreshOutcome struct {
 func TestIRRBrakeWithRsctl(t *testing.T) {
 	dir := t.TempDir()
 	cfg, socket, dump := filepath.Join(dir, "rsguard.toml"), filepath.Join(dir, "rsguard.sock"), filepath.Join(dir, "irr.rpsl")
-	os.WriteFile(cfg, []byte(fmt.Sprintf(`[global]
-asn = 21000
-router_id = %[1]q
-listen_addresses = [%[1]q]
-listen_port = 179
-state_dir = %[2]q
-
-[api]
-socket = %[3]q
-
+	os.WriteFile(cfg, []byte(daemonHeader(fa(60), dir)+fmt.Sprintf(`
 [irr]
-files = [%[4]q]
+files = [%q]
 max_shrink = 0.5
 
 [[peers]]
 name = "p"
-address = %[5]q
+address = %q
 asn = 21201
 as_set = "AS-BRAKE"
-`, fa(60), filepath.Join(dir, "state"), socket, dump, fa(61))), 0o600)
+`, dump, fa(61))), 0o600)
 	writeBrakeRPSL(t, dump, 100)
 	p := startRsguard(t, cfg, socket)
 	e := &e2e{t: t, socket: socket}

@@ -48,8 +48,7 @@ func writeKill9RPSL(t *testing.T, path string, gen int) {
 
 func kill9Config(dir, irrSection string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "[global]\nasn = 21000\nrouter_id = %q\nlisten_addresses = [%q]\nlisten_port = 179\nstate_dir = %q\n\n[api]\nsocket = %q\n\n[irr]\n%s\n",
-		fa(1), fa(1), filepath.Join(dir, "state"), filepath.Join(dir, "rsguard.sock"), irrSection)
+	fmt.Fprintf(&b, "%s\n[irr]\n%s\n", daemonHeader(fa(1), dir), irrSection)
 	for i := range kill9Peers {
 		fmt.Fprintf(&b, "\n[[peers]]\nname = \"p%d\"\naddress = %q\nasn = %d\nas_set = \"AS-KILL%d\"\n", i, fa(byte(20+i)), 21101+i, i)
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -17,6 +18,13 @@ import (
 // fa: the fault tests' addresses, 127.41.11.x (the faults branch's
 // octet), apart from the 127.41.0.x of the other daemon tests.
 func fa(host byte) string { return fmt.Sprintf("127.%d.11.%d", speakers.PkgDaemon, host) }
+
+// daemonHeader is the [global] and [api] part of a fault test's config:
+// BGP on routerID, state and socket under dir.
+func daemonHeader(routerID, dir string) string {
+	return fmt.Sprintf("[global]\nasn = 21000\nrouter_id = %[1]q\nlisten_addresses = [%[1]q]\nlisten_port = 179\nstate_dir = %[2]q\n\n[api]\nsocket = %[3]q\n",
+		routerID, filepath.Join(dir, "state"), filepath.Join(dir, "rsguard.sock"))
+}
 
 // syncBuffer collects a child's stderr; exec copies into it from its own
 // goroutine while the test reads it.

@@ -13,25 +13,15 @@ import (
 )
 
 func sighupConfig(dir, prefixesA, extraPeer string) string {
-	return fmt.Sprintf(`[global]
-asn = 21000
-router_id = "%[1]s"
-listen_addresses = ["%[1]s"]
-listen_port = 179
-state_dir = %[3]q
-
-[api]
-socket = %[4]q
-
+	return daemonHeader(fa(1), dir) + fmt.Sprintf(`
 [[peers]]
 name = "a"
-address = "%[2]s"
+address = "%[1]s"
 asn = 21001
-prefixes = [%[5]s]
-%[6]s`, fa(1), fa(2), filepath.Join(dir, "state"), filepath.Join(dir, "rsguard.sock"), prefixesA, extraPeer)
+prefixes = [%[2]s]
+%[3]s`, fa(2), prefixesA, extraPeer)
 }
 
-// lineOf returns the 1-based line of the first line of text containing s.
 func lineOf(t *testing.T, text, s string) int {
 	for i, l := range strings.Split(text, "\n") {
 		if strings.Contains(l, s) {

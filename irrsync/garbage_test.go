@@ -5,44 +5,11 @@ import (
 	"fmt"
 	"net"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/rsguard/rsguard/internal/speakers"
 )
-
-// listenGarbage serves garbage on exactly addr (where the real whois
-// server was) until the returned stop is called.
-func listenGarbage(t *testing.T, addr string, serve func(net.Conn, *bufio.Reader)) (stop func()) {
-	t.Helper()
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		t.Fatalf("listen %s: %v", addr, err)
-	}
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				defer c.Close()
-				_ = c.SetDeadline(time.Now().Add(10 * time.Second))
-				serve(c, bufio.NewReader(c))
-			}()
-		}
-	}()
-	var once sync.Once
-	stop = func() { once.Do(func() { ln.Close(); wg.Wait() }) }
-	t.Cleanup(stop)
-	return stop
-}
 
 // answerEach replies to every query line (except the "!!" that opens a
 // persistent session, which IRRd does not answer) with reply.
@@ -131,7 +98,7 @@ func TestRegistryGarbageKeepsLastGood(t *testing.T) {
 			before := app.last(t, "a")
 
 			w.stop()
-			stop := listenGarbage(t, w.addr, g.serve)
+			_, stop := fakeRegistryAt(t, w.addr, g.serve)
 			r := refreshOne(t, s, "a", false)
 			st := statusOf(t, s, "a")
 			if r.Applied || (r.Err == "" && r.HeldBack == nil) {
