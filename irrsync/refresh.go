@@ -216,7 +216,8 @@ func (s *Syncer) expand(ctx context.Context, p config.Peer) (*irr.Result, error)
 		return nil, err
 	}
 	defer release()
-	res, err := irr.Expand(ctx, src, name, ExpandOptions(int(p.IRRMaxLengthIPv4), int(p.IRRMaxLengthIPv6), s.opts.Now))
+	res, err := irr.Expand(ctx, src, name, irr.ExpandOptions{Aggregate: true,
+		MaxLength4: int(p.IRRMaxLengthIPv4), MaxLength6: int(p.IRRMaxLengthIPv6), DropRefusedPrefixes: true, Now: s.opts.Now})
 	if err != nil {
 		return nil, err
 	}

@@ -36,11 +36,3 @@ func Registry(c config.IRR, db *irr.DB, pinned string, queryTimeout time.Duratio
 	}
 	return src, client
 }
-
-// ExpandOptions are the options the daemon expands a peer's as_set with:
-// aggregated like `bgpq4 -A -R <irr_max_length>`, route objects the
-// filter must never hold (bogons, default routes, over-broad ranges)
-// dropped before aggregation. The caller then applies Result.Sanitize.
-func ExpandOptions(maxLength4, maxLength6 int, now func() time.Time) irr.ExpandOptions {
-	return irr.ExpandOptions{Aggregate: true, MaxLength4: maxLength4, MaxLength6: maxLength6, DropRefusedPrefixes: true, Now: now}
-}
