@@ -59,6 +59,7 @@ type Server struct {
 	resets  resetScheduler
 
 	damp     *dampening.Engine
+	dampDisk dampDurability // journal and snapshots of damp (dampening_store.go)
 	loopDone chan struct{} // closed when the background loops have ended
 }
 
