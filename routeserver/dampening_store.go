@@ -78,3 +78,12 @@ func (s *Server) closeDampening() {
 // DampeningRecovery says what was restored from state_dir at start and
 // what was lost, for `rsctl dampened`.
 func (s *Server) DampeningRecovery() dampening.Recovery { return s.dampDisk.recovery }
+
+// DampeningGeneration is the state generation being written now; 0 when
+// state_dir cannot be written.
+func (s *Server) DampeningGeneration() uint64 {
+	if st := s.dampDisk.store; st != nil {
+		return st.Generation()
+	}
+	return 0
+}
