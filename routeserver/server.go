@@ -59,8 +59,9 @@ type Server struct {
 	resets  resetScheduler
 
 	damp     *dampening.Engine
-	dampDisk dampDurability // journal and snapshots of damp (dampening_store.go)
 	loopDone chan struct{} // closed when the background loops have ended
+
+	dampDisk dampDurability // journal and snapshots of damp (dampening_store.go)
 }
 
 // SettingsFrom converts the [filters] table into the checks' settings.
