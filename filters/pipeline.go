@@ -23,6 +23,7 @@ var pipeline = []check{
 	{ReasonOriginNotInASSet, checkOrigin},
 	{ReasonPrefixNotRegistered, checkRegistered},
 	{ReasonDampened, checkDampened},
+	{ReasonASSetInPath, checkASSetInPath},
 }
 
 // Evaluate runs every check on r and returns every failing reason with its
