@@ -197,6 +197,9 @@ func decodeState(raw []byte) (*stateDoc, error) {
 // restore validates one saved route; errors start with ".field" so the
 // caller can prefix the route index.
 func (e *Engine) restore(sr savedRoute, now int64) (Key, route, error) {
+	if sr.Peer == "" {
+		return Key{}, route{}, fmt.Errorf(".peer: empty; every route is learnt from a named peer")
+	}
 	prefix, err := netip.ParsePrefix(sr.Prefix)
 	if err != nil {
 		return Key{}, route{}, fmt.Errorf(".prefix: %v", err)

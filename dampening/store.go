@@ -30,8 +30,11 @@ type Store struct {
 	dir string
 	e   *Engine
 
+	// compactMu serializes Compact and Close (base, the snapshot files).
+	compactMu sync.Mutex
+
 	// syncMu orders journal writes: Sync, and Compact's switch to a new
-	// journal. Lock order: syncMu, then e.mu, then mu.
+	// journal. Lock order: compactMu, syncMu, e.mu, mu.
 	syncMu sync.Mutex
 	mu     sync.Mutex // guards the fields below; held only to append
 	f      *os.File   // the current journal
@@ -86,6 +89,8 @@ func writeSync(f *os.File, b []byte) error {
 // Compact writes a new snapshot generation and starts its journal, then
 // removes the generations older than the previous snapshot.
 func (s *Store) Compact(now time.Time) error {
+	s.compactMu.Lock()
+	defer s.compactMu.Unlock()
 	s.syncMu.Lock()
 	s.e.mu.Lock()
 	routes := s.e.snapshotLocked()
@@ -96,14 +101,15 @@ func (s *Store) Compact(now time.Time) error {
 	// journal must still hold them.
 	var err error
 	if old != nil {
-		err = writeSync(old, pending)
+		if err = writeSync(old, pending); err == nil {
+			s.buf = nil
+		}
 	}
 	var f *os.File
 	if err == nil {
 		f, err = createJournal(s.dir, s.gen+1)
 	}
 	if err == nil {
-		s.buf = nil
 		s.f, s.gen = f, s.gen+1
 		s.e.jr = s // from the first generation on; e.mu is held
 	}
