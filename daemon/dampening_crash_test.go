@@ -153,7 +153,7 @@ prefixes = ["45.6.0.0/16{16,24}"]
 	firstRun := logs.String()
 	t.Logf("killed with SIGKILL; state dir: %v", stateFiles(t, filepath.Join(dir, "state")))
 
-	_, logs2 := startRsguard(t, e.cfg)
+	rs2, logs2 := startRsguard(t, e.cfg)
 	if err := x.WaitEstablished(a7(1), 90*time.Second); err != nil {
 		t.Fatalf("exabgp after restart: %v\n%s", err, logs2)
 	}
@@ -201,6 +201,40 @@ prefixes = ["45.6.0.0/16{16,24}"]
 		t.Fatalf("rsctl dampened: %v\n%s", err, text)
 	}
 	t.Logf("rsctl dampened --state: %s", st.Status)
+
+	// Second crash, and this time the newest snapshot is unreadable: the
+	// previous generation plus the journals still hold the suppression,
+	// and the loss is named by rsctl.
+	rs2.Process.Kill()
+	rs2.Wait()
+	newest := ""
+	for _, name := range stateFiles(t, filepath.Join(dir, "state")) {
+		if strings.HasSuffix(name, ".json") && name > newest { // one-digit generations here
+			newest = name
+		}
+	}
+	if newest != "dampening.2.json" {
+		t.Fatalf("newest snapshot %q, want dampening.2.json: %v", newest, stateFiles(t, filepath.Join(dir, "state")))
+	}
+	os.WriteFile(filepath.Join(dir, "state", newest), []byte(`{"format":"rsguard-dampening-state","vers`), 0o644)
+	_, logs3 := startRsguard(t, e.cfg)
+	if err := x.WaitEstablished(a7(1), 90*time.Second); err != nil {
+		t.Fatalf("exabgp after the second restart: %v\n%s", err, logs3)
+	}
+	e.json(&st, "dampened", "--state")
+	if !strings.Contains(st.Status, "state restored from generation 1") || len(st.Lost) != 1 ||
+		!strings.Contains(st.Lost[0], "snapshot generation 2 rejected") || !strings.Contains(st.Lost[0], "dampening.2.json") {
+		t.Fatalf("rsctl dampened --state after a corrupt snapshot: %+v", st)
+	}
+	if !strings.Contains(logs3.String(), "snapshot generation 2 rejected") {
+		t.Fatalf("the log does not state the loss:\n%s", logs3)
+	}
+	damped = nil
+	e.json(&damped, "dampened", "--peer", "x")
+	if len(damped) != 1 || damped[0]["suppressed"] != true {
+		t.Fatalf("suppression lost with the corrupt snapshot: %v\n%s", damped, logs3)
+	}
+	t.Logf("after a corrupt snapshot: %s", st.Status)
 }
 
 // dampeningStateJSON mirrors rsctl's --json output of `dampened --state`.
