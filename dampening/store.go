@@ -36,10 +36,12 @@ type Store struct {
 	// syncMu orders journal writes: Sync, and Compact's switch to a new
 	// journal. Lock order: compactMu, syncMu, e.mu, mu.
 	syncMu sync.Mutex
-	mu     sync.Mutex // guards the fields below; held only to append
-	f      *os.File   // the current journal
-	gen    uint64     // its generation
-	buf    []byte     // records appended but not yet written
+	size   int64 // bytes of f known whole on disk; guarded by syncMu
+
+	mu  sync.Mutex // guards the fields below; held only to append
+	f   *os.File   // the current journal
+	gen uint64     // its generation
+	buf []byte     // records appended but not yet written
 	// base is the newest generation whose snapshot is on disk: pruning
 	// never removes it or its journals, whatever a failed Compact left.
 	base uint64
@@ -73,10 +75,25 @@ func (s *Store) Sync() error {
 	if len(buf) == 0 {
 		return nil
 	}
-	if err := writeSync(f, buf); err != nil {
-		return fmt.Errorf("dampening journal %s: %w", f.Name(), err)
+	return s.flush(f, buf)
+}
+
+// flush appends buf to the journal f and syncs it; the caller holds
+// syncMu. On failure (a full disk) a partial write is cut off and the
+// records go back in front of newer ones, so the next Sync retries them
+// whole rather than leaving a damaged line in the middle of the journal.
+// Writing a record twice is harmless: replay is last-record-wins.
+func (s *Store) flush(f *os.File, buf []byte) error {
+	err := writeSync(f, buf)
+	if err == nil {
+		s.size += int64(len(buf))
+		return nil
 	}
-	return nil
+	f.Truncate(s.size) // best effort: replay also survives a damaged line
+	s.mu.Lock()
+	s.buf = append(buf, s.buf...)
+	s.mu.Unlock()
+	return fmt.Errorf("dampening journal %s: %w", f.Name(), err)
 }
 
 func writeSync(f *os.File, b []byte) error {
@@ -94,23 +111,16 @@ func (s *Store) Compact(now time.Time) error {
 	s.syncMu.Lock()
 	s.e.mu.Lock()
 	routes := s.e.snapshotLocked()
+	// Records not yet written stay in buf and go to the new journal: they
+	// are the latest state of their routes, as the snapshot has it, so
+	// replaying them on it changes nothing, and replaying them after the
+	// previous snapshot (should this one not be written) is what they are
+	// for. So a journal that cannot be written any more is left behind.
+	f, size, err := createJournal(s.dir, s.gen+1)
 	s.mu.Lock()
-	old, pending := s.f, s.buf
-	// The records before the snapshot point go to the old journal first:
-	// if the new snapshot cannot be written, the old one plus this
-	// journal must still hold them.
-	var err error
-	if old != nil {
-		if err = writeSync(old, pending); err == nil {
-			s.buf = nil
-		}
-	}
-	var f *os.File
+	old := s.f
 	if err == nil {
-		f, err = createJournal(s.dir, s.gen+1)
-	}
-	if err == nil {
-		s.f, s.gen = f, s.gen+1
+		s.f, s.gen, s.size = f, s.gen+1, size
 		s.e.jr = s // from the first generation on; e.mu is held
 	}
 	gen := s.gen
@@ -121,7 +131,7 @@ func (s *Store) Compact(now time.Time) error {
 		return fmt.Errorf("dampening compaction: %w", err)
 	}
 	if old != nil {
-		old.Close() // synced above; a close error loses nothing
+		old.Close() // every record written to it was synced
 	}
 
 	if err := writeStateFile(snapshotPath(s.dir, gen), routes, now); err != nil {
@@ -159,20 +169,20 @@ func (s *Store) Generation() uint64 {
 
 // createJournal creates journal gen with its header, durable (file and
 // directory entry) before any record is appended.
-func createJournal(dir string, gen uint64) (*os.File, error) {
+func createJournal(dir string, gen uint64) (*os.File, int64, error) {
 	path := journalPath(dir, gen)
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC|os.O_APPEND, 0o644)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	hdr := appendLine(nil, journalHeader{Format: journalFormat, Version: journalVersion, Generation: gen})
 	if err := writeSync(f, hdr); err != nil {
 		f.Close()
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, 0, fmt.Errorf("%s: %w", path, err)
 	}
 	if err := syncDir(dir); err != nil {
 		f.Close()
-		return nil, err
+		return nil, 0, err
 	}
-	return f, nil
+	return f, int64(len(hdr)), nil
 }

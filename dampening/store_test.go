@@ -332,3 +332,25 @@ func TestStoreConcurrent(t *testing.T) {
 		t.Fatalf("restored %d suppressed, want %d (%s)", len(got), len(want), rec)
 	}
 }
+
+// TestJournalWriteFailureRetried: records a failed Sync could not write
+// are kept and written by a later Sync, after Compact has left the broken
+// journal behind; even if that snapshot is then lost, the previous one plus
+// the journals restore them.
+func TestJournalWriteFailureRetried(t *testing.T) {
+	dir := t.TempDir()
+	e, s, _ := openStore(t, dir, base)
+	k := key("p1", "45.0.0.0/24")
+	suppressOne(e, k)
+	s.f.Close() // the journal's disk goes away
+	if err := s.Sync(); err == nil {
+		t.Fatal("Sync on a broken journal succeeded")
+	}
+	mustCompact(t, s, at(time.Second))
+	mustSync(t, s)
+	os.Remove(snapshotPath(dir, s.Generation())) // and that snapshot is lost too
+	e2, _, rec := openStore(t, dir, at(time.Minute))
+	if got := suppressedKeys(e2, at(time.Minute)); !slices.Equal(got, []string{"p1 45.0.0.0/24"}) || rec.Generation != 1 || rec.JournalEntries != 1 {
+		t.Fatalf("suppressed %v after a failed journal write (%s)", got, rec)
+	}
+}
