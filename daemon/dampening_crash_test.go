@@ -1,6 +1,7 @@
 package daemon
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -153,30 +154,29 @@ prefixes = ["45.6.0.0/16{16,24}"]
 	firstRun := logs.String()
 	t.Logf("killed with SIGKILL; state dir: %v", stateFiles(t, filepath.Join(dir, "state")))
 
+	// BIRD must have seen the session go, and flushed its routes, so what
+	// it holds after the restart comes from the new process.
+	if _, err := y.WaitRoutes("master4", func(rs []speakers.Route) bool { return !has(rs, steady) }, 30*time.Second); err != nil {
+		t.Fatalf("BIRD kept the killed route server's routes: %v", err)
+	}
+
 	rs2, logs2 := startRsguard(t, e.cfg)
-	if err := x.WaitEstablished(a7(1), 90*time.Second); err != nil {
-		t.Fatalf("exabgp after restart: %v\n%s", err, logs2)
-	}
-	if err := y.WaitEstablished("to_rs", 90*time.Second); err != nil {
-		t.Fatalf("bird after restart: %v\n%s", err, logs2)
-	}
-	// ExaBGP re-sends both prefixes on the new session: the steady one
-	// reaching BIRD proves routes flow again.
-	if _, err := y.WaitRoutes("master4", func(rs []speakers.Route) bool { return has(rs, steady) }, 60*time.Second); err != nil {
-		t.Fatalf("steady prefix not re-advertised after restart: %v\n%s", err, logs2)
-	}
+	// The steady prefix accepted again proves the API is up and ExaBGP
+	// re-sent its routes to the new process.
+	waitJSON(t, e, 90*time.Second, "the steady prefix accepted after the restart", func(out []byte) bool {
+		var rs []routeJSON
+		return json.Unmarshal(out, &rs) == nil && len(rs) == 1
+	}, "routes", "--peer", "x", "--view", "accepted", "--prefix", steady)
 	var rejected []routeJSON
-	deadline = time.Now().Add(20 * time.Second)
-	for {
+	waitJSON(t, e, 20*time.Second, flapper+" rejected after the restart", func(out []byte) bool {
 		rejected = nil
-		e.json(&rejected, "routes", "--peer", "x", "--view", "rejected", "--prefix", flapper)
-		if len(rejected) == 1 || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
-	if len(rejected) != 1 || !strings.Contains(reasonNames(rejected[0].Reasons), "dampened") {
+		return json.Unmarshal(out, &rejected) == nil && len(rejected) == 1
+	}, "routes", "--peer", "x", "--view", "rejected", "--prefix", flapper)
+	if !strings.Contains(reasonNames(rejected[0].Reasons), "dampened") {
 		t.Fatalf("after SIGKILL and restart, %s is not rejected as dampened: %+v\nfirst run:\n%s\nsecond run:\n%s", flapper, rejected, firstRun, logs2)
+	}
+	if _, err := y.WaitRoutes("master4", func(rs []speakers.Route) bool { return has(rs, steady) }, 60*time.Second); err != nil {
+		t.Fatalf("steady prefix not re-advertised to BIRD after restart: %v\n%s", err, logs2)
 	}
 	time.Sleep(time.Second) // give a wrong advertisement the time to arrive
 	routes, err := y.Routes("", "master4")
@@ -218,10 +218,9 @@ prefixes = ["45.6.0.0/16{16,24}"]
 	}
 	os.WriteFile(filepath.Join(dir, "state", newest), []byte(`{"format":"rsguard-dampening-state","vers`), 0o644)
 	_, logs3 := startRsguard(t, e.cfg)
-	if err := x.WaitEstablished(a7(1), 90*time.Second); err != nil {
-		t.Fatalf("exabgp after the second restart: %v\n%s", err, logs3)
-	}
-	e.json(&st, "dampened", "--state")
+	waitJSON(t, e, 60*time.Second, "the API after the second restart", func(out []byte) bool {
+		return json.Unmarshal(out, &st) == nil
+	}, "dampened", "--state")
 	if !strings.Contains(st.Status, "state restored from generation 1") || len(st.Lost) != 1 ||
 		!strings.Contains(st.Lost[0], "snapshot generation 2 rejected") || !strings.Contains(st.Lost[0], "dampening.2.json") {
 		t.Fatalf("rsctl dampened --state after a corrupt snapshot: %+v", st)
@@ -235,6 +234,23 @@ prefixes = ["45.6.0.0/16{16,24}"]
 		t.Fatalf("suppression lost with the corrupt snapshot: %v\n%s", damped, logs3)
 	}
 	t.Logf("after a corrupt snapshot: %s", st.Status)
+}
+
+// waitJSON polls an rsctl --json command until ok accepts its output;
+// errors (the daemon not listening yet) are retried.
+func waitJSON(t *testing.T, e *e2e, timeout time.Duration, what string, ok func([]byte) bool, args ...string) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		out, err := e.rsctl(append(args, "--json")...)
+		if err == nil && ok([]byte(out)) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %s waiting for %s: %v %s", timeout, what, err, out)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 }
 
 // dampeningStateJSON mirrors rsctl's --json output of `dampened --state`.
