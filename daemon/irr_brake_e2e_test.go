@@ -59,7 +59,7 @@ asn = 21201
 as_set = "AS-BRAKE"
 `, dump, fa(61))), 0o600)
 	writeBrakeRPSL(t, dump, 100)
-	p := startRsguard(t, cfg, socket)
+	p := runRsguard(t, cfg, socket)
 	e := &e2e{t: t, socket: socket}
 	refresh := func(args ...string) refreshOutcome {
 		t.Helper()

@@ -160,7 +160,7 @@ func TestKill9DuringIRRCacheWrites(t *testing.T) {
 	// One clean run so every peer has a cache of the last generation.
 	last := rounds % 2
 	writeKill9RPSL(t, dump, last)
-	p := startRsguard(t, cfg, socket)
+	p := runRsguard(t, cfg, socket)
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		gens, _ := checkCaches(t, cacheDir)
@@ -185,7 +185,7 @@ func TestKill9DuringIRRCacheWrites(t *testing.T) {
 	// Registry unreachable (a whois server nobody listens on): the cached
 	// filters are put in force at start and stay in force.
 	os.WriteFile(cfg, []byte(kill9Config(dir, fmt.Sprintf("servers = [%q]\nquery_timeout = \"2s\"", fa(250)+":4343"))), 0o600)
-	p = startRsguard(t, cfg, socket)
+	p = runRsguard(t, cfg, socket)
 	e := &e2e{t: t, socket: socket}
 	st := irrStatusOf(e)
 	deadline = time.Now().Add(30 * time.Second)

@@ -7,7 +7,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -26,37 +25,18 @@ func daemonHeader(routerID, dir string) string {
 		routerID, filepath.Join(dir, "state"), filepath.Join(dir, "rsguard.sock"))
 }
 
-// syncBuffer collects a child's stderr; exec copies into it from its own
-// goroutine while the test reads it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // rsguardProc is one run of the real `rsguard run` binary.
 type rsguardProc struct {
 	cmd    *exec.Cmd
-	logs   *syncBuffer
+	logs   *lockedLog
 	exited chan struct{}
 	err    error // valid once exited is closed
 }
 
-// startRsguard starts `rsguard run -c cfg` and waits until the control
+// runRsguard starts `rsguard run -c cfg` and waits until the control
 // socket answers `rsctl peers`. The process is killed when the test ends
 // if it is still running.
-func startRsguard(t *testing.T, cfg, socket string) *rsguardProc {
+func runRsguard(t *testing.T, cfg, socket string) *rsguardProc {
 	t.Helper()
 	p := launchRsguard(t, cfg)
 	e := &e2e{t: t, socket: socket}
@@ -82,7 +62,7 @@ func startRsguard(t *testing.T, cfg, socket string) *rsguardProc {
 // launchRsguard starts `rsguard run -c cfg` without waiting for it.
 func launchRsguard(t *testing.T, cfg string) *rsguardProc {
 	t.Helper()
-	p := &rsguardProc{cmd: exec.Command(rsguardBin, "run", "-c", cfg), logs: &syncBuffer{}, exited: make(chan struct{})}
+	p := &rsguardProc{cmd: exec.Command(rsguardBin, "run", "-c", cfg), logs: &lockedLog{}, exited: make(chan struct{})}
 	p.cmd.Stderr = p.logs
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)

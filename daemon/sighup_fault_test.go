@@ -44,7 +44,7 @@ func TestSIGHUPBrokenConfigKeepsRunning(t *testing.T) {
 	cfg, socket := filepath.Join(dir, "rsguard.toml"), filepath.Join(dir, "rsguard.sock")
 	e := &e2e{t: t, dir: dir, cfg: cfg, socket: socket}
 	os.WriteFile(cfg, []byte(sighupConfig(dir, `"45.41.0.0/16{16,24}"`, "")), 0o600)
-	rs := startRsguard(t, cfg, socket)
+	rs := runRsguard(t, cfg, socket)
 	bird := speakers.StartBIRD(t, speakers.BIRDConfig{ASN: 21001, RouterID: fa(2),
 		Neighbors: []speakers.BIRDNeighbor{{Name: "to_rs", LocalAddr: fa(2), PeerAddr: fa(1), PeerASN: 21000, IPv4: true, ImportAll: true}},
 		Static4:   []speakers.StaticRoute{{Prefix: "45.41.1.0/24"}}})
