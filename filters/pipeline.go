@@ -22,6 +22,7 @@ var pipeline = []check{
 	{ReasonNextHopMismatch, checkNextHop},
 	{ReasonOriginNotInASSet, checkOrigin},
 	{ReasonPrefixNotRegistered, checkRegistered},
+	{ReasonRPKIInvalid, checkRPKI},
 	{ReasonDampened, checkDampened},
 }
 
@@ -34,6 +35,7 @@ func Evaluate(r Route, s *Settings, p *Peer) Verdict {
 			v.Rejections = append(v.Rejections, Rejection{Reason: c.reason, Detail: d})
 		}
 	}
+	v.RPKI = RPKIState(r, s)
 	return v
 }
 
