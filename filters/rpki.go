@@ -20,15 +20,35 @@ type RPKIValidator interface {
 const maxVRPEvidence = 8
 
 // rpkiOrigin is the origin AS RFC 6811 validates: the right-most AS of a
-// path ending in an AS_SEQUENCE, NONE otherwise (AS_SET, empty path).
+// path ending in an AS_SEQUENCE, NONE otherwise (empty path, confederation
+// segment).
 func rpkiOrigin(r *Route) (uint32, bool) { return r.ASPath.Origin() }
+
+// endsInASSet: GoBGP v3.37 (ROATable.Validate) answers NOT_FOUND for a
+// path whose last segment is an AS_SET, where RFC 6811 says origin NONE,
+// hence INVALID when a VRP covers the prefix. The evaluator follows GoBGP,
+// because it must explain what was enforced, never claim a rejection that
+// did not happen. Such paths are deprecated (RFC 9774) and rejected by
+// reason 1001 as_set_in_path.
+func endsInASSet(r *Route) bool {
+	return len(r.ASPath) > 0 && r.ASPath[len(r.ASPath)-1].Type == SegSet
+}
+
+// validate is the one place both checkRPKI and RPKIState ask.
+func validate(r *Route, s *Settings) (rpki.State, []rpki.VRP, uint32, bool) {
+	if endsInASSet(r) {
+		return rpki.StateNotFound, nil, 0, false
+	}
+	origin, ok := rpkiOrigin(r)
+	st, cov := s.RPKI.Validate(r.Prefix, origin, ok)
+	return st, cov, origin, ok
+}
 
 func checkRPKI(r *Route, s *Settings, _ *Peer) (string, bool) {
 	if s.RPKI == nil {
 		return "", false
 	}
-	origin, ok := rpkiOrigin(r)
-	st, cov := s.RPKI.Validate(r.Prefix, origin, ok)
+	st, cov, origin, ok := validate(r, s)
 	if st != rpki.StateInvalid {
 		return "", false
 	}
@@ -52,7 +72,6 @@ func RPKIState(r Route, s *Settings) rpki.State {
 	if s.RPKI == nil {
 		return rpki.StateUnknown
 	}
-	origin, ok := rpkiOrigin(&r)
-	st, _ := s.RPKI.Validate(r.Prefix, origin, ok)
+	st, _, _, _ := validate(&r, s)
 	return st
 }

@@ -89,6 +89,12 @@ func (s *Server) ApplyConfig(ctx context.Context, next *config.Config, src Filte
 	s.mu.Lock()
 	s.cfg = next
 	s.mu.Unlock()
+	if !reflect.DeepEqual(old.RPKI, next.RPKI) {
+		if err := s.applyRPKI(ctx, next.RPKI); err != nil {
+			return changes, err
+		}
+		changes = append(changes, "[rpki] applied")
+	}
 	for _, np := range next.Peers {
 		op, had := oldPeers[np.Name]
 		switch {

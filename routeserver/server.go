@@ -60,6 +60,8 @@ type Server struct {
 
 	damp     *dampening.Engine
 	loopDone chan struct{} // closed when the background loops have ended
+
+	rpki rpkiRuntime // RPKI origin validation (rpki.go)
 }
 
 // SettingsFrom converts the [filters] table into the checks' settings.
@@ -134,6 +136,9 @@ func (s *Server) Start(ctx context.Context) error {
 	if err := installCompiled(ctx, s.bgp, filters.CompileCommon(&s.settings)); err != nil {
 		return s.failStart(err)
 	}
+	if err := s.startRPKI(ctx); err != nil {
+		return s.failStart(err)
+	}
 	wctx, cancel := context.WithCancel(context.Background())
 	s.stopWatch = cancel
 	if !s.opts.NoEventFeed {
@@ -181,6 +186,7 @@ func (s *Server) Stop() {
 		return
 	}
 	s.resets.stop()
+	s.stopRPKI()
 	if s.stopWatch != nil {
 		s.stopWatch()
 	}

@@ -37,6 +37,7 @@ type Manager struct {
 	log      logrus.FieldLogger
 	onChange func(Change)
 
+	pub     sync.Mutex // held while publishing, outside mu
 	mu      sync.Mutex
 	cfg     Config
 	files   map[string]*fileSource
@@ -190,6 +191,17 @@ func (m *Manager) Configure(cfg Config) {
 // Refresh re-reads changed files, applies staleness and publishes the
 // merged set if it changed.
 func (m *Manager) Refresh() {
+	// pub serialises publications (onChange may take its time, e.g. to
+	// wait for a router to fetch the set) without blocking Status.
+	m.pub.Lock()
+	defer m.pub.Unlock()
+	if ch, ok := m.merge(); ok && m.onChange != nil {
+		m.onChange(ch)
+	}
+}
+
+// merge recomputes the set; ok when it changed.
+func (m *Manager) merge() (Change, bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	now := m.now()
@@ -214,14 +226,12 @@ func (m *Manager) Refresh() {
 	}
 	old := m.table.Set()
 	if old.Equal(merged) {
-		return
+		return Change{}, false
 	}
 	announce, withdraw := old.Diff(merged)
 	m.table = NewTable(merged)
 	m.log.WithFields(logrus.Fields{"vrps": len(merged), "announced": len(announce), "withdrawn": len(withdraw)}).Info("rpki: VRP set changed")
-	if m.onChange != nil {
-		m.onChange(Change{Table: m.table, Changed: append(announce, withdraw...)})
-	}
+	return Change{Table: m.table, Changed: append(announce, withdraw...)}, true
 }
 
 func (m *Manager) fileFresh(f *fileSource, now time.Time) bool {
