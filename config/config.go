@@ -182,7 +182,7 @@ func defaults() *Config {
 			MaxASPathLength:  DefaultMaxASPathLength,
 			NextHop:          NextHopStrict,
 		},
-		IRR: IRR{Refresh: DefaultIRRRefresh, MaxShrink: DefaultIRRMaxShrink},
+		IRR:  IRR{Refresh: DefaultIRRRefresh, MaxShrink: DefaultIRRMaxShrink},
 		RPKI: RPKI{StaleAfter: DefaultRPKIStaleAfter, Poll: DefaultRPKIPoll},
 		Dampening: Dampening{
 			Mode:                   DampeningEnforce,
