@@ -50,7 +50,7 @@ func TestRejectedJSON(t *testing.T) {
 	if len(routes) != 2 {
 		t.Fatalf("got %d rejected routes, want 2", len(routes))
 	}
-	wantKeys(t, "route", routes[1], "peer", "prefix", "as_path", "next_hop", "reasons", "received_at")
+	wantKeys(t, "route", routes[1], "peer", "prefix", "as_path", "next_hop", "reasons", "received_at", "rpki")
 	r := routes[1]
 	if r["peer"] != "ix-b" || r["prefix"] != "45.2.0.0/23" || r["as_path"] != "21002 64512" || r["next_hop"] != "45.255.0.2" {
 		t.Errorf("route = %v", r)
@@ -121,7 +121,7 @@ func TestExplainJSON(t *testing.T) {
 	c, _ := newCLI(t)
 	var v map[string]any
 	decode(t, c.mustRun("explain", "10.0.0.0/25", "--peer", "ix-a", "--as-path", "21002 64512", "--next-hop", "45.255.0.9", "--json").stdout, &v)
-	wantKeys(t, "explain", v, "peer", "prefix", "as_path", "next_hop", "verdict", "reasons")
+	wantKeys(t, "explain", v, "peer", "prefix", "as_path", "next_hop", "verdict", "reasons", "rpki")
 	if v["verdict"] != "reject" || v["as_path"] != "21002 64512" || v["next_hop"] != "45.255.0.9" {
 		t.Errorf("explain = %v", v)
 	}
@@ -298,5 +298,18 @@ func TestPeerCommands(t *testing.T) {
 	want := []string{"DisablePeer ix-a maintenance until 14:00", "EnablePeer ix-a", "ResetPeer ix-b soft_in", "ResetPeer ix-b hard"}
 	if got := b.Calls(); strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("backend calls %q, want %q", got, want)
+	}
+}
+
+func TestRoutesRPKIState(t *testing.T) {
+	c, _ := newCLI(t)
+	var routes []map[string]any
+	decode(t, c.mustRun("routes", "--peer", "ix-a", "--view", "accepted", "--json").stdout, &routes)
+	if len(routes) != 2 || routes[0]["rpki"] != "valid" || routes[1]["rpki"] != nil {
+		t.Fatalf("rpki states = %v", routes)
+	}
+	out := c.mustRun("routes", "--peer", "ix-a", "--view", "accepted").stdout
+	if !strings.Contains(out, "RPKI") || !strings.Contains(out, "valid") {
+		t.Fatalf("table lacks the RPKI column:\n%s", out)
 	}
 }
