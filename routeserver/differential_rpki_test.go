@@ -31,7 +31,6 @@ func diffRPKI(t *testing.T) string {
 	return fmt.Sprintf("\n[rpki]\nfiles = [%q]\n", path)
 }
 
-
 // checkRPKIMix: the fixtures must make check 14 decide acceptance on its
 // own (routes rejected only for rpki_invalid, accepted valid routes and
 // accepted not-found routes), or agreement would prove little.

@@ -96,12 +96,12 @@ func TestRPKIWithBIRD(t *testing.T) {
 	waitFor(t, 10*time.Second, "the cache's VRPs", func() bool { return rs.RPKI().VRPs == 4 })
 
 	routes := []speakers.StaticRoute{
-		{Prefix: "45.1.1.0/24"},                               // valid (file)
+		{Prefix: "45.1.1.0/24"},                                 // valid (file)
 		{Prefix: "45.1.2.0/24", ASPath: []uint32{21001, 21011}}, // invalid: 45.1.0.0/16 AS21001
 		{Prefix: "45.1.3.0/24", ASPath: []uint32{21001, 21013}}, // valid (file), flips with the file
 		{Prefix: "45.1.4.0/24", ASPath: []uint32{21001, 21014}}, // valid (cache), flips with the cache
-		{Prefix: "45.5.1.0/24"},                               // not-found
-		{Prefix: "45.5.6.0/24"},                               // invalid by the cache only
+		{Prefix: "45.5.1.0/24"},                                 // not-found
+		{Prefix: "45.5.6.0/24"},                                 // invalid by the cache only
 	}
 	a := speakers.StartBIRD(t, speakers.BIRDConfig{ASN: 21001, RouterID: rpkiAddr(2),
 		Neighbors: []speakers.BIRDNeighbor{{Name: "to_rs", LocalAddr: rpkiAddr(2), PeerAddr: rpkiAddr(1), PeerASN: 21000,
