@@ -68,7 +68,42 @@ func (s *Server) startRPKI(ctx context.Context) error {
 	mctx, cancel := context.WithCancel(context.Background())
 	s.rpki.cancel = cancel
 	s.rpki.mgr.Start(mctx)
-	return s.applyRPKI(ctx, s.cfg.RPKI)
+	if err := s.applyRPKI(ctx, s.cfg.RPKI); err != nil {
+		return err
+	}
+	s.waitCachesSynced(startupSyncTimeout)
+	return nil
+}
+
+// startupSyncTimeout bounds how long Start waits for the RTR caches: until
+// they answer, routes they would make invalid are not-found, and would be
+// advertised until the VRPs arrive.
+const startupSyncTimeout = 15 * time.Second
+
+// waitCachesSynced waits until every configured cache has delivered a
+// complete set, then publishes it before the peers are added.
+func (s *Server) waitCachesSynced(timeout time.Duration) {
+	if len(s.cfg.RPKI.RTR) == 0 {
+		return
+	}
+	deadline := time.Now().Add(timeout)
+	for {
+		waiting := []string{}
+		for _, st := range s.rpki.mgr.Status() {
+			if st.Kind == "rtr" && !st.Fresh {
+				waiting = append(waiting, st.Name)
+			}
+		}
+		if len(waiting) == 0 {
+			s.rpki.mgr.Refresh()
+			return
+		}
+		if time.Now().After(deadline) {
+			s.log.WithField("caches", waiting).Warn("rpki: RTR caches not synced at start: their VRPs apply once they answer")
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 func (s *Server) stopRPKI() {

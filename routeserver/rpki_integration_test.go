@@ -91,9 +91,10 @@ func TestRPKIWithBIRD(t *testing.T) {
 	go cache.Serve(cl)
 
 	rs := startRS(t, rpkiRSConfig(vrpFile, cl.Addr().String(), "1h"), nil)
-	// The cache is followed asynchronously: wait for its VRPs before BGP
-	// starts, so the first verdicts are the final ones.
-	waitFor(t, 10*time.Second, "the cache's VRPs", func() bool { return rs.RPKI().VRPs == 4 })
+	// Start waits for the caches, so the first verdicts are final.
+	if n := rs.RPKI().VRPs; n != 4 {
+		t.Fatalf("%d VRPs after Start, want the file's 2 and the cache's 2", n)
+	}
 
 	routes := []speakers.StaticRoute{
 		{Prefix: "45.1.1.0/24"},                                 // valid (file)
