@@ -1,7 +1,6 @@
 package daemon
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -9,9 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/rsguard/rsguard/config"
 	"github.com/rsguard/rsguard/internal/speakers"
-	"github.com/sirupsen/logrus"
 )
 
 // rpkiA is this test's block: 127.41.3.0/24 (daemon's 127.41.0.0/16, octet 3).
@@ -58,34 +55,7 @@ func TestRPKIEndToEndWithRsctl(t *testing.T) {
 	e := &e2e{t: t, dir: dir, cfg: filepath.Join(dir, "rsguard.toml"), socket: filepath.Join(dir, "run", "rsguard.sock")}
 	os.WriteFile(filepath.Join(dir, "vrps.json"), []byte(`{"roas":[{"prefix":"45.41.0.0/16","maxLength":24,"asn":"AS21001","ta":"test"}]}`), 0o600)
 	os.WriteFile(e.cfg, []byte(rpkiE2EConfig(dir, true)), 0o600)
-	cfg, err := config.Load(e.cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	log := logrus.New()
-	log.SetLevel(logrus.WarnLevel)
-	d, err := New(e.cfg, cfg, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- d.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case <-done:
-		case <-time.After(30 * time.Second):
-			t.Error("daemon did not stop")
-		}
-	})
-	select {
-	case <-d.Ready():
-	case err := <-done:
-		t.Fatal(err)
-	case <-time.After(30 * time.Second):
-		t.Fatal("daemon not ready")
-	}
+	d := runDaemon(t, e.cfg)
 	bird := speakers.StartBIRD(t, speakers.BIRDConfig{ASN: 21001, RouterID: rpkiA(2),
 		Neighbors: []speakers.BIRDNeighbor{{Name: "to_rs", LocalAddr: rpkiA(2), PeerAddr: rpkiA(1), PeerASN: 21000, LocalASN: 21001, IPv4: true, ImportAll: true}},
 		Static4: []speakers.StaticRoute{
