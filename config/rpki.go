@@ -11,6 +11,9 @@ type RPKI struct {
 	SLURM      string        // RFC 8416 local overrides, "" for none
 	StaleAfter time.Duration // a source not refreshed for this long is dropped
 	Poll       time.Duration // how often files are checked for changes
+	// UseROAsAsRouteObjects: VRPs of the ASNs a peer may originate count
+	// as registered prefixes for check 12 (ARouteServer's option).
+	UseROAsAsRouteObjects bool
 }
 
 // Enabled reports whether any VRP source is configured.
@@ -44,6 +47,9 @@ func (d *decoder) rpki(r *RPKI, t *table) {
 	if v, _, ok := t.duration("poll"); ok {
 		r.Poll = v
 	}
+	if v, _, ok := t.boolean("use_roas_as_route_objects"); ok {
+		r.UseROAsAsRouteObjects = v
+	}
 }
 
 func (v *validator) rpki() {
@@ -74,6 +80,9 @@ func (v *validator) rpki() {
 			v.col.addf(at.key("slurm"), "a SLURM file needs VRPs to apply to: set files or rtr")
 		}
 	}
+	if r.UseROAsAsRouteObjects && !r.Enabled() {
+		v.col.addf(at.key("use_roas_as_route_objects"), "needs VRPs: set files or rtr")
+	}
 	if r.Poll < minRPKIPoll {
 		v.col.addf(at.key("poll"), "%s is too short: at least %s", r.Poll, minRPKIPoll)
 	}
@@ -88,11 +97,12 @@ type renderRPKI struct {
 	SLURM      string   `toml:"slurm,omitempty"`
 	StaleAfter string   `toml:"stale_after"`
 	Poll       string   `toml:"poll"`
+	ROAs       bool     `toml:"use_roas_as_route_objects"`
 }
 
 func renderRPKIOf(r RPKI) renderRPKI {
 	return renderRPKI{Files: nonNil(r.Files), RTR: nonNil(r.RTR), SLURM: r.SLURM,
-		StaleAfter: formatDuration(r.StaleAfter), Poll: formatDuration(r.Poll)}
+		StaleAfter: formatDuration(r.StaleAfter), Poll: formatDuration(r.Poll), ROAs: r.UseROAsAsRouteObjects}
 }
 
 func (r *RPKI) dropEmptyLists() {

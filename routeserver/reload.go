@@ -123,6 +123,7 @@ func (s *Server) ApplyConfig(ctx context.Context, next *config.Config, src Filte
 			changes = append(changes, fmt.Sprintf("peer %s: description updated", np.Name))
 		}
 	}
+	s.syncROARouteObjects(ctx) // new peers get their ROA route objects
 	return changes, nil
 }
 
@@ -187,6 +188,7 @@ func (s *Server) removePeer(ctx context.Context, name string) error {
 		_ = s.bgp.DeleteDefinedSet(ctx, &api.DeleteDefinedSetRequest{DefinedSet: &api.DefinedSet{DefinedType: set.t, Name: set.name}, All: true})
 	}
 	s.store.DropPeer(name)
+	s.rpki.base.Delete(name)
 	if s.damp != nil {
 		s.damp.ClearPeer(name)
 	}

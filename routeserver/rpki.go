@@ -37,6 +37,13 @@ type rpkiRuntime struct {
 	addr   netip.AddrPort // the loopback RTR server GoBGP connects to
 	view   vrpView
 	cancel context.CancelFunc
+	// ROAs as route objects (rpki_routeobjects.go): each peer's own
+	// allowed list (name -> []filters.PrefixRange), and whether the peers
+	// are installed in GoBGP yet.
+	base sync.Map
+	live atomic.Bool
+	// gobgpSeen: GoBGP's RTR client has connected (see waitGoBGPSerial).
+	gobgpSeen atomic.Bool
 }
 
 // vrpView is the evaluator's RPKIValidator: the table GoBGP has too.
@@ -133,6 +140,8 @@ func (s *Server) applyRPKI(ctx context.Context, c config.RPKI) error {
 	}
 	s.mu.Unlock()
 	s.rpki.mgr.Configure(managerConfig(c))
+	// The option may have changed without a VRP change.
+	defer s.syncROARouteObjects(ctx)
 	if c.Enabled() != wasOn {
 		if !c.Enabled() {
 			s.mu.Lock()
@@ -204,6 +213,7 @@ func (s *Server) onVRPChange(ch rpki.Change) {
 		}
 		s.mu.RUnlock()
 	}
+	s.syncROARouteObjects(context.Background())
 	l.WithFields(logrus.Fields{"routes_reevaluated": routes, "invalid_flips": flips, "verdict_changes": verdicts,
 		"took": time.Since(start).Round(time.Millisecond)}).Info("rpki: VRP change applied")
 }
@@ -211,6 +221,22 @@ func (s *Server) onVRPChange(ch rpki.Change) {
 // waitGoBGPSerial waits until GoBGP's RTR client has fetched serial.
 func (s *Server) waitGoBGPSerial(serial uint32) error {
 	deadline := time.Now().Add(gobgpSyncTimeout)
+	if !s.rpki.gobgpSeen.Load() {
+		// GoBGP v3.37's ListRpki reads the client's counters while the
+		// goroutine that opens the RTR connection writes them (a data race
+		// inside GoBGP). Ask only once GoBGP has been served a complete
+		// response, and give its server loop a moment to take the first
+		// PDUs, which orders those writes before our reads.
+		srv := s.rpki.srv.Load()
+		for srv.Served() == 0 {
+			if time.Now().After(deadline) {
+				return fmt.Errorf("GoBGP never fetched the VRPs from %s", s.rpki.addr)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		time.Sleep(50 * time.Millisecond)
+		s.rpki.gobgpSeen.Store(true)
+	}
 	for {
 		got, err := s.gobgpRPKISerial()
 		if err == nil && got == serial {

@@ -166,9 +166,12 @@ func TestRPKIWithBIRD(t *testing.T) {
 		for _, p := range rs.Peers() {
 			out = append(out, fmt.Sprintf("%s %s %s", p.Name, p.State, p.Since.Format(time.RFC3339Nano)))
 		}
-		for name, sp := range map[string]*speakers.BIRD{"a": a, "b": b} {
-			st, info, since, _ := sp.ProtocolState("to_rs")
-			out = append(out, fmt.Sprintf("bird %s %s %s %s", name, st, info, since))
+		for _, sp := range []struct {
+			name string
+			b    *speakers.BIRD
+		}{{"a", a}, {"b", b}} {
+			st, info, since, _ := sp.b.ProtocolState("to_rs")
+			out = append(out, fmt.Sprintf("bird %s %s %s %s", sp.name, st, info, since))
 		}
 		return strings.Join(out, "; ")
 	}

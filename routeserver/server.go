@@ -156,6 +156,7 @@ func (s *Server) Start(ctx context.Context) error {
 			return s.failStart(err)
 		}
 	}
+	s.rpki.live.Store(true) // peers installed: ROA route objects go through SetPeerFilter
 	s.log.WithFields(logrus.Fields{"asn": g.ASN, "router_id": g.RouterID, "listen": listen,
 		"port": g.ListenPort, "peers": len(s.cfg.Peers)}).Info("route server started")
 	return nil

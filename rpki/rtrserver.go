@@ -21,6 +21,7 @@ type Server struct {
 	conns   map[*rtrConn]struct{}
 	lns     []net.Listener
 	closed  bool
+	served  int // End of Data PDUs sent, over all connections
 
 	// Refresh, Retry and Expire are sent to version 1 routers (seconds).
 	Refresh, Retry, Expire uint32
@@ -124,6 +125,13 @@ func (s *Server) Close() {
 	for c := range conns {
 		c.nc.Close()
 	}
+}
+
+// Served is how many complete responses (End of Data) were sent.
+func (s *Server) Served() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.served
 }
 
 // Connections is the number of connected routers.
@@ -269,6 +277,11 @@ func (c *rtrConn) run() {
 		}
 		if err := c.write(resp...); err != nil {
 			return
+		}
+		if resp[len(resp)-1].Type == pduEndOfData {
+			c.srv.mu.Lock()
+			c.srv.served++
+			c.srv.mu.Unlock()
 		}
 	}
 }
