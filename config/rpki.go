@@ -1,6 +1,9 @@
 package config
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // RPKI is the [rpki] table: RFC 6811 origin validation. It is off unless
 // at least one VRP source (files or rtr) is given. Every key is applied by
@@ -69,6 +72,8 @@ func (v *validator) rpki() {
 		el := at.key("rtr").index(i)
 		if err := checkHostPort(s); err != nil {
 			v.col.addf(el, "%v", err)
+		} else if strings.HasPrefix(s, ":") {
+			v.col.addf(el, "%q: a cache needs a host, e.g. \"127.0.0.1:3323\"", s)
 		} else if seen[s] {
 			v.col.addf(el, "%q is listed twice", s)
 		}

@@ -111,4 +111,16 @@ func TestRPKIEndToEndWithRsctl(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+
+	// And back on, again by a reload.
+	os.WriteFile(e.cfg, []byte(rpkiE2EConfig(dir, true)), 0o600)
+	if _, err := e.rsctl("config", "reload"); err != nil {
+		t.Fatal(err)
+	}
+	if got := state(); got["45.41.1.0/24"] != "valid" || got["45.41.2.0/24"] != "invalid" {
+		t.Fatalf("after enabling [rpki] again: %v", got)
+	}
+	if c := d.RouteServer().Store().Counts("a"); c.Rejected != 1 || c.ByReason[14] != 1 {
+		t.Fatalf("after enabling [rpki] again: %+v", c)
+	}
 }
