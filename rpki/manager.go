@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -44,6 +45,7 @@ type Manager struct {
 	clients map[string]*rtrSource
 	slurm   *fileSLURM
 	table   *Table
+	lastSig string // sources' generations and freshness at the last merge
 	ctx     context.Context
 	kick    chan struct{}
 	now     func() time.Time
@@ -58,6 +60,7 @@ type fileSource struct {
 	path       string
 	mtime      time.Time // of the last file read, good or bad
 	size       int64
+	gen        uint64    // successful loads
 	good       time.Time // mtime of the file the VRPs came from: staleness counts from it
 	vrps       []VRP
 	loaded     bool
@@ -70,6 +73,7 @@ type fileSLURM struct {
 	mtime time.Time
 	size  int64
 	s     *SLURM
+	gen   uint64
 	err   error
 }
 
@@ -205,11 +209,29 @@ func (m *Manager) merge() (Change, bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	now := m.now()
-	var parts [][]VRP
+	// Merging sorts every VRP: do it only when a source has new data or
+	// changed freshness, not on every poll.
+	var sig strings.Builder
 	for _, p := range m.cfg.Files {
 		f := m.files[p]
 		m.loadFile(f, now)
-		if m.fileFresh(f, now) {
+		fmt.Fprintf(&sig, "f%s:%d:%v;", p, f.gen, m.fileFresh(f, now))
+	}
+	for _, a := range m.cfg.RTR {
+		st := m.clients[a].c.Status()
+		fmt.Fprintf(&sig, "r%s:%d:%v;", a, st.Gen, m.cacheFresh(st, now))
+	}
+	if m.slurm != nil {
+		m.loadSLURM(now)
+		fmt.Fprintf(&sig, "s%s:%d;", m.slurm.path, m.slurm.gen)
+	}
+	if sig.String() == m.lastSig {
+		return Change{}, false
+	}
+	m.lastSig = sig.String()
+	var parts [][]VRP
+	for _, p := range m.cfg.Files {
+		if f := m.files[p]; m.fileFresh(f, now) {
 			parts = append(parts, f.vrps)
 		}
 	}
@@ -221,7 +243,6 @@ func (m *Manager) merge() (Change, bool) {
 	}
 	merged := NewSet(parts...)
 	if m.slurm != nil {
-		m.loadSLURM(now)
 		merged = m.slurm.s.Apply(merged)
 	}
 	old := m.table.Set()
@@ -280,6 +301,7 @@ func (m *Manager) loadFile(f *fileSource, now time.Time) {
 		return
 	}
 	f.vrps, f.validUntil, f.loaded, f.err, f.good = jf.VRPs, jf.ValidUntil, true, nil, fi.ModTime()
+	f.gen++
 	l := m.log.WithFields(logrus.Fields{"file": f.path, "vrps": len(jf.VRPs)})
 	if jf.Expired > 0 {
 		l = l.WithField("expired_dropped", jf.Expired)
@@ -316,6 +338,7 @@ func (m *Manager) loadSLURM(now time.Time) {
 		return
 	}
 	s.s, s.err = parsed, nil
+	s.gen++
 	m.log.WithFields(logrus.Fields{"file": s.path, "filters": len(parsed.Filters), "assertions": len(parsed.Assertions)}).Info("rpki: SLURM loaded")
 }
 

@@ -44,6 +44,9 @@ type ClientStatus struct {
 	LastSync  time.Time // last End of Data
 	DownSince time.Time // zero while connected
 	LastError string
+	// Gen counts complete updates, so a caller can tell a new set from
+	// the one it has without copying it.
+	Gen uint64
 }
 
 // NewClient follows addr ("host:port"). onChange is called, from the
@@ -57,6 +60,15 @@ func NewClient(addr string, onChange func()) *Client {
 
 // Addr is the cache's address.
 func (c *Client) Addr() string { return c.addr }
+
+// Status is the status alone (cheap: no copy of the set).
+func (c *Client) Status() ClientStatus {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	st := c.status
+	st.VRPs = len(c.vrps)
+	return st
+}
 
 // Snapshot returns the last complete set and the status.
 func (c *Client) Snapshot() (Set, ClientStatus) {
@@ -193,6 +205,7 @@ func (c *Client) session1(ctx context.Context) error {
 			c.mu.Lock()
 			c.vrps, c.synced, c.session, c.serial = pending, true, p.Session, p.Serial
 			c.status.Synced, c.status.Serial, c.status.LastSync = true, p.Serial, time.Now()
+			c.status.Gen++
 			synced, session, serial = true, p.Session, p.Serial
 			c.mu.Unlock()
 			pending = nil
