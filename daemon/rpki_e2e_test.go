@@ -96,6 +96,37 @@ func TestRPKIEndToEndWithRsctl(t *testing.T) {
 		t.Fatalf("rsctl routes states: %v", got)
 	}
 
+	// A corrupt file: `rsctl rpki status` names it, the last good set stays.
+	vrpFile := filepath.Join(dir, "vrps.json")
+	os.WriteFile(vrpFile, []byte(`{"roas":[{"prefix":"45.41.0.0/16"`), 0o600)
+	var st struct {
+		Enabled bool `json:"enabled"`
+		VRPs    int  `json:"vrps"`
+		Sources []struct {
+			Kind  string `json:"kind"`
+			Fresh bool   `json:"fresh"`
+			Error string `json:"error"`
+		} `json:"sources"`
+	}
+	deadline = time.Now().Add(10 * time.Second)
+	for {
+		e.json(&st, "rpki", "status")
+		if len(st.Sources) == 1 && strings.Contains(st.Sources[0].Error, vrpFile) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("rsctl rpki status never named the corrupt file: %+v", st)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if !st.Enabled || st.VRPs != 1 || !st.Sources[0].Fresh {
+		t.Fatalf("the corrupt file's last good set is not in force: %+v", st)
+	}
+	if got := state(); got["45.41.2.0/24"] != "invalid" {
+		t.Fatalf("after the file turned corrupt: %v", got)
+	}
+	os.WriteFile(vrpFile, []byte(`{"roas":[{"prefix":"45.41.0.0/16","maxLength":24,"asn":"AS21001","ta":"test"}]}`), 0o600)
+
 	// Reload without [rpki]: validation off, the invalid route accepted.
 	os.WriteFile(e.cfg, []byte(rpkiE2EConfig(dir, false)), 0o600)
 	if _, err := e.rsctl("config", "reload"); err != nil {

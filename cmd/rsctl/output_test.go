@@ -313,3 +313,21 @@ func TestRoutesRPKIState(t *testing.T) {
 		t.Fatalf("table lacks the RPKI column:\n%s", out)
 	}
 }
+
+func TestRPKIStatus(t *testing.T) {
+	c, _ := newCLI(t)
+	var st map[string]any
+	decode(t, c.mustRun("rpki", "status", "--json").stdout, &st)
+	wantKeys(t, "rpki status", st, "enabled", "vrps", "sources")
+	sources := st["sources"].([]any)
+	if st["enabled"] != true || st["vrps"] != 1500.0 || len(sources) != 3 {
+		t.Fatalf("rpki status = %v", st)
+	}
+	wantKeys(t, "source", sources[1].(map[string]any), "kind", "name", "vrps", "fresh", "error", "serial")
+	out := c.mustRun("rpki", "status").stdout
+	for _, want := range []string{"VRPs in force: 1500", "/var/lib/routinator/vrps.json: not a VRP JSON document", "dropped", "connection refused"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("table lacks %q:\n%s", want, out)
+		}
+	}
+}
