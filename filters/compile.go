@@ -114,6 +114,7 @@ func CompileCommon(s *Settings) Compiled {
 		// nothing is INVALID, so [rpki] can be turned on by a reload.
 		{Name: "rpki-invalid", Reason: ReasonRPKIInvalid, RPKIInvalid: true},
 	}})
+	addASSetCheck(&c) // asset.go
 	return c
 }
 

@@ -25,6 +25,7 @@ var pipeline = []check{
 	{ReasonPrefixNotRegistered, checkRegistered},
 	{ReasonRPKIInvalid, checkRPKI},
 	{ReasonDampened, checkDampened},
+	{ReasonASSetInPath, checkASSetInPath},
 	{ReasonMaxPrefixBlocked, checkMaxPrefixBlocked},
 }
 
