@@ -52,7 +52,7 @@ func (s *Server) ResetPeer(ctx context.Context, name string, hard bool) error {
 		return err
 	}
 	if !hard {
-		s.store.Reevaluate(name, s.evaluator())
+		s.store.ReevaluateBecause(routestore.CauseSoftReset, name, s.evaluator())
 	}
 	return s.bgp.ResetPeer(ctx, &api.ResetPeerRequest{Address: p.cfg.Address.String(), Soft: !hard,
 		Direction: api.ResetPeerRequest_IN, Communication: "reset by operator"})

@@ -11,6 +11,7 @@ import (
 	"github.com/rsguard/rsguard/config"
 	"github.com/rsguard/rsguard/dampening"
 	"github.com/rsguard/rsguard/filters"
+	"github.com/rsguard/rsguard/routestore"
 )
 
 // ErrNeedsRestart marks a config change that cannot be applied live.
@@ -114,7 +115,7 @@ func (s *Server) ApplyConfig(ctx context.Context, next *config.Config, src Filte
 			s.peers[np.Name].setConfig(np)
 			s.mu.Unlock()
 			allowed, origins := src(np)
-			fc, err := s.SetPeerFilter(ctx, np.Name, allowed, origins)
+			fc, err := s.SetPeerFilter(routestore.WithCause(ctx, routestore.CauseReload), np.Name, allowed, origins)
 			if err != nil {
 				return changes, err
 			}
