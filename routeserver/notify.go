@@ -12,12 +12,12 @@ import (
 type EventKind int
 
 const (
-	EventPeerState EventKind = iota + 1 // a session changed state
-	EventRejected                       // a received route failed a check
-	EventDampening                      // a dampening transition (enforced or observed)
-	EventMaxPrefix                      // a max-prefix limit or warning threshold was reached
-	EventVerdictChange                  // a stored route moved between accepted and rejected (verdict_events.go)
-	EventVerdictSummary                 // how many routes of a peer one cause flipped
+	EventPeerState      EventKind = iota + 1 // a session changed state
+	EventRejected                            // a received route failed a check
+	EventDampening                           // a dampening transition (enforced or observed)
+	EventMaxPrefix                           // a max-prefix limit or warning threshold was reached
+	EventVerdictChange                       // a stored route moved between accepted and rejected (verdict_events.go)
+	EventVerdictSummary                      // how many routes of a peer one cause flipped
 )
 
 // Event is one thing worth telling an operator. Only the fields of its

@@ -14,10 +14,10 @@ const MaxVerdictEventsPerBatch = 1024
 
 // VerdictSummary is what one cause did to one peer's verdicts.
 type VerdictSummary struct {
-	Cause                string
-	AcceptedToRejected   int
-	RejectedToAccepted   int
-	OmittedRouteEvents   int // per-route events not sent past MaxVerdictEventsPerBatch
+	Cause              string
+	AcceptedToRejected int
+	RejectedToAccepted int
+	OmittedRouteEvents int // per-route events not sent past MaxVerdictEventsPerBatch
 }
 
 // Text reads like "reload: 256 routes accepted→rejected on peer a".
