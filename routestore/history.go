@@ -146,7 +146,10 @@ func (h *history) query(prefix netip.Prefix, peer string) []Change {
 	if h.byPrefix[prefix] > 0 {
 		for k, el := range h.routes {
 			if k.key.Prefix == prefix && (peer == "" || k.peer == peer) {
-				out = append(out, el.Value.(*histRoute).changes...)
+				cs := el.Value.(*histRoute).changes
+				for i := len(cs) - 1; i >= 0; i-- { // newest first, also at equal times
+					out = append(out, cs[i])
+				}
 			}
 		}
 	}
