@@ -116,6 +116,7 @@ var viewByName = map[string]rsguardv1.RouteView{
 type routeFlags struct {
 	peer, view, prefix, ip string
 	reasons                []string
+	history                string // routes --history PREFIX (history.go)
 }
 
 func (a *app) routesCmd() *cobra.Command {
@@ -125,6 +126,12 @@ func (a *app) routesCmd() *cobra.Command {
 		Short: "List a peer's routes: received, accepted, rejected or advertised",
 		Args:  cobra.NoArgs,
 		RunE: run(func(cmd *cobra.Command, _ []string) error {
+			if f.history != "" {
+				return a.routeHistory(cmd.Context(), f.history, f.peer)
+			}
+			if f.peer == "" {
+				return usageErrorf("--peer is required (except with --history)")
+			}
 			view, ok := viewByName[strings.ToLower(f.view)]
 			if !ok {
 				return usageErrorf("--view %q: want received, accepted, rejected or advertised", f.view)
@@ -133,13 +140,16 @@ func (a *app) routesCmd() *cobra.Command {
 		}),
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&f.peer, "peer", "", "peer name (required)")
+	fl.StringVar(&f.peer, "peer", "", "peer name (required, except with --history)")
+	fl.StringVar(&f.history, "history", "", "show the last verdict changes of this prefix and their causes")
 	fl.StringVar(&f.view, "view", "received", "received|accepted|rejected|advertised")
 	fl.StringVar(&f.prefix, "prefix", "", "only this exact prefix")
 	fl.StringVar(&f.ip, "ip", "", "only prefixes containing this IP address")
 	fl.StringSliceVar(&f.reasons, "reason", nil, "only routes rejected for this reason (name or code; repeatable)")
-	_ = cmd.MarkFlagRequired("peer") // cannot fail: the flag exists
 	cmd.MarkFlagsMutuallyExclusive("prefix", "ip")
+	for _, other := range []string{"view", "prefix", "ip", "reason"} {
+		cmd.MarkFlagsMutuallyExclusive("history", other)
+	}
 	return cmd
 }
 
