@@ -207,9 +207,14 @@ func (s *Store) publish(l *changeLog) {
 }
 
 // announcementCause is why a new announcement's verdict differs from the
-// one it replaces: a max-prefix block shows as such.
+// one it replaces: the announcement that crosses the suppress threshold is
+// evaluated as dampened already, and one past the max-prefix limit as
+// blocked, so those show as their real cause.
 func announcementCause(old, next filters.Verdict) string {
-	if next.Has(filters.ReasonMaxPrefixBlocked) != old.Has(filters.ReasonMaxPrefixBlocked) {
+	switch {
+	case next.Has(filters.ReasonDampened) != old.Has(filters.ReasonDampened):
+		return CauseDampening
+	case next.Has(filters.ReasonMaxPrefixBlocked) != old.Has(filters.ReasonMaxPrefixBlocked):
 		return CauseMaxPrefix
 	}
 	return CauseAnnouncement

@@ -123,3 +123,22 @@ func TestCauseFromContext(t *testing.T) {
 		t.Error(IRRCause(""))
 	}
 }
+
+func TestAnnouncementCause(t *testing.T) {
+	rej := func(r filters.Reason) filters.Verdict {
+		return filters.Verdict{Rejections: []filters.Rejection{{Reason: r}}}
+	}
+	for _, c := range []struct {
+		old, next filters.Verdict
+		want      string
+	}{
+		{filters.Verdict{}, rej(filters.ReasonDampened), CauseDampening},
+		{rej(filters.ReasonDampened), filters.Verdict{}, CauseDampening},
+		{filters.Verdict{}, rej(filters.ReasonMaxPrefixBlocked), CauseMaxPrefix},
+		{filters.Verdict{}, rej(filters.ReasonBogonASN), CauseAnnouncement},
+	} {
+		if got := announcementCause(c.old, c.next); got != c.want {
+			t.Errorf("%+v → %+v: %q, want %q", c.old, c.next, got, c.want)
+		}
+	}
+}
