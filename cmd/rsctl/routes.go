@@ -130,7 +130,7 @@ func (a *app) routesCmd() *cobra.Command {
 				return a.routeHistory(cmd.Context(), f.history, f.peer)
 			}
 			if f.peer == "" {
-				return usageErrorf("--peer is required (except with --history)")
+				return usageErrorf(`required flag(s) "peer" not set`) // as cobra says it; --history needs none
 			}
 			view, ok := viewByName[strings.ToLower(f.view)]
 			if !ok {
