@@ -3,7 +3,7 @@ GO       ?= go
 PKGS     ?= ./...
 TESTFLAGS ?=
 
-.PHONY: all build test test-deps lint demo bench soak
+.PHONY: binaries all build test test-deps lint demo bench soak
 
 include Makefile.proto
 
@@ -34,3 +34,9 @@ bench: soak
 # The soak test for 10 minutes of churn instead of the 40 s `make test` runs.
 soak:
 	RSGUARD_REQUIRE_SPEAKERS=1 RSGUARD_SOAK=10m $(GO) test -race -count=1 -timeout 30m -run '^TestSoak$$' -v ./daemon
+
+# rsguard and rsctl with the commit in --version, also where the go env
+# turns VCS stamping off or the checkout is a git worktree.
+binaries:
+	$(GO) build -ldflags "-X github.com/rsguard/rsguard/internal/buildinfo.Commit=$$(git rev-parse HEAD)" -o rsguard ./cmd/rsguard
+	$(GO) build -ldflags "-X github.com/rsguard/rsguard/internal/buildinfo.Commit=$$(git rev-parse HEAD)" -o rsctl ./cmd/rsctl

@@ -62,11 +62,12 @@ func routeQueryFromProto(req *rsguardv1.ListRoutesRequest) (RouteQuery, error) {
 
 func routeEntryToProto(e RouteEntry) *rsguardv1.RouteEntry {
 	return &rsguardv1.RouteEntry{
-		Peer:       e.Peer,
-		Route:      RouteToProto(e.Route),
-		Rejections: RejectionsToProto(e.Rejections),
-		ReceivedAt: timeToProto(e.ReceivedAt),
-		RpkiState:  RPKIStateToProto(e.RPKI),
+		Peer:        e.Peer,
+		Route:       RouteToProto(e.Route),
+		Rejections:  RejectionsToProto(e.Rejections),
+		ReceivedAt:  timeToProto(e.ReceivedAt),
+		RpkiState:   RPKIStateToProto(e.RPKI),
+		LearnedFrom: e.LearnedFrom,
 	}
 }
 

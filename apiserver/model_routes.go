@@ -77,6 +77,8 @@ type RouteEntry struct {
 	Rejections []filters.Rejection
 	ReceivedAt time.Time // zero if unknown
 	RPKI       rpki.State
+	// LearnedFrom: the advertised view's source peer ("" elsewhere).
+	LearnedFrom string
 }
 
 // ExplainQuery is a route to evaluate as if Peer had sent it.

@@ -26,6 +26,9 @@ type Entry struct {
 	Route      filters.Route
 	Verdict    filters.Verdict
 	ReceivedAt time.Time
+	// LearnedFrom is the peer an advertised route came from (advertised
+	// view only; the store's own entries leave it empty).
+	LearnedFrom string
 }
 
 // Counts are a peer's route counters as rsguard sees them (GoBGP's own

@@ -268,7 +268,9 @@ type RouteEntry struct {
 	Rejections []*Rejection           `protobuf:"bytes,3,rep,name=rejections,proto3" json:"rejections,omitempty"`
 	ReceivedAt *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=received_at,json=receivedAt,proto3" json:"received_at,omitempty"`
 	// RFC 6811 origin validation state; UNSPECIFIED when [rpki] is off.
-	RpkiState     RpkiState `protobuf:"varint,5,opt,name=rpki_state,json=rpkiState,proto3,enum=rsguard.v1.RpkiState" json:"rpki_state,omitempty"`
+	RpkiState RpkiState `protobuf:"varint,5,opt,name=rpki_state,json=rpkiState,proto3,enum=rsguard.v1.RpkiState" json:"rpki_state,omitempty"`
+	// The advertised view only: the peer the route was learned from.
+	LearnedFrom   string `protobuf:"bytes,6,opt,name=learned_from,json=learnedFrom,proto3" json:"learned_from,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -336,6 +338,13 @@ func (x *RouteEntry) GetRpkiState() RpkiState {
 		return x.RpkiState
 	}
 	return RpkiState_RPKI_STATE_UNSPECIFIED
+}
+
+func (x *RouteEntry) GetLearnedFrom() string {
+	if x != nil {
+		return x.LearnedFrom
+	}
+	return ""
 }
 
 type ListRoutesResponse struct {
@@ -750,7 +759,7 @@ const file_rsguard_v1_routes_proto_rawDesc = "" +
 	"\x04view\x18\x02 \x01(\x0e2\x15.rsguard.v1.RouteViewR\x04view\x12\x16\n" +
 	"\x06prefix\x18\x03 \x01(\tR\x06prefix\x12)\n" +
 	"\x10contains_address\x18\x04 \x01(\tR\x0fcontainsAddress\x122\n" +
-	"\areasons\x18\x05 \x03(\x0e2\x18.rsguard.v1.RejectReasonR\areasons\"\xf3\x01\n" +
+	"\areasons\x18\x05 \x03(\x0e2\x18.rsguard.v1.RejectReasonR\areasons\"\x96\x02\n" +
 	"\n" +
 	"RouteEntry\x12\x12\n" +
 	"\x04peer\x18\x01 \x01(\tR\x04peer\x12'\n" +
@@ -761,7 +770,8 @@ const file_rsguard_v1_routes_proto_rawDesc = "" +
 	"\vreceived_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"receivedAt\x124\n" +
 	"\n" +
-	"rpki_state\x18\x05 \x01(\x0e2\x15.rsguard.v1.RpkiStateR\trpkiState\"B\n" +
+	"rpki_state\x18\x05 \x01(\x0e2\x15.rsguard.v1.RpkiStateR\trpkiState\x12!\n" +
+	"\flearned_from\x18\x06 \x01(\tR\vlearnedFrom\"B\n" +
 	"\x12ListRoutesResponse\x12,\n" +
 	"\x05route\x18\x01 \x01(\v2\x16.rsguard.v1.RouteEntryR\x05route\"\x89\x01\n" +
 	"\x13ExplainRouteRequest\x12\x12\n" +
