@@ -1,17 +1,13 @@
 package main
 
 import (
-	"context"
 	"fmt"
-	"net/netip"
 	"strings"
 
-	"github.com/jedib0t/go-pretty/v6/table"
 	"github.com/rsguard/rsguard/apiserver"
 	"github.com/rsguard/rsguard/filters"
 	rsguardv1 "github.com/rsguard/rsguard/proto/rsguard/v1"
 	"github.com/spf13/cobra"
-	"google.golang.org/grpc"
 )
 
 // reasonJSON is one failing check: the stable code, its name and evidence.
@@ -73,12 +69,14 @@ type routeJSON struct {
 	ReceivedAt *string      `json:"received_at"`
 	// RPKI is "valid", "invalid" or "not-found"; null when RPKI is off.
 	RPKI *string `json:"rpki"`
+	// LearnedFrom: the advertised view only, the peer the route came from.
+	LearnedFrom string `json:"learned_from,omitempty"`
 }
 
 func toRouteJSON(e *rsguardv1.RouteEntry) routeJSON {
 	out := routeJSON{
 		Peer: e.GetPeer(), Prefix: e.GetRoute().GetPrefix(), ASPath: asPathText(e.GetRoute().GetAsPath()),
-		NextHop: e.GetRoute().GetNextHop(), Reasons: toReasonsJSON(e.GetRejections()),
+		NextHop: e.GetRoute().GetNextHop(), Reasons: toReasonsJSON(e.GetRejections()), LearnedFrom: e.GetLearnedFrom(),
 	}
 	if e.ReceivedAt != nil {
 		out.ReceivedAt = jsonTime(e.GetReceivedAt().AsTime())
@@ -117,6 +115,10 @@ type routeFlags struct {
 	peer, view, prefix, ip string
 	reasons                []string
 	history                string // routes --history PREFIX (history.go)
+	limit                  int    // at most this many routes (routes_scale.go)
+	wide                   bool   // one line per route
+	output                 string // -o wide
+	summary                bool   // rejected --summary: counts by reason and peer
 }
 
 func (a *app) routesCmd() *cobra.Command {
@@ -147,7 +149,8 @@ func (a *app) routesCmd() *cobra.Command {
 	fl.StringVar(&f.ip, "ip", "", "only prefixes containing this IP address")
 	fl.StringSliceVar(&f.reasons, "reason", nil, "only routes rejected for this reason (name or code; repeatable)")
 	cmd.MarkFlagsMutuallyExclusive("prefix", "ip")
-	for _, other := range []string{"view", "prefix", "ip", "reason"} {
+	addScaleFlags(cmd, &f, false)
+	for _, other := range []string{"view", "prefix", "ip", "reason", "limit", "wide", "output"} {
 		cmd.MarkFlagsMutuallyExclusive("history", other)
 	}
 	return cmd
@@ -169,50 +172,6 @@ func (a *app) rejectedCmd() *cobra.Command {
 	fl.StringVar(&f.prefix, "prefix", "", "only this exact prefix")
 	fl.StringVar(&f.ip, "ip", "", "only prefixes containing this IP address")
 	cmd.MarkFlagsMutuallyExclusive("prefix", "ip")
+	addScaleFlags(cmd, &f, true)
 	return cmd
-}
-
-func (a *app) listRoutes(parent context.Context, f routeFlags, view rsguardv1.RouteView) error {
-	req := &rsguardv1.ListRoutesRequest{Peer: f.peer, View: view, Prefix: f.prefix, ContainsAddress: f.ip}
-	if f.prefix != "" {
-		if _, err := netip.ParsePrefix(f.prefix); err != nil {
-			return usageErrorf("--prefix %q: not a prefix", f.prefix)
-		}
-	}
-	if f.ip != "" {
-		if _, err := netip.ParseAddr(f.ip); err != nil {
-			return usageErrorf("--ip %q: not an IP address", f.ip)
-		}
-	}
-	var err error
-	if req.Reasons, err = parseReasons(f.reasons); err != nil {
-		return err
-	}
-	return a.withConn(parent, callQuick, func(ctx context.Context, conn *grpc.ClientConn) error {
-		stream, err := rsguardv1.NewRouteServiceClient(conn).ListRoutes(ctx, req)
-		if err != nil {
-			return err
-		}
-		p := a.printer()
-		list := p.list()
-		var rows []table.Row
-		err = recvEach(stream.Recv, func(m *rsguardv1.ListRoutesResponse) error {
-			e := m.GetRoute()
-			if p.json {
-				list.add(toRouteJSON(e))
-				return nil
-			}
-			rows = append(rows, table.Row{e.GetPeer(), e.GetRoute().GetPrefix(), orDash(asPathText(e.GetRoute().GetAsPath())),
-				orDash(e.GetRoute().GetNextHop()), orDash(rpkiWord(e.GetRpkiState())), reasonsCell(e.GetRejections())})
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		if p.json {
-			return list.close()
-		}
-		p.table(table.Row{"Peer", "Prefix", "AS Path", "Next Hop", "RPKI", "Reasons"}, rows)
-		return nil
-	})
 }
