@@ -216,6 +216,24 @@ func TestVerdictHistoryEvents(t *testing.T) {
 		tail.waitChange(t, "c", "45.43.1.0/24", "irr refresh AS-CHARLIE", "accept")
 		checkHistory(t, e, "c", "45.43.1.0/24", "irr refresh AS-CHARLIE", "accept", "")
 	})
+	t.Run("advertised view", func(t *testing.T) {
+		// a gets c's two accepted routes, sorted, each naming c
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			var adv []struct {
+				Prefix      string `json:"prefix"`
+				LearnedFrom string `json:"learned_from"`
+			}
+			e.json(&adv, "routes", "--peer", "a", "--view", "advertised")
+			if len(adv) == 2 && adv[0].Prefix == "45.43.0.0/24" && adv[1].Prefix == "45.43.1.0/24" && adv[0].LearnedFrom == "c" && adv[1].LearnedFrom == "c" {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("advertised to a: %+v", adv)
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+	})
 	t.Run("dampening", func(t *testing.T) {
 		// three attribute changes: penalty 3000 ≥ suppress 2500
 		for i, path := range [][]uint32{{21001, 21011}, {21001, 21012}, {21001, 21013}} {
