@@ -54,8 +54,16 @@ name = "c"
 address = "%[3]s"
 asn = 21003
 as_set = "AS-CHARLIE"
+
+[[peers]]
+name = "m"
+address = "%[8]s"
+asn = 21004
+prefixes = ["45.44.0.0/16{16,24}"]
+max_prefixes_ipv4 = 2
+max_prefix_action = "block"
 `, ha(1), ha(2), ha(3), filepath.Join(dir, "state"), filepath.Join(dir, "run", "rsguard.sock"),
-		filepath.Join(dir, "irr.rpsl"), prefixesA)
+		filepath.Join(dir, "irr.rpsl"), prefixesA, ha(4))
 }
 
 // eventTail follows `rsctl events --json` in the background.
@@ -176,7 +184,15 @@ func TestVerdictHistoryEvents(t *testing.T) {
 	birdA := speakers.StartBIRD(t, cfgA(nil))
 	birdC := speakers.StartBIRD(t, speakers.BIRDConfig{ASN: 21003, RouterID: ha(3), Neighbors: []speakers.BIRDNeighbor{rsNeighbor(ha(3), 21003)},
 		Static4: []speakers.StaticRoute{{Prefix: "45.43.0.0/24"}, {Prefix: "45.43.1.0/24"}}})
-	for n, b := range map[string]*speakers.BIRD{"a": birdA, "c": birdC} {
+	cfgM := func(prefixes ...string) speakers.BIRDConfig {
+		c := speakers.BIRDConfig{ASN: 21004, RouterID: ha(4), Neighbors: []speakers.BIRDNeighbor{rsNeighbor(ha(4), 21004)}}
+		for _, p := range prefixes {
+			c.Static4 = append(c.Static4, speakers.StaticRoute{Prefix: p})
+		}
+		return c
+	}
+	birdM := speakers.StartBIRD(t, cfgM("45.44.1.0/24", "45.44.2.0/24"))
+	for n, b := range map[string]*speakers.BIRD{"a": birdA, "c": birdC, "m": birdM} {
 		if err := b.WaitEstablished("to_rs", 60*time.Second); err != nil {
 			t.Fatalf("BIRD %s: %v", n, err)
 		}
@@ -216,8 +232,36 @@ func TestVerdictHistoryEvents(t *testing.T) {
 		tail.waitChange(t, "c", "45.43.1.0/24", "irr refresh AS-CHARLIE", "accept")
 		checkHistory(t, e, "c", "45.43.1.0/24", "irr refresh AS-CHARLIE", "accept", "")
 	})
+	t.Run("max-prefix", func(t *testing.T) {
+		// m is at its limit of 2: a third route is blocked (never accepted,
+		// so no change); withdrawing one admits it: rejected → accepted
+		waitAccepted(t, e, "m", "45.44.2.0/24", true)
+		if err := birdM.Reconfigure(cfgM("45.44.1.0/24", "45.44.2.0/24", "45.44.3.0/24")); err != nil {
+			t.Fatal(err)
+		}
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			var rs []routeJSON
+			e.json(&rs, "rejected", "--peer", "m", "--reason", "max_prefix_blocked")
+			if len(rs) == 1 && rs[0].Prefix == "45.44.3.0/24" {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("45.44.3.0/24 not blocked: %+v", rs)
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+		if err := birdM.Reconfigure(cfgM("45.44.1.0/24", "45.44.3.0/24")); err != nil {
+			t.Fatal(err)
+		}
+		waitAccepted(t, e, "m", "45.44.3.0/24", true)
+		tail.waitChange(t, "m", "45.44.3.0/24", "max-prefix", "accept")
+		checkHistory(t, e, "m", "45.44.3.0/24", "max-prefix", "accept", "")
+	})
 	t.Run("advertised view", func(t *testing.T) {
-		// a gets c's two accepted routes, sorted, each naming c
+		// a gets c's and m's accepted routes, sorted by prefix, each naming
+		// the peer it came from
+		want := "45.43.0.0/24 c,45.43.1.0/24 c,45.44.1.0/24 m,45.44.3.0/24 m"
 		deadline := time.Now().Add(30 * time.Second)
 		for {
 			var adv []struct {
@@ -225,7 +269,11 @@ func TestVerdictHistoryEvents(t *testing.T) {
 				LearnedFrom string `json:"learned_from"`
 			}
 			e.json(&adv, "routes", "--peer", "a", "--view", "advertised")
-			if len(adv) == 2 && adv[0].Prefix == "45.43.0.0/24" && adv[1].Prefix == "45.43.1.0/24" && adv[0].LearnedFrom == "c" && adv[1].LearnedFrom == "c" {
+			var got []string
+			for _, r := range adv {
+				got = append(got, r.Prefix+" "+r.LearnedFrom)
+			}
+			if strings.Join(got, ",") == want {
 				break
 			}
 			if time.Now().After(deadline) {
