@@ -68,12 +68,13 @@ type ChangeBatch struct {
 	Changes []Change
 }
 
-// History bounds: a few changes per route, and a bounded number of routes,
-// least recently changed forgotten first. Only routes that changed are
-// kept, so a 1M-route table that never flips costs nothing.
+// History bounds: a few changes per route, and a bounded number of changes
+// in all (about 250 bytes each, so at most ~16 MB), the routes changed
+// least recently forgotten first. Only routes that changed are kept, so a
+// 1M-route table that never flips costs nothing.
 const (
-	HistoryPerRoute  = 8
-	HistoryMaxRoutes = 1 << 16
+	HistoryPerRoute   = 8
+	HistoryMaxChanges = 1 << 16
 )
 
 type histKey struct {
@@ -87,15 +88,16 @@ type histRoute struct {
 }
 
 type history struct {
-	mu        sync.Mutex
-	maxRoutes int
-	routes    map[histKey]*list.Element // of *histRoute
+	mu         sync.Mutex
+	maxChanges int
+	changes    int                       // kept in all routes
+	routes     map[histKey]*list.Element // of *histRoute
 	order     *list.List                // front: most recently changed
 	byPrefix  map[netip.Prefix]int      // how many tracked routes have the prefix
 }
 
-func newHistory(maxRoutes int) *history {
-	return &history{maxRoutes: maxRoutes, routes: map[histKey]*list.Element{}, order: list.New(), byPrefix: map[netip.Prefix]int{}}
+func newHistory(maxChanges int) *history {
+	return &history{maxChanges: maxChanges, routes: map[histKey]*list.Element{}, order: list.New(), byPrefix: map[netip.Prefix]int{}}
 }
 
 func (h *history) record(cs []Change) {
@@ -115,9 +117,11 @@ func (h *history) record(cs []Change) {
 		if len(r.changes) == HistoryPerRoute {
 			copy(r.changes, r.changes[1:])
 			r.changes = r.changes[:HistoryPerRoute-1]
+			h.changes--
 		}
 		r.changes = append(r.changes, c)
-		for h.order.Len() > h.maxRoutes {
+		h.changes++
+		for h.changes > h.maxChanges {
 			h.evict(h.order.Back())
 		}
 	}
@@ -125,6 +129,7 @@ func (h *history) record(cs []Change) {
 
 func (h *history) evict(el *list.Element) {
 	r := h.order.Remove(el).(*histRoute)
+	h.changes -= len(r.changes)
 	delete(h.routes, r.key)
 	if h.byPrefix[r.key.key.Prefix]--; h.byPrefix[r.key.key.Prefix] <= 0 {
 		delete(h.byPrefix, r.key.key.Prefix)
@@ -169,8 +174,7 @@ func (s *Store) History(prefix netip.Prefix, peer string) []Change {
 	return s.hist.query(prefix.Masked(), peer)
 }
 
-// HistoryRoutes is how many routes have a history kept (at most
-// HistoryMaxRoutes).
+// HistoryRoutes is how many routes have a history kept.
 func (s *Store) HistoryRoutes() int { return s.hist.tracked() }
 
 // OnChange sets the function told of every batch of verdict changes, after

@@ -84,7 +84,7 @@ func TestHistoryRPKICoveredCause(t *testing.T) {
 }
 
 func TestHistoryBounds(t *testing.T) {
-	h := newHistory(3)
+	h := newHistory(HistoryPerRoute + 2)
 	var cs []Change
 	for i := 0; i < 20; i++ {
 		cs = append(cs, Change{Peer: "a", Key: Key{Prefix: netip.MustParsePrefix("45.1.0.0/24")}, Cause: fmt.Sprint(i)})
@@ -101,10 +101,11 @@ func TestHistoryBounds(t *testing.T) {
 	for i := 0; i < 5; i++ {
 		h.record([]Change{{Peer: "a", Key: Key{Prefix: netip.MustParsePrefix(fmt.Sprintf("45.2.%d.0/24", i))}}})
 	}
-	if h.tracked() != 3 {
-		t.Fatalf("%d routes tracked, bound 3", h.tracked())
+	// 8 + 5 changes > 10: the route changed least recently went whole
+	if h.tracked() != 5 || h.changes != 5 {
+		t.Fatalf("%d routes, %d changes tracked", h.tracked(), h.changes)
 	}
-	if len(h.query(netip.MustParsePrefix("45.1.0.0/24"), "")) != 0 || len(h.byPrefix) != 3 {
+	if len(h.query(netip.MustParsePrefix("45.1.0.0/24"), "")) != 0 || len(h.byPrefix) != 5 {
 		t.Errorf("least recently changed route not forgotten, byPrefix %v", h.byPrefix)
 	}
 	if len(h.query(netip.MustParsePrefix("45.2.4.0/24"), "")) != 1 {

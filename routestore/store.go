@@ -76,7 +76,7 @@ func New(limit int) *Store {
 	if limit <= 0 {
 		limit = 10_000_000
 	}
-	return &Store{peers: map[string]*peerTable{}, limit: limit, details: map[string]string{}, hist: newHistory(HistoryMaxRoutes)}
+	return &Store{peers: map[string]*peerTable{}, limit: limit, details: map[string]string{}, hist: newHistory(HistoryMaxChanges)}
 }
 
 func (s *Store) table(peer string) *peerTable {
