@@ -92,8 +92,8 @@ type history struct {
 	maxChanges int
 	changes    int                       // kept in all routes
 	routes     map[histKey]*list.Element // of *histRoute
-	order     *list.List                // front: most recently changed
-	byPrefix  map[netip.Prefix]int      // how many tracked routes have the prefix
+	order      *list.List                // front: most recently changed
+	byPrefix   map[netip.Prefix]int      // how many tracked routes have the prefix
 }
 
 func newHistory(maxChanges int) *history {
