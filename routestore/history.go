@@ -69,7 +69,7 @@ type ChangeBatch struct {
 }
 
 // History bounds: a few changes per route, and a bounded number of changes
-// in all (about 250 bytes each, so at most ~16 MB), the routes changed
+// in all (measured: ~38 MB of heap when each is a different route), the routes changed
 // least recently forgotten first. Only routes that changed are kept, so a
 // 1M-route table that never flips costs nothing.
 const (
