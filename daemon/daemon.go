@@ -21,7 +21,7 @@ type Daemon struct {
 	log  *logrus.Logger
 	rs   *routeserver.Server
 	hub  *apiserver.EventHub
-	irr  irrService // nil when no peer uses IRR data
+	irr  *irrComponent
 
 	reloadMu sync.Mutex // one reload at a time
 	ready    chan struct{}
@@ -37,20 +37,18 @@ func (d *Daemon) SocketPath() string { return d.socket }
 // New prepares a daemon for the config loaded from path.
 func New(path string, cfg *config.Config, log *logrus.Logger) (*Daemon, error) {
 	d := &Daemon{path: path, log: log, hub: apiserver.NewEventHub(4096), ready: make(chan struct{})}
-	irr, err := newIRRService(cfg, log, d.publishIRR)
+	d.irr = &irrComponent{build: func(c *config.Config) (irrService, error) { return newIRRService(c, log, d.publishIRR) }}
+	irr, fresh, err := d.irr.prepare(cfg)
 	if err != nil {
 		return nil, err
 	}
-	d.irr = irr
 	opts := routeserver.Options{Logger: log, OnEvent: d.onEvent,
 		WantRejections: func() bool { return d.hub.Subscribers() > 0 }}
 	if irr != nil {
 		opts.InitialFilter = irr.InitialFilter
 	}
 	d.rs = routeserver.New(cfg, opts)
-	if irr != nil {
-		irr.Attach(d.rs)
-	}
+	d.irr.commit(cfg, irr, fresh, d.rs) // started by Run
 	return d, nil
 }
 
@@ -78,21 +76,14 @@ func (d *Daemon) Run(ctx context.Context) error {
 	go func() { apiErr <- listening.Serve(ctx) }()
 	d.socket = listening.SocketPath()
 	close(d.ready)
-	var wg sync.WaitGroup
-	if d.irr != nil {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			d.irr.Run(ctx)
-		}()
-	}
+	d.irr.start(ctx)
 	var runErr error
 	select {
 	case <-ctx.Done():
 	case runErr = <-apiErr:
 	}
 	listening.Close()
-	wg.Wait()
+	d.irr.wait()
 	d.log.Info("shutting down: closing every session with a Cease notification")
 	return runErr
 }

@@ -1,0 +1,201 @@
+package routeserver
+
+import (
+	"context"
+	"fmt"
+
+	api "github.com/osrg/gobgp/v3/api"
+	"github.com/rsguard/rsguard/config"
+	"github.com/rsguard/rsguard/dampening"
+	"github.com/rsguard/rsguard/filters"
+	"github.com/sirupsen/logrus"
+)
+
+// The live half of a reload: what a fresh start builds from the config,
+// applied to the running server without touching sessions. Each function
+// leaves the server as Start would have built it for the new config.
+
+// setPeerDampMode gives the engine the peer's own mode, or the default one,
+// exactly as Start does, and returns the enforcement changes.
+func (s *Server) setPeerDampMode(pc config.Peer) []dampening.Transition {
+	if pc.Dampening == "" {
+		return s.damp.UnsetMode(pc.Name)
+	}
+	m, err := dampening.ParseMode(pc.Dampening)
+	if err != nil { // validated by config; keep the running mode
+		s.log.WithError(err).WithField("peer", pc.Name).Error("dampening mode")
+		return nil
+	}
+	return s.damp.SetMode(pc.Name, m)
+}
+
+// enforceDampTransitions writes the suppressions and releases a mode change
+// caused: damp sets, stored verdicts and a soft reset in.
+func (s *Server) enforceDampTransitions(ts []dampening.Transition) {
+	if len(ts) == 0 {
+		return
+	}
+	b := newDampBatch()
+	for _, t := range ts {
+		b.add(t, true)
+	}
+	s.applyDamp(b)
+}
+
+// syncDampenedCheck gives a peer's evaluator input the dampening check
+// when its mode is not off, as Start does.
+func (s *Server) syncDampenedCheck(name string) {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	s.mu.RLock()
+	p := s.peers[name]
+	s.mu.RUnlock()
+	if p == nil {
+		return
+	}
+	in := *p.input.Load()
+	in.Dampened = nil
+	if s.damp.PeerMode(name) != dampening.ModeOff {
+		in.Dampened = s.dampedCheck(name)
+	}
+	p.input.Store(&in)
+}
+
+// applyDampeningConfig switches the running engine to a new [dampening]
+// table: parameters, then the default mode (with the suppressions and
+// releases that causes).
+func (s *Server) applyDampeningConfig(d config.Dampening) error {
+	mode, err := dampening.ParseMode(d.Mode)
+	if err != nil {
+		return fmt.Errorf("[dampening] mode: %w", err)
+	}
+	if err := s.damp.SetParams(d.Params()); err != nil {
+		return fmt.Errorf("[dampening]: %w", err)
+	}
+	s.enforceDampTransitions(s.damp.SetDefaultMode(mode))
+	s.mu.RLock()
+	names := make([]string, 0, len(s.peers))
+	for n := range s.peers {
+		names = append(names, n)
+	}
+	s.mu.RUnlock()
+	for _, n := range names {
+		s.syncDampenedCheck(n)
+	}
+	s.log.WithField("mode", mode).Info("dampening: new [dampening] applied")
+	return nil
+}
+
+// applyFiltersConfig recompiles the common policy and every peer's policy
+// for new [filters] settings and applies the differences in place.
+func (s *Server) applyFiltersConfig(ctx context.Context, old, next *filters.Settings) error {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	a, d, err := applyCompiledDiff(ctx, s.bgp, filters.CompileCommon(old), filters.CompileCommon(next))
+	if err != nil {
+		return fmt.Errorf("[filters]: common policy: %w", err)
+	}
+	s.mu.RLock()
+	peers := make([]*peer, 0, len(s.peers))
+	for _, p := range s.peers {
+		peers = append(peers, p)
+	}
+	s.mu.RUnlock()
+	for _, p := range peers {
+		in := p.input.Load()
+		pa, pd, err := applyCompiledDiff(ctx, s.bgp, filters.CompilePeer(old, in), filters.CompilePeer(next, in))
+		if err != nil {
+			return fmt.Errorf("[filters]: peer %s: %w", p.cfg.Name, err)
+		}
+		a, d = a+pa, d+pd
+	}
+	s.log.WithFields(logrus.Fields{"added": a, "deleted": d}).Info("[filters] applied to the live policy")
+	return nil
+}
+
+// updatePeer applies a PeerUpdated change under the running session.
+func (s *Server) updatePeer(ctx context.Context, pc PeerChange, np config.Peer, src FilterSource) error {
+	s.mu.Lock()
+	p := s.peers[np.Name]
+	if p == nil {
+		s.mu.Unlock()
+		return fmt.Errorf("peer %s: %w", np.Name, ErrUnknownPeer)
+	}
+	oldCfg := p.cfg
+	p.cfg = np
+	s.mu.Unlock()
+	if pc.Limits {
+		if err := s.updatePrefixLimits(ctx, p, oldCfg, np); err != nil {
+			return err
+		}
+	}
+	if pc.Dampening && s.damp != nil {
+		s.enforceDampTransitions(s.setPeerDampMode(np))
+		s.syncDampenedCheck(np.Name)
+		s.store.Reevaluate(np.Name, s.evaluator())
+	}
+	if pc.Filter {
+		fc, err := s.setPeerInput(ctx, p, np, src)
+		if err != nil {
+			return err
+		}
+		s.peerLog(p).WithFields(logrus.Fields{"added": fc.Added, "deleted": fc.Deleted,
+			"verdict_changes": fc.VerdictChanges}).Info("reload: peer filter updated, session kept")
+	}
+	return nil
+}
+
+// updatePrefixLimits changes max_prefixes_* on the live session: GoBGP's
+// UpdatePeer changes prefix limits without a new OPEN as long as nothing
+// else in the neighbour changes (pkg/server updateNeighbor →
+// updatePrefixLimitConfig), so every other field is sent as it was,
+// the old description included. A limit below the current count is
+// enforced at once, as GoBGP does for any limit.
+func (s *Server) updatePrefixLimits(ctx context.Context, p *peer, oldCfg, np config.Peer) error {
+	limited := oldCfg
+	limited.MaxPrefixesIPv4, limited.MaxPrefixesIPv6 = np.MaxPrefixesIPv4, np.MaxPrefixesIPv6
+	s.mu.RLock()
+	g := s.cfg.Global
+	s.mu.RUnlock()
+	if _, err := s.bgp.UpdatePeer(ctx, &api.UpdatePeerRequest{Peer: apiPeer(g, limited)}); err != nil {
+		return fmt.Errorf("peer %s: max prefixes: %w", np.Name, err)
+	}
+	return nil
+}
+
+// setPeerInput moves a peer to the filter of its new config (static
+// prefixes, as_set on or off, IRR data from src) by diff on its live
+// policy, as a fresh start would have compiled it.
+func (s *Server) setPeerInput(ctx context.Context, p *peer, np config.Peer, src FilterSource) (FilterChange, error) {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	s.mu.RLock()
+	settings := s.settings
+	s.mu.RUnlock()
+	cur := p.input.Load()
+	fresh := filterInput(np) // empty origin set for an as_set peer: default deny
+	if src != nil {
+		allowed, origins := src(np)
+		if allowed != nil {
+			fresh.Allowed = filters.NewPrefixList(allowed)
+		}
+		if origins != nil && np.ASSet != "" {
+			fresh.Origins = origins
+		}
+	}
+	next := *cur
+	next.Allowed, next.Origins = fresh.Allowed, fresh.Origins
+	a, d, err := applyCompiledDiff(ctx, s.bgp, filters.CompilePeer(&settings, cur), filters.CompilePeer(&settings, &next))
+	if err != nil {
+		return FilterChange{}, fmt.Errorf("peer %s: filter: %w", np.Name, err)
+	}
+	p.input.Store(&next)
+	fc := FilterChange{Added: a, Deleted: d}
+	fc.VerdictChanges = s.store.Reevaluate(np.Name, func(_ string, r filters.Route) filters.Verdict {
+		return filters.Evaluate(r, &settings, &next)
+	})
+	if a+d > 0 {
+		s.resets.schedule(np.Name)
+	}
+	return fc, nil
+}
