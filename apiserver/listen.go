@@ -95,13 +95,9 @@ func (s *Server) Listen(cfg ListenConfig) (*Listening, error) {
 	// so a failure leaves nothing behind.
 	var tcpOpts []grpc.ServerOption
 	if cfg.TCPAddr != "" {
-		cert, err := tls.LoadX509KeyPair(cfg.TLSCertFile, cfg.TLSKeyFile)
+		cert, token, err := cfg.tcpCredentials()
 		if err != nil {
-			return nil, fmt.Errorf("api: TLS certificate/key: %w", err)
-		}
-		token, err := readTokenFile(cfg.TokenFile)
-		if err != nil {
-			return nil, fmt.Errorf("api: %w", err)
+			return nil, err
 		}
 		auth := newTokenAuth(token, s)
 		tcpOpts = []grpc.ServerOption{

@@ -67,8 +67,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 	}
 	defer d.rs.Stop()
 	api := apiserver.NewServer(d, apiserver.WithLogger(logrus.NewEntry(d.log)))
-	listening, err := api.Listen(apiserver.ListenConfig{Socket: cfg.API.Socket, TCPAddr: cfg.API.Listen,
-		TLSCertFile: cfg.API.TLSCert, TLSKeyFile: cfg.API.TLSKey, TokenFile: cfg.API.TokenFile})
+	listening, err := api.Listen(listenConfig(cfg))
 	if err != nil {
 		return fmt.Errorf("control API: %w", err)
 	}
