@@ -117,6 +117,7 @@ func (d *Daemon) ReloadConfig(ctx context.Context) (apiserver.ReloadResult, erro
 		ApplyLogConfig(d.log, cfg.Log)
 	}
 	res.Applied = true
+	d.warnConfig(cfg)
 	d.log.WithField("changes", len(changes)).WithField("took", time.Since(start).Round(time.Millisecond)).Info("config reloaded")
 	return res, nil
 }

@@ -37,6 +37,7 @@ func (d *Daemon) SocketPath() string { return d.socket }
 // New prepares a daemon for the config loaded from path.
 func New(path string, cfg *config.Config, log *logrus.Logger) (*Daemon, error) {
 	d := &Daemon{path: path, log: log, hub: apiserver.NewEventHub(4096), ready: make(chan struct{})}
+	d.warnConfig(cfg)
 	d.irr = &irrComponent{build: func(c *config.Config) (irrService, error) { return newIRRService(c, log, d.publishIRR) }}
 	irr, fresh, err := d.irr.prepare(cfg)
 	if err != nil {

@@ -11,10 +11,8 @@ import (
 	"time"
 
 	"github.com/rsguard/rsguard/apiserver"
-	"github.com/rsguard/rsguard/config"
 	"github.com/rsguard/rsguard/internal/speakers"
 	"github.com/rsguard/rsguard/routestore"
-	"github.com/sirupsen/logrus"
 )
 
 // This file's addresses: 127.41.6.x (octet 6 of the daemon block).
@@ -145,46 +143,19 @@ func takeSnapshot(t *testing.T, d *Daemon, birdB *speakers.BIRD) snapshot {
 	return s
 }
 
-// runDaemon starts a daemon on cfgText; stop ends it.
-func runDaemon(t *testing.T, dir, cfgText string) (d *Daemon, stop func()) {
+// writeConfig writes the daemon's config file (dir/rsguard.toml).
+func writeConfig(t *testing.T, dir, text string) string {
 	t.Helper()
 	path := filepath.Join(dir, "rsguard.toml")
-	if err := os.WriteFile(path, []byte(cfgText), 0o600); err != nil {
+	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := config.Load(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	log := logrus.New()
-	log.SetLevel(logrus.WarnLevel)
-	d, err = New(path, cfg, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- d.Run(ctx) }()
-	select {
-	case <-d.Ready():
-	case err := <-done:
-		t.Fatal(err)
-	case <-time.After(30 * time.Second):
-		t.Fatal("daemon not ready")
-	}
-	return d, func() {
-		cancel()
-		select {
-		case <-done:
-		case <-time.After(30 * time.Second):
-			t.Error("daemon did not stop")
-		}
-	}
+	return path
 }
 
 // startEqBIRDs starts the three BIRD peers (a and c announce, b listens);
-// they end with t, or earlier by stop. It returns b.
-func startEqBIRDs(t *testing.T) (birdB *speakers.BIRD, stop func()) {
+// they end with t. It returns b.
+func startEqBIRDs(t *testing.T) *speakers.BIRD {
 	t.Helper()
 	nb := func(host byte, asn uint32) speakers.BIRDNeighbor {
 		return speakers.BIRDNeighbor{Name: "to_rs", LocalAddr: eqAddr(host), PeerAddr: eqAddr(1), PeerASN: 21000, LocalASN: asn, IPv4: true, ImportAll: true}
@@ -202,11 +173,7 @@ func startEqBIRDs(t *testing.T) (birdB *speakers.BIRD, stop func()) {
 		bird := speakers.StartBIRD(t, speakers.BIRDConfig{ASN: b.asn, RouterID: eqAddr(b.host), Neighbors: []speakers.BIRDNeighbor{nb(b.host, b.asn)}, Static4: b.rs})
 		birds = append(birds, bird)
 	}
-	return birds[1], func() {
-		for _, b := range birds {
-			b.Stop()
-		}
-	}
+	return birds[1]
 }
 
 // TestReloadMatchesFreshStart reloads from each "empty" state to a full
@@ -222,26 +189,28 @@ func TestReloadMatchesFreshStart(t *testing.T) {
 		t.Fatal(err)
 	}
 	const settle = 30 * time.Second
-	fresh := func() snapshot {
-		d, stop := runDaemon(t, root, eqFull(root, filepath.Join(root, "state-fresh")))
-		defer stop()
-		birdB, stopBIRDs := startEqBIRDs(t)
-		defer stopBIRDs()
-		var s snapshot
+	var fresh snapshot
+	t.Run("fresh start", func(t *testing.T) { // its daemon and peers end with it
+		d := runDaemon(t, writeConfig(t, root, eqFull(root, filepath.Join(root, "state-fresh"))))
+		birdB := startEqBIRDs(t)
 		deadline := time.Now().Add(settle)
 		for {
-			s = takeSnapshot(t, d, birdB)
+			s := takeSnapshot(t, d, birdB)
 			// settled: c's IRR data applied and b has every accepted route
 			if len(s.IRR) == 1 && strings.Contains(s.IRR[0], "AS-C 1 1") && s.Verdicts["c 45.73.0.0/24"] == "accept" &&
 				len(s.Verdicts) == 6 && len(s.AtB) == 3 && strings.Count(strings.Join(s.Peers, " "), "established") == 3 {
-				return s
+				fresh = s
+				return
 			}
 			if time.Now().After(deadline) {
 				t.Fatalf("fresh start never settled: %+v", s)
 			}
 			time.Sleep(300 * time.Millisecond)
 		}
-	}()
+	})
+	if t.Failed() {
+		return
+	}
 	t.Logf("fresh start: %+v", fresh)
 
 	for _, c := range []struct {
@@ -257,11 +226,10 @@ func TestReloadMatchesFreshStart(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			state := filepath.Join(root, "state-"+strings.ReplaceAll(c.name, " ", "-"))
 			empty := strings.Replace(c.empty, `"STATE"`, fmt.Sprintf("%q", state), 1)
-			d, stop := runDaemon(t, root, empty)
-			defer stop()
+			d := runDaemon(t, writeConfig(t, root, empty))
 			var birdB *speakers.BIRD
 			if c.peers {
-				birdB, _ = startEqBIRDs(t)
+				birdB = startEqBIRDs(t)
 				if err := birdB.WaitEstablished("to_rs", 60*time.Second); err != nil {
 					t.Fatal(err)
 				}
@@ -281,7 +249,7 @@ func TestReloadMatchesFreshStart(t *testing.T) {
 				t.Fatalf("check said:\n%s\nreload did:\n%s", strings.Join(chk.Plan, "\n"), strings.Join(res.Changes, "\n"))
 			}
 			if !c.peers {
-				birdB, _ = startEqBIRDs(t)
+				birdB = startEqBIRDs(t)
 			}
 			deadline := time.Now().Add(settle)
 			for {
@@ -310,9 +278,8 @@ func TestReloadAddsFirstASSet(t *testing.T) {
 		t.Fatal(err)
 	}
 	state := filepath.Join(root, "state")
-	d, stop := runDaemon(t, root, eqHead(root, state)+eqPeers(`prefixes = ["45.73.1.0/24"]`))
-	defer stop()
-	birdB, _ := startEqBIRDs(t)
+	d := runDaemon(t, writeConfig(t, root, eqHead(root, state)+eqPeers(`prefixes = ["45.73.1.0/24"]`)))
+	birdB := startEqBIRDs(t)
 	if err := birdB.WaitEstablished("to_rs", 60*time.Second); err != nil {
 		t.Fatal(err)
 	}
