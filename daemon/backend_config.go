@@ -74,6 +74,11 @@ func (d *Daemon) prepareReload(cfg *config.Config) (reloadPrep, error) {
 	if err := prep.plan.Refused(); err != nil {
 		return prep, err
 	}
+	if prep.plan.Changes("[api]") {
+		if err := listenConfig(cfg).Preflight(); err != nil {
+			return prep, fmt.Errorf("[api]: %w", err)
+		}
+	}
 	var err error
 	prep.irr, prep.irrFresh, err = d.irr.prepare(cfg)
 	if err != nil {
@@ -104,13 +109,26 @@ func (d *Daemon) ReloadConfig(ctx context.Context) (apiserver.ReloadResult, erro
 		res.Errors = []apiserver.ConfigError{{File: d.path, Message: err.Error()}}
 		return fail(err)
 	}
+	// The new listeners are bound before anything changes, so an address
+	// in use refuses the reload as a whole.
+	var apiPrep apiPrep
+	if prep.plan.Changes("[api]") && d.api != nil {
+		if apiPrep, err = d.api.prepare(listenConfig(cfg)); err != nil {
+			res.Errors = []apiserver.ConfigError{{File: d.path, Message: fmt.Sprintf("[api]: %v", err)}}
+			return fail(err)
+		}
+	}
 	start := time.Now()
 	changes, err := d.rs.ApplyConfig(ctx, cfg, filterSource(prep.irr))
 	res.Changes = changes
 	if err != nil {
+		apiPrep.abort()
 		res.Errors = []apiserver.ConfigError{{File: d.path, Message: err.Error()}}
 		d.log.WithField("file", d.path).WithError(err).Error("reload failed")
 		return res, nil
+	}
+	if prep.plan.Changes("[api]") && d.api != nil {
+		d.api.commit(apiPrep)
 	}
 	d.irr.commit(cfg, prep.irr, prep.irrFresh, d.rs)
 	if prep.plan.Changes("[log]") {

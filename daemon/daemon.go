@@ -23,16 +23,20 @@ type Daemon struct {
 	hub  *apiserver.EventHub
 	irr  *irrComponent
 
-	reloadMu sync.Mutex // one reload at a time
+	reloadMu sync.Mutex    // one reload at a time
+	api      *apiComponent // nil until Run serves the API
 	ready    chan struct{}
-	socket   string
 }
 
 // Ready is closed once BGP and the control API are up.
 func (d *Daemon) Ready() <-chan struct{} { return d.ready }
 
 // SocketPath is the control API's unix socket (valid after Ready).
-func (d *Daemon) SocketPath() string { return d.socket }
+func (d *Daemon) SocketPath() string { return d.api.socketPath() }
+
+// APITCPAddr is the control API's bound TCP address, "" without one
+// (valid after Ready).
+func (d *Daemon) APITCPAddr() string { return d.api.tcpAddr() }
 
 // New prepares a daemon for the config loaded from path.
 func New(path string, cfg *config.Config, log *logrus.Logger) (*Daemon, error) {
@@ -67,22 +71,23 @@ func (d *Daemon) Run(ctx context.Context) error {
 		return err
 	}
 	defer d.rs.Stop()
-	api := apiserver.NewServer(d, apiserver.WithLogger(logrus.NewEntry(d.log)))
-	listening, err := api.Listen(listenConfig(cfg))
+	api := newAPIComponent(ctx, apiserver.NewServer(d, apiserver.WithLogger(logrus.NewEntry(d.log))), d.log)
+	prep, err := api.prepare(listenConfig(cfg))
 	if err != nil {
 		return fmt.Errorf("control API: %w", err)
 	}
-	apiErr := make(chan error, 1)
-	go func() { apiErr <- listening.Serve(ctx) }()
-	d.socket = listening.SocketPath()
+	api.commit(prep)
+	d.reloadMu.Lock() // a reload applies [api] only once the API runs
+	d.api = api
+	d.reloadMu.Unlock()
 	close(d.ready)
 	d.irr.start(ctx)
 	var runErr error
 	select {
 	case <-ctx.Done():
-	case runErr = <-apiErr:
+	case runErr = <-api.errc:
 	}
-	listening.Close()
+	api.close()
 	d.irr.wait()
 	d.log.Info("shutting down: closing every session with a Cease notification")
 	return runErr

@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"context"
+	"crypto/x509"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/rsguard/rsguard/apiserver"
+	"github.com/rsguard/rsguard/apiserver/apiservertest"
 	"github.com/rsguard/rsguard/internal/speakers"
 	"github.com/rsguard/rsguard/routestore"
 )
@@ -30,9 +32,9 @@ source:   TEST
 `
 
 // eqFull is the target config: an as_set peer, [irr], non-default
-// [filters] and [dampening].
-func eqFull(dir, stateDir string) string {
-	return eqHead(dir, stateDir) + fmt.Sprintf(`
+// [filters] and [dampening], and api (a TCP listener).
+func eqFull(dir, stateDir, api string) string {
+	return eqHead(dir, stateDir, api) + fmt.Sprintf(`
 [irr]
 files = [%q]
 
@@ -45,7 +47,7 @@ half_life = "10m"
 `, filepath.Join(dir, "irr.rpsl")) + eqPeers(`as_set = "AS-C"`)
 }
 
-func eqHead(dir, stateDir string) string {
+func eqHead(dir, stateDir, api string) string {
 	return fmt.Sprintf(`
 [global]
 asn = 21000
@@ -59,7 +61,7 @@ level = "warning"
 
 [api]
 socket = %[3]q
-`, eqAddr(1), stateDir, filepath.Join(dir, "run", "rs.sock"))
+%[4]s`, eqAddr(1), stateDir, filepath.Join(dir, "run", "rs.sock"), api)
 }
 
 func eqPeers(peerC string) string {
@@ -93,6 +95,13 @@ type snapshot struct {
 	Dampening string            // default mode, per-peer modes, params
 	Settings  string
 	Refresh   string // what `irr refresh` of c says
+	API       string // the TCP API's health with the token, when probed
+}
+
+// apiProbe says how to reach the TCP API.
+type apiProbe struct {
+	pool  *x509.CertPool
+	token string
 }
 
 func (s snapshot) diff(o snapshot) string {
@@ -104,7 +113,7 @@ func (s snapshot) diff(o snapshot) string {
 	return strings.Join(out, "\n")
 }
 
-func takeSnapshot(t *testing.T, d *Daemon, birdB *speakers.BIRD) snapshot {
+func takeSnapshot(t *testing.T, d *Daemon, birdB *speakers.BIRD, api *apiProbe) snapshot {
 	t.Helper()
 	ctx := context.Background()
 	s := snapshot{Verdicts: map[string]string{}}
@@ -140,6 +149,9 @@ func takeSnapshot(t *testing.T, d *Daemon, birdB *speakers.BIRD) snapshot {
 	s.Settings = fmt.Sprintf("%+v", rs.Settings())
 	_, err := d.RefreshIRR(ctx, apiserver.IRRRefreshRequest{Peer: "c"}, func(apiserver.IRRProgress) {})
 	s.Refresh = fmt.Sprint(err)
+	if api != nil {
+		s.API = tcpHealth(t, eqAPIAddr, api.pool, api.token)
+	}
 	return s
 }
 
@@ -189,16 +201,20 @@ func TestReloadMatchesFreshStart(t *testing.T) {
 		t.Fatal(err)
 	}
 	const settle = 30 * time.Second
+	tf := apiservertest.NewTLSFiles(t)
+	token, _ := os.ReadFile(tf.Token)
+	probe := &apiProbe{pool: tf.Pool, token: strings.TrimSpace(string(token))}
+	full := func(state string) string { return eqFull(root, state, apiTCP(tf, tf.Token)) }
 	var fresh snapshot
 	t.Run("fresh start", func(t *testing.T) { // its daemon and peers end with it
-		d := runDaemon(t, writeConfig(t, root, eqFull(root, filepath.Join(root, "state-fresh"))))
+		d := runDaemon(t, writeConfig(t, root, full(filepath.Join(root, "state-fresh"))))
 		birdB := startEqBIRDs(t)
 		deadline := time.Now().Add(settle)
 		for {
-			s := takeSnapshot(t, d, birdB)
+			s := takeSnapshot(t, d, birdB, probe)
 			// settled: c's IRR data applied and b has every accepted route
 			if len(s.IRR) == 1 && strings.Contains(s.IRR[0], "AS-C 1 1") && s.Verdicts["c 45.73.0.0/24"] == "accept" &&
-				len(s.Verdicts) == 6 && len(s.AtB) == 3 && strings.Count(strings.Join(s.Peers, " "), "established") == 3 {
+				len(s.Verdicts) == 6 && len(s.AtB) == 3 && strings.Count(strings.Join(s.Peers, " "), "established") == 3 && s.API == "SERVING" {
 				fresh = s
 				return
 			}
@@ -218,10 +234,10 @@ func TestReloadMatchesFreshStart(t *testing.T) {
 		peers       bool // BIRD can connect before the reload
 	}{
 		// static prefixes only, no [irr], default [filters] and [dampening]
-		{"no as_set, no irr", eqHead(root, "STATE") + eqPeers(`prefixes = ["45.73.1.0/24"]`), true},
+		{"no as_set, no irr, no TCP API", eqHead(root, "STATE", "") + eqPeers(`prefixes = ["45.73.1.0/24"]`), true},
 		// no peers at all (BIRD starts after the reload: refused before,
 		// it would wait its 120 s connect retry time)
-		{"no peers", eqHead(root, "STATE"), false},
+		{"no peers", eqHead(root, "STATE", ""), false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			state := filepath.Join(root, "state-"+strings.ReplaceAll(c.name, " ", "-"))
@@ -234,7 +250,7 @@ func TestReloadMatchesFreshStart(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			if err := os.WriteFile(filepath.Join(root, "rsguard.toml"), []byte(eqFull(root, state)), 0o600); err != nil {
+			if err := os.WriteFile(filepath.Join(root, "rsguard.toml"), []byte(full(state)), 0o600); err != nil {
 				t.Fatal(err)
 			}
 			chk, err := d.CheckConfig(context.Background(), "")
@@ -253,7 +269,7 @@ func TestReloadMatchesFreshStart(t *testing.T) {
 			}
 			deadline := time.Now().Add(settle)
 			for {
-				s := takeSnapshot(t, d, birdB)
+				s := takeSnapshot(t, d, birdB, probe)
 				diff := s.diff(fresh)
 				if diff == "" {
 					return
@@ -278,12 +294,12 @@ func TestReloadAddsFirstASSet(t *testing.T) {
 		t.Fatal(err)
 	}
 	state := filepath.Join(root, "state")
-	d := runDaemon(t, writeConfig(t, root, eqHead(root, state)+eqPeers(`prefixes = ["45.73.1.0/24"]`)))
+	d := runDaemon(t, writeConfig(t, root, eqHead(root, state, "")+eqPeers(`prefixes = ["45.73.1.0/24"]`)))
 	birdB := startEqBIRDs(t)
 	if err := birdB.WaitEstablished("to_rs", 60*time.Second); err != nil {
 		t.Fatal(err)
 	}
-	next := eqHead(root, state) + fmt.Sprintf("\n[irr]\nfiles = [%q]\n", filepath.Join(root, "irr.rpsl")) + eqPeers(`as_set = "AS-C"`)
+	next := eqHead(root, state, "") + fmt.Sprintf("\n[irr]\nfiles = [%q]\n", filepath.Join(root, "irr.rpsl")) + eqPeers(`as_set = "AS-C"`)
 	if err := os.WriteFile(filepath.Join(root, "rsguard.toml"), []byte(next), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -293,7 +309,7 @@ func TestReloadAddsFirstASSet(t *testing.T) {
 	}
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		s := takeSnapshot(t, d, birdB)
+		s := takeSnapshot(t, d, birdB, nil)
 		if len(s.IRR) == 1 && strings.HasPrefix(s.IRR[0], "c AS-C 1 1 0") && s.Refresh == "<nil>" &&
 			s.Verdicts["c 45.73.0.0/24"] == "accept" && s.Verdicts["c 45.73.1.0/24"] == "prefix_not_registered" {
 			break

@@ -15,15 +15,14 @@ import (
 // reload refuses, nor describe it differently.
 
 // Sections that only a restart can change: the BGP identity and listeners
-// (GoBGP cannot change them under live sessions), the state directory (the
-// caches and the dampening state live there) and the control API listeners
-// (the API that serves the reload would have to replace itself).
-var restartSections = map[string]bool{"Global": true, "API": true}
+// (GoBGP cannot change them under live sessions) and the state directory
+// (the caches and the dampening state live there).
+var restartSections = map[string]bool{"Global": true}
 
 // Sections applied live by a component of the daemon. A top-level section
 // that is neither here nor in restartSections (one added later) needs a
 // restart until its component learns to apply it: never silently ignored.
-var liveSections = map[string]bool{"Filters": true, "Dampening": true, "IRR": true, "Log": true}
+var liveSections = map[string]bool{"Filters": true, "Dampening": true, "IRR": true, "Log": true, "API": true}
 
 // Peer keys applied to a live session without resetting it.
 var (
@@ -249,4 +248,5 @@ var liveEffect = map[string]string{
 	"[dampening]": "applied to the running engine, sessions kept",
 	"[irr]":       "IRR sources switched, peers with as_set refreshed",
 	"[log]":       "applied",
+	"[api]":       "listeners rebound or their TLS key pair and token swapped",
 }

@@ -77,8 +77,10 @@ func TestPlanReload(t *testing.T) {
 			[]string{"[dampening] mode, half_life changed: applied to the running engine, sessions kept"}, false},
 		{"listen port refused", edit("state_dir", "listen_port = 1179\nstate_dir"),
 			[]string{"[global] listen_port changed: needs a restart, a reload is refused"}, true},
-		{"api refused", edit("[irr]", "[api]\nsocket = \"/tmp/other.sock\"\n\n[irr]"),
-			[]string{"[api] socket changed: needs a restart, a reload is refused"}, true},
+		{"api live", edit("[irr]", "[api]\nsocket = \"/tmp/other.sock\"\n\n[irr]"),
+			[]string{"[api] socket changed: listeners rebound or their TLS key pair and token swapped"}, false},
+		{"state_dir refused", edit(`state_dir = "STATE"`, `state_dir = "OTHER"`),
+			[]string{"[global] state_dir changed: needs a restart, a reload is refused"}, true},
 		{"peer removed and added", edit(`name = "b"`, `name = "c"`),
 			[]string{"peer b: removed (session closed)", "peer c: added"}, false},
 	} {
