@@ -75,7 +75,7 @@ type Filters struct {
 	IPv4PrefixLength [2]uint8 // shortest and longest accepted IPv4 prefix
 	IPv6PrefixLength [2]uint8
 	MaxASPathLength  uint32
-	NextHop          string // NextHopStrict or NextHopOff
+	NextHop          string // NextHopStrict, NextHopSameAS, NextHopAuthorized or NextHopOff
 }
 
 // IRR is the [irr] table: where AS-SETs and route objects come from.
@@ -132,10 +132,23 @@ type Peer struct {
 	Prefixes         []filters.PrefixRange // static prefix filter, in addition to IRR
 	MaxPrefixesIPv4  uint32                // 0 = no limit
 	MaxPrefixesIPv6  uint32
+	MaxPrefix        MaxPrefix // what the limits do (max_prefix_* keys)
+	ContactNOC       string    // RFC 2142 role addresses, named in max-prefix logs and events
+	ContactAbuse     string
 	ASSet            string // upper case; "" = no IRR filtering
 	IRRMaxLengthIPv4 uint8  // longest more-specific accepted under an IRR route object
 	IRRMaxLengthIPv6 uint8
 	Dampening        string // "" inherits [dampening] mode
+
+	// Addressing on the peering LAN (config/peer_addresses.go): the peer's
+	// addresses besides the session address, the families its session
+	// carries (nil: the session's own family) and its next-hop policy.
+	IPv4Address        netip.Addr
+	IPv6Address        netip.Addr
+	Addresses          []netip.Addr
+	Families           []string
+	NextHop            string       // "" inherits [filters] next_hop
+	AuthorizedNextHops []netip.Addr // for next_hop = "authorized"
 }
 
 // DampeningMode is the mode in force for the peer: its own setting, or the
@@ -207,5 +220,6 @@ func defaults() *Config {
 
 // defaultPeer holds the per-peer defaults.
 func defaultPeer() Peer {
-	return Peer{Passive: true, IRRMaxLengthIPv4: DefaultIRRMaxLengthV4, IRRMaxLengthIPv6: DefaultIRRMaxLengthV6}
+	return Peer{Passive: true, IRRMaxLengthIPv4: DefaultIRRMaxLengthV4, IRRMaxLengthIPv6: DefaultIRRMaxLengthV6,
+		MaxPrefix: defaultMaxPrefix()}
 }

@@ -82,6 +82,7 @@ func (d *decoder) peer(p *Peer, t *table) {
 	if n, _, ok := t.integer("max_prefixes_ipv6", 0, maxUint32, " (0 = no limit)"); ok {
 		p.MaxPrefixesIPv6 = uint32(n)
 	}
+	d.maxPrefix(p, t)
 	if s, at, ok := t.str("as_set"); ok {
 		name, err := ParseASSet(s)
 		if err != nil {
@@ -98,6 +99,7 @@ func (d *decoder) peer(p *Peer, t *table) {
 	if s, _, ok := t.str("dampening"); ok {
 		p.Dampening = s
 	}
+	d.peerAddressing(p, t)
 }
 
 // password reads password or password_file. Exclusivity is a property of

@@ -26,9 +26,14 @@ var liveSections = map[string]bool{"Filters": true, "Dampening": true, "IRR": tr
 
 // Peer keys applied to a live session without resetting it.
 var (
-	peerFilterKeys = map[string]bool{"Prefixes": true, "ASSet": true, "IRRMaxLengthIPv4": true, "IRRMaxLengthIPv6": true}
-	peerLimitKeys  = map[string]bool{"MaxPrefixesIPv4": true, "MaxPrefixesIPv6": true}
-	peerLiveKeys   = map[string]bool{"Description": true, "Dampening": true}
+	// the evaluator's and the compiled policy's data: prefixes and origins,
+	// and the addresses and next-hop policy the next-hop check uses
+	peerFilterKeys = map[string]bool{"Prefixes": true, "ASSet": true, "IRRMaxLengthIPv4": true, "IRRMaxLengthIPv6": true,
+		"IPv4Address": true, "IPv6Address": true, "Addresses": true, "NextHop": true, "AuthorizedNextHops": true}
+	// counted by rsguard, not by the session (maxprefix.go)
+	peerLimitKeys = map[string]bool{"MaxPrefixesIPv4": true, "MaxPrefixesIPv6": true, "MaxPrefix": true,
+		"ContactNOC": true, "ContactAbuse": true}
+	peerLiveKeys = map[string]bool{"Description": true, "Dampening": true}
 )
 
 // PeerChangeKind says how a peer is moved to its new config.
@@ -102,7 +107,15 @@ func PlanReload(old, next *config.Config) ReloadPlan {
 			p.Peers = append(p.Peers, PeerChange{Name: np.Name, Kind: PeerAdded})
 			continue
 		}
-		if pc, changed := planPeer(op, np); changed {
+		pc, changed := planPeer(op, np)
+		// The resolved next-hop policy also depends on [filters] next_hop
+		// and, for same-as, on the other peers of the ASN: a change there
+		// is a filter update of this peer too.
+		if pc.Kind == PeerUpdated && !pc.Filter && !reflect.DeepEqual(old.NextHopPolicy(op), next.NextHopPolicy(np)) {
+			pc.Filter, changed = true, true
+			pc.Keys = append(pc.Keys, "resolved next_hop policy")
+		}
+		if changed {
 			p.Peers = append(p.Peers, pc)
 		}
 	}
@@ -188,6 +201,8 @@ var tomlOverrides = map[string]string{
 	"MaxPrefixesIPv4": "max_prefixes_ipv4", "MaxPrefixesIPv6": "max_prefixes_ipv6",
 	"IRRMaxLengthIPv4": "irr_max_length_ipv4", "IRRMaxLengthIPv6": "irr_max_length_ipv6",
 	"ASSet": "as_set", "ASN": "asn", "RouterID": "router_id",
+	"IPv4Address": "ipv4_address", "IPv6Address": "ipv6_address", "ContactNOC": "contact_noc",
+	"MaxPrefix": "max_prefix_*",
 }
 
 // Refused is the error a reload of this plan returns, nil when it can be

@@ -85,8 +85,9 @@ func (s *Server) ApplyConfig(ctx context.Context, next *config.Config, src Filte
 
 // addConfiguredPeer builds a peer from config and starts it.
 func (s *Server) addConfiguredPeer(ctx context.Context, pc config.Peer, src FilterSource) error {
-	p := &peer{cfg: pc, state: "IDLE"}
+	p := newPeer(pc)
 	in := filterInput(pc)
+	withAddressing(s.Config(), pc, in)
 	if src != nil {
 		allowed, origins := src(pc)
 		if allowed != nil {
@@ -102,7 +103,7 @@ func (s *Server) addConfiguredPeer(ctx context.Context, pc config.Peer, src Filt
 			in.Dampened = s.dampedCheck(pc.Name)
 		}
 	}
-	p.input.Store(in)
+	p.setInitialInput(in)
 	s.mu.Lock()
 	s.peers[pc.Name] = p
 	s.byAddr[pc.Address] = p
@@ -134,9 +135,11 @@ func (s *Server) removePeer(ctx context.Context, name string) error {
 		t    api.DefinedType
 		name string
 	}{{api.DefinedType_PREFIX, n.Allow4}, {api.DefinedType_PREFIX, n.Allow6}, {api.DefinedType_PREFIX, n.Damp4},
-		{api.DefinedType_PREFIX, n.Damp6}, {api.DefinedType_AS_PATH, n.First}, {api.DefinedType_AS_PATH, n.Origins}} {
+		{api.DefinedType_PREFIX, n.Damp6}, {api.DefinedType_PREFIX, n.Block4}, {api.DefinedType_PREFIX, n.Block6},
+		{api.DefinedType_AS_PATH, n.First}, {api.DefinedType_AS_PATH, n.Origins}} {
 		_ = s.bgp.DeleteDefinedSet(ctx, &api.DeleteDefinedSetRequest{DefinedSet: &api.DefinedSet{DefinedType: set.t, Name: set.name}, All: true})
 	}
+	p.limiter.cancelRestart()
 	s.store.DropPeer(name)
 	if s.damp != nil {
 		s.damp.ClearPeer(name)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	api "github.com/osrg/gobgp/v3/api"
 	"github.com/rsguard/rsguard/config"
 	"github.com/rsguard/rsguard/dampening"
 	"github.com/rsguard/rsguard/filters"
@@ -121,13 +120,12 @@ func (s *Server) updatePeer(ctx context.Context, pc PeerChange, np config.Peer, 
 		s.mu.Unlock()
 		return fmt.Errorf("peer %s: %w", np.Name, ErrUnknownPeer)
 	}
-	oldCfg := p.cfg
-	p.cfg = np
+	p.setConfig(np)
 	s.mu.Unlock()
 	if pc.Limits {
-		if err := s.updatePrefixLimits(ctx, p, oldCfg, np); err != nil {
-			return err
-		}
+		// max-prefix is counted by rsguard (maxprefix.go), not by the
+		// session: new limits apply to the routes already held.
+		s.reconfigureMaxPrefix(p, np)
 	}
 	if pc.Dampening && s.damp != nil {
 		s.enforceDampTransitions(s.setPeerDampMode(np))
@@ -145,35 +143,19 @@ func (s *Server) updatePeer(ctx context.Context, pc PeerChange, np config.Peer, 
 	return nil
 }
 
-// updatePrefixLimits changes max_prefixes_* on the live session: GoBGP's
-// UpdatePeer changes prefix limits without a new OPEN as long as nothing
-// else in the neighbour changes (pkg/server updateNeighbor →
-// updatePrefixLimitConfig), so every other field is sent as it was,
-// the old description included. A limit below the current count is
-// enforced at once, as GoBGP does for any limit.
-func (s *Server) updatePrefixLimits(ctx context.Context, p *peer, oldCfg, np config.Peer) error {
-	limited := oldCfg
-	limited.MaxPrefixesIPv4, limited.MaxPrefixesIPv6 = np.MaxPrefixesIPv4, np.MaxPrefixesIPv6
-	s.mu.RLock()
-	g := s.cfg.Global
-	s.mu.RUnlock()
-	if _, err := s.bgp.UpdatePeer(ctx, &api.UpdatePeerRequest{Peer: apiPeer(g, limited)}); err != nil {
-		return fmt.Errorf("peer %s: max prefixes: %w", np.Name, err)
-	}
-	return nil
-}
-
 // setPeerInput moves a peer to the filter of its new config (static
-// prefixes, as_set on or off, IRR data from src) by diff on its live
-// policy, as a fresh start would have compiled it.
+// prefixes, as_set on or off, IRR data from src, its addresses and
+// resolved next-hop policy) by diff on its live policy, as a fresh start
+// would have compiled it.
 func (s *Server) setPeerInput(ctx context.Context, p *peer, np config.Peer, src FilterSource) (FilterChange, error) {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	s.mu.RLock()
-	settings := s.settings
+	settings, cfg := s.settings, s.cfg
 	s.mu.RUnlock()
 	cur := p.input.Load()
 	fresh := filterInput(np) // empty origin set for an as_set peer: default deny
+	withAddressing(cfg, np, fresh)
 	if src != nil {
 		allowed, origins := src(np)
 		if allowed != nil {
@@ -183,8 +165,9 @@ func (s *Server) setPeerInput(ctx context.Context, p *peer, np config.Peer, src 
 			fresh.Origins = origins
 		}
 	}
-	next := *cur
+	next := *cur // keeps the dampening and max-prefix hooks
 	next.Allowed, next.Origins = fresh.Allowed, fresh.Origins
+	next.Addresses, next.Families, next.NextHop = fresh.Addresses, fresh.Families, fresh.NextHop
 	a, d, err := applyCompiledDiff(ctx, s.bgp, filters.CompilePeer(&settings, cur), filters.CompilePeer(&settings, &next))
 	if err != nil {
 		return FilterChange{}, fmt.Errorf("peer %s: filter: %w", np.Name, err)

@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	api "github.com/osrg/gobgp/v3/api"
 	"github.com/rsguard/rsguard/config"
 	"github.com/rsguard/rsguard/dampening"
 	"github.com/rsguard/rsguard/filters"
@@ -168,8 +167,8 @@ func TestReloadKeepsSessions(t *testing.T) {
 		t.Fatalf("max_prefixes plan: %q", changes)
 	}
 	kept("max_prefixes")
-	if got := gobgpPrefixLimit(t, rs, reloadAddr(2)); got != 50 {
-		t.Fatalf("GoBGP's IPv4 prefix limit for a is %d, want 50", got)
+	if st, err := rs.MaxPrefix("a"); err != nil || st.Limits[0] != 50 {
+		t.Fatalf("a's IPv4 prefix limit after the reload: %+v %v, want 50", st, err)
 	}
 
 	// 2. [filters]: longer IPv4 prefixes accepted, a shorter AS path limit
@@ -237,22 +236,6 @@ func peerSince(rs *Server, name string) time.Time {
 		}
 	}
 	return time.Time{}
-}
-
-func gobgpPrefixLimit(t *testing.T, rs *Server, address string) uint32 {
-	t.Helper()
-	var limit uint32
-	err := rs.bgp.ListPeer(context.Background(), &api.ListPeerRequest{Address: address}, func(p *api.Peer) {
-		for _, a := range p.AfiSafis {
-			if a.PrefixLimits != nil && a.Config.Family.Afi == api.Family_AFI_IP {
-				limit = a.PrefixLimits.MaxPrefixes
-			}
-		}
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return limit
 }
 
 func rsSinceZero(rs *Server, name string) bool { return peerSince(rs, name).IsZero() }
