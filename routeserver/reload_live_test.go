@@ -92,6 +92,7 @@ func TestReloadKeepsSessions(t *testing.T) {
 			{Prefix: "45.61.1.0/24"},
 			{Prefix: "45.61.2.0/25"},                                 // longer than [filters]' /24 until the reload
 			{Prefix: "45.61.3.0/24", ASPath: []uint32{21001, 21011}}, // origin outside AS-A
+			{Prefix: "45.61.4.0/24", NextHop: reloadAddr(99)},        // third-party next hop
 		}})
 	birdB := speakers.StartBIRD(t, speakers.BIRDConfig{ASN: 21002, RouterID: reloadAddr(3), Neighbors: []speakers.BIRDNeighbor{nb(reloadAddr(3), 21002)}})
 	for _, b := range []*speakers.BIRD{birdA, birdB} {
@@ -99,7 +100,7 @@ func TestReloadKeepsSessions(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	waitFor(t, 30*time.Second, "a's 3 routes in the store", func() bool { return rs.Store().Counts("a").Received == 3 })
+	waitFor(t, 30*time.Second, "a's 4 routes in the store", func() bool { return rs.Store().Counts("a").Received == 4 })
 	birdState, _, birdSince, _ := birdA.ProtocolState("to_rs")
 	if birdSince.IsZero() || rsSinceZero(rs, "a") {
 		t.Fatalf("no session start time: BIRD %q %v", birdState, birdSince)
@@ -151,6 +152,14 @@ func TestReloadKeepsSessions(t *testing.T) {
 			t.Fatalf("%s: peer state changes during a reload: %v", step, stateEvents)
 		}
 	}
+	// storeOnly: a verdict in the store, with the reason
+	storeOnly := func(step, prefix string, accepted bool, reason filters.Reason) {
+		t.Helper()
+		waitFor(t, 20*time.Second, step+": "+prefix, func() bool {
+			e, ok := rs.Store().Get("a", routestoreKey(mustPrefix(prefix)))
+			return ok && e.Verdict.Accepted() == accepted && (accepted || e.Verdict.Has(reason))
+		})
+	}
 	apply := func(step string, cfg *config.Config, src FilterSource) []string {
 		t.Helper()
 		changes, err := rs.ApplyConfig(context.Background(), cfg, src)
@@ -172,9 +181,14 @@ func TestReloadKeepsSessions(t *testing.T) {
 	}
 
 	// 2. [filters]: longer IPv4 prefixes accepted, a shorter AS path limit
-	filt := "[filters]\nipv4_prefix_length = [8, 25]\nmax_as_path_length = 1"
-	apply("filters", parse(filt, "", static+"\nmax_prefixes_ipv4 = 50"), nil)
-	expect("filters", map[string]bool{"45.61.1.0/24": true, "45.61.2.0/25": true, "45.61.3.0/24": false})
+	storeOnly("start", "45.61.4.0/24", false, filters.ReasonNextHopMismatch)
+	filt := "[filters]\nipv4_prefix_length = [8, 25]\nmax_as_path_length = 1\nnext_hop = \"off\""
+	changes = apply("filters", parse(filt, "", static+"\nmax_prefixes_ipv4 = 50"), nil)
+	if len(changes) != 3 || !strings.Contains(changes[1], "peer a: resolved next_hop policy changed: updated, session kept") {
+		t.Fatalf("filters plan: %q", changes)
+	}
+	expect("filters", map[string]bool{"45.61.1.0/24": true, "45.61.2.0/25": true, "45.61.3.0/24": false, "45.61.4.0/24": true})
+	storeOnly("filters", "45.61.4.0/24", true, 0)
 	if e, _ := rs.Store().Get("a", routestoreKey(mustPrefix("45.61.3.0/24"))); !e.Verdict.Has(filters.ReasonASPathTooLong) {
 		t.Fatalf("45.61.3.0/24: %+v, want as_path_too_long", e.Verdict)
 	}
@@ -182,7 +196,8 @@ func TestReloadKeepsSessions(t *testing.T) {
 
 	// 3. back to the defaults: the old statements and set entries are gone
 	apply("filters back", parse("", "", static+"\nmax_prefixes_ipv4 = 50"), nil)
-	expect("filters back", map[string]bool{"45.61.1.0/24": true, "45.61.2.0/25": false, "45.61.3.0/24": true})
+	expect("filters back", map[string]bool{"45.61.1.0/24": true, "45.61.2.0/25": false, "45.61.3.0/24": true, "45.61.4.0/24": false})
+	storeOnly("filters back", "45.61.4.0/24", false, filters.ReasonNextHopMismatch)
 	kept("filters back")
 
 	// 4. static prefixes → as_set: the origin check appears on the live
