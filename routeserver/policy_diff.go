@@ -3,6 +3,7 @@ package routeserver
 import (
 	"context"
 	"fmt"
+	"hash/fnv"
 	"reflect"
 
 	api "github.com/osrg/gobgp/v3/api"
@@ -25,6 +26,14 @@ func statementName(policy string, s filters.Statement) string {
 	n := policy + "/" + s.Name
 	if s.ASPathLengthGE > 0 {
 		n += fmt.Sprintf("-ge%d", s.ASPathLengthGE)
+	}
+	if len(s.NextHopIn) > 0 {
+		h := fnv.New32a()
+		for _, p := range s.NextHopIn {
+			h.Write([]byte(p.String()))
+			h.Write([]byte{','})
+		}
+		n += fmt.Sprintf("-%08x", h.Sum32())
 	}
 	return n
 }
