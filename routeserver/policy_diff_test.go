@@ -22,8 +22,8 @@ func TestDiffStatements(t *testing.T) {
 	originChanged := origin
 	originChanged.ASPathSet = "o2"
 	for _, c := range []struct {
-		name                string
-		old, next           []filters.Statement
+		name               string
+		old, next          []filters.Statement
 		gone, fresh, readd int
 	}{
 		{"same", []filters.Statement{nh("127.0.0.1"), long(33)}, []filters.Statement{nh("127.0.0.1"), long(33)}, 0, 0, 0},
