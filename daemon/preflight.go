@@ -23,7 +23,8 @@ func listenConfig(cfg *config.Config) apiserver.ListenConfig {
 // Preflight reports, without starting or binding anything, what `run`
 // would refuse in a config that passed config.Load: TLS and token files
 // of the TCP API, a state_dir or socket directory that cannot be created
-// or written, an IRR setup the refresher cannot build. `rsguard check` and
+// or written, a socket path taken by another kind of file, an IRR setup
+// the refresher cannot build. `rsguard check` and
 // `rsguard run` both call it, so check never says OK for a config run
 // refuses. Binding the BGP and API ports is not tried: a running daemon
 // holds them.
@@ -41,6 +42,10 @@ func Preflight(cfg *config.Config) []error {
 	}
 	if err := writableDir(filepath.Dir(socket)); err != nil {
 		errs = append(errs, fmt.Errorf("%s: [api] socket: %w", cfg.Path, err))
+	} else if st, err := os.Lstat(socket); err == nil && st.Mode().Type() != fs.ModeSocket {
+		// run refuses to replace it; a socket (a running daemon's or a
+		// stale one) is fine here
+		errs = append(errs, fmt.Errorf("%s: [api] socket: %s exists and is not a socket", cfg.Path, socket))
 	}
 	quiet := logrus.New()
 	quiet.SetOutput(io.Discard)

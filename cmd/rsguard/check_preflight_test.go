@@ -29,7 +29,7 @@ func TestCheckRefusesWhatRunRefuses(t *testing.T) {
 	short := write("short.token", "abc\n")
 	good := write("good.token", "0123456789abcdef0123456789abcdef\n")
 	notDir := write("state-is-a-file", "x")
-	base := func(stateDir, api string) string {
+	withSocket := func(stateDir, socket, api string) string {
 		return fmt.Sprintf(`[global]
 asn = 21000
 router_id = "127.0.0.1"
@@ -40,7 +40,10 @@ state_dir = %q
 [api]
 socket = %q
 %s
-`, stateDir, filepath.Join(dir, "run", "rs.sock"), api)
+`, stateDir, socket, api)
+	}
+	base := func(stateDir, api string) string {
+		return withSocket(stateDir, filepath.Join(dir, "run", "rs.sock"), api)
 	}
 	tcp := func(token, cert string) string {
 		return fmt.Sprintf("listen = \"127.0.0.1:20601\"\ntls_cert = %q\ntls_key = %q\ntoken_file = %q\n", cert, tlsFiles.Key, token)
@@ -50,6 +53,7 @@ socket = %q
 		{"short token", base(filepath.Join(dir, "s2"), tcp(short, tlsFiles.Cert)), "token has 3 characters"},
 		{"key pair", base(filepath.Join(dir, "s3"), tcp(good, good)), "TLS certificate/key"},
 		{"state_dir", base(filepath.Join(notDir, "sub"), ""), "is not a directory"},
+		{"socket taken", withSocket(filepath.Join(dir, "s5"), notDir, ""), "exists and is not a socket"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			path := write(strings.ReplaceAll(c.name, " ", "-")+".toml", c.cfg)
