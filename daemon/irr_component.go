@@ -6,6 +6,7 @@ import (
 
 	"github.com/rsguard/rsguard/config"
 	"github.com/rsguard/rsguard/irrsync"
+	"github.com/rsguard/rsguard/routeserver"
 )
 
 // irrComponent owns the IRR refresher across reloads. A fresh start and a
@@ -24,14 +25,7 @@ type irrComponent struct {
 	done   chan struct{}
 }
 
-func usesIRR(cfg *config.Config) bool {
-	for _, p := range cfg.Peers {
-		if p.ASSet != "" {
-			return true
-		}
-	}
-	return false
-}
+func usesIRR(cfg *config.Config) bool { return routeserver.UsesIRR(cfg) }
 
 // get is the running service, nil when no peer uses IRR data.
 func (c *irrComponent) get() irrService {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -304,7 +305,7 @@ func TestReloadAddsFirstASSet(t *testing.T) {
 		t.Fatal(err)
 	}
 	res, err := d.ReloadConfig(context.Background())
-	if err != nil || !res.Applied {
+	if err != nil || !res.Applied || !slices.Contains(res.Changes, "IRR refresher started: the first peer with an as_set") {
 		t.Fatalf("reload: %v %+v", err, res)
 	}
 	deadline := time.Now().Add(30 * time.Second)

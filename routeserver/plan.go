@@ -67,6 +67,9 @@ type ReloadPlan struct {
 	Restart []SectionChange // non-empty: the reload is refused
 	Live    []SectionChange // applied in place
 	Peers   []PeerChange    // in config order: removed peers first
+	// IRRStarts, IRRStops: the first peer with an as_set appears, or the
+	// last one goes; the daemon starts or stops its IRR refresher.
+	IRRStarts, IRRStops bool
 }
 
 // PlanReload compares two validated configs.
@@ -90,6 +93,8 @@ func PlanReload(old, next *config.Config) ReloadPlan {
 			p.Restart = append(p.Restart, sc)
 		}
 	}
+	p.IRRStarts = !UsesIRR(old) && UsesIRR(next)
+	p.IRRStops = UsesIRR(old) && !UsesIRR(next)
 	newPeers := map[string]config.Peer{}
 	for _, np := range next.Peers {
 		newPeers[np.Name] = np
@@ -120,6 +125,17 @@ func PlanReload(old, next *config.Config) ReloadPlan {
 		}
 	}
 	return p
+}
+
+// UsesIRR reports whether some peer of cfg has an as_set: the IRR
+// refresher runs exactly then.
+func UsesIRR(cfg *config.Config) bool {
+	for _, p := range cfg.Peers {
+		if p.ASSet != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // planPeer classifies the changed keys of one peer. Any key not known to
@@ -230,7 +246,7 @@ func (p ReloadPlan) Changes(section string) bool {
 
 // Empty reports a plan that changes nothing.
 func (p ReloadPlan) Empty() bool {
-	return len(p.Restart) == 0 && len(p.Live) == 0 && len(p.Peers) == 0
+	return len(p.Restart) == 0 && len(p.Live) == 0 && len(p.Peers) == 0 && !p.IRRStarts && !p.IRRStops
 }
 
 // Lines renders the plan for operators, one change a line.
@@ -241,6 +257,12 @@ func (p ReloadPlan) Lines() []string {
 	}
 	for _, s := range p.Live {
 		out = append(out, fmt.Sprintf("%s %s changed: %s", s.Section, strings.Join(s.Keys, ", "), liveEffect[s.Section]))
+	}
+	if p.IRRStarts {
+		out = append(out, "IRR refresher started: the first peer with an as_set")
+	}
+	if p.IRRStops {
+		out = append(out, "IRR refresher stopped: no peer has an as_set any more")
 	}
 	for _, pc := range p.Peers {
 		keys := strings.Join(pc.Keys, ", ")

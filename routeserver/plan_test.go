@@ -64,7 +64,7 @@ func TestPlanReload(t *testing.T) {
 		{"max prefixes", edit(peerA, peerA+"max_prefixes_ipv4 = 10\nmax_prefixes_ipv6 = 5\n"),
 			[]string{"peer a: max_prefixes_ipv4, max_prefixes_ipv6 changed: updated, session kept"}, false},
 		{"static to as_set", edit(`prefixes = ["45.61.0.0/16{16,24}"]`, `as_set = "AS-A"`),
-			[]string{"peer a: prefixes, as_set changed: updated, session kept"}, false},
+			[]string{"IRR refresher started: the first peer with an as_set", "peer a: prefixes, as_set changed: updated, session kept"}, false},
 		{"password resets", edit(peerA, peerA+"password = \"s3cret-secret\"\n"),
 			[]string{"peer a: password changed: session re-created"}, false},
 		{"passive resets", edit(peerA, peerA+"passive = false\n"),

@@ -210,7 +210,8 @@ func TestReloadKeepsSessions(t *testing.T) {
 		return p.Prefixes, nil
 	}
 	changes = apply("as_set", parse("", "", "as_set = \"AS-A\"\nmax_prefixes_ipv4 = 50"), src)
-	if len(changes) != 1 || !strings.Contains(changes[0], "peer a: prefixes, as_set changed: updated, session kept") {
+	if len(changes) != 2 || changes[0] != "IRR refresher started: the first peer with an as_set" ||
+		!strings.Contains(changes[1], "peer a: prefixes, as_set changed: updated, session kept") {
 		t.Fatalf("as_set plan: %q", changes)
 	}
 	expect("as_set", map[string]bool{"45.61.1.0/24": true, "45.61.2.0/25": false, "45.61.3.0/24": false})
