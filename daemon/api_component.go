@@ -2,7 +2,12 @@ package daemon
 
 import (
 	"context"
+	"fmt"
+	"io/fs"
+	"net"
+	"os"
 	"sync"
+	"time"
 
 	"github.com/rsguard/rsguard/apiserver"
 	"github.com/sirupsen/logrus"
@@ -163,4 +168,36 @@ func (c *apiComponent) close() {
 			l.Close()
 		}
 	}
+}
+
+// probe tells, without taking anything, whether prepare would fail to bind
+// next: a new TCP address already in use, a new socket path that is not a
+// socket or that another process serves. `config check` uses it so that it
+// refuses what the reload's prepare would; prepare stays authoritative.
+func (c *apiComponent) probe(next apiserver.ListenConfig) error {
+	if c == nil {
+		return nil
+	}
+	c.mu.Lock()
+	cur, hasTCP := c.cfg, c.tcp != nil
+	c.mu.Unlock()
+	if next.TCPAddr != "" && (!hasTCP || next.TCPAddr != cur.TCPAddr) {
+		ln, err := net.Listen("tcp", next.TCPAddr)
+		if err != nil {
+			return fmt.Errorf("api: listen on %s: %w", next.TCPAddr, err)
+		}
+		ln.Close()
+	}
+	if sock := socketOf(next); sock != socketOf(cur) {
+		if st, err := os.Lstat(sock); err == nil {
+			if st.Mode().Type() != fs.ModeSocket {
+				return fmt.Errorf("api: socket %s: exists and is not a socket; refusing to replace it", sock)
+			}
+			if conn, err := net.DialTimeout("unix", sock, time.Second); err == nil {
+				conn.Close()
+				return fmt.Errorf("api: socket %s: in use by another running process", sock)
+			}
+		}
+	}
+	return nil
 }

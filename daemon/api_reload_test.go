@@ -5,8 +5,10 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -157,6 +159,26 @@ socket = %[3]q
 	}
 	if got := tcpHealth(t, eqAPIAddr, tf.Pool, tokenB); got != "SERVING" {
 		t.Fatalf("after a refused reload: %s", got)
+	}
+	// a TCP address in use: check says so, and the reload refuses it as a
+	// whole (the running listener stays)
+	busy, err := net.Listen("tcp", eqAddr(1)+":20612")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	moved := strings.Replace(apiTCP(tf, fileB), eqAPIAddr, eqAddr(1)+":20612", 1)
+	writeConfig(t, root, head(sock2, moved))
+	chk, err := d.CheckConfig(context.Background(), "")
+	if err != nil || len(chk.Errors) != 1 || !strings.Contains(chk.Errors[0].Message, "address already in use") {
+		t.Fatalf("check of a busy TCP address: %v %+v", err, chk)
+	}
+	if res, err := d.ReloadConfig(context.Background()); err != nil || res.Applied || len(res.Errors) != 1 ||
+		!strings.Contains(res.Errors[0].Message, "address already in use") {
+		t.Fatalf("reload to a busy TCP address: %v %+v", err, res)
+	}
+	if got := tcpHealth(t, eqAPIAddr, tf.Pool, tokenB); got != "SERVING" {
+		t.Fatalf("after a refused move: %s", got)
 	}
 	reload("drop TCP", head(sock2, ""))
 	deadline = time.Now().Add(10 * time.Second)

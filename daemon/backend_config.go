@@ -78,6 +78,9 @@ func (d *Daemon) prepareReload(cfg *config.Config) (reloadPrep, error) {
 		if err := listenConfig(cfg).Preflight(); err != nil {
 			return prep, fmt.Errorf("[api]: %w", err)
 		}
+		if err := d.api.Load().probe(listenConfig(cfg)); err != nil {
+			return prep, fmt.Errorf("[api]: %w", err)
+		}
 	}
 	var err error
 	prep.irr, prep.irrFresh, err = d.irr.prepare(cfg)
@@ -112,8 +115,9 @@ func (d *Daemon) ReloadConfig(ctx context.Context) (apiserver.ReloadResult, erro
 	// The new listeners are bound before anything changes, so an address
 	// in use refuses the reload as a whole.
 	var apiPrep apiPrep
-	if prep.plan.Changes("[api]") && d.api != nil {
-		if apiPrep, err = d.api.prepare(listenConfig(cfg)); err != nil {
+	api := d.api.Load()
+	if prep.plan.Changes("[api]") && api != nil {
+		if apiPrep, err = api.prepare(listenConfig(cfg)); err != nil {
 			res.Errors = []apiserver.ConfigError{{File: d.path, Message: fmt.Sprintf("[api]: %v", err)}}
 			return fail(err)
 		}
@@ -127,8 +131,8 @@ func (d *Daemon) ReloadConfig(ctx context.Context) (apiserver.ReloadResult, erro
 		d.log.WithField("file", d.path).WithError(err).Error("reload failed")
 		return res, nil
 	}
-	if prep.plan.Changes("[api]") && d.api != nil {
-		d.api.commit(apiPrep)
+	if prep.plan.Changes("[api]") && api != nil {
+		api.commit(apiPrep)
 	}
 	d.irr.commit(cfg, prep.irr, prep.irrFresh, d.rs)
 	if prep.plan.Changes("[log]") {

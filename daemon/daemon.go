@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"sync"
+	"sync/atomic"
 
 	"github.com/rsguard/rsguard/apiserver"
 	"github.com/rsguard/rsguard/config"
@@ -23,8 +24,8 @@ type Daemon struct {
 	hub  *apiserver.EventHub
 	irr  *irrComponent
 
-	reloadMu sync.Mutex    // one reload at a time
-	api      *apiComponent // nil until Run serves the API
+	reloadMu sync.Mutex                   // one reload at a time
+	api      atomic.Pointer[apiComponent] // nil until Run serves the API
 	ready    chan struct{}
 }
 
@@ -32,11 +33,11 @@ type Daemon struct {
 func (d *Daemon) Ready() <-chan struct{} { return d.ready }
 
 // SocketPath is the control API's unix socket (valid after Ready).
-func (d *Daemon) SocketPath() string { return d.api.socketPath() }
+func (d *Daemon) SocketPath() string { return d.api.Load().socketPath() }
 
 // APITCPAddr is the control API's bound TCP address, "" without one
 // (valid after Ready).
-func (d *Daemon) APITCPAddr() string { return d.api.tcpAddr() }
+func (d *Daemon) APITCPAddr() string { return d.api.Load().tcpAddr() }
 
 // New prepares a daemon for the config loaded from path.
 func New(path string, cfg *config.Config, log *logrus.Logger) (*Daemon, error) {
@@ -78,7 +79,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 	}
 	api.commit(prep)
 	d.reloadMu.Lock() // a reload applies [api] only once the API runs
-	d.api = api
+	d.api.Store(api)
 	d.reloadMu.Unlock()
 	close(d.ready)
 	d.irr.start(ctx)
