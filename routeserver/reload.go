@@ -86,17 +86,7 @@ func (s *Server) ApplyConfig(ctx context.Context, next *config.Config, src Filte
 // addConfiguredPeer builds a peer from config and starts it.
 func (s *Server) addConfiguredPeer(ctx context.Context, pc config.Peer, src FilterSource) error {
 	p := newPeer(pc)
-	in := filterInput(pc)
-	withAddressing(s.Config(), pc, in)
-	if src != nil {
-		allowed, origins := src(pc)
-		if allowed != nil {
-			in.Allowed = filters.NewPrefixList(allowed)
-		}
-		if origins != nil {
-			in.Origins = origins
-		}
-	}
+	in := peerInput(s.Config(), pc, src)
 	if s.damp != nil {
 		s.setPeerDampMode(pc)
 		if s.damp.PeerMode(pc.Name) != dampening.ModeOff {

@@ -10,6 +10,26 @@ import (
 	"github.com/sirupsen/logrus"
 )
 
+// peerInput is the evaluator's view of a peer built from its config and
+// the filter source (IRR data), the same at start (New), when a reload
+// adds a peer and when it changes one's filter: static prefixes, an empty
+// origin set for an as_set peer without IRR data yet (default deny), its
+// addresses and resolved next-hop policy.
+func peerInput(cfg *config.Config, pc config.Peer, src FilterSource) *filters.Peer {
+	in := filterInput(pc)
+	withAddressing(cfg, pc, in)
+	if src != nil {
+		allowed, origins := src(pc)
+		if allowed != nil {
+			in.Allowed = filters.NewPrefixList(allowed)
+		}
+		if origins != nil && pc.ASSet != "" {
+			in.Origins = origins
+		}
+	}
+	return in
+}
+
 // The live half of a reload: what a fresh start builds from the config,
 // applied to the running server without touching sessions. Each function
 // leaves the server as Start would have built it for the new config.
@@ -154,17 +174,7 @@ func (s *Server) setPeerInput(ctx context.Context, p *peer, np config.Peer, src 
 	settings, cfg := s.settings, s.cfg
 	s.mu.RUnlock()
 	cur := p.input.Load()
-	fresh := filterInput(np) // empty origin set for an as_set peer: default deny
-	withAddressing(cfg, np, fresh)
-	if src != nil {
-		allowed, origins := src(np)
-		if allowed != nil {
-			fresh.Allowed = filters.NewPrefixList(allowed)
-		}
-		if origins != nil && np.ASSet != "" {
-			fresh.Origins = origins
-		}
-	}
+	fresh := peerInput(cfg, np, src)
 	next := *cur // keeps the dampening and max-prefix hooks
 	next.Allowed, next.Origins = fresh.Allowed, fresh.Origins
 	next.Addresses, next.Families, next.NextHop = fresh.Addresses, fresh.Families, fresh.NextHop
