@@ -117,7 +117,7 @@ func (s *Server) listen(cfg ListenConfig, withSocket bool) (*Listening, error) {
 		tcpOpts = []grpc.ServerOption{
 			grpc.Creds(credentials.NewTLS(&tls.Config{GetCertificate: getCert, MinVersion: tls.VersionTLS12})),
 			grpc.ChainUnaryInterceptor(l.auth.unary),
-			grpc.ChainStreamInterceptor(l.auth.stream),
+			grpc.ChainStreamInterceptor(l.auth.stream, newStreamLimits().stream), // authenticated before counted
 		}
 	}
 
@@ -126,7 +126,7 @@ func (s *Server) listen(cfg ListenConfig, withSocket bool) (*Listening, error) {
 		if l.unixLn, l.socketInfo, err = listenUnix(cfg.Socket); err != nil {
 			return nil, err
 		}
-		l.unixGRPC = grpc.NewServer()
+		l.unixGRPC = grpc.NewServer(grpc.ChainStreamInterceptor(newStreamLimits().stream))
 		s.register(l.unixGRPC, l.stopping)
 	}
 
