@@ -30,6 +30,7 @@ type (
 		ListenAddresses []string `toml:"listen_addresses"`
 		ListenPort      uint16   `toml:"listen_port"`
 		StateDir        string   `toml:"state_dir"`
+		PeeringLANs     []string `toml:"peering_lans"`
 	}
 	renderAPI struct {
 		Socket    string `toml:"socket"`
@@ -47,6 +48,7 @@ type (
 		IPv6PrefixLength []uint8 `toml:"ipv6_prefix_length"`
 		MaxASPathLength  uint32  `toml:"max_as_path_length"`
 		NextHop          string  `toml:"next_hop"`
+		renderFilterLists
 	}
 	renderIRR struct {
 		Servers   []string `toml:"servers"`
@@ -76,10 +78,10 @@ type (
 		Prefixes         []string `toml:"prefixes"`
 		MaxPrefixesIPv4  uint32   `toml:"max_prefixes_ipv4"`
 		MaxPrefixesIPv6  uint32   `toml:"max_prefixes_ipv6"`
-		ASSet            string   `toml:"as_set,omitempty"`
 		IRRMaxLengthIPv4 uint8    `toml:"irr_max_length_ipv4"`
 		IRRMaxLengthIPv6 uint8    `toml:"irr_max_length_ipv6"`
 		Dampening        string   `toml:"dampening,omitempty"`
+		renderPeerLists
 	}
 )
 
@@ -95,14 +97,16 @@ func (c *Config) NormalizedTOML() ([]byte, error) {
 			ListenAddresses: stringsOf(c.Global.ListenAddresses),
 			ListenPort:      c.Global.ListenPort,
 			StateDir:        c.Global.StateDir,
+			PeeringLANs:     stringsOf(c.Global.PeeringLANs),
 		},
 		API: renderAPI(c.API),
 		Log: renderLog(c.Log),
 		Filters: renderFilters{
-			IPv4PrefixLength: c.Filters.IPv4PrefixLength[:],
-			IPv6PrefixLength: c.Filters.IPv6PrefixLength[:],
-			MaxASPathLength:  c.Filters.MaxASPathLength,
-			NextHop:          c.Filters.NextHop,
+			IPv4PrefixLength:  c.Filters.IPv4PrefixLength[:],
+			IPv6PrefixLength:  c.Filters.IPv6PrefixLength[:],
+			MaxASPathLength:   c.Filters.MaxASPathLength,
+			NextHop:           c.Filters.NextHop,
+			renderFilterLists: filterListsRender(c.Filters),
 		},
 		IRR: renderIRR{
 			Servers:   nonNil(c.IRR.Servers),
@@ -133,10 +137,10 @@ func (c *Config) NormalizedTOML() ([]byte, error) {
 			Prefixes:         stringsOf(p.Prefixes),
 			MaxPrefixesIPv4:  p.MaxPrefixesIPv4,
 			MaxPrefixesIPv6:  p.MaxPrefixesIPv6,
-			ASSet:            p.ASSet,
 			IRRMaxLengthIPv4: p.IRRMaxLengthIPv4,
 			IRRMaxLengthIPv6: p.IRRMaxLengthIPv6,
 			Dampening:        p.Dampening,
+			renderPeerLists:  peerListsRender(p),
 		}
 		if p.Password != "" && p.PasswordFile == "" {
 			rp.Password = Redacted

@@ -82,13 +82,7 @@ func (d *decoder) peer(p *Peer, t *table) {
 	if n, _, ok := t.integer("max_prefixes_ipv6", 0, maxUint32, " (0 = no limit)"); ok {
 		p.MaxPrefixesIPv6 = uint32(n)
 	}
-	if s, at, ok := t.str("as_set"); ok {
-		name, err := ParseASSet(s)
-		if err != nil {
-			d.c.addf(at, "%v", err)
-		}
-		p.ASSet = name
-	}
+	d.asSets(p, t)
 	if n, _, ok := t.integer("irr_max_length_ipv4", 0, 32, ""); ok {
 		p.IRRMaxLengthIPv4 = uint8(n)
 	}
@@ -98,6 +92,7 @@ func (d *decoder) peer(p *Peer, t *table) {
 	if s, _, ok := t.str("dampening"); ok {
 		p.Dampening = s
 	}
+	d.peerLists(p, t)
 }
 
 // password reads password or password_file. Exclusivity is a property of

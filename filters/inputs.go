@@ -12,13 +12,19 @@ type Settings struct {
 	MaxASPathLen  int
 	NextHopStrict bool
 	Bogons        *BogonTable // nil means DefaultBogons
+
+	// Lists (checks_lists.go): nil or empty turns the check off.
+	GlobalBlacklist *Blacklist // reason 3, incl. the peering LANs
+	TransitFree     *ASNList   // reason 8
+	NeverViaRS      *ASNList   // reason 15
 }
 
 // DefaultSettings are ARouteServer's defaults: /8-/24, /12-/48, 32 ASNs,
 // strict next hop.
 func DefaultSettings() Settings {
 	return Settings{IPv4Length: [2]uint8{8, 24}, IPv6Length: [2]uint8{12, 48},
-		MaxASPathLen: 32, NextHopStrict: true}
+		MaxASPathLen: 32, NextHopStrict: true,
+		TransitFree: NewASNList("transit-free", ASNs("", DefaultTransitFreeASNs...))}
 }
 
 func (s *Settings) bogons() *BogonTable {
@@ -69,4 +75,10 @@ type Peer struct {
 	// Dampened reports whether (peer, prefix) is suppressed, with evidence.
 	// nil means dampening is off for the peer.
 	Dampened func(netip.Prefix) (detail string, suppressed bool)
+
+	// Per-peer lists and switches (checks_lists.go).
+	Blacklist      *Blacklist     // reason 11; nil: none
+	AllowedRoutes  []AllowedRoute // pass the origin and prefix checks
+	PrefixCheckOff bool           // enforce_prefixes = false: reason 12 only noted
+	OriginCheckOff bool           // enforce_origins = false: reason 9 only noted
 }

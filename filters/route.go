@@ -126,6 +126,10 @@ type Rejection struct {
 // pipeline order. No rejections means accept.
 type Verdict struct {
 	Rejections []Rejection
+	// Notes are failing checks the peer's config turned off (enforce_prefixes
+	// or enforce_origins = false): shown to operators, never a reason to
+	// reject.
+	Notes []Rejection
 }
 
 // Accepted reports whether no check failed.

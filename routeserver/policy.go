@@ -43,8 +43,12 @@ func apiStatement(policy string, s filters.Statement) *api.Statement {
 	for _, p := range s.NextHopIn {
 		c.NextHopInList = append(c.NextHopInList, p.String())
 	}
+	action := api.RouteAction_REJECT
+	if s.Accept {
+		action = api.RouteAction_ACCEPT
+	}
 	return &api.Statement{Name: policy + "/" + s.Name, Conditions: c,
-		Actions: &api.Actions{RouteAction: api.RouteAction_REJECT}}
+		Actions: &api.Actions{RouteAction: action}}
 }
 
 // installCompiled adds the compiled sets and policies to GoBGP. It runs
@@ -81,7 +85,8 @@ func importAssignment(peer string) *api.PolicyAssignment {
 	return &api.PolicyAssignment{
 		Direction:     api.PolicyDirection_IMPORT,
 		DefaultAction: api.RouteAction_ACCEPT,
-		Policies:      []*api.Policy{{Name: filters.CommonPolicy}, {Name: filters.SetNames(peer).Policy}},
+		Policies: []*api.Policy{{Name: filters.CommonPolicy}, {Name: filters.SetNames(peer).Policy},
+			{Name: filters.ListSetNames(peer).IRRPolicy}},
 	}
 }
 
