@@ -311,9 +311,17 @@ func (d *decoder) allowedRoute(at loc, raw any) (filters.AllowedRoute, bool) {
 	}
 	defer t.done()
 	var a filters.AllowedRoute
+	valid := true
+	if v, oat, ok := t.get("origin"); ok {
+		asn, ok := d.asnValue(oat, v)
+		valid = ok
+		a.Origin = asn
+	}
 	s, pat, ok := t.str("prefix")
 	if !ok {
-		d.c.addf(pat, "required: the prefix range the exception covers, e.g. \"45.1.0.0/24\"")
+		if _, present := t.m["prefix"]; !present {
+			d.c.addf(pat, "required: the prefix range the exception covers, e.g. \"45.1.0.0/24\"")
+		}
 		return a, false
 	}
 	r, err := filters.ParsePrefixRange(s)
@@ -322,14 +330,7 @@ func (d *decoder) allowedRoute(at loc, raw any) (filters.AllowedRoute, bool) {
 		return a, false
 	}
 	a.Range = r
-	if v, oat, ok := t.get("origin"); ok {
-		asn, ok := d.asnValue(oat, v)
-		if !ok {
-			return a, false
-		}
-		a.Origin = asn
-	}
-	return a, true
+	return a, valid
 }
 
 // filterLists validates the list keys of [filters] and [global].

@@ -82,3 +82,20 @@ type Peer struct {
 	PrefixCheckOff bool           // enforce_prefixes = false: reason 12 only noted
 	OriginCheckOff bool           // enforce_origins = false: reason 9 only noted
 }
+
+// With returns a copy of the set extended by extra ASNs (allowed_origins),
+// named "<source> + <label>" in evidence; o itself is unchanged. No extra
+// ASNs: o is returned as is.
+func (o *OriginSet) With(extra []uint32, label string) *OriginSet {
+	if len(extra) == 0 || o == nil {
+		return o
+	}
+	out := &OriginSet{Source: o.Source + " + " + label, asns: make(map[uint32]struct{}, len(o.asns)+len(extra))}
+	for a := range o.asns {
+		out.asns[a] = struct{}{}
+	}
+	for _, a := range extra {
+		out.asns[a] = struct{}{}
+	}
+	return out
+}

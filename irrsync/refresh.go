@@ -136,7 +136,7 @@ func (s *Syncer) doRefresh(ctx context.Context, st *peerState, p config.Peer, fo
 	r.countFrom(old, inForce)
 
 	progress(fmt.Sprintf("%s: expanding %s", p.Name, p.ASSet))
-	next, err := s.expand(ctx, p)
+	next, err := s.expandAll(ctx, p)
 	if err != nil {
 		s.failed(st, r, log, err, now)
 		progress(fmt.Sprintf("%s: failed: %v", p.Name, err))
@@ -216,10 +216,10 @@ func (r *Result) countFrom(res *irr.Result, inForce bool) {
 	}
 }
 
-// expand resolves the peer's as_set with aggregation and its max lengths,
-// like `bgpq4 -A -R <irr_max_length>`.
-func (s *Syncer) expand(ctx context.Context, p config.Peer) (*irr.Result, error) {
-	pinned, name := splitTarget(p.ASSet)
+// expandOne resolves one of the peer's AS-SETs with aggregation and its
+// max lengths, like `bgpq4 -A -R <irr_max_length>`.
+func (s *Syncer) expandOne(ctx context.Context, p config.Peer, asSet string) (*irr.Result, error) {
+	pinned, name := splitTarget(asSet)
 	src, release, err := s.source(pinned)
 	if err != nil {
 		return nil, err
@@ -230,7 +230,6 @@ func (s *Syncer) expand(ctx context.Context, p config.Peer) (*irr.Result, error)
 	if err != nil {
 		return nil, err
 	}
-	res.Target = p.ASSet // the cache is matched against the configured name
 	return res, nil
 }
 

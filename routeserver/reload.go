@@ -43,11 +43,11 @@ func restartOnly(old, next *config.Config) []string {
 func sessionChanged(a, b config.Peer) bool {
 	return a.Address != b.Address || a.ASN != b.ASN || a.Password != b.Password || a.Passive != b.Passive ||
 		a.MaxPrefixesIPv4 != b.MaxPrefixesIPv4 || a.MaxPrefixesIPv6 != b.MaxPrefixesIPv6 ||
-		a.Dampening != b.Dampening || (a.ASSet == "") != (b.ASSet == "")
+		a.Dampening != b.Dampening || (a.ASSet == "") != (b.ASSet == "") || listsChanged(a, b)
 }
 
 func filterChanged(a, b config.Peer) bool {
-	return !slices.Equal(a.Prefixes, b.Prefixes) || a.ASSet != b.ASSet ||
+	return !slices.Equal(a.Prefixes, b.Prefixes) || a.ASSet != b.ASSet || !slices.Equal(a.AllowedOrigins, b.AllowedOrigins) ||
 		a.IRRMaxLengthIPv4 != b.IRRMaxLengthIPv4 || a.IRRMaxLengthIPv6 != b.IRRMaxLengthIPv6
 }
 
@@ -130,7 +130,7 @@ func (s *Server) addConfiguredPeer(ctx context.Context, pc config.Peer, src Filt
 			in.Allowed = filters.NewPrefixList(allowed)
 		}
 		if origins != nil {
-			in.Origins = origins
+			in.Origins = origins.With(pc.AllowedOrigins, allowedOriginsLabel)
 		}
 	}
 	if s.damp != nil {
@@ -180,6 +180,7 @@ func (s *Server) removePeer(ctx context.Context, name string) error {
 		{api.DefinedType_PREFIX, n.Damp6}, {api.DefinedType_AS_PATH, n.First}, {api.DefinedType_AS_PATH, n.Origins}} {
 		_ = s.bgp.DeleteDefinedSet(ctx, &api.DeleteDefinedSetRequest{DefinedSet: &api.DefinedSet{DefinedType: set.t, Name: set.name}, All: true})
 	}
+	s.deletePeerListPolicy(ctx, p.input.Load())
 	s.store.DropPeer(name)
 	if s.damp != nil {
 		s.damp.ClearPeer(name)

@@ -1,0 +1,63 @@
+package routeserver
+
+import (
+	"context"
+	"slices"
+
+	api "github.com/osrg/gobgp/v3/api"
+	"github.com/rsguard/rsguard/config"
+	"github.com/rsguard/rsguard/filters"
+)
+
+// settingsFor is SettingsFrom plus the list checks, which also need
+// [global] (the peering LANs head the global blacklist).
+func settingsFor(cfg *config.Config) filters.Settings {
+	s := SettingsFrom(cfg.Filters)
+	s.GlobalBlacklist = filters.NewBlacklist(filters.GlobalBlacklistEntries(cfg.Global.PeeringLANs, cfg.Filters.GlobalBlacklist))
+	s.TransitFree = filters.NewASNList("transit-free", filters.ASNs("", cfg.Filters.TransitFreeASNs...))
+	s.NeverViaRS = filters.NewASNList("never via route servers", cfg.Filters.ListedNeverViaRS())
+	return s
+}
+
+// allowedOriginsLabel names allowed_origins in origin-check evidence.
+const allowedOriginsLabel = "allowed_origins"
+
+// withPeerLists adds a peer's lists and switches to its evaluator input.
+func withPeerLists(in *filters.Peer, c config.Peer) {
+	var bl []filters.ListedPrefix
+	for _, r := range c.Blacklist {
+		bl = append(bl, filters.ListedPrefix{Range: r})
+	}
+	in.Blacklist = filters.NewBlacklist(bl)
+	in.AllowedRoutes = c.AllowedRoutes
+	in.PrefixCheckOff, in.OriginCheckOff = c.PrefixCheckOff, c.OriginCheckOff
+	if in.Origins != nil {
+		in.Origins = in.Origins.With(c.AllowedOrigins, allowedOriginsLabel)
+	}
+}
+
+// listsChanged: these keys shape the peer's compiled policy statements, so
+// the peer is re-created (allowed_origins only extends its origin set and
+// is applied in place, like an IRR refresh).
+func listsChanged(a, b config.Peer) bool {
+	return !slices.Equal(a.Blacklist, b.Blacklist) || !slices.Equal(a.AllowedRoutes, b.AllowedRoutes) ||
+		a.PrefixCheckOff != b.PrefixCheckOff || a.OriginCheckOff != b.OriginCheckOff
+}
+
+// deletePeerListPolicy removes a peer's IRR policy and every set its
+// compiled policy defines (the older hard-coded deletions could not remove
+// sets the IRR policy still used).
+func (s *Server) deletePeerListPolicy(ctx context.Context, in *filters.Peer) {
+	s.mu.RLock()
+	settings := s.settings
+	s.mu.RUnlock()
+	c := filters.CompilePeer(&settings, in)
+	_ = s.bgp.DeletePolicy(ctx, &api.DeletePolicyRequest{Policy: &api.Policy{Name: filters.ListSetNames(in.Name).IRRPolicy}, All: true})
+	prefixSets, asPathSets := filters.PeerSetsToDelete(c)
+	for _, n := range prefixSets {
+		_ = s.bgp.DeleteDefinedSet(ctx, &api.DeleteDefinedSetRequest{DefinedSet: &api.DefinedSet{DefinedType: api.DefinedType_PREFIX, Name: n}, All: true})
+	}
+	for _, n := range asPathSets {
+		_ = s.bgp.DeleteDefinedSet(ctx, &api.DeleteDefinedSetRequest{DefinedSet: &api.DefinedSet{DefinedType: api.DefinedType_AS_PATH, Name: n}, All: true})
+	}
+}
