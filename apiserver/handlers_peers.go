@@ -105,6 +105,7 @@ func (s *Server) peerToProto(p Peer) *rsguardv1.Peer {
 			Releases: p.Flaps.Releases, Tracked: clampUint32(p.Flaps.Tracked),
 			Penalized: clampUint32(p.Flaps.Penalized), Suppressed: clampUint32(p.Flaps.Suppressed),
 		},
+		ChecksOff: RejectionsToProto(p.ChecksOff),
 	}
 	if p.State == PeerStateEstablished && !p.StateSince.IsZero() {
 		out.Uptime = durationToProto(s.now().Sub(p.StateSince))

@@ -111,6 +111,7 @@ func explanationToProto(ex Explanation) *rsguardv1.ExplainRouteResponse {
 		Route:      RouteToProto(ex.Route),
 		Verdict:    rsguardv1.Verdict_VERDICT_ACCEPT,
 		Rejections: RejectionsToProto(ex.Verdict.Rejections),
+		Notes:      RejectionsToProto(ex.Verdict.Notes),
 	}
 	if !ex.Verdict.Accepted() {
 		out.Verdict = rsguardv1.Verdict_VERDICT_REJECT

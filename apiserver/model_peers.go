@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/netip"
 	"time"
+
+	"github.com/rsguard/rsguard/filters"
 )
 
 // PeerState is the BGP FSM state. The numbers equal the proto PeerState.
@@ -44,6 +46,9 @@ type Peer struct {
 	ShutdownMessage string
 	LastError       string // last NOTIFICATION or connect error
 	Flaps           PeerFlapCounters
+	// ChecksOff are the checks the peer's config turned off (evaluated and
+	// noted, never enforced); Detail names the config key.
+	ChecksOff []filters.Rejection
 }
 
 // PeerFlapCounters are a peer's RFC 2439 flap statistics.

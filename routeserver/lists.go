@@ -61,3 +61,25 @@ func (s *Server) deletePeerListPolicy(ctx context.Context, in *filters.Peer) {
 		_ = s.bgp.DeleteDefinedSet(ctx, &api.DeleteDefinedSetRequest{DefinedSet: &api.DefinedSet{DefinedType: api.DefinedType_AS_PATH, Name: n}, All: true})
 	}
 }
+
+// checkOffKeys names the config key that turns each check off.
+var checkOffKeys = map[filters.Reason]string{
+	filters.ReasonPrefixNotRegistered: "enforce_prefixes = false",
+	filters.ReasonOriginNotInASSet:    "enforce_origins = false",
+}
+
+// ChecksOff lists the checks peer's config turned off, each with the key
+// that did it; nil for an unknown peer.
+func (s *Server) ChecksOff(peer string) []filters.Rejection {
+	s.mu.RLock()
+	p := s.peers[peer]
+	s.mu.RUnlock()
+	if p == nil {
+		return nil
+	}
+	var out []filters.Rejection
+	for _, r := range p.input.Load().ChecksOff() {
+		out = append(out, filters.Rejection{Reason: r, Detail: checkOffKeys[r] + ": evaluated and shown as a note, never rejected"})
+	}
+	return out
+}

@@ -20,6 +20,8 @@ type explainJSON struct {
 	NextHop string       `json:"next_hop"`
 	Verdict string       `json:"verdict"` // "accept" or "reject"
 	Reasons []reasonJSON `json:"reasons"`
+	// Notes: checks the peer's config turned off, with what they found.
+	Notes []reasonJSON `json:"notes"`
 }
 
 func (a *app) explainCmd() *cobra.Command {
@@ -80,6 +82,7 @@ func (a *app) printExplain(resp *rsguardv1.ExplainRouteResponse) error {
 		return a.printer().object(explainJSON{
 			Peer: resp.GetPeer(), Prefix: r.GetPrefix(), ASPath: asPathText(r.GetAsPath()), NextHop: r.GetNextHop(),
 			Verdict: verdictWord(resp.GetVerdict()), Reasons: toReasonsJSON(resp.GetRejections()),
+			Notes: toReasonsJSON(resp.GetNotes()),
 		})
 	}
 	w := a.streams.Out
@@ -87,6 +90,9 @@ func (a *app) printExplain(resp *rsguardv1.ExplainRouteResponse) error {
 	fmt.Fprintf(w, "route:     %s from %s\n", r.GetPrefix(), resp.GetPeer())
 	fmt.Fprintf(w, "as path:   %s\n", orDash(asPathText(r.GetAsPath())))
 	fmt.Fprintf(w, "next hop:  %s\n", orDash(r.GetNextHop()))
+	for _, n := range resp.GetNotes() {
+		fmt.Fprintf(w, "note:      %s (%d): %s\n", reasonName(n), int32(n.GetReason()), n.GetDetail())
+	}
 	if len(resp.GetRejections()) == 0 {
 		return nil
 	}

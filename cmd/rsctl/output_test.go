@@ -16,7 +16,7 @@ func TestPeersJSON(t *testing.T) {
 		t.Fatalf("got %d peers", len(peers))
 	}
 	wantKeys(t, "peer", peers[0], "name", "description", "address", "asn", "state", "state_since", "uptime", "uptime_seconds",
-		"received", "accepted", "rejected", "disabled", "shutdown_message", "last_error", "flaps")
+		"received", "accepted", "rejected", "disabled", "shutdown_message", "last_error", "flaps", "checks_off")
 	a := peers[0]
 	flaps, _ := a["flaps"].(map[string]any)
 	wantKeys(t, "flaps", flaps, "withdrawals", "attribute_changes", "readvertisements", "suppressions", "releases",
@@ -121,7 +121,7 @@ func TestExplainJSON(t *testing.T) {
 	c, _ := newCLI(t)
 	var v map[string]any
 	decode(t, c.mustRun("explain", "10.0.0.0/25", "--peer", "ix-a", "--as-path", "21002 64512", "--next-hop", "45.255.0.9", "--json").stdout, &v)
-	wantKeys(t, "explain", v, "peer", "prefix", "as_path", "next_hop", "verdict", "reasons")
+	wantKeys(t, "explain", v, "peer", "prefix", "as_path", "next_hop", "verdict", "reasons", "notes")
 	if v["verdict"] != "reject" || v["as_path"] != "21002 64512" || v["next_hop"] != "45.255.0.9" {
 		t.Errorf("explain = %v", v)
 	}

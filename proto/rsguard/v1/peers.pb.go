@@ -156,7 +156,11 @@ type Peer struct {
 	LastError       string               `protobuf:"bytes,13,opt,name=last_error,json=lastError,proto3" json:"last_error,omitempty"` // last NOTIFICATION or connect error
 	// RFC 2439 flap counters of this peer since the daemon started (or since
 	// its dampening state was restored).
-	Flaps         *PeerFlapCounters `protobuf:"bytes,14,opt,name=flaps,proto3" json:"flaps,omitempty"`
+	Flaps *PeerFlapCounters `protobuf:"bytes,14,opt,name=flaps,proto3" json:"flaps,omitempty"`
+	// Checks the peer's config turned off (enforce_prefixes / enforce_origins
+	// = false): they are evaluated and noted, never enforced. detail names
+	// the config key.
+	ChecksOff     []*Rejection `protobuf:"bytes,15,rep,name=checks_off,json=checksOff,proto3" json:"checks_off,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -285,6 +289,13 @@ func (x *Peer) GetLastError() string {
 func (x *Peer) GetFlaps() *PeerFlapCounters {
 	if x != nil {
 		return x.Flaps
+	}
+	return nil
+}
+
+func (x *Peer) GetChecksOff() []*Rejection {
+	if x != nil {
+		return x.ChecksOff
 	}
 	return nil
 }
@@ -819,7 +830,7 @@ var File_rsguard_v1_peers_proto protoreflect.FileDescriptor
 const file_rsguard_v1_peers_proto_rawDesc = "" +
 	"\n" +
 	"\x16rsguard/v1/peers.proto\x12\n" +
-	"rsguard.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xf3\x03\n" +
+	"rsguard.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x17rsguard/v1/common.proto\"\xa9\x04\n" +
 	"\x04Peer\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12 \n" +
 	"\vdescription\x18\x02 \x01(\tR\vdescription\x12\x18\n" +
@@ -837,7 +848,9 @@ const file_rsguard_v1_peers_proto_rawDesc = "" +
 	"\x10shutdown_message\x18\f \x01(\tR\x0fshutdownMessage\x12\x1d\n" +
 	"\n" +
 	"last_error\x18\r \x01(\tR\tlastError\x122\n" +
-	"\x05flaps\x18\x0e \x01(\v2\x1c.rsguard.v1.PeerFlapCountersR\x05flaps\"\xa5\x02\n" +
+	"\x05flaps\x18\x0e \x01(\v2\x1c.rsguard.v1.PeerFlapCountersR\x05flaps\x124\n" +
+	"\n" +
+	"checks_off\x18\x0f \x03(\v2\x15.rsguard.v1.RejectionR\tchecksOff\"\xa5\x02\n" +
 	"\x10PeerFlapCounters\x12 \n" +
 	"\vwithdrawals\x18\x01 \x01(\x04R\vwithdrawals\x12+\n" +
 	"\x11attribute_changes\x18\x02 \x01(\x04R\x10attributeChanges\x12*\n" +
@@ -918,30 +931,32 @@ var file_rsguard_v1_peers_proto_goTypes = []any{
 	(*ResetPeerResponse)(nil),     // 13: rsguard.v1.ResetPeerResponse
 	(*timestamppb.Timestamp)(nil), // 14: google.protobuf.Timestamp
 	(*durationpb.Duration)(nil),   // 15: google.protobuf.Duration
+	(*Rejection)(nil),             // 16: rsguard.v1.Rejection
 }
 var file_rsguard_v1_peers_proto_depIdxs = []int32{
 	0,  // 0: rsguard.v1.Peer.state:type_name -> rsguard.v1.PeerState
 	14, // 1: rsguard.v1.Peer.state_since:type_name -> google.protobuf.Timestamp
 	15, // 2: rsguard.v1.Peer.uptime:type_name -> google.protobuf.Duration
 	3,  // 3: rsguard.v1.Peer.flaps:type_name -> rsguard.v1.PeerFlapCounters
-	2,  // 4: rsguard.v1.ListPeersResponse.peer:type_name -> rsguard.v1.Peer
-	2,  // 5: rsguard.v1.GetPeerResponse.peer:type_name -> rsguard.v1.Peer
-	1,  // 6: rsguard.v1.ResetPeerRequest.mode:type_name -> rsguard.v1.ResetMode
-	4,  // 7: rsguard.v1.PeerService.ListPeers:input_type -> rsguard.v1.ListPeersRequest
-	6,  // 8: rsguard.v1.PeerService.GetPeer:input_type -> rsguard.v1.GetPeerRequest
-	8,  // 9: rsguard.v1.PeerService.EnablePeer:input_type -> rsguard.v1.EnablePeerRequest
-	10, // 10: rsguard.v1.PeerService.DisablePeer:input_type -> rsguard.v1.DisablePeerRequest
-	12, // 11: rsguard.v1.PeerService.ResetPeer:input_type -> rsguard.v1.ResetPeerRequest
-	5,  // 12: rsguard.v1.PeerService.ListPeers:output_type -> rsguard.v1.ListPeersResponse
-	7,  // 13: rsguard.v1.PeerService.GetPeer:output_type -> rsguard.v1.GetPeerResponse
-	9,  // 14: rsguard.v1.PeerService.EnablePeer:output_type -> rsguard.v1.EnablePeerResponse
-	11, // 15: rsguard.v1.PeerService.DisablePeer:output_type -> rsguard.v1.DisablePeerResponse
-	13, // 16: rsguard.v1.PeerService.ResetPeer:output_type -> rsguard.v1.ResetPeerResponse
-	12, // [12:17] is the sub-list for method output_type
-	7,  // [7:12] is the sub-list for method input_type
-	7,  // [7:7] is the sub-list for extension type_name
-	7,  // [7:7] is the sub-list for extension extendee
-	0,  // [0:7] is the sub-list for field type_name
+	16, // 4: rsguard.v1.Peer.checks_off:type_name -> rsguard.v1.Rejection
+	2,  // 5: rsguard.v1.ListPeersResponse.peer:type_name -> rsguard.v1.Peer
+	2,  // 6: rsguard.v1.GetPeerResponse.peer:type_name -> rsguard.v1.Peer
+	1,  // 7: rsguard.v1.ResetPeerRequest.mode:type_name -> rsguard.v1.ResetMode
+	4,  // 8: rsguard.v1.PeerService.ListPeers:input_type -> rsguard.v1.ListPeersRequest
+	6,  // 9: rsguard.v1.PeerService.GetPeer:input_type -> rsguard.v1.GetPeerRequest
+	8,  // 10: rsguard.v1.PeerService.EnablePeer:input_type -> rsguard.v1.EnablePeerRequest
+	10, // 11: rsguard.v1.PeerService.DisablePeer:input_type -> rsguard.v1.DisablePeerRequest
+	12, // 12: rsguard.v1.PeerService.ResetPeer:input_type -> rsguard.v1.ResetPeerRequest
+	5,  // 13: rsguard.v1.PeerService.ListPeers:output_type -> rsguard.v1.ListPeersResponse
+	7,  // 14: rsguard.v1.PeerService.GetPeer:output_type -> rsguard.v1.GetPeerResponse
+	9,  // 15: rsguard.v1.PeerService.EnablePeer:output_type -> rsguard.v1.EnablePeerResponse
+	11, // 16: rsguard.v1.PeerService.DisablePeer:output_type -> rsguard.v1.DisablePeerResponse
+	13, // 17: rsguard.v1.PeerService.ResetPeer:output_type -> rsguard.v1.ResetPeerResponse
+	13, // [13:18] is the sub-list for method output_type
+	8,  // [8:13] is the sub-list for method input_type
+	8,  // [8:8] is the sub-list for extension type_name
+	8,  // [8:8] is the sub-list for extension extendee
+	0,  // [0:8] is the sub-list for field type_name
 }
 
 func init() { file_rsguard_v1_peers_proto_init() }
@@ -949,6 +964,7 @@ func file_rsguard_v1_peers_proto_init() {
 	if File_rsguard_v1_peers_proto != nil {
 		return
 	}
+	file_rsguard_v1_common_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{

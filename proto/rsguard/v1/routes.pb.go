@@ -395,9 +395,13 @@ type ExplainRouteResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	Peer  string                 `protobuf:"bytes,1,opt,name=peer,proto3" json:"peer,omitempty"`
 	// The route that was evaluated, with the defaults filled in.
-	Route         *Route       `protobuf:"bytes,2,opt,name=route,proto3" json:"route,omitempty"`
-	Verdict       Verdict      `protobuf:"varint,3,opt,name=verdict,proto3,enum=rsguard.v1.Verdict" json:"verdict,omitempty"`
-	Rejections    []*Rejection `protobuf:"bytes,4,rep,name=rejections,proto3" json:"rejections,omitempty"`
+	Route      *Route       `protobuf:"bytes,2,opt,name=route,proto3" json:"route,omitempty"`
+	Verdict    Verdict      `protobuf:"varint,3,opt,name=verdict,proto3,enum=rsguard.v1.Verdict" json:"verdict,omitempty"`
+	Rejections []*Rejection `protobuf:"bytes,4,rep,name=rejections,proto3" json:"rejections,omitempty"`
+	// Checks that failed but that the peer's config turned off
+	// (enforce_prefixes / enforce_origins = false): what they found, never a
+	// reason to reject.
+	Notes         []*Rejection `protobuf:"bytes,5,rep,name=notes,proto3" json:"notes,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -460,6 +464,13 @@ func (x *ExplainRouteResponse) GetRejections() []*Rejection {
 	return nil
 }
 
+func (x *ExplainRouteResponse) GetNotes() []*Rejection {
+	if x != nil {
+		return x.Notes
+	}
+	return nil
+}
+
 var File_rsguard_v1_routes_proto protoreflect.FileDescriptor
 
 const file_rsguard_v1_routes_proto_rawDesc = "" +
@@ -487,14 +498,15 @@ const file_rsguard_v1_routes_proto_rawDesc = "" +
 	"\x04peer\x18\x01 \x01(\tR\x04peer\x12\x16\n" +
 	"\x06prefix\x18\x02 \x01(\tR\x06prefix\x12+\n" +
 	"\aas_path\x18\x03 \x01(\v2\x12.rsguard.v1.AsPathR\x06asPath\x12\x19\n" +
-	"\bnext_hop\x18\x04 \x01(\tR\anextHop\"\xb9\x01\n" +
+	"\bnext_hop\x18\x04 \x01(\tR\anextHop\"\xe6\x01\n" +
 	"\x14ExplainRouteResponse\x12\x12\n" +
 	"\x04peer\x18\x01 \x01(\tR\x04peer\x12'\n" +
 	"\x05route\x18\x02 \x01(\v2\x11.rsguard.v1.RouteR\x05route\x12-\n" +
 	"\averdict\x18\x03 \x01(\x0e2\x13.rsguard.v1.VerdictR\averdict\x125\n" +
 	"\n" +
 	"rejections\x18\x04 \x03(\v2\x15.rsguard.v1.RejectionR\n" +
-	"rejections*\x8d\x01\n" +
+	"rejections\x12+\n" +
+	"\x05notes\x18\x05 \x03(\v2\x15.rsguard.v1.RejectionR\x05notes*\x8d\x01\n" +
 	"\tRouteView\x12\x1a\n" +
 	"\x16ROUTE_VIEW_UNSPECIFIED\x10\x00\x12\x17\n" +
 	"\x13ROUTE_VIEW_RECEIVED\x10\x01\x12\x17\n" +
@@ -549,15 +561,16 @@ var file_rsguard_v1_routes_proto_depIdxs = []int32{
 	8,  // 7: rsguard.v1.ExplainRouteResponse.route:type_name -> rsguard.v1.Route
 	1,  // 8: rsguard.v1.ExplainRouteResponse.verdict:type_name -> rsguard.v1.Verdict
 	9,  // 9: rsguard.v1.ExplainRouteResponse.rejections:type_name -> rsguard.v1.Rejection
-	2,  // 10: rsguard.v1.RouteService.ListRoutes:input_type -> rsguard.v1.ListRoutesRequest
-	5,  // 11: rsguard.v1.RouteService.ExplainRoute:input_type -> rsguard.v1.ExplainRouteRequest
-	4,  // 12: rsguard.v1.RouteService.ListRoutes:output_type -> rsguard.v1.ListRoutesResponse
-	6,  // 13: rsguard.v1.RouteService.ExplainRoute:output_type -> rsguard.v1.ExplainRouteResponse
-	12, // [12:14] is the sub-list for method output_type
-	10, // [10:12] is the sub-list for method input_type
-	10, // [10:10] is the sub-list for extension type_name
-	10, // [10:10] is the sub-list for extension extendee
-	0,  // [0:10] is the sub-list for field type_name
+	9,  // 10: rsguard.v1.ExplainRouteResponse.notes:type_name -> rsguard.v1.Rejection
+	2,  // 11: rsguard.v1.RouteService.ListRoutes:input_type -> rsguard.v1.ListRoutesRequest
+	5,  // 12: rsguard.v1.RouteService.ExplainRoute:input_type -> rsguard.v1.ExplainRouteRequest
+	4,  // 13: rsguard.v1.RouteService.ListRoutes:output_type -> rsguard.v1.ListRoutesResponse
+	6,  // 14: rsguard.v1.RouteService.ExplainRoute:output_type -> rsguard.v1.ExplainRouteResponse
+	13, // [13:15] is the sub-list for method output_type
+	11, // [11:13] is the sub-list for method input_type
+	11, // [11:11] is the sub-list for extension type_name
+	11, // [11:11] is the sub-list for extension extendee
+	0,  // [0:11] is the sub-list for field type_name
 }
 
 func init() { file_rsguard_v1_routes_proto_init() }
