@@ -56,9 +56,17 @@ func apiStatement(policy string, s filters.Statement) *api.Statement {
 // against a half-built chain.
 func installCompiled(ctx context.Context, s *server.BgpServer, c filters.Compiled) error {
 	for _, ps := range c.PrefixSets {
-		ds := &api.DefinedSet{DefinedType: api.DefinedType_PREFIX, Name: ps.Name, Prefixes: apiPrefixes(ps.Entries)}
+		entries, sentinel := ps.Entries, []filters.PrefixRange(nil)
+		if len(entries) == 0 {
+			sentinel = familySentinel(ps.Family) // see emptysets.go
+			entries = sentinel
+		}
+		ds := &api.DefinedSet{DefinedType: api.DefinedType_PREFIX, Name: ps.Name, Prefixes: apiPrefixes(entries)}
 		if err := s.AddDefinedSet(ctx, &api.AddDefinedSetRequest{DefinedSet: ds}); err != nil {
 			return fmt.Errorf("prefix set %s: %w", ps.Name, err)
+		}
+		if err := updatePrefixSet(ctx, s, ps.Name, sentinel, nil); err != nil {
+			return err
 		}
 	}
 	for _, as := range c.ASPathSets {
