@@ -28,6 +28,7 @@ type Backend interface {
 	DampeningBackend
 	ConfigBackend
 	EventBackend
+	ACLBackend
 }
 
 // PeerBackend serves PeerService.
@@ -94,4 +95,11 @@ type EventBackend interface {
 	// drops with an EventsLagged event. EventHub implements exactly this.
 	// The filter is a hint: the server applies it again.
 	SubscribeEvents(ctx context.Context, f EventFilter, emit func(Event) error) error
+}
+
+// ACLBackend serves ACLService.
+type ACLBackend interface {
+	// SourcePrefixes returns the prefixes of the peer's allowed list in
+	// force now (IRR and static), deduplicated, for a BCP 38 filter.
+	SourcePrefixes(ctx context.Context, peer string) (SourcePrefixes, error)
 }

@@ -49,6 +49,7 @@ var serviceNames = []string{
 	rsguardv1.DampeningService_ServiceDesc.ServiceName,
 	rsguardv1.ConfigService_ServiceDesc.ServiceName,
 	rsguardv1.EventService_ServiceDesc.ServiceName,
+	rsguardv1.ACLService_ServiceDesc.ServiceName,
 }
 
 // register adds every service, health and reflection to g. stopping is done
@@ -60,6 +61,7 @@ func (s *Server) register(g *grpc.Server, stopping context.Context) *health.Serv
 	rsguardv1.RegisterDampeningServiceServer(g, &dampeningService{s: s})
 	rsguardv1.RegisterConfigServiceServer(g, &configService{s: s})
 	rsguardv1.RegisterEventServiceServer(g, &eventService{s: s, stopping: stopping})
+	rsguardv1.RegisterACLServiceServer(g, &aclService{s: s})
 	hs := health.NewServer()
 	hs.SetServingStatus("", healthpb.HealthCheckResponse_SERVING)
 	for _, n := range serviceNames {

@@ -95,6 +95,12 @@ type IRR struct {
 	Files     []string // local RPSL dumps (.gz allowed), absolute paths
 	Refresh   time.Duration
 	MaxShrink float64 // refuse a refresh that loses more than this fraction
+	// Concurrency bounds how many peers are refreshed at once.
+	Concurrency int
+	// QueryTimeout is the absolute deadline of one whois query batch
+	// (dial, session setup and every answer); RefreshTimeout bounds a
+	// whole expansion of one peer.
+	QueryTimeout, RefreshTimeout time.Duration
 }
 
 // Dampening is the [dampening] table: RFC 2439 parameters and the mode.
@@ -170,15 +176,18 @@ func (c *Config) Peer(name string) (*Peer, bool) {
 
 // Default values of optional keys.
 const (
-	DefaultListenPort      = 179
-	DefaultStateDir        = "/var/lib/rsguard"
-	DefaultLogLevel        = "info"
-	DefaultMaxASPathLength = 32
-	DefaultIRRRefresh      = 6 * time.Hour
-	DefaultIRRMaxShrink    = 0.5
-	DefaultIRRPort         = "43"
-	DefaultIRRMaxLengthV4  = 24
-	DefaultIRRMaxLengthV6  = 48
+	DefaultListenPort        = 179
+	DefaultStateDir          = "/var/lib/rsguard"
+	DefaultLogLevel          = "info"
+	DefaultMaxASPathLength   = 32
+	DefaultIRRRefresh        = 6 * time.Hour
+	DefaultIRRMaxShrink      = 0.5
+	DefaultIRRConcurrency    = 4
+	DefaultIRRQueryTimeout   = 30 * time.Second
+	DefaultIRRRefreshTimeout = 10 * time.Minute
+	DefaultIRRPort           = "43"
+	DefaultIRRMaxLengthV4    = 24
+	DefaultIRRMaxLengthV6    = 48
 )
 
 // defaults returns a Config holding every default; the document overrides it.
@@ -199,7 +208,8 @@ func defaults() *Config {
 			NextHop:          NextHopStrict,
 			TransitFreeASNs:  append([]uint32(nil), filters.DefaultTransitFreeASNs...),
 		},
-		IRR: IRR{Refresh: DefaultIRRRefresh, MaxShrink: DefaultIRRMaxShrink},
+		IRR: IRR{Refresh: DefaultIRRRefresh, MaxShrink: DefaultIRRMaxShrink, Concurrency: DefaultIRRConcurrency,
+			QueryTimeout: DefaultIRRQueryTimeout, RefreshTimeout: DefaultIRRRefreshTimeout},
 		Dampening: Dampening{
 			Mode:                   DampeningEnforce,
 			HalfLife:               d.HalfLife,

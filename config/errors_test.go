@@ -230,6 +230,9 @@ sources = ["RIPE", "ripe"] # E2
 files = ["missing.db.gz"] # E3
 refresh = "30s" # E4
 max_shrink = 1.5 # E5
+concurrency = 0 # E6
+query_timeout = "10ms" # E7
+refresh_timeout = "0s" # E8
 `,
 			want: []wantErr{
 				{"# E1", "irr.servers[1]", `"bad host:43"`},
@@ -237,6 +240,9 @@ max_shrink = 1.5 # E5
 				{"# E3", "irr.files[0]", "no such file"},
 				{"# E4", "irr.refresh", "30s is too short"},
 				{"# E5", "irr.max_shrink", "1.5: want a fraction in 0..1"},
+				{"# E6", "irr.concurrency", "0 is out of range 1..64"},
+				{"# E7", "irr.query_timeout", "10ms is too short"},
+				{"# E8", "irr.refresh_timeout", "0s is too short"},
 			},
 		},
 		{

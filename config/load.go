@@ -235,6 +235,7 @@ func (d *decoder) irr(r *IRR, t *table) {
 	if v, _, ok := t.number("max_shrink"); ok {
 		r.MaxShrink = v
 	}
+	d.irrLimits(r, t)
 }
 
 // normalizeIRRServer accepts "host", "host:port", "[v6]:port" and a bare

@@ -56,6 +56,10 @@ type (
 		Files     []string `toml:"files"`
 		Refresh   string   `toml:"refresh"`
 		MaxShrink float64  `toml:"max_shrink"`
+		// irr_limits.go
+		Concurrency    int    `toml:"concurrency"`
+		QueryTimeout   string `toml:"query_timeout"`
+		RefreshTimeout string `toml:"refresh_timeout"`
 	}
 	renderDampening struct {
 		Mode                   string  `toml:"mode"`
@@ -109,11 +113,14 @@ func (c *Config) NormalizedTOML() ([]byte, error) {
 			renderFilterLists: filterListsRender(c.Filters),
 		},
 		IRR: renderIRR{
-			Servers:   nonNil(c.IRR.Servers),
-			Sources:   nonNil(c.IRR.Sources),
-			Files:     nonNil(c.IRR.Files),
-			Refresh:   formatDuration(c.IRR.Refresh),
-			MaxShrink: c.IRR.MaxShrink,
+			Servers:        nonNil(c.IRR.Servers),
+			Sources:        nonNil(c.IRR.Sources),
+			Files:          nonNil(c.IRR.Files),
+			Refresh:        formatDuration(c.IRR.Refresh),
+			MaxShrink:      c.IRR.MaxShrink,
+			Concurrency:    c.IRR.Concurrency,
+			QueryTimeout:   formatDuration(c.IRR.QueryTimeout),
+			RefreshTimeout: formatDuration(c.IRR.RefreshTimeout),
 		},
 		Dampening: renderDampening{
 			Mode:                   c.Dampening.Mode,

@@ -206,6 +206,7 @@ func (v *validator) irr() {
 	if !(r.MaxShrink >= 0 && r.MaxShrink <= 1) {
 		v.col.addf(at.key("max_shrink"), "%g: want a fraction in 0..1 (0.5 refuses a refresh that loses more than half the prefixes)", r.MaxShrink)
 	}
+	v.irrLimits(r, at)
 }
 
 func (v *validator) dampening() {

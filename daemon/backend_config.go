@@ -72,6 +72,7 @@ func (d *Daemon) ReloadConfig(ctx context.Context) (apiserver.ReloadResult, erro
 		d.irr.Reconfigure(cfg)
 	}
 	res.Applied = true
+	d.warnConfig(cfg)
 	d.log.WithField("changes", len(changes)).WithField("took", time.Since(start).Round(time.Millisecond)).Info("config reloaded")
 	return res, nil
 }

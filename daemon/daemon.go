@@ -37,6 +37,7 @@ func (d *Daemon) SocketPath() string { return d.socket }
 // New prepares a daemon for the config loaded from path.
 func New(path string, cfg *config.Config, log *logrus.Logger) (*Daemon, error) {
 	d := &Daemon{path: path, log: log, hub: apiserver.NewEventHub(4096), ready: make(chan struct{})}
+	d.warnConfig(cfg)
 	irr, err := newIRRService(cfg, log, d.publishIRR)
 	if err != nil {
 		return nil, err

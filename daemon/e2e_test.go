@@ -14,9 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/rsguard/rsguard/config"
 	"github.com/rsguard/rsguard/internal/speakers"
-	"github.com/sirupsen/logrus"
 )
 
 var rsctlBin, rsguardBin string
@@ -162,34 +160,7 @@ func TestEndToEndWithRsctl(t *testing.T) {
 	e := &e2e{t: t, dir: dir, cfg: filepath.Join(dir, "rsguard.toml"), socket: filepath.Join(dir, "run", "rsguard.sock")}
 	copyFile(t, "testdata/irr-before.rpsl", filepath.Join(dir, "irr.rpsl"))
 	os.WriteFile(e.cfg, []byte(e2eConfig(dir, `"45.41.0.0/16{16,24}"`)), 0o600)
-	cfg, err := config.Load(e.cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	log := logrus.New()
-	log.SetLevel(logrus.WarnLevel)
-	d, err := New(e.cfg, cfg, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- d.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case <-done:
-		case <-time.After(30 * time.Second):
-			t.Error("daemon did not stop")
-		}
-	})
-	select {
-	case <-d.Ready():
-	case err := <-done:
-		t.Fatal(err)
-	case <-time.After(30 * time.Second):
-		t.Fatal("daemon not ready")
-	}
+	d := runDaemon(t, e.cfg)
 	if st, err := os.Stat(e.socket); err != nil || st.Mode().Perm() != 0o600 {
 		t.Fatalf("control socket %s: %v mode %v, want 0600", e.socket, err, st.Mode().Perm())
 	}

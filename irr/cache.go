@@ -1,9 +1,11 @@
 package irr
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -87,9 +89,29 @@ func (c Cache) Load(key string) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("irr cache: %w", err)
 	}
-	var r Result
-	if err := json.Unmarshal(data, &r); err != nil {
+	r, err := decodeCached(data)
+	if err != nil {
 		return nil, fmt.Errorf("irr cache %s: %w", p, err)
+	}
+	return r, nil
+}
+
+// decodeCached parses a cache file strictly (no unknown fields, nothing
+// after the object; prefixes canonical) and validates it like fresh data:
+// a cache is a filter waiting to be applied, and a hand-edited one (a
+// 0.0.0.0/0{0,32} entry) must not open it.
+func decodeCached(data []byte) (*Result, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var r Result
+	if err := dec.Decode(&r); err != nil {
+		return nil, err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errors.New("data after the result object")
+	}
+	if err := r.Validate(); err != nil {
+		return nil, err
 	}
 	return &r, nil
 }

@@ -24,7 +24,10 @@ type ClientOptions struct {
 	// Sources selects IRR sources in priority order (!s). Empty keeps the
 	// server's default, which is read with !s-lc.
 	Sources []string
-	// Timeout bounds each query (and the dial). Default 30 s.
+	// Timeout is the absolute deadline of one Query on one server: dial,
+	// session setup and every answer together, plus one more Timeout per
+	// 1000 pipelined queries. It is not an idle timeout, so a server that
+	// drips its answers cannot stretch it. Default 30 s.
 	Timeout time.Duration
 	// MaxReply bounds one answer in bytes. Default DefaultMaxReply.
 	MaxReply int
@@ -104,14 +107,16 @@ func (c *Client) Query(ctx context.Context, queries ...string) ([]Reply, error) 
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
+		start := time.Now()
+		dl := c.attemptDeadline(ctx, start, len(queries))
 		if c.conn == nil {
-			if err := c.connect(ctx); err != nil {
+			if err := c.connect(ctx, start, dl); err != nil {
 				errs = append(errs, err)
 				c.server = (c.server + 1) % len(c.opts.Servers)
 				continue
 			}
 		}
-		replies, err := c.roundTrip(ctx, queries)
+		replies, err := c.exchange(ctx, start, dl, "", queries)
 		if err == nil {
 			return replies, nil
 		}
@@ -134,11 +139,14 @@ func (c *Client) drop() {
 
 // connect opens a session: !! (no answer), !n, the !a capability probe that
 // bgpq4 also uses, and !s or !s-lc, all pipelined.
-func (c *Client) connect(ctx context.Context) error {
+func (c *Client) connect(ctx context.Context, start, dl time.Time) error {
 	addr := c.opts.Servers[c.server]
-	d := net.Dialer{Timeout: c.opts.Timeout}
+	d := net.Dialer{Deadline: dl}
 	conn, err := d.DialContext(ctx, "tcp", addr)
 	if err != nil {
+		if ctx.Err() == nil && !time.Now().Before(dl) {
+			return newTimeout(fmt.Sprintf("%s: connect", addr), dl.Sub(start), 0, 0)
+		}
 		return err
 	}
 	c.conn, c.br = conn, bufio.NewReaderSize(conn, 64<<10)
@@ -146,7 +154,7 @@ func (c *Client) connect(ctx context.Context) error {
 	if len(c.opts.Sources) > 0 {
 		srcQuery = "!s" + strings.ToUpper(strings.Join(c.opts.Sources, ","))
 	}
-	replies, err := c.exchange(ctx, "!!\n", []string{"!n" + c.opts.Name, "!a", srcQuery})
+	replies, err := c.exchange(ctx, start, dl, "!!\n", []string{"!n" + c.opts.Name, "!a", srcQuery})
 	if err != nil {
 		c.drop()
 		return fmt.Errorf("%s: session setup: %w", addr, err)
@@ -175,14 +183,11 @@ func upperAll(ss []string) []string {
 	return out
 }
 
-func (c *Client) roundTrip(ctx context.Context, queries []string) ([]Reply, error) {
-	return c.exchange(ctx, "", queries)
-}
-
 // exchange writes prefix plus all queries from a goroutine while reading
 // the replies, so a large batch cannot deadlock on full socket buffers.
-// Each reply gets its own deadline (Timeout), capped by the context.
-func (c *Client) exchange(ctx context.Context, prefix string, queries []string) ([]Reply, error) {
+// All of it must be done by dl (see ClientOptions.Timeout); start is when
+// the attempt began, for the message.
+func (c *Client) exchange(ctx context.Context, start, dl time.Time, prefix string, queries []string) ([]Reply, error) {
 	conn, br := c.conn, c.br
 	stop := context.AfterFunc(ctx, func() { _ = conn.SetDeadline(time.Unix(1, 0)) })
 	defer stop()
@@ -194,7 +199,7 @@ func (c *Client) exchange(ctx context.Context, prefix string, queries []string) 
 	}
 	payload := sb.String()
 	werr := make(chan error, 1)
-	_ = conn.SetWriteDeadline(c.deadline(ctx, len(queries)))
+	_ = conn.SetDeadline(dl)
 	go func() {
 		_, err := conn.Write([]byte(payload))
 		werr <- err
@@ -202,7 +207,6 @@ func (c *Client) exchange(ctx context.Context, prefix string, queries []string) 
 	replies := make([]Reply, 0, len(queries))
 	var rerr error
 	for range queries {
-		_ = conn.SetReadDeadline(c.deadline(ctx, 1))
 		r, err := ReadReply(br, c.opts.MaxReply)
 		if err != nil {
 			rerr = err
@@ -216,16 +220,24 @@ func (c *Client) exchange(ctx context.Context, prefix string, queries []string) 
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
+		if timedOut(rerr, dl) {
+			return nil, newTimeout("", dl.Sub(start), len(replies), len(queries))
+		}
 		return nil, rerr
 	}
 	if err := <-werr; err != nil {
+		if timedOut(err, dl) {
+			return nil, newTimeout("sending queries: ", dl.Sub(start), len(replies), len(queries))
+		}
 		return nil, err
 	}
 	return replies, nil
 }
 
-func (c *Client) deadline(ctx context.Context, n int) time.Time {
-	d := time.Now().Add(c.opts.Timeout * time.Duration(max(1, min(n, 100))))
+// attemptDeadline is the absolute deadline of one attempt of n queries on
+// one server, capped by the context's deadline.
+func (c *Client) attemptDeadline(ctx context.Context, start time.Time, n int) time.Time {
+	d := start.Add(c.opts.Timeout * time.Duration(1+n/1000))
 	if dl, ok := ctx.Deadline(); ok && dl.Before(d) {
 		return dl
 	}

@@ -107,7 +107,13 @@ func TestExpandRouteMaxLength(t *testing.T) {
 // fakeServer accepts one connection and runs script on it.
 func fakeServer(t *testing.T, script func(c net.Conn, br *bufio.Reader)) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	return fakeServerOn(t, "127.0.0.1", script)
+}
+
+// fakeServerOn is fakeServer on host (a port is picked).
+func fakeServerOn(t *testing.T, host string, script func(c net.Conn, br *bufio.Reader)) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", host+":0")
 	if err != nil {
 		t.Fatal(err)
 	}

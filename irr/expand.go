@@ -54,6 +54,11 @@ type ExpandOptions struct {
 	// RouteMaxLength honours route objects' own max-length (only sources
 	// that carry it: local files).
 	RouteMaxLength bool
+	// DropRefusedPrefixes drops every route object and route-set member
+	// that CheckRange refuses (bogons, default routes, over-broad ranges)
+	// before aggregation, with a warning each, so one junk object can
+	// neither widen an aggregate nor take good prefixes down with it.
+	DropRefusedPrefixes bool
 	// Now is the clock for FetchedAt (default time.Now).
 	Now func() time.Time
 }
@@ -79,6 +84,14 @@ func Expand(ctx context.Context, src Source, target string, opts ExpandOptions) 
 	opts.defaults()
 	if m, ok := src.(Multi); ok {
 		return expandMulti(ctx, m, target, opts)
+	}
+	if m, ok := src.(Merged); ok {
+		switch len(m) {
+		case 0:
+			return nil, errNoSources
+		case 1: // one registry: let it expand server-side (!i,1 and !a)
+			src = m[0]
+		}
 	}
 	target = strings.TrimSpace(target)
 	res := &Result{Target: strings.ToUpper(target)}
@@ -132,6 +145,9 @@ func Expand(ctx context.Context, src Source, target string, opts ExpandOptions) 
 		for i := range routes {
 			routes[i].MaxLength = 0
 		}
+	}
+	if opts.DropRefusedPrefixes {
+		routes, ranges = res.dropRefused(routes, ranges)
 	}
 	// Literal route-set members: exact ones join the prefixes (and may be
 	// aggregated), ones with a range operator are kept as given.

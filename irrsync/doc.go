@@ -2,8 +2,9 @@
 // running route server.
 //
 // For each peer with an as_set it expands the AS-SET (or ASN) through the
-// configured IRR sources (whois servers first, local RPSL dumps as the
-// fallback), aggregates the prefixes and widens them to the peer's
+// configured IRR sources (whois servers and local RPSL dumps read as one
+// registry, irr.Merged: a set from the first that has it, route objects
+// from all, any of them failing fails the refresh), aggregates the prefixes and widens them to the peer's
 // irr_max_length_ipv4/6 like `bgpq4 -A -R`, merges them with the peer's
 // static prefixes and hands the complete list and the origin set to the
 // route server, which applies them by diff without resetting the session.
@@ -29,7 +30,14 @@
 // follows a config reload (new and changed peers are refreshed at once).
 //
 // Concurrency: one refresh at a time per peer (Run and Refresh share the
-// per-peer lock); different peers may refresh in parallel. Each refresh
-// opens its own whois session, because registries close idle sessions
-// long before the next periodic refresh.
+// per-peer lock); up to [irr] concurrency peers refresh in parallel, peers
+// still at default deny first. Each whois query batch has an absolute
+// deadline ([irr] query_timeout) and each expansion another
+// (refresh_timeout), so registries that hang cannot hold the others up.
+// Each refresh opens its own whois session, because registries close idle
+// sessions long before the next periodic refresh.
+//
+// The cache is validated like fresh data (irr.Result.Validate): a cache
+// entry holding a bogon, a default route or an over-broad range is
+// refused whole and the peer starts at default deny.
 package irrsync

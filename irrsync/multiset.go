@@ -9,11 +9,11 @@ import (
 	"github.com/rsguard/rsguard/irr"
 )
 
-// expandAll expands every AS-SET of a peer's as_set (one, or several
+// expand expands every AS-SET of a peer's as_set (one, or several
 // comma-joined) and returns their union. One failing set fails the whole
 // refresh, so the last good filter stays in force rather than a filter
 // missing one set's routes.
-func (s *Syncer) expandAll(ctx context.Context, p config.Peer) (*irr.Result, error) {
+func (s *Syncer) expand(ctx context.Context, p config.Peer) (*irr.Result, error) {
 	names := config.ASSetNames(p.ASSet)
 	var out *irr.Result
 	for _, n := range names {

@@ -26,15 +26,16 @@ type Result struct {
 	// HeldBack is set when the safety brake refused the data.
 	HeldBack *HeldBack
 	// Err says why the refresh failed ("" if it did not); the old filter
-	// stays in force.
+	// stays in force, or default deny for a peer that had none.
 	Err    string
 	Change routeserver.FilterChange
 	Took   time.Duration
 }
 
 // Refresh expands and applies the IRR data of one peer, or of every peer
-// with an as_set when peer is "". force applies results the safety brake
-// would hold back. progress, when set, receives one line per step.
+// with an as_set when peer is "" (up to [irr] concurrency at once, peers
+// still at default deny first; results in config order). force applies
+// results the safety brake would hold back. progress, when set, receives one line per step.
 // Per-peer failures are reported in the Results; the error is for a bad
 // request (unknown peer, no as_set, not attached) or a cancelled ctx.
 func (s *Syncer) Refresh(ctx context.Context, peer string, force bool, progress func(string)) ([]Result, error) {
@@ -54,19 +55,7 @@ func (s *Syncer) Refresh(ctx context.Context, peer string, force bool, progress 
 		}
 		names = []string{peer}
 	}
-	if progress == nil {
-		progress = func(string) {}
-	}
-	out := make([]Result, 0, len(names))
-	for _, name := range names {
-		if err := ctx.Err(); err != nil {
-			return out, err
-		}
-		if r, ok := s.refreshPeer(ctx, name, force, progress); ok {
-			out = append(out, r)
-		}
-	}
-	return out, ctx.Err()
+	return s.refreshAll(ctx, names, force, progress), ctx.Err()
 }
 
 // refreshPeer runs one refresh under the peer's lock and reports it; ok is
@@ -136,10 +125,9 @@ func (s *Syncer) doRefresh(ctx context.Context, st *peerState, p config.Peer, fo
 	r.countFrom(old, inForce)
 
 	progress(fmt.Sprintf("%s: expanding %s", p.Name, p.ASSet))
-	next, err := s.expandAll(ctx, p)
+	next, err := s.expandWithDeadline(ctx, p)
 	if err != nil {
-		s.failed(st, r, log, err, now)
-		progress(fmt.Sprintf("%s: failed: %v", p.Name, err))
+		progress(fmt.Sprintf("%s: failed (%s): %v", p.Name, s.failed(st, r, log, err, now), err))
 		return
 	}
 	if len(next.Warnings) > 0 {
@@ -170,8 +158,7 @@ func (s *Syncer) doRefresh(ctx context.Context, st *peerState, p config.Peer, fo
 	if dirty || !inForce || !sameData(old, next) {
 		fc, err := applier.SetPeerFilter(ctx, p.Name, merge(next, p.Prefixes), originSet(p.ASSet, next))
 		if err != nil {
-			s.failed(st, r, log, fmt.Errorf("apply to route server: %w", err), now)
-			progress(fmt.Sprintf("%s: failed: %v", p.Name, err))
+			progress(fmt.Sprintf("%s: failed (%s): %v", p.Name, s.failed(st, r, log, fmt.Errorf("apply to route server: %w", err), now), err))
 			return
 		}
 		r.Change = fc
@@ -195,18 +182,22 @@ func (s *Syncer) doRefresh(ctx context.Context, st *peerState, p config.Peer, fo
 		p.Name, len(next.Origins), len(next.IPv4), len(next.IPv6), r.Change.Added, r.Change.Deleted))
 }
 
-// failed records a refresh that changed nothing.
-func (s *Syncer) failed(st *peerState, r *Result, log *logrus.Entry, err error, now time.Time) {
+// failed records a refresh that changed nothing, and returns what the
+// peer is left with: its last good filter, or default deny when it never
+// had one in force.
+func (s *Syncer) failed(st *peerState, r *Result, log *logrus.Entry, err error, now time.Time) string {
 	s.mu.Lock()
 	st.lastErr = err.Error()
-	good := st.good
+	good, inForce := st.good, st.inForce
 	s.mu.Unlock()
 	r.Err = err.Error()
 	e := log.WithError(err)
-	if good != nil {
-		e = e.WithField("age", now.Sub(good.FetchedAt).Round(time.Second))
+	if good == nil || !inForce {
+		e.Warn("irr refresh failed: the peer has no IRR filter yet and stays at default deny")
+		return "stays at default deny"
 	}
-	e.Warn("irr refresh failed: last good filter stays in force")
+	e.WithField("age", now.Sub(good.FetchedAt).Round(time.Second)).Warn("irr refresh failed: last good filter stays in force")
+	return "last good filter stays in force"
 }
 
 func (r *Result) countFrom(res *irr.Result, inForce bool) {
@@ -226,10 +217,11 @@ func (s *Syncer) expandOne(ctx context.Context, p config.Peer, asSet string) (*i
 	}
 	defer release()
 	res, err := irr.Expand(ctx, src, name, irr.ExpandOptions{Aggregate: true,
-		MaxLength4: int(p.IRRMaxLengthIPv4), MaxLength6: int(p.IRRMaxLengthIPv6), Now: s.opts.Now})
+		MaxLength4: int(p.IRRMaxLengthIPv4), MaxLength6: int(p.IRRMaxLengthIPv6), DropRefusedPrefixes: true, Now: s.opts.Now})
 	if err != nil {
 		return nil, err
 	}
+	res.Sanitize() // bogons, default routes and over-broad ranges never reach the filter
 	return res, nil
 }
 

@@ -23,9 +23,12 @@ func splitTarget(asSet string) (source, name string) {
 
 // source builds the Source for one refresh: a fresh whois client (the
 // registry closes idle sessions long before the next periodic refresh, so
-// a session is not kept between refreshes) followed by the local dumps.
-// pinned restricts both to one IRR source ("RIPE::AS-FOO"). release closes
-// the client.
+// a session is not kept between refreshes) and the local dumps, read as
+// one registry (irr.Merged: servers first, then files; a set from the
+// first that has it, route objects from all; either failing fails the
+// refresh, so the last good filter stays rather than one built from half
+// the data). pinned restricts both to one IRR source ("RIPE::AS-FOO").
+// release closes the client.
 func (s *Syncer) source(pinned string) (src irr.Source, release func(), err error) {
 	if s.opts.Source != nil {
 		if db, ok := s.opts.Source.(irr.DBSource); ok && pinned != "" {
@@ -41,23 +44,25 @@ func (s *Syncer) source(pinned string) (src irr.Source, release func(), err erro
 	if pinned != "" {
 		sources = []string{pinned}
 	}
-	var multi irr.Multi
+	var merged irr.Merged
 	var client *irr.Client
-	if len(irrCfg.Servers) > 0 {
-		client = irr.NewClient(irr.ClientOptions{Servers: irrCfg.Servers, Sources: sources,
-			Timeout: s.opts.ClientTimeout, Name: "rsguard"})
-		multi = append(multi, client)
-	}
 	if files != nil {
+		// A dump that cannot be read again while an earlier parse of it is
+		// at hand still answers (with that older data); with none, this
+		// part of the registry is missing and the refresh fails.
 		db, stale := files.load()
-		if stale != nil {
-			s.log.WithError(stale).Warn("irr dump reload failed")
-		}
-		if db != nil {
-			multi = append(multi, irr.DBSource{DB: db, Select: sources})
-		} else if len(multi) == 0 {
+		if db == nil {
 			return nil, func() {}, stale
 		}
+		if stale != nil {
+			s.log.WithError(stale).Warn("irr dump reload failed: using the dump as last read")
+		}
+		merged = append(merged, irr.DBSource{DB: db, Select: sources})
+	}
+	if len(irrCfg.Servers) > 0 {
+		client = irr.NewClient(irr.ClientOptions{Servers: irrCfg.Servers, Sources: sources,
+			Timeout: s.queryTimeout(irrCfg), Name: "rsguard"})
+		merged = append(irr.Merged{client}, merged...) // servers first
 	}
 	release = func() {
 		if client != nil {
@@ -66,7 +71,7 @@ func (s *Syncer) source(pinned string) (src irr.Source, release func(), err erro
 			}
 		}
 	}
-	return multi, release, nil
+	return merged, release, nil
 }
 
 // fileDB holds the [irr] files parsed, and parses them again when one of

@@ -41,7 +41,8 @@ type Options struct {
 	// have all failed so far; the last one repeats (default 10 s, 30 s,
 	// 60 s).
 	RetryBackoff []time.Duration
-	// ClientTimeout bounds each whois query (default 30 s).
+	// ClientTimeout, when set, replaces [irr] query_timeout: the absolute
+	// deadline of one whois query batch.
 	ClientTimeout time.Duration
 	// OnResult, when set, is called after every refresh of a peer (for the
 	// event stream). It must not block for long.
@@ -112,9 +113,6 @@ func New(cfg *config.Config, log *logrus.Logger, opts Options) (*Syncer, error) 
 	if len(opts.RetryBackoff) == 0 {
 		opts.RetryBackoff = []time.Duration{10 * time.Second, 30 * time.Second, 60 * time.Second}
 	}
-	if opts.ClientTimeout <= 0 {
-		opts.ClientTimeout = 30 * time.Second
-	}
 	s := &Syncer{cfg: cfg, log: log.WithField("component", "irrsync"), opts: opts, wake: make(chan struct{}, 1),
 		cache: irr.Cache{Dir: filepath.Join(cfg.Global.StateDir, "irr")}, peers: map[string]*peerState{},
 		handed: map[string]string{}}
@@ -159,26 +157,31 @@ func (s *Syncer) filesFor(cfg *config.Config, old *fileDB) *fileDB {
 
 func (s *Syncer) newPeerState(p config.Peer) *peerState {
 	st := &peerState{lock: make(chan struct{}, 1), cfg: p}
-	st.good = s.loadCached(p)
+	st.good, st.lastErr = s.loadCached(p)
 	st.fromCache = st.good != nil
 	return st
 }
 
 // loadCached returns the cached result for the peer's current as_set, or
 // nil; a cache written for another as_set (the config changed) is ignored.
-func (s *Syncer) loadCached(p config.Peer) *irr.Result {
+// A cache that is unreadable, or that a fresh refresh would not have
+// produced (irr.Result.Validate: bogons, default routes, over-broad
+// ranges), is refused: the peer starts at default deny, and refused says
+// why, for Status.
+func (s *Syncer) loadCached(p config.Peer) (res *irr.Result, refused string) {
 	res, err := s.cache.Load(p.Name)
 	switch {
 	case errors.Is(err, irr.ErrNotCached):
-		return nil
+		return nil, ""
 	case err != nil:
-		s.peerLog(p).WithError(err).Warn("irr cache unreadable, ignored")
-		return nil
+		refused = "irr cache refused, peer stays at default deny until a refresh succeeds: " + err.Error()
+		s.peerLog(p).WithError(err).Warn("irr cache refused: the peer stays at default deny until a refresh succeeds")
+		return nil, refused
 	case res.Target != p.ASSet:
 		s.peerLog(p).WithField("cached_as_set", res.Target).Info("irr cache is for another as_set, ignored")
-		return nil
+		return nil, ""
 	}
-	return res
+	return res, ""
 }
 
 // Attach connects the syncer to the route server. Call it after
@@ -209,7 +212,7 @@ func (s *Syncer) InitialFilter(p config.Peer) ([]filters.PrefixRange, *filters.O
 	} else {
 		// A peer added or changed by a reload, before Reconfigure: its
 		// cache (from an earlier life) is still better than default deny.
-		good = s.loadCached(p)
+		good, _ = s.loadCached(p)
 	}
 	if good == nil {
 		return nil, nil

@@ -32,6 +32,7 @@ var rpcCommands = map[string]string{
 	"rsguard.v1.ConfigService.CheckConfig":       "config check",
 	"rsguard.v1.ConfigService.ReloadConfig":      "config reload",
 	"rsguard.v1.EventService.WatchEvents":        "events",
+	"rsguard.v1.ACLService.GetSourcePrefixes":    "acl",
 }
 
 func TestEveryRPCHasACommand(t *testing.T) {

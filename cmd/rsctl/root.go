@@ -59,6 +59,7 @@ func NewRootCommand(s Streams) *cobra.Command {
 		a.dampenedCmd(), a.dampeningCmd(),
 		a.configCmd(),
 		a.eventsCmd(),
+		a.aclCmd(),
 	)
 	return root
 }

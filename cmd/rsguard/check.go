@@ -13,7 +13,7 @@ func newCheckCommand() *cobra.Command {
 	var verbose bool
 	cmd := &cobra.Command{
 		Use:   "check -c FILE",
-		Short: "Validate a config file and print every error (exit 1 if any)",
+		Short: "Validate a config file and print every error (exit 1 if any) and warning (exit 0)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := config.Load(path)
@@ -31,6 +31,16 @@ func newCheckCommand() *cobra.Command {
 					return err
 				}
 				cmd.OutOrStdout().Write(out)
+			}
+			// Warnings go with errors on stderr but do not fail the check:
+			// the config is valid, it just cannot do what it looks meant to.
+			warnings := cfg.Warnings()
+			for _, w := range warnings {
+				fmt.Fprintln(cmd.ErrOrStderr(), w)
+			}
+			if len(warnings) > 0 {
+				fmt.Fprintf(cmd.OutOrStdout(), "%s: OK (%d peers, %d warnings)\n", path, len(cfg.Peers), len(warnings))
+				return nil
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "%s: OK (%d peers)\n", path, len(cfg.Peers))
 			return nil

@@ -85,3 +85,40 @@ func TestDemo(t *testing.T) {
 		t.Log(s)
 	}
 }
+
+// TestCheckWarnsButPasses: a dead peer is reported with file:line:key on
+// stderr, and the check still succeeds.
+func TestCheckWarnsButPasses(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "warn.toml")
+	os.WriteFile(path, []byte(`[global]
+asn = 21000
+router_id = "127.0.0.1"
+
+[[peers]]
+name = "private"
+address = "127.0.0.2"
+asn = 64512
+prefixes = ["45.1.0.0/16{16,24}"]
+
+[[peers]]
+name = "nothing"
+address = "127.0.0.3"
+asn = 21002
+`), 0o600)
+	out, stderr, err := runCmd(t, "check", "-c", path)
+	if err != nil {
+		t.Fatalf("check failed on warnings only: %v\n%s", err, stderr)
+	}
+	if !strings.Contains(out, "OK (2 peers, 2 warnings)") {
+		t.Errorf("stdout %q", out)
+	}
+	for _, want := range []string{
+		"warn.toml:8: warning: peers[0] (private).asn: AS64512 is a bogon ASN",
+		"warn.toml:11: warning: peers[1] (nothing): neither prefixes nor as_set",
+	} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+}
