@@ -66,6 +66,7 @@ func routeEntryToProto(e RouteEntry) *rsguardv1.RouteEntry {
 		Route:      RouteToProto(e.Route),
 		Rejections: RejectionsToProto(e.Rejections),
 		ReceivedAt: timeToProto(e.ReceivedAt),
+		Notes:      RejectionsToProto(e.Notes),
 	}
 }
 

@@ -75,6 +75,8 @@ type RouteEntry struct {
 	Route      filters.Route
 	Rejections []filters.Rejection
 	ReceivedAt time.Time // zero if unknown
+	// Notes: failing checks the peer's config turned off (not enforced).
+	Notes []filters.Rejection
 }
 
 // ExplainQuery is a route to evaluate as if Peer had sent it.

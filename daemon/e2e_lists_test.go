@@ -241,6 +241,17 @@ func TestEndToEndListChecks(t *testing.T) {
 		!strings.Contains(ex.Notes[0].Detail, "check off for peer b") {
 		t.Fatalf("explain with the prefix check off: %+v", ex)
 	}
+	var routesB []struct {
+		Prefix string       `json:"prefix"`
+		Notes  []reasonJSON `json:"notes"`
+	}
+	e.json(&routesB, "routes", "--peer", "b", "--view", "accepted", "--prefix", "45.50.0.0/24")
+	if len(routesB) != 1 || len(routesB[0].Notes) != 1 || routesB[0].Notes[0].Name != "prefix_not_registered" {
+		t.Fatalf("routes with the prefix check off: %+v", routesB)
+	}
+	if out, err := e.rsctl("routes", "--peer", "b", "--view", "accepted", "--prefix", "45.50.0.0/24"); err != nil || !strings.Contains(out, "note: prefix_not_registered (12): check off for peer b") {
+		t.Fatalf("routes (text): %v\n%s", err, out)
+	}
 	var peerB struct {
 		ChecksOff []reasonJSON `json:"checks_off"`
 	}

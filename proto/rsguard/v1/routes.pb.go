@@ -212,8 +212,11 @@ type RouteEntry struct {
 	Peer  string                 `protobuf:"bytes,1,opt,name=peer,proto3" json:"peer,omitempty"`
 	Route *Route                 `protobuf:"bytes,2,opt,name=route,proto3" json:"route,omitempty"`
 	// Every failing check; empty for routes that were accepted.
-	Rejections    []*Rejection           `protobuf:"bytes,3,rep,name=rejections,proto3" json:"rejections,omitempty"`
-	ReceivedAt    *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=received_at,json=receivedAt,proto3" json:"received_at,omitempty"`
+	Rejections []*Rejection           `protobuf:"bytes,3,rep,name=rejections,proto3" json:"rejections,omitempty"`
+	ReceivedAt *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=received_at,json=receivedAt,proto3" json:"received_at,omitempty"`
+	// Checks the peer's config turned off that this route fails: noted,
+	// never a reason to reject (see ExplainRouteResponse.notes).
+	Notes         []*Rejection `protobuf:"bytes,5,rep,name=notes,proto3" json:"notes,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -272,6 +275,13 @@ func (x *RouteEntry) GetRejections() []*Rejection {
 func (x *RouteEntry) GetReceivedAt() *timestamppb.Timestamp {
 	if x != nil {
 		return x.ReceivedAt
+	}
+	return nil
+}
+
+func (x *RouteEntry) GetNotes() []*Rejection {
+	if x != nil {
+		return x.Notes
 	}
 	return nil
 }
@@ -482,7 +492,7 @@ const file_rsguard_v1_routes_proto_rawDesc = "" +
 	"\x04view\x18\x02 \x01(\x0e2\x15.rsguard.v1.RouteViewR\x04view\x12\x16\n" +
 	"\x06prefix\x18\x03 \x01(\tR\x06prefix\x12)\n" +
 	"\x10contains_address\x18\x04 \x01(\tR\x0fcontainsAddress\x122\n" +
-	"\areasons\x18\x05 \x03(\x0e2\x18.rsguard.v1.RejectReasonR\areasons\"\xbd\x01\n" +
+	"\areasons\x18\x05 \x03(\x0e2\x18.rsguard.v1.RejectReasonR\areasons\"\xea\x01\n" +
 	"\n" +
 	"RouteEntry\x12\x12\n" +
 	"\x04peer\x18\x01 \x01(\tR\x04peer\x12'\n" +
@@ -491,7 +501,8 @@ const file_rsguard_v1_routes_proto_rawDesc = "" +
 	"rejections\x18\x03 \x03(\v2\x15.rsguard.v1.RejectionR\n" +
 	"rejections\x12;\n" +
 	"\vreceived_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"receivedAt\"B\n" +
+	"receivedAt\x12+\n" +
+	"\x05notes\x18\x05 \x03(\v2\x15.rsguard.v1.RejectionR\x05notes\"B\n" +
 	"\x12ListRoutesResponse\x12,\n" +
 	"\x05route\x18\x01 \x01(\v2\x16.rsguard.v1.RouteEntryR\x05route\"\x89\x01\n" +
 	"\x13ExplainRouteRequest\x12\x12\n" +
@@ -556,21 +567,22 @@ var file_rsguard_v1_routes_proto_depIdxs = []int32{
 	8,  // 2: rsguard.v1.RouteEntry.route:type_name -> rsguard.v1.Route
 	9,  // 3: rsguard.v1.RouteEntry.rejections:type_name -> rsguard.v1.Rejection
 	10, // 4: rsguard.v1.RouteEntry.received_at:type_name -> google.protobuf.Timestamp
-	3,  // 5: rsguard.v1.ListRoutesResponse.route:type_name -> rsguard.v1.RouteEntry
-	11, // 6: rsguard.v1.ExplainRouteRequest.as_path:type_name -> rsguard.v1.AsPath
-	8,  // 7: rsguard.v1.ExplainRouteResponse.route:type_name -> rsguard.v1.Route
-	1,  // 8: rsguard.v1.ExplainRouteResponse.verdict:type_name -> rsguard.v1.Verdict
-	9,  // 9: rsguard.v1.ExplainRouteResponse.rejections:type_name -> rsguard.v1.Rejection
-	9,  // 10: rsguard.v1.ExplainRouteResponse.notes:type_name -> rsguard.v1.Rejection
-	2,  // 11: rsguard.v1.RouteService.ListRoutes:input_type -> rsguard.v1.ListRoutesRequest
-	5,  // 12: rsguard.v1.RouteService.ExplainRoute:input_type -> rsguard.v1.ExplainRouteRequest
-	4,  // 13: rsguard.v1.RouteService.ListRoutes:output_type -> rsguard.v1.ListRoutesResponse
-	6,  // 14: rsguard.v1.RouteService.ExplainRoute:output_type -> rsguard.v1.ExplainRouteResponse
-	13, // [13:15] is the sub-list for method output_type
-	11, // [11:13] is the sub-list for method input_type
-	11, // [11:11] is the sub-list for extension type_name
-	11, // [11:11] is the sub-list for extension extendee
-	0,  // [0:11] is the sub-list for field type_name
+	9,  // 5: rsguard.v1.RouteEntry.notes:type_name -> rsguard.v1.Rejection
+	3,  // 6: rsguard.v1.ListRoutesResponse.route:type_name -> rsguard.v1.RouteEntry
+	11, // 7: rsguard.v1.ExplainRouteRequest.as_path:type_name -> rsguard.v1.AsPath
+	8,  // 8: rsguard.v1.ExplainRouteResponse.route:type_name -> rsguard.v1.Route
+	1,  // 9: rsguard.v1.ExplainRouteResponse.verdict:type_name -> rsguard.v1.Verdict
+	9,  // 10: rsguard.v1.ExplainRouteResponse.rejections:type_name -> rsguard.v1.Rejection
+	9,  // 11: rsguard.v1.ExplainRouteResponse.notes:type_name -> rsguard.v1.Rejection
+	2,  // 12: rsguard.v1.RouteService.ListRoutes:input_type -> rsguard.v1.ListRoutesRequest
+	5,  // 13: rsguard.v1.RouteService.ExplainRoute:input_type -> rsguard.v1.ExplainRouteRequest
+	4,  // 14: rsguard.v1.RouteService.ListRoutes:output_type -> rsguard.v1.ListRoutesResponse
+	6,  // 15: rsguard.v1.RouteService.ExplainRoute:output_type -> rsguard.v1.ExplainRouteResponse
+	14, // [14:16] is the sub-list for method output_type
+	12, // [12:14] is the sub-list for method input_type
+	12, // [12:12] is the sub-list for extension type_name
+	12, // [12:12] is the sub-list for extension extendee
+	0,  // [0:12] is the sub-list for field type_name
 }
 
 func init() { file_rsguard_v1_routes_proto_init() }
