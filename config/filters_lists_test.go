@@ -131,23 +131,7 @@ func TestParseListErrors(t *testing.T) {
 			nil, []wantErr{{"# E", "peers[0] (a).as_set", "empty list"}}},
 	}
 	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			dir := t.TempDir()
-			for name, content := range tc.files {
-				writeFile(t, dir, name, content)
-			}
-			_, err := Parse([]byte(tc.doc), "test.toml", dir)
-			if err == nil {
-				t.Fatalf("no error; want %d", len(tc.want))
-			}
-			got := asErrors(t, err)
-			if len(got) != len(tc.want) {
-				t.Errorf("got %d errors, want %d:\n%v", len(got), len(tc.want), err)
-			}
-			for _, w := range tc.want {
-				checkHasError(t, got, "test.toml", lineOf(t, tc.doc, w.marker), w.key, w.msg)
-			}
-		})
+		t.Run(tc.name, func(t *testing.T) { checkParseErrors(t, tc.doc, tc.files, tc.want) })
 	}
 }
 

@@ -1,7 +1,6 @@
 package daemon
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -9,9 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/rsguard/rsguard/config"
 	"github.com/rsguard/rsguard/internal/speakers"
-	"github.com/sirupsen/logrus"
 )
 
 // Addresses of the list-check end-to-end test: 127.41.2.x, next to the
@@ -110,34 +107,7 @@ func TestEndToEndListChecks(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	cfg, err := config.Load(e.cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	log := logrus.New()
-	log.SetLevel(logrus.WarnLevel)
-	d, err := New(e.cfg, cfg, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- d.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case <-done:
-		case <-time.After(30 * time.Second):
-			t.Error("daemon did not stop")
-		}
-	})
-	select {
-	case <-d.Ready():
-	case err := <-done:
-		t.Fatal(err)
-	case <-time.After(30 * time.Second):
-		t.Fatal("daemon not ready")
-	}
+	d := runDaemon(t, e.cfg)
 
 	birdA := speakers.StartBIRD(t, speakers.BIRDConfig{ASN: 21001, RouterID: al(2), Neighbors: []speakers.BIRDNeighbor{toRSLists(al(2), 21001)},
 		Static4: []speakers.StaticRoute{

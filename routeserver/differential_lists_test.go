@@ -219,30 +219,5 @@ func runListDifferential(t *testing.T, keys string, mustHit []filters.Reason) {
 	}
 	t.Logf("%d fixtures, %d accepted (%d only through allowed_routes), %d notes, reasons %v", len(fx), accepted, byAllowedRoute, notes, byReason)
 	waitFor(t, 60*time.Second, "the store to see every fixture", func() bool { return rs.Store().Counts("a").Received >= len(fx) })
-	var got map[netip.Prefix]filters.Route
-	waitFor(t, 60*time.Second, fmt.Sprintf("b to receive %d routes", accepted), func() bool {
-		var err error
-		got, err = b.ReceivedSet(ctx)
-		return err == nil && len(got) >= accepted
-	})
-	time.Sleep(500 * time.Millisecond) // let any excess arrive, so it is caught below
-	got, _ = b.ReceivedSet(ctx)
-	disagree := 0
-	for _, r := range fx {
-		_, forwarded := got[r.Prefix]
-		if forwarded != want[r.Prefix].Accepted() {
-			disagree++
-			if disagree <= 10 {
-				t.Errorf("%s path %q nh %s: GoBGP forwarded=%v, evaluator %+v", r.Prefix, r.ASPath, r.NextHop, forwarded, want[r.Prefix].Rejections)
-			}
-		}
-		e, ok := rs.Store().Get("a", routestoreKey(r.Prefix))
-		if !ok || e.Verdict.Accepted() != want[r.Prefix].Accepted() || len(e.Verdict.Rejections) != len(want[r.Prefix].Rejections) {
-			t.Errorf("store entry for %s: %v %+v", r.Prefix, ok, e.Verdict)
-		}
-	}
-	t.Logf("%d of %d fixtures disagree", disagree, len(fx))
-	if disagree > 0 {
-		t.Fatalf("%d of %d fixtures disagree", disagree, len(fx))
-	}
+	compareForwarded(t, rs, b, fx, want, accepted)
 }
