@@ -91,6 +91,14 @@ func (s *Server) ApplyConfig(ctx context.Context, next *config.Config, src Filte
 	s.mu.Unlock()
 	for _, np := range next.Peers {
 		op, had := oldPeers[np.Name]
+		if had && !sessionChanged(op, np) && !slices.Equal(op.Blacklist, np.Blacklist) {
+			c, err := s.applyBlacklist(ctx, np)
+			if err != nil {
+				return changes, err
+			}
+			changes = append(changes, c)
+			op.Blacklist = np.Blacklist // handled; what else changed is below
+		}
 		switch {
 		case !had || sessionChanged(op, np):
 			if err := s.addConfiguredPeer(ctx, np, src); err != nil {
