@@ -1,7 +1,10 @@
 package filters
 
 import (
+	"fmt"
+	"math/rand"
 	"net/netip"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -34,7 +37,7 @@ func TestCompileLists(t *testing.T) {
 		}
 	}
 	for _, as := range c.ASPathSets {
-		if as.Name == setNeverViaRS && as.Patterns[0] != "_(21900|21901)_" {
+		if as.Name == setNeverViaRS && as.Patterns[0] != "_(2190(?:0|1))_" {
 			t.Errorf("never-via-rs patterns %v", as.Patterns)
 		}
 	}
@@ -60,5 +63,39 @@ func TestCompileLists(t *testing.T) {
 	p.PrefixCheckOff, p.OriginCheckOff = true, true
 	if got := statementNames(CompilePeer(&s, p).Policies[1]); got != "allowed-rs-x-allowed-21012-v4 allowed-rs-x-allowed-any-v6" {
 		t.Errorf("checks off: IRR policy %q", got)
+	}
+}
+
+// TestASNAlternationProperty: the factored regexp matches exactly the
+// listed ASNs as whole numbers, with GoBGP's "_" delimiter expanded.
+func TestASNAlternationProperty(t *testing.T) {
+	rng := rand.New(rand.NewSource(3))
+	magic := "(^|[,{}() ]|$)"
+	for round := 0; round < 50; round++ {
+		var asns []uint32
+		listed := map[uint32]bool{}
+		for i := 0; i < 1+rng.Intn(200); i++ {
+			a := uint32(rng.Intn(5000)) // dense: many shared prefixes, prefixes of each other
+			if rng.Intn(4) == 0 {
+				a = rng.Uint32()
+			}
+			asns = append(asns, a)
+			listed[a] = true
+		}
+		re := regexp.MustCompile(strings.ReplaceAll(asnAlternation(asns), "_", magic))
+		probes := append([]uint32{}, asns...)
+		for i := 0; i < 300; i++ {
+			probes = append(probes, uint32(rng.Intn(60000)), rng.Uint32())
+		}
+		for _, p := range probes {
+			for _, path := range []string{fmt.Sprintf("%d", p), fmt.Sprintf("21001 %d 21011", p), fmt.Sprintf("21001 {7,%d}", p)} {
+				if re.MatchString(path) != listed[p] {
+					t.Fatalf("list %v: %q matched=%v, listed=%v (pattern %s)", asns, path, !listed[p], listed[p], re)
+				}
+			}
+		}
+	}
+	if got := asnAlternation([]uint32{1299, 174, 17, 3356}); got != "_(1(?:299|74?)|3356)_" {
+		t.Fatalf("factored form %s", got)
 	}
 }

