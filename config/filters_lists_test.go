@@ -154,3 +154,38 @@ func FuzzParseASNListFile(f *testing.F) {
 		}
 	})
 }
+
+func TestListWarnings(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "nvrs.txt", "21001\n")
+	doc := baseGlobal + `peering_lans = ["45.127.254.0/24"]
+[filters]
+never_via_route_servers_file = "nvrs.txt"
+global_blacklist = ["45.126.0.0/16+"]
+[[peers]]
+name = "a"
+address = "127.0.0.2"
+asn = 21001 # NV
+prefixes = ["45.1.0.0/16{16,24}", "45.127.254.0/24", "45.126.0.0/16{16,24}", "45.1.3.0/24", "45.127.0.0/16{16,24}"]
+blacklist = ["45.1.3.0/24+"]
+`
+	cfg := mustParse(t, doc, dir)
+	want := []struct{ key, msg string }{
+		{"peers[0] (a).asn", "nvrs.txt:1): it is first in every AS path"},
+		{"peers[0] (a).prefixes[1]", "inside 45.127.254.0/24{24,32} (peering LAN), rejected as prefix_in_global_blacklist"},
+		{"peers[0] (a).prefixes[2]", "inside 45.126.0.0/16{16,32} (global_blacklist)"},
+		{"peers[0] (a).prefixes[3]", "inside the peer's blacklist entry 45.1.3.0/24{24,32}, rejected as prefix_in_peer_blacklist"},
+	}
+	ws := cfg.Warnings()
+	if len(ws) != len(want) {
+		t.Fatalf("%d warnings, want %d: %q", len(ws), len(want), ws)
+	}
+	for i, w := range want {
+		if ws[i].Key != w.key || !strings.Contains(ws[i].Msg, w.msg) {
+			t.Errorf("warning %d = %s, want %s: ...%s", i, ws[i], w.key, w.msg)
+		}
+	}
+	if ws[0].Line != lineOf(t, doc, "# NV") {
+		t.Errorf("warning line %d", ws[0].Line)
+	}
+}

@@ -71,6 +71,7 @@ func (w *warner) peer(at loc, p Peer) {
 			w.addf(at.key("prefixes").index(j), "%s can never match an accepted route: %s", r, why)
 		}
 	}
+	w.peerLists(at, p)
 }
 
 // deadPrefix reports why no route admitted by r can pass the fixed checks:
