@@ -3,7 +3,7 @@ GO       ?= go
 PKGS     ?= ./...
 TESTFLAGS ?=
 
-.PHONY: all build test test-deps lint demo bench
+.PHONY: all build test test-deps lint demo bench soak
 
 include Makefile.proto
 
@@ -28,5 +28,9 @@ test: test-deps lint proto-check
 demo:
 	$(GO) run ./cmd/rsguard demo
 
-bench:
+bench: soak
 	RSGUARD_REQUIRE_SPEAKERS=1 $(GO) test -run '^$$' -bench . -count 3 $(PKGS)
+
+# The soak test for 10 minutes of churn instead of the 40 s `make test` runs.
+soak:
+	RSGUARD_REQUIRE_SPEAKERS=1 RSGUARD_SOAK=10m $(GO) test -race -count=1 -timeout 30m -run '^TestSoak$$' -v ./daemon

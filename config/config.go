@@ -78,7 +78,7 @@ type Filters struct {
 	IPv4PrefixLength [2]uint8 // shortest and longest accepted IPv4 prefix
 	IPv6PrefixLength [2]uint8
 	MaxASPathLength  uint32
-	NextHop          string // NextHopStrict or NextHopOff
+	NextHop          string // NextHopStrict, NextHopSameAS, NextHopAuthorized or NextHopOff
 
 	// List checks (filters_lists.go).
 	GlobalBlacklist              []filters.PrefixRange // reason 3, plus Global.PeeringLANs
@@ -142,6 +142,9 @@ type Peer struct {
 	Prefixes         []filters.PrefixRange // static prefix filter, in addition to IRR
 	MaxPrefixesIPv4  uint32                // 0 = no limit
 	MaxPrefixesIPv6  uint32
+	MaxPrefix        MaxPrefix // what the limits do (max_prefix_* keys)
+	ContactNOC       string    // RFC 2142 role addresses, named in max-prefix logs and events
+	ContactAbuse     string
 	ASSet            string // upper case; "" = no IRR filtering
 	IRRMaxLengthIPv4 uint8  // longest more-specific accepted under an IRR route object
 	IRRMaxLengthIPv6 uint8
@@ -153,6 +156,15 @@ type Peer struct {
 	AllowedRoutes  []filters.AllowedRoute // pass the IRR checks
 	PrefixCheckOff bool                   // enforce_prefixes = false
 	OriginCheckOff bool                   // enforce_origins = false
+	// Addressing on the peering LAN (config/peer_addresses.go): the peer's
+	// addresses besides the session address, the families its session
+	// carries (nil: the session's own family) and its next-hop policy.
+	IPv4Address        netip.Addr
+	IPv6Address        netip.Addr
+	Addresses          []netip.Addr
+	Families           []string
+	NextHop            string       // "" inherits [filters] next_hop
+	AuthorizedNextHops []netip.Addr // for next_hop = "authorized"
 }
 
 // DampeningMode is the mode in force for the peer: its own setting, or the
@@ -225,5 +237,6 @@ func defaults() *Config {
 
 // defaultPeer holds the per-peer defaults.
 func defaultPeer() Peer {
-	return Peer{Passive: true, IRRMaxLengthIPv4: DefaultIRRMaxLengthV4, IRRMaxLengthIPv6: DefaultIRRMaxLengthV6}
+	return Peer{Passive: true, IRRMaxLengthIPv4: DefaultIRRMaxLengthV4, IRRMaxLengthIPv6: DefaultIRRMaxLengthV6,
+		MaxPrefix: defaultMaxPrefix()}
 }

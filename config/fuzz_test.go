@@ -22,6 +22,8 @@ func FuzzParse(f *testing.F) {
 		"a = \"\"\"\n[[x]]\"\"\"\n[[x]]\n[x.y]\nz = [[1], {a = 1}]\n",
 		"[irr]\nservers = [\"[::1]\", \"h:0\"]\nmax_shrink = nan\n",
 		"[[peers]]\npassword_file = \"/\"\n",
+		baseGlobal + "[filters]\nnext_hop = \"same-as\"\n[[peers]]\nname = \"a\"\naddress = \"127.0.0.2\"\nasn = 21001\nipv6_address = \"2a0a:1::2\"\naddresses = [\"127.0.0.12\", \"::ffff:127.0.0.13\"]\nfamilies = [\"ipv4\", \"ipv6\"]\n",
+		baseGlobal + "[[peers]]\nname = \"a\"\naddress = \"2a0a:1::2\"\nasn = 21001\nipv4_address = \"127.0.0.2\"\nnext_hop = \"authorized\"\nauthorized_next_hops = []\nfamilies = [\"ipv4\"]\n",
 	}
 	for _, s := range seeds {
 		f.Add([]byte(s))

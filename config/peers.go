@@ -82,6 +82,7 @@ func (d *decoder) peer(p *Peer, t *table) {
 	if n, _, ok := t.integer("max_prefixes_ipv6", 0, maxUint32, " (0 = no limit)"); ok {
 		p.MaxPrefixesIPv6 = uint32(n)
 	}
+	d.maxPrefix(p, t)
 	d.asSets(p, t)
 	if n, _, ok := t.integer("irr_max_length_ipv4", 0, 32, ""); ok {
 		p.IRRMaxLengthIPv4 = uint8(n)
@@ -93,6 +94,7 @@ func (d *decoder) peer(p *Peer, t *table) {
 		p.Dampening = s
 	}
 	d.peerLists(p, t)
+	d.peerAddressing(p, t)
 }
 
 // password reads password or password_file. Exclusivity is a property of

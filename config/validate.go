@@ -164,9 +164,7 @@ func (v *validator) filters() {
 	if f.MaxASPathLength < 1 {
 		v.col.addf(at.key("max_as_path_length"), "must be at least 1")
 	}
-	if f.NextHop != NextHopStrict && f.NextHop != NextHopOff {
-		v.col.addf(at.key("next_hop"), "%q: want %q (NEXT_HOP must be the peer's address) or %q", f.NextHop, NextHopStrict, NextHopOff)
-	}
+	v.filtersNextHop()
 }
 
 func (v *validator) lengthPair(at loc, p [2]uint8, bits uint8) {
@@ -289,6 +287,7 @@ func (v *validator) peers() {
 			}
 		}
 	}
+	v.peerAddressesUnique()
 }
 
 // lineNote says where the other half of a duplicate is.
@@ -347,6 +346,7 @@ func (v *validator) peer(at loc, p Peer) {
 		v.col.addf(at.key("irr_max_length_ipv6"), "%d is out of range 0..128", p.IRRMaxLengthIPv6)
 	}
 	v.peerLists(at, p)
+	v.peerAddressing(at, p)
 	if p.Dampening != "" && !isDampingMode(p.Dampening) {
 		v.col.addf(at.key("dampening"), "%q: want %s, or leave it out to use [dampening] mode", p.Dampening, quoteList(dampingModes))
 	}

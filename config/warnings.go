@@ -66,6 +66,7 @@ func (w *warner) peer(at loc, p Peer) {
 				p.ASSet, r.Note, filters.ReasonBogonASN)
 		}
 	}
+	w.addressingWarnings(at, p)
 	for j, r := range p.Prefixes {
 		if why, dead := w.deadPrefix(r); dead {
 			w.addf(at.key("prefixes").index(j), "%s can never match an accepted route: %s", r, why)

@@ -15,6 +15,8 @@ ipv4_prefix_length = [8, 24]
 [[peers]]
 name = "ix-a"
 address = "45.255.0.1"
+families = ["ipv4", "ipv6"]
+ipv6_address = "2a0a:4580:ffff::1"
 ` + peer + "\n"
 }
 

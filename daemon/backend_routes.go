@@ -72,6 +72,12 @@ func (d *Daemon) ExplainRoute(ctx context.Context, q apiserver.ExplainQuery) (ap
 	}
 	if !r.NextHop.IsValid() {
 		r.NextHop = peer.Address
+		// the peer's own address of the route's family, as it would announce it
+		if pc, ok := d.rs.Config().Peer(q.Peer); ok {
+			if a, ok := pc.AddressOf(r.Prefix.Addr().Is4()); ok {
+				r.NextHop = a
+			}
+		}
 		if have {
 			r.NextHop = sent.Route.NextHop
 		}

@@ -65,6 +65,8 @@ files = [%[7]q]
 name = "a"
 address = "%[2]s"
 asn = 21001
+families = ["ipv4", "ipv6"]
+ipv6_address = "::1" # BIRD's IPv6 next hop over the IPv4 session
 prefixes = ["45.41.0.0/16{16,24}", "45.126.0.0/16{16,24}", "45.127.0.0/16{16,24}"]
 blacklist = ["45.41.7.0/24+"]
 

@@ -257,6 +257,21 @@ func TestEndToEndWithRsctl(t *testing.T) {
 	if whatIf.Verdict != "accept" {
 		t.Fatalf("what-if explain: %+v", whatIf)
 	}
+	// issue 8: an IPv6 route with a third-party next hop against a peer whose
+	// session is IPv4 (families default): never "accept"
+	var v6 struct {
+		Verdict string       `json:"verdict"`
+		Reasons []reasonJSON `json:"reasons"`
+	}
+	e.json(&v6, "explain", "2a0a:4580::/32", "--peer", "a", "--as-path", "21001", "--next-hop", "2a0a:ffff::1")
+	if v6.Verdict == "accept" || !strings.Contains(reasonNames(v6.Reasons), "invalid_afi") || !strings.Contains(reasonNames(v6.Reasons), "next_hop_mismatch") {
+		t.Fatalf("explain of an IPv6 route with a third-party next hop on an IPv4 peer: %+v", v6)
+	}
+	for _, x := range v6.Reasons {
+		if x.Code == 5 && !strings.Contains(x.Detail, "2a0a:ffff::1") {
+			t.Errorf("next-hop evidence %q does not name the next hop", x.Detail)
+		}
+	}
 	if out, err := e.rsctl("explain", "45.41.77.0/24", "--peer", "nobody"); err == nil || !strings.Contains(err.Error(), "NotFound") {
 		t.Fatalf("explain for an unknown peer: %v %s", err, out)
 	}

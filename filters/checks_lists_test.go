@@ -29,6 +29,7 @@ func listSettings(t *testing.T) Settings {
 
 func listPeer(t *testing.T) *Peer {
 	p := testPeer()
+	p.Families = FamiliesIPv4 | FamiliesIPv6
 	p.Blacklist = NewBlacklist([]ListedPrefix{{Range: mustRange(t, "45.1.3.0/24+")}})
 	return p
 }
@@ -138,6 +139,7 @@ func TestAllowedRoutesAndOrigins(t *testing.T) {
 	s := DefaultSettings()
 	nh := netip.MustParseAddr("127.0.0.2")
 	p := testPeer() // AS-A: origins 21001, 21011; 45.1.0.0/16{16,24}, 45.2.0.0/24, 2a0a:1::/32{32,48}
+	p.Families = FamiliesIPv4 | FamiliesIPv6
 	p.Origins = p.Origins.With([]uint32{21013}, "allowed_origins")
 	p.AllowedRoutes = []AllowedRoute{
 		{Range: mustRange(t, "45.9.0.0/24"), Origin: 21012},

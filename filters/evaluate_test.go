@@ -44,7 +44,10 @@ func TestEvaluate(t *testing.T) {
 			[]Reason{ReasonASPathTooLong}, "length 40 > max 32"},
 		{"next hop", Route{netip.MustParsePrefix("45.1.7.0/24"), Seq(21001), netip.MustParseAddr("127.0.0.99")},
 			[]Reason{ReasonNextHopMismatch}, "next hop 127.0.0.99"},
-		{"v6 next hop on v4 session", Route{netip.MustParsePrefix("2a0a:1:5::/48"), Seq(21001), netip.MustParseAddr("2a0a:1::1")}, nil, ""},
+		// issue 8: a v6 route with a third-party v6 next hop on a v4-only session
+		// was accepted unchecked; the peer neither carries IPv6 nor has an IPv6 address
+		{"v6 next hop on v4 session", Route{netip.MustParsePrefix("2a0a:1:5::/48"), Seq(21001), netip.MustParseAddr("2a0a:ffff::1")},
+			[]Reason{ReasonInvalidAFI, ReasonNextHopMismatch}, "IPv6 unicast is not enabled for the peer (families: ipv4)"},
 		{"origin", Route{netip.MustParsePrefix("45.1.7.0/24"), Seq(21001, 21002), nh},
 			[]Reason{ReasonOriginNotInASSet}, "origin AS21002 not in AS-A"},
 		{"origin is AS_SET", Route{netip.MustParsePrefix("45.1.7.0/24"), ASPath{{SegSequence, []uint32{21001}}, {SegSet, []uint32{21011}}}, nh},
@@ -54,9 +57,9 @@ func TestEvaluate(t *testing.T) {
 		{"exact entry only", Route{netip.MustParsePrefix("45.2.0.0/23"), Seq(21001), nh},
 			[]Reason{ReasonPrefixNotRegistered}, "not covered"},
 		{"v6 outside global", Route{netip.MustParsePrefix("fd00:1::/32"), Seq(21001), nh},
-			[]Reason{ReasonBogonPrefix, ReasonIPv6NotGlobalUnicast, ReasonPrefixNotRegistered}, "fc00::/7"},
+			[]Reason{ReasonInvalidAFI, ReasonBogonPrefix, ReasonIPv6NotGlobalUnicast, ReasonPrefixNotRegistered}, ""},
 		{"v6 too specific", Route{netip.MustParsePrefix("2a0a:1:5:1::/64"), Seq(21001), nh},
-			[]Reason{ReasonPrefixLength, ReasonPrefixNotRegistered}, "/64 outside IPv6 limits /12-/48"},
+			[]Reason{ReasonInvalidAFI, ReasonPrefixLength, ReasonPrefixNotRegistered}, ""},
 		{"everything", Route{netip.MustParsePrefix("192.168.1.128/25"), Seq(64500, 21002), netip.MustParseAddr("127.0.0.9")},
 			[]Reason{ReasonBogonPrefix, ReasonPrefixLength, ReasonFirstASMismatch, ReasonBogonASN, ReasonNextHopMismatch, ReasonOriginNotInASSet, ReasonPrefixNotRegistered}, ""},
 	}

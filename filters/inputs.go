@@ -70,11 +70,19 @@ type Peer struct {
 	Name    string
 	ASN     uint32
 	Address netip.Addr
-	Allowed *PrefixList // nil or empty: nothing is accepted (RFC 8212 spirit)
-	Origins *OriginSet  // nil: no AS-SET configured, origin check off
+	// Addresses are the peer's other addresses on the peering LAN, e.g.
+	// its IPv6 address when the session runs over IPv4 (filters/nexthop.go).
+	Addresses []netip.Addr
+	Families  Families      // 0: the session address's family only
+	NextHop   NextHopPolicy // zero: Settings.NextHopStrict decides
+	Allowed   *PrefixList   // nil or empty: nothing is accepted (RFC 8212 spirit)
+	Origins   *OriginSet    // nil: no AS-SET configured, origin check off
 	// Dampened reports whether (peer, prefix) is suppressed, with evidence.
 	// nil means dampening is off for the peer.
 	Dampened func(netip.Prefix) (detail string, suppressed bool)
+	// Blocked reports whether (peer, prefix) arrived past the peer's
+	// max-prefix limit with action "block", with evidence. nil: no block.
+	Blocked func(netip.Prefix) (detail string, blocked bool)
 
 	// Per-peer lists and switches (checks_lists.go).
 	Blacklist      *Blacklist     // reason 11; nil: none

@@ -14,6 +14,7 @@ type check struct {
 // pipeline is the one place the check order lives (like CoreDNS plugin.cfg).
 // Evaluate runs all of them; the order only decides the order of reasons.
 var pipeline = []check{
+	{ReasonInvalidAFI, checkFamily},
 	{ReasonBogonPrefix, checkBogonPrefix},
 	{ReasonIPv6NotGlobalUnicast, checkIPv6GlobalUnicast},
 	{ReasonGlobalBlacklist, checkGlobalBlacklist},
@@ -28,6 +29,7 @@ var pipeline = []check{
 	{ReasonOriginNotInASSet, unlessAllowedRoute(checkOrigin)},
 	{ReasonPrefixNotRegistered, unlessAllowedRoute(checkRegistered)},
 	{ReasonDampened, checkDampened},
+	{ReasonMaxPrefixBlocked, checkMaxPrefixBlocked},
 }
 
 // Evaluate runs every check on r and returns every failing reason with its
@@ -103,21 +105,6 @@ func checkASPathLength(r *Route, s *Settings, _ *Peer) (string, bool) {
 	return "", false
 }
 
-// checkNextHop applies to next hops of the peer address's own family only:
-// an IPv6 next hop on an IPv4 session (MP-BGP) cannot be compared with it.
-func checkNextHop(r *Route, s *Settings, p *Peer) (string, bool) {
-	if !s.NextHopStrict || !p.Address.IsValid() || !r.NextHop.IsValid() {
-		return "", false
-	}
-	if r.NextHop.Is4() != p.Address.Is4() {
-		return "", false
-	}
-	if r.NextHop != p.Address {
-		return fmt.Sprintf("next hop %s is not the peer's address %s", r.NextHop, p.Address), true
-	}
-	return "", false
-}
-
 func checkOrigin(r *Route, _ *Settings, p *Peer) (string, bool) {
 	if p.Origins == nil {
 		return "", false
@@ -144,4 +131,11 @@ func checkDampened(r *Route, _ *Settings, p *Peer) (string, bool) {
 		return "", false
 	}
 	return p.Dampened(r.Prefix)
+}
+
+func checkMaxPrefixBlocked(r *Route, _ *Settings, p *Peer) (string, bool) {
+	if p.Blocked == nil {
+		return "", false
+	}
+	return p.Blocked(r.Prefix)
 }

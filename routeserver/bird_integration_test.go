@@ -28,6 +28,9 @@ name = "a"
 address = "%[2]s"
 asn = 21001
 password = "alpha-secret"
+# a announces IPv6 over its IPv4 session, next hop its own IPv6 address
+families = ["ipv4", "ipv6"]
+ipv6_address = "2a0a:1::12"
 prefixes = ["45.1.0.0/16{16,24}", "2a0a:1::/32{32,48}"]
 
 [[peers]]
@@ -35,6 +38,7 @@ name = "b"
 address = "%[3]s"
 asn = 21002
 password = "bravo-secret"
+families = ["ipv4", "ipv6"]
 prefixes = ["45.2.0.0/16{16,24}", "2a0a:2::/32{32,48}"]
 
 [[peers]]
@@ -101,8 +105,10 @@ func TestBIRDPeers(t *testing.T) {
 	for _, e := range fromA6 {
 		static6 = append(static6, e.route)
 	}
+	toRSa := rsNeighbor(birdAddr(12), "alpha-secret", 21001)
+	toRSa.NextHopAddr6 = "2a0a:1::12" // a's configured ipv6_address
 	a := speakers.StartBIRD(t, speakers.BIRDConfig{ASN: 21001, RouterID: birdAddr(12),
-		Neighbors: []speakers.BIRDNeighbor{rsNeighbor(birdAddr(12), "alpha-secret", 21001)},
+		Neighbors: []speakers.BIRDNeighbor{toRSa},
 		Static4:   static4, Static6: static6})
 	b := speakers.StartBIRD(t, speakers.BIRDConfig{ASN: 21002, RouterID: birdAddr(13),
 		Neighbors: []speakers.BIRDNeighbor{rsNeighbor(birdAddr(13), "bravo-secret", 21002)},

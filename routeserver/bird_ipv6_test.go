@@ -39,6 +39,7 @@ prefixes = ["2a0a:4::/32{32,48}"]
 name = "v4"
 address = "%[2]s"
 asn = 21002
+families = ["ipv4", "ipv6"]
 prefixes = ["2a0a:2::/32{32,48}"]
 `, birdAddr(21), birdAddr(22)), nil)
 	six := speakers.StartBIRD(t, speakers.BIRDConfig{ASN: 21004, RouterID: birdAddr(23),

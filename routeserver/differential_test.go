@@ -23,6 +23,9 @@ name = "a"
 address = "127.10.0.2"
 asn = 21001
 password = "alpha"
+# IPv6 over the IPv4 session (issue 8): its IPv6 next hops are checked too
+families = ["ipv4", "ipv6"]
+ipv6_address = "2a0a:1::2"
 prefixes = ["45.1.0.0/16{16,24}", "45.1.8.0/22", "45.2.0.0/24", "45.3.0.0/20{22,23}", "2a0a:1::/32{32,48}", "2a0a:2::/48"]
 
 [[peers]]
@@ -30,6 +33,7 @@ name = "b"
 address = "127.10.0.3"
 asn = 21002
 password = "bravo"
+families = ["ipv4", "ipv6"]
 prefixes = ["45.9.0.0/16+"]
 `
 
@@ -92,7 +96,9 @@ func fixtures(n int, seed int64) []filters.Route {
 			r.ASPath = append(r.ASPath, filters.Segment{Type: filters.SegSet, ASNs: []uint32{21011, 21012}})
 		}
 		if p.Addr().Is6() {
-			r.NextHop = netip.MustParseAddr("2a0a:1::2")
+			// the peer's ipv6_address, a third party (the issue 8 defect:
+			// was accepted unchecked), or another of the LAN's addresses
+			r.NextHop = netip.MustParseAddr([]string{"2a0a:1::2", "2a0a:1::2", "2a0a:1::2", "2a0a:1::2", "2a0a:ffff::1", "2a0a:1::3"}[rng.Intn(6)])
 		}
 		out = append(out, r)
 	}
@@ -125,6 +131,7 @@ func TestDifferential(t *testing.T) {
 	want := map[netip.Prefix]filters.Verdict{}
 	accepted := 0
 	byReason := map[filters.Reason]int{}
+	v6NextHop := 0 // IPv6 routes rejected for their next hop, over the IPv4 session
 	for _, r := range fx {
 		v := filters.Evaluate(r, &settings, peerA)
 		want[r.Prefix] = v
@@ -133,6 +140,9 @@ func TestDifferential(t *testing.T) {
 		}
 		for _, x := range v.Rejections {
 			byReason[x.Reason]++
+			if x.Reason == filters.ReasonNextHopMismatch && r.Prefix.Addr().Is6() {
+				v6NextHop++
+			}
 		}
 		if err := a.Announce(r); err != nil {
 			t.Fatalf("announce %s: %v", r.Prefix, err)
@@ -146,7 +156,10 @@ func TestDifferential(t *testing.T) {
 			t.Fatalf("fixtures never trigger %s", r.Name())
 		}
 	}
-	t.Logf("%d fixtures, %d accepted by the evaluator, reasons %v", len(fx), accepted, byReason)
+	if v6NextHop == 0 {
+		t.Fatal("fixtures never send an IPv6 route with a third-party next hop")
+	}
+	t.Logf("%d fixtures, %d accepted by the evaluator, reasons %v, %d IPv6 next-hop rejections", len(fx), accepted, byReason, v6NextHop)
 	deadline := time.Now().Add(60 * time.Second)
 	for rs.Store().Counts("a").Received < len(fx) && time.Now().Before(deadline) {
 		time.Sleep(100 * time.Millisecond)

@@ -24,11 +24,14 @@ state_dir = "STATE"
 name = "a"
 address = "127.10.2.2"
 asn = 21001
+families = ["ipv4", "ipv6"] # IPv6 negotiated, but no IPv6 prefix registered
+ipv6_address = "2a0a:1::2"
 prefixes = ["45.1.0.0/16+"]
 [[peers]]
 name = "b"
 address = "127.10.2.3"
 asn = 21002
+families = ["ipv4", "ipv6"]
 `, nil)
 	ctx := context.Background()
 	b := startSpeaker(t, SpeakerConfig{ASN: 21002, RouterID: addrL(3), Address: addrL(3), RSAddr: addrL(1), RSPort: 179, RSASN: 21000})

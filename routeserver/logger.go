@@ -8,7 +8,12 @@ import (
 // gobgpLogger routes GoBGP's structured log lines into our logrus logger so
 // its Topic/Key fields sit beside ours (component=gobgp). Fatal is demoted
 // to Error: an embedded library must never exit the daemon.
-type gobgpLogger struct{ e *logrus.Entry }
+type gobgpLogger struct {
+	e *logrus.Entry
+	// onWarn, when set, sees every warning before it is logged (the route
+	// server turns some into peer status, addressing.go).
+	onWarn func(m string, f gobgplog.Fields)
+}
 
 func newGoBGPLogger(l *logrus.Logger) gobgpLogger {
 	return gobgpLogger{e: l.WithField("component", "gobgp")}
@@ -43,6 +48,9 @@ func (g gobgpLogger) Warn(m string, f gobgplog.Fields) {
 	if m == "No matching path for withdraw found" {
 		g.Debug(m, f)
 		return
+	}
+	if g.onWarn != nil {
+		g.onWarn(m, f)
 	}
 	if g.enabled(logrus.WarnLevel) {
 		g.with(f).Warn(m)

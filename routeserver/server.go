@@ -80,8 +80,9 @@ func New(cfg *config.Config, opts Options) *Server {
 		settings: settingsFor(cfg), peers: map[string]*peer{}, byAddr: map[netip.Addr]*peer{}}
 	s.resets.run = s.softResetIn
 	for _, pc := range cfg.Peers {
-		p := &peer{cfg: pc, state: "IDLE"}
+		p := newPeer(pc)
 		in := filterInput(pc)
+		withAddressing(cfg, pc, in)
 		if opts.InitialFilter != nil {
 			allowed, origins := opts.InitialFilter(pc)
 			if allowed != nil {
@@ -91,7 +92,7 @@ func New(cfg *config.Config, opts Options) *Server {
 				in.Origins = origins.With(pc.AllowedOrigins, allowedOriginsLabel)
 			}
 		}
-		p.input.Store(in)
+		p.setInitialInput(in)
 		s.peers[pc.Name] = p
 		s.byAddr[pc.Address] = p
 	}
@@ -105,7 +106,9 @@ func (s *Server) Start(ctx context.Context) error {
 	if err := os.MkdirAll(g.StateDir, 0o750); err != nil {
 		return fmt.Errorf("state_dir %s: %w", g.StateDir, err)
 	}
-	s.bgp = server.NewBgpServer(server.LoggerOption(newGoBGPLogger(s.log)))
+	lg := newGoBGPLogger(s.log)
+	lg.onWarn = s.onFamilyViolation
+	s.bgp = server.NewBgpServer(server.LoggerOption(lg))
 	go s.bgp.Serve() // never returns (notes §1); Stop shuts the listeners
 	port := int32(g.ListenPort)
 	if port == 0 {
@@ -181,6 +184,7 @@ func (s *Server) Stop() {
 		return
 	}
 	s.resets.stop()
+	s.stopMaxPrefixTimers()
 	if s.stopWatch != nil {
 		s.stopWatch()
 	}
@@ -258,6 +262,9 @@ type PeerStatus struct {
 	ShutdownMessage   string
 	LastError         string
 	Counts            routestore.Counts
+	MaxPrefix         MaxPrefixStatus
+	ContactNOC        string
+	ContactAbuse      string
 }
 
 // Peers lists every configured peer with its state and counters.
@@ -276,6 +283,7 @@ func (s *Server) Peers() []PeerStatus {
 			ShutdownMessage: p.shutdownMsg, LastError: p.lastError}
 		p.mu.Unlock()
 		st.Counts = s.store.Counts(pc.Name)
+		st.MaxPrefix, st.ContactNOC, st.ContactAbuse = p.limiter.status(), pc.ContactNOC, pc.ContactAbuse
 		out = append(out, st)
 	}
 	return out

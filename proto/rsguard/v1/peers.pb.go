@@ -156,11 +156,14 @@ type Peer struct {
 	LastError       string               `protobuf:"bytes,13,opt,name=last_error,json=lastError,proto3" json:"last_error,omitempty"` // last NOTIFICATION or connect error
 	// RFC 2439 flap counters of this peer since the daemon started (or since
 	// its dampening state was restored).
-	Flaps *PeerFlapCounters `protobuf:"bytes,14,opt,name=flaps,proto3" json:"flaps,omitempty"`
+	Flaps        *PeerFlapCounters `protobuf:"bytes,14,opt,name=flaps,proto3" json:"flaps,omitempty"`
+	MaxPrefix    *PeerMaxPrefix    `protobuf:"bytes,15,opt,name=max_prefix,json=maxPrefix,proto3" json:"max_prefix,omitempty"`
+	ContactNoc   string            `protobuf:"bytes,16,opt,name=contact_noc,json=contactNoc,proto3" json:"contact_noc,omitempty"` // RFC 2142 role mailboxes from the config
+	ContactAbuse string            `protobuf:"bytes,17,opt,name=contact_abuse,json=contactAbuse,proto3" json:"contact_abuse,omitempty"`
 	// Checks the peer's config turned off (enforce_prefixes / enforce_origins
 	// = false): they are evaluated and noted, never enforced. detail names
 	// the config key.
-	ChecksOff     []*Rejection `protobuf:"bytes,15,rep,name=checks_off,json=checksOff,proto3" json:"checks_off,omitempty"`
+	ChecksOff     []*Rejection `protobuf:"bytes,18,rep,name=checks_off,json=checksOff,proto3" json:"checks_off,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -293,9 +296,172 @@ func (x *Peer) GetFlaps() *PeerFlapCounters {
 	return nil
 }
 
+func (x *Peer) GetMaxPrefix() *PeerMaxPrefix {
+	if x != nil {
+		return x.MaxPrefix
+	}
+	return nil
+}
+
+func (x *Peer) GetContactNoc() string {
+	if x != nil {
+		return x.ContactNoc
+	}
+	return ""
+}
+
+func (x *Peer) GetContactAbuse() string {
+	if x != nil {
+		return x.ContactAbuse
+	}
+	return ""
+}
+
 func (x *Peer) GetChecksOff() []*Rejection {
 	if x != nil {
 		return x.ChecksOff
+	}
+	return nil
+}
+
+// PeerMaxPrefix is a peer's max-prefix configuration and state.
+type PeerMaxPrefix struct {
+	state            protoimpl.MessageState `protogen:"open.v1"`
+	LimitIpv4        uint32                 `protobuf:"varint,1,opt,name=limit_ipv4,json=limitIpv4,proto3" json:"limit_ipv4,omitempty"` // 0 = no limit
+	LimitIpv6        uint32                 `protobuf:"varint,2,opt,name=limit_ipv6,json=limitIpv6,proto3" json:"limit_ipv6,omitempty"`
+	Action           string                 `protobuf:"bytes,3,opt,name=action,proto3" json:"action,omitempty"`                                     // "shutdown", "restart", "block" or "warn"
+	RestartAfter     *durationpb.Duration   `protobuf:"bytes,4,opt,name=restart_after,json=restartAfter,proto3" json:"restart_after,omitempty"`     // action "restart" only
+	CountRejected    bool                   `protobuf:"varint,5,opt,name=count_rejected,json=countRejected,proto3" json:"count_rejected,omitempty"` // false: only accepted routes count
+	WarnPercent      uint32                 `protobuf:"varint,6,opt,name=warn_percent,json=warnPercent,proto3" json:"warn_percent,omitempty"`       // 0 = no warning
+	CountedIpv4      uint64                 `protobuf:"varint,7,opt,name=counted_ipv4,json=countedIpv4,proto3" json:"counted_ipv4,omitempty"`       // routes counting toward the limit now
+	CountedIpv6      uint64                 `protobuf:"varint,8,opt,name=counted_ipv6,json=countedIpv6,proto3" json:"counted_ipv6,omitempty"`
+	BlockedIpv4      uint64                 `protobuf:"varint,9,opt,name=blocked_ipv4,json=blockedIpv4,proto3" json:"blocked_ipv4,omitempty"` // routes refused with max_prefix_blocked now
+	BlockedIpv6      uint64                 `protobuf:"varint,10,opt,name=blocked_ipv6,json=blockedIpv6,proto3" json:"blocked_ipv6,omitempty"`
+	LastSanction     string                 `protobuf:"bytes,11,opt,name=last_sanction,json=lastSanction,proto3" json:"last_sanction,omitempty"` // what the last limit hit did; "" if none since start
+	LastSanctionTime *timestamppb.Timestamp `protobuf:"bytes,12,opt,name=last_sanction_time,json=lastSanctionTime,proto3" json:"last_sanction_time,omitempty"`
+	// Set while a "restart" sanction holds the session down.
+	RestartAt     *timestamppb.Timestamp `protobuf:"bytes,13,opt,name=restart_at,json=restartAt,proto3" json:"restart_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PeerMaxPrefix) Reset() {
+	*x = PeerMaxPrefix{}
+	mi := &file_rsguard_v1_peers_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PeerMaxPrefix) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PeerMaxPrefix) ProtoMessage() {}
+
+func (x *PeerMaxPrefix) ProtoReflect() protoreflect.Message {
+	mi := &file_rsguard_v1_peers_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PeerMaxPrefix.ProtoReflect.Descriptor instead.
+func (*PeerMaxPrefix) Descriptor() ([]byte, []int) {
+	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *PeerMaxPrefix) GetLimitIpv4() uint32 {
+	if x != nil {
+		return x.LimitIpv4
+	}
+	return 0
+}
+
+func (x *PeerMaxPrefix) GetLimitIpv6() uint32 {
+	if x != nil {
+		return x.LimitIpv6
+	}
+	return 0
+}
+
+func (x *PeerMaxPrefix) GetAction() string {
+	if x != nil {
+		return x.Action
+	}
+	return ""
+}
+
+func (x *PeerMaxPrefix) GetRestartAfter() *durationpb.Duration {
+	if x != nil {
+		return x.RestartAfter
+	}
+	return nil
+}
+
+func (x *PeerMaxPrefix) GetCountRejected() bool {
+	if x != nil {
+		return x.CountRejected
+	}
+	return false
+}
+
+func (x *PeerMaxPrefix) GetWarnPercent() uint32 {
+	if x != nil {
+		return x.WarnPercent
+	}
+	return 0
+}
+
+func (x *PeerMaxPrefix) GetCountedIpv4() uint64 {
+	if x != nil {
+		return x.CountedIpv4
+	}
+	return 0
+}
+
+func (x *PeerMaxPrefix) GetCountedIpv6() uint64 {
+	if x != nil {
+		return x.CountedIpv6
+	}
+	return 0
+}
+
+func (x *PeerMaxPrefix) GetBlockedIpv4() uint64 {
+	if x != nil {
+		return x.BlockedIpv4
+	}
+	return 0
+}
+
+func (x *PeerMaxPrefix) GetBlockedIpv6() uint64 {
+	if x != nil {
+		return x.BlockedIpv6
+	}
+	return 0
+}
+
+func (x *PeerMaxPrefix) GetLastSanction() string {
+	if x != nil {
+		return x.LastSanction
+	}
+	return ""
+}
+
+func (x *PeerMaxPrefix) GetLastSanctionTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.LastSanctionTime
+	}
+	return nil
+}
+
+func (x *PeerMaxPrefix) GetRestartAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.RestartAt
 	}
 	return nil
 }
@@ -316,7 +482,7 @@ type PeerFlapCounters struct {
 
 func (x *PeerFlapCounters) Reset() {
 	*x = PeerFlapCounters{}
-	mi := &file_rsguard_v1_peers_proto_msgTypes[1]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[2]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -328,7 +494,7 @@ func (x *PeerFlapCounters) String() string {
 func (*PeerFlapCounters) ProtoMessage() {}
 
 func (x *PeerFlapCounters) ProtoReflect() protoreflect.Message {
-	mi := &file_rsguard_v1_peers_proto_msgTypes[1]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[2]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -341,7 +507,7 @@ func (x *PeerFlapCounters) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PeerFlapCounters.ProtoReflect.Descriptor instead.
 func (*PeerFlapCounters) Descriptor() ([]byte, []int) {
-	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{1}
+	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{2}
 }
 
 func (x *PeerFlapCounters) GetWithdrawals() uint64 {
@@ -408,7 +574,7 @@ type ListPeersRequest struct {
 
 func (x *ListPeersRequest) Reset() {
 	*x = ListPeersRequest{}
-	mi := &file_rsguard_v1_peers_proto_msgTypes[2]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -420,7 +586,7 @@ func (x *ListPeersRequest) String() string {
 func (*ListPeersRequest) ProtoMessage() {}
 
 func (x *ListPeersRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_rsguard_v1_peers_proto_msgTypes[2]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -433,7 +599,7 @@ func (x *ListPeersRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListPeersRequest.ProtoReflect.Descriptor instead.
 func (*ListPeersRequest) Descriptor() ([]byte, []int) {
-	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{2}
+	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{3}
 }
 
 type ListPeersResponse struct {
@@ -445,7 +611,7 @@ type ListPeersResponse struct {
 
 func (x *ListPeersResponse) Reset() {
 	*x = ListPeersResponse{}
-	mi := &file_rsguard_v1_peers_proto_msgTypes[3]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -457,7 +623,7 @@ func (x *ListPeersResponse) String() string {
 func (*ListPeersResponse) ProtoMessage() {}
 
 func (x *ListPeersResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_rsguard_v1_peers_proto_msgTypes[3]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -470,7 +636,7 @@ func (x *ListPeersResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListPeersResponse.ProtoReflect.Descriptor instead.
 func (*ListPeersResponse) Descriptor() ([]byte, []int) {
-	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{3}
+	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *ListPeersResponse) GetPeer() *Peer {
@@ -489,7 +655,7 @@ type GetPeerRequest struct {
 
 func (x *GetPeerRequest) Reset() {
 	*x = GetPeerRequest{}
-	mi := &file_rsguard_v1_peers_proto_msgTypes[4]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -501,7 +667,7 @@ func (x *GetPeerRequest) String() string {
 func (*GetPeerRequest) ProtoMessage() {}
 
 func (x *GetPeerRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_rsguard_v1_peers_proto_msgTypes[4]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -514,7 +680,7 @@ func (x *GetPeerRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetPeerRequest.ProtoReflect.Descriptor instead.
 func (*GetPeerRequest) Descriptor() ([]byte, []int) {
-	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{4}
+	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *GetPeerRequest) GetName() string {
@@ -533,7 +699,7 @@ type GetPeerResponse struct {
 
 func (x *GetPeerResponse) Reset() {
 	*x = GetPeerResponse{}
-	mi := &file_rsguard_v1_peers_proto_msgTypes[5]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -545,7 +711,7 @@ func (x *GetPeerResponse) String() string {
 func (*GetPeerResponse) ProtoMessage() {}
 
 func (x *GetPeerResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_rsguard_v1_peers_proto_msgTypes[5]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -558,7 +724,7 @@ func (x *GetPeerResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetPeerResponse.ProtoReflect.Descriptor instead.
 func (*GetPeerResponse) Descriptor() ([]byte, []int) {
-	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{5}
+	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *GetPeerResponse) GetPeer() *Peer {
@@ -577,7 +743,7 @@ type EnablePeerRequest struct {
 
 func (x *EnablePeerRequest) Reset() {
 	*x = EnablePeerRequest{}
-	mi := &file_rsguard_v1_peers_proto_msgTypes[6]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -589,7 +755,7 @@ func (x *EnablePeerRequest) String() string {
 func (*EnablePeerRequest) ProtoMessage() {}
 
 func (x *EnablePeerRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_rsguard_v1_peers_proto_msgTypes[6]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -602,7 +768,7 @@ func (x *EnablePeerRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EnablePeerRequest.ProtoReflect.Descriptor instead.
 func (*EnablePeerRequest) Descriptor() ([]byte, []int) {
-	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{6}
+	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *EnablePeerRequest) GetName() string {
@@ -620,7 +786,7 @@ type EnablePeerResponse struct {
 
 func (x *EnablePeerResponse) Reset() {
 	*x = EnablePeerResponse{}
-	mi := &file_rsguard_v1_peers_proto_msgTypes[7]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -632,7 +798,7 @@ func (x *EnablePeerResponse) String() string {
 func (*EnablePeerResponse) ProtoMessage() {}
 
 func (x *EnablePeerResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_rsguard_v1_peers_proto_msgTypes[7]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -645,7 +811,7 @@ func (x *EnablePeerResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EnablePeerResponse.ProtoReflect.Descriptor instead.
 func (*EnablePeerResponse) Descriptor() ([]byte, []int) {
-	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{7}
+	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{8}
 }
 
 type DisablePeerRequest struct {
@@ -659,7 +825,7 @@ type DisablePeerRequest struct {
 
 func (x *DisablePeerRequest) Reset() {
 	*x = DisablePeerRequest{}
-	mi := &file_rsguard_v1_peers_proto_msgTypes[8]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -671,7 +837,7 @@ func (x *DisablePeerRequest) String() string {
 func (*DisablePeerRequest) ProtoMessage() {}
 
 func (x *DisablePeerRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_rsguard_v1_peers_proto_msgTypes[8]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -684,7 +850,7 @@ func (x *DisablePeerRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DisablePeerRequest.ProtoReflect.Descriptor instead.
 func (*DisablePeerRequest) Descriptor() ([]byte, []int) {
-	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{8}
+	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *DisablePeerRequest) GetName() string {
@@ -709,7 +875,7 @@ type DisablePeerResponse struct {
 
 func (x *DisablePeerResponse) Reset() {
 	*x = DisablePeerResponse{}
-	mi := &file_rsguard_v1_peers_proto_msgTypes[9]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -721,7 +887,7 @@ func (x *DisablePeerResponse) String() string {
 func (*DisablePeerResponse) ProtoMessage() {}
 
 func (x *DisablePeerResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_rsguard_v1_peers_proto_msgTypes[9]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -734,7 +900,7 @@ func (x *DisablePeerResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DisablePeerResponse.ProtoReflect.Descriptor instead.
 func (*DisablePeerResponse) Descriptor() ([]byte, []int) {
-	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{9}
+	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{10}
 }
 
 type ResetPeerRequest struct {
@@ -747,7 +913,7 @@ type ResetPeerRequest struct {
 
 func (x *ResetPeerRequest) Reset() {
 	*x = ResetPeerRequest{}
-	mi := &file_rsguard_v1_peers_proto_msgTypes[10]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -759,7 +925,7 @@ func (x *ResetPeerRequest) String() string {
 func (*ResetPeerRequest) ProtoMessage() {}
 
 func (x *ResetPeerRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_rsguard_v1_peers_proto_msgTypes[10]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -772,7 +938,7 @@ func (x *ResetPeerRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResetPeerRequest.ProtoReflect.Descriptor instead.
 func (*ResetPeerRequest) Descriptor() ([]byte, []int) {
-	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{10}
+	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *ResetPeerRequest) GetName() string {
@@ -797,7 +963,7 @@ type ResetPeerResponse struct {
 
 func (x *ResetPeerResponse) Reset() {
 	*x = ResetPeerResponse{}
-	mi := &file_rsguard_v1_peers_proto_msgTypes[11]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -809,7 +975,7 @@ func (x *ResetPeerResponse) String() string {
 func (*ResetPeerResponse) ProtoMessage() {}
 
 func (x *ResetPeerResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_rsguard_v1_peers_proto_msgTypes[11]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -822,7 +988,7 @@ func (x *ResetPeerResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResetPeerResponse.ProtoReflect.Descriptor instead.
 func (*ResetPeerResponse) Descriptor() ([]byte, []int) {
-	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{11}
+	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{12}
 }
 
 var File_rsguard_v1_peers_proto protoreflect.FileDescriptor
@@ -830,7 +996,7 @@ var File_rsguard_v1_peers_proto protoreflect.FileDescriptor
 const file_rsguard_v1_peers_proto_rawDesc = "" +
 	"\n" +
 	"\x16rsguard/v1/peers.proto\x12\n" +
-	"rsguard.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x17rsguard/v1/common.proto\"\xa9\x04\n" +
+	"rsguard.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x17rsguard/v1/common.proto\"\xa9\x05\n" +
 	"\x04Peer\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12 \n" +
 	"\vdescription\x18\x02 \x01(\tR\vdescription\x12\x18\n" +
@@ -848,9 +1014,32 @@ const file_rsguard_v1_peers_proto_rawDesc = "" +
 	"\x10shutdown_message\x18\f \x01(\tR\x0fshutdownMessage\x12\x1d\n" +
 	"\n" +
 	"last_error\x18\r \x01(\tR\tlastError\x122\n" +
-	"\x05flaps\x18\x0e \x01(\v2\x1c.rsguard.v1.PeerFlapCountersR\x05flaps\x124\n" +
+	"\x05flaps\x18\x0e \x01(\v2\x1c.rsguard.v1.PeerFlapCountersR\x05flaps\x128\n" +
 	"\n" +
-	"checks_off\x18\x0f \x03(\v2\x15.rsguard.v1.RejectionR\tchecksOff\"\xa5\x02\n" +
+	"max_prefix\x18\x0f \x01(\v2\x19.rsguard.v1.PeerMaxPrefixR\tmaxPrefix\x12\x1f\n" +
+	"\vcontact_noc\x18\x10 \x01(\tR\n" +
+	"contactNoc\x12#\n" +
+	"\rcontact_abuse\x18\x11 \x01(\tR\fcontactAbuse\x124\n" +
+	"\n" +
+	"checks_off\x18\x12 \x03(\v2\x15.rsguard.v1.RejectionR\tchecksOff\"\xa5\x04\n" +
+	"\rPeerMaxPrefix\x12\x1d\n" +
+	"\n" +
+	"limit_ipv4\x18\x01 \x01(\rR\tlimitIpv4\x12\x1d\n" +
+	"\n" +
+	"limit_ipv6\x18\x02 \x01(\rR\tlimitIpv6\x12\x16\n" +
+	"\x06action\x18\x03 \x01(\tR\x06action\x12>\n" +
+	"\rrestart_after\x18\x04 \x01(\v2\x19.google.protobuf.DurationR\frestartAfter\x12%\n" +
+	"\x0ecount_rejected\x18\x05 \x01(\bR\rcountRejected\x12!\n" +
+	"\fwarn_percent\x18\x06 \x01(\rR\vwarnPercent\x12!\n" +
+	"\fcounted_ipv4\x18\a \x01(\x04R\vcountedIpv4\x12!\n" +
+	"\fcounted_ipv6\x18\b \x01(\x04R\vcountedIpv6\x12!\n" +
+	"\fblocked_ipv4\x18\t \x01(\x04R\vblockedIpv4\x12!\n" +
+	"\fblocked_ipv6\x18\n" +
+	" \x01(\x04R\vblockedIpv6\x12#\n" +
+	"\rlast_sanction\x18\v \x01(\tR\flastSanction\x12H\n" +
+	"\x12last_sanction_time\x18\f \x01(\v2\x1a.google.protobuf.TimestampR\x10lastSanctionTime\x129\n" +
+	"\n" +
+	"restart_at\x18\r \x01(\v2\x1a.google.protobuf.TimestampR\trestartAt\"\xa5\x02\n" +
 	"\x10PeerFlapCounters\x12 \n" +
 	"\vwithdrawals\x18\x01 \x01(\x04R\vwithdrawals\x12+\n" +
 	"\x11attribute_changes\x18\x02 \x01(\x04R\x10attributeChanges\x12*\n" +
@@ -913,50 +1102,55 @@ func file_rsguard_v1_peers_proto_rawDescGZIP() []byte {
 }
 
 var file_rsguard_v1_peers_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_rsguard_v1_peers_proto_msgTypes = make([]protoimpl.MessageInfo, 12)
+var file_rsguard_v1_peers_proto_msgTypes = make([]protoimpl.MessageInfo, 13)
 var file_rsguard_v1_peers_proto_goTypes = []any{
 	(PeerState)(0),                // 0: rsguard.v1.PeerState
 	(ResetMode)(0),                // 1: rsguard.v1.ResetMode
 	(*Peer)(nil),                  // 2: rsguard.v1.Peer
-	(*PeerFlapCounters)(nil),      // 3: rsguard.v1.PeerFlapCounters
-	(*ListPeersRequest)(nil),      // 4: rsguard.v1.ListPeersRequest
-	(*ListPeersResponse)(nil),     // 5: rsguard.v1.ListPeersResponse
-	(*GetPeerRequest)(nil),        // 6: rsguard.v1.GetPeerRequest
-	(*GetPeerResponse)(nil),       // 7: rsguard.v1.GetPeerResponse
-	(*EnablePeerRequest)(nil),     // 8: rsguard.v1.EnablePeerRequest
-	(*EnablePeerResponse)(nil),    // 9: rsguard.v1.EnablePeerResponse
-	(*DisablePeerRequest)(nil),    // 10: rsguard.v1.DisablePeerRequest
-	(*DisablePeerResponse)(nil),   // 11: rsguard.v1.DisablePeerResponse
-	(*ResetPeerRequest)(nil),      // 12: rsguard.v1.ResetPeerRequest
-	(*ResetPeerResponse)(nil),     // 13: rsguard.v1.ResetPeerResponse
-	(*timestamppb.Timestamp)(nil), // 14: google.protobuf.Timestamp
-	(*durationpb.Duration)(nil),   // 15: google.protobuf.Duration
-	(*Rejection)(nil),             // 16: rsguard.v1.Rejection
+	(*PeerMaxPrefix)(nil),         // 3: rsguard.v1.PeerMaxPrefix
+	(*PeerFlapCounters)(nil),      // 4: rsguard.v1.PeerFlapCounters
+	(*ListPeersRequest)(nil),      // 5: rsguard.v1.ListPeersRequest
+	(*ListPeersResponse)(nil),     // 6: rsguard.v1.ListPeersResponse
+	(*GetPeerRequest)(nil),        // 7: rsguard.v1.GetPeerRequest
+	(*GetPeerResponse)(nil),       // 8: rsguard.v1.GetPeerResponse
+	(*EnablePeerRequest)(nil),     // 9: rsguard.v1.EnablePeerRequest
+	(*EnablePeerResponse)(nil),    // 10: rsguard.v1.EnablePeerResponse
+	(*DisablePeerRequest)(nil),    // 11: rsguard.v1.DisablePeerRequest
+	(*DisablePeerResponse)(nil),   // 12: rsguard.v1.DisablePeerResponse
+	(*ResetPeerRequest)(nil),      // 13: rsguard.v1.ResetPeerRequest
+	(*ResetPeerResponse)(nil),     // 14: rsguard.v1.ResetPeerResponse
+	(*timestamppb.Timestamp)(nil), // 15: google.protobuf.Timestamp
+	(*durationpb.Duration)(nil),   // 16: google.protobuf.Duration
+	(*Rejection)(nil),             // 17: rsguard.v1.Rejection
 }
 var file_rsguard_v1_peers_proto_depIdxs = []int32{
 	0,  // 0: rsguard.v1.Peer.state:type_name -> rsguard.v1.PeerState
-	14, // 1: rsguard.v1.Peer.state_since:type_name -> google.protobuf.Timestamp
-	15, // 2: rsguard.v1.Peer.uptime:type_name -> google.protobuf.Duration
-	3,  // 3: rsguard.v1.Peer.flaps:type_name -> rsguard.v1.PeerFlapCounters
-	16, // 4: rsguard.v1.Peer.checks_off:type_name -> rsguard.v1.Rejection
-	2,  // 5: rsguard.v1.ListPeersResponse.peer:type_name -> rsguard.v1.Peer
-	2,  // 6: rsguard.v1.GetPeerResponse.peer:type_name -> rsguard.v1.Peer
-	1,  // 7: rsguard.v1.ResetPeerRequest.mode:type_name -> rsguard.v1.ResetMode
-	4,  // 8: rsguard.v1.PeerService.ListPeers:input_type -> rsguard.v1.ListPeersRequest
-	6,  // 9: rsguard.v1.PeerService.GetPeer:input_type -> rsguard.v1.GetPeerRequest
-	8,  // 10: rsguard.v1.PeerService.EnablePeer:input_type -> rsguard.v1.EnablePeerRequest
-	10, // 11: rsguard.v1.PeerService.DisablePeer:input_type -> rsguard.v1.DisablePeerRequest
-	12, // 12: rsguard.v1.PeerService.ResetPeer:input_type -> rsguard.v1.ResetPeerRequest
-	5,  // 13: rsguard.v1.PeerService.ListPeers:output_type -> rsguard.v1.ListPeersResponse
-	7,  // 14: rsguard.v1.PeerService.GetPeer:output_type -> rsguard.v1.GetPeerResponse
-	9,  // 15: rsguard.v1.PeerService.EnablePeer:output_type -> rsguard.v1.EnablePeerResponse
-	11, // 16: rsguard.v1.PeerService.DisablePeer:output_type -> rsguard.v1.DisablePeerResponse
-	13, // 17: rsguard.v1.PeerService.ResetPeer:output_type -> rsguard.v1.ResetPeerResponse
-	13, // [13:18] is the sub-list for method output_type
-	8,  // [8:13] is the sub-list for method input_type
-	8,  // [8:8] is the sub-list for extension type_name
-	8,  // [8:8] is the sub-list for extension extendee
-	0,  // [0:8] is the sub-list for field type_name
+	15, // 1: rsguard.v1.Peer.state_since:type_name -> google.protobuf.Timestamp
+	16, // 2: rsguard.v1.Peer.uptime:type_name -> google.protobuf.Duration
+	4,  // 3: rsguard.v1.Peer.flaps:type_name -> rsguard.v1.PeerFlapCounters
+	3,  // 4: rsguard.v1.Peer.max_prefix:type_name -> rsguard.v1.PeerMaxPrefix
+	17, // 5: rsguard.v1.Peer.checks_off:type_name -> rsguard.v1.Rejection
+	16, // 6: rsguard.v1.PeerMaxPrefix.restart_after:type_name -> google.protobuf.Duration
+	15, // 7: rsguard.v1.PeerMaxPrefix.last_sanction_time:type_name -> google.protobuf.Timestamp
+	15, // 8: rsguard.v1.PeerMaxPrefix.restart_at:type_name -> google.protobuf.Timestamp
+	2,  // 9: rsguard.v1.ListPeersResponse.peer:type_name -> rsguard.v1.Peer
+	2,  // 10: rsguard.v1.GetPeerResponse.peer:type_name -> rsguard.v1.Peer
+	1,  // 11: rsguard.v1.ResetPeerRequest.mode:type_name -> rsguard.v1.ResetMode
+	5,  // 12: rsguard.v1.PeerService.ListPeers:input_type -> rsguard.v1.ListPeersRequest
+	7,  // 13: rsguard.v1.PeerService.GetPeer:input_type -> rsguard.v1.GetPeerRequest
+	9,  // 14: rsguard.v1.PeerService.EnablePeer:input_type -> rsguard.v1.EnablePeerRequest
+	11, // 15: rsguard.v1.PeerService.DisablePeer:input_type -> rsguard.v1.DisablePeerRequest
+	13, // 16: rsguard.v1.PeerService.ResetPeer:input_type -> rsguard.v1.ResetPeerRequest
+	6,  // 17: rsguard.v1.PeerService.ListPeers:output_type -> rsguard.v1.ListPeersResponse
+	8,  // 18: rsguard.v1.PeerService.GetPeer:output_type -> rsguard.v1.GetPeerResponse
+	10, // 19: rsguard.v1.PeerService.EnablePeer:output_type -> rsguard.v1.EnablePeerResponse
+	12, // 20: rsguard.v1.PeerService.DisablePeer:output_type -> rsguard.v1.DisablePeerResponse
+	14, // 21: rsguard.v1.PeerService.ResetPeer:output_type -> rsguard.v1.ResetPeerResponse
+	17, // [17:22] is the sub-list for method output_type
+	12, // [12:17] is the sub-list for method input_type
+	12, // [12:12] is the sub-list for extension type_name
+	12, // [12:12] is the sub-list for extension extendee
+	0,  // [0:12] is the sub-list for field type_name
 }
 
 func init() { file_rsguard_v1_peers_proto_init() }
@@ -971,7 +1165,7 @@ func file_rsguard_v1_peers_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_rsguard_v1_peers_proto_rawDesc), len(file_rsguard_v1_peers_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   12,
+			NumMessages:   13,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
