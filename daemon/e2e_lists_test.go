@@ -213,6 +213,10 @@ func TestEndToEndListChecks(t *testing.T) {
 		!strings.Contains(ex.Notes[0].Detail, "check off for peer b") {
 		t.Fatalf("explain with the prefix check off: %+v", ex)
 	}
+	if out, err := e.rsctl("explain", "45.50.0.0/24", "--peer", "b"); err != nil || !strings.Contains(out, "verdict:   accept") ||
+		!strings.Contains(out, "note:      prefix_not_registered (12): check off for peer b") {
+		t.Fatalf("explain (text): %v\n%s", err, out)
+	}
 	var routesB []struct {
 		Prefix string       `json:"prefix"`
 		Notes  []reasonJSON `json:"notes"`
