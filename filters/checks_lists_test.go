@@ -61,7 +61,7 @@ func TestEvaluateListChecks(t *testing.T) {
 		{"two transit-free", Route{pfx("45.1.7.0/24"), Seq(21001, 3356, 1299, 21011), nh},
 			[]Reason{ReasonTransitFreeASN}, []string{"AS3356 at position 2", "AS1299 at position 3"}},
 		{"transit-free inside an AS_SET", Route{pfx("45.1.7.0/24"), ASPath{{SegSequence, []uint32{21001, 21011}}, {SegSet, []uint32{21012, 6939, 2914}}}, nh},
-			[]Reason{ReasonTransitFreeASN, ReasonOriginNotInASSet}, []string{"AS2914 at position 5"}},
+			[]Reason{ReasonTransitFreeASN, ReasonOriginNotInASSet, ReasonASSetInPath}, []string{"AS2914 at position 5"}},
 		{"ASN containing a transit-free number", Route{pfx("45.1.7.0/24"), Seq(21001, 11740), nh},
 			[]Reason{ReasonOriginNotInASSet}, nil},
 		{"never via RS at origin", Route{pfx("45.1.7.0/24"), Seq(21001, 21900), nh},

@@ -116,6 +116,7 @@ func CompileCommon(s *Settings) Compiled {
 	ls, lp, lst := compileCommonLists(s)
 	c.PrefixSets, c.ASPathSets = append(c.PrefixSets, ls...), append(c.ASPathSets, lp...)
 	c.Policies[0].Statements = append(c.Policies[0].Statements, lst...)
+	addASSetCheck(&c) // asset.go
 	return c
 }
 

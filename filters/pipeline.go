@@ -29,6 +29,7 @@ var pipeline = []check{
 	{ReasonOriginNotInASSet, unlessAllowedRoute(checkOrigin)},
 	{ReasonPrefixNotRegistered, unlessAllowedRoute(checkRegistered)},
 	{ReasonDampened, checkDampened},
+	{ReasonASSetInPath, checkASSetInPath},
 	{ReasonMaxPrefixBlocked, checkMaxPrefixBlocked},
 }
 
