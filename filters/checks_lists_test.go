@@ -27,6 +27,18 @@ func listSettings(t *testing.T) Settings {
 	return s
 }
 
+// wantReasons fails unless v rejects for exactly these reasons, in order.
+func wantReasons(t *testing.T, v Verdict, want []Reason) {
+	t.Helper()
+	var got []Reason
+	for _, r := range v.Rejections {
+		got = append(got, r.Reason)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("reasons %v, want %v (%+v)", got, want, v.Rejections)
+	}
+}
+
 func listPeer(t *testing.T) *Peer {
 	p := testPeer()
 	p.Families = FamiliesIPv4 | FamiliesIPv6
@@ -79,13 +91,7 @@ func TestEvaluateListChecks(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			s := listSettings(t)
 			v := Evaluate(c.route, &s, listPeer(t))
-			var got []Reason
-			for _, r := range v.Rejections {
-				got = append(got, r.Reason)
-			}
-			if !reflect.DeepEqual(got, c.reasons) {
-				t.Fatalf("reasons %v, want %v (%+v)", got, c.reasons, v.Rejections)
-			}
+			wantReasons(t, v, c.reasons)
 			if len(c.detail) == 0 {
 				return
 			}
@@ -166,13 +172,7 @@ func TestAllowedRoutesAndOrigins(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			v := Evaluate(c.route, &s, p)
-			var got []Reason
-			for _, r := range v.Rejections {
-				got = append(got, r.Reason)
-			}
-			if !reflect.DeepEqual(got, c.reasons) {
-				t.Fatalf("reasons %v, want %v (%+v)", got, c.reasons, v.Rejections)
-			}
+			wantReasons(t, v, c.reasons)
 			if c.detail != "" && !strings.Contains(v.Rejections[0].Detail, c.detail) {
 				t.Fatalf("evidence %q lacks %q", v.Rejections[0].Detail, c.detail)
 			}

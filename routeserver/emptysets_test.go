@@ -13,26 +13,7 @@ import (
 // not get IPv6 routes through (GoBGP gives a set created empty no family,
 // and its INVERT condition then never matches; emptysets.go).
 func TestEmptyAllowSetDeniesItsFamily(t *testing.T) {
-	rs := startRS(t, `
-[global]
-asn = 21000
-router_id = "127.10.2.1"
-listen_addresses = ["127.10.2.1"]
-listen_port = 179
-state_dir = "STATE"
-[[peers]]
-name = "a"
-address = "127.10.2.2"
-asn = 21001
-families = ["ipv4", "ipv6"] # IPv6 negotiated, but no IPv6 prefix registered
-ipv6_address = "2a0a:1::2"
-prefixes = ["45.1.0.0/16+"]
-[[peers]]
-name = "b"
-address = "127.10.2.3"
-asn = 21002
-families = ["ipv4", "ipv6"]
-`, nil)
+	rs := startRS(t, listsReloadConfig("", ""), nil)
 	ctx := context.Background()
 	b := startSpeaker(t, SpeakerConfig{ASN: 21002, RouterID: addrL(3), Address: addrL(3), RSAddr: addrL(1), RSPort: 179, RSASN: 21000})
 	if err := b.WaitEstablished(ctx, 30*time.Second); err != nil {

@@ -57,13 +57,10 @@ func peerBlacklist(c config.Peer) *filters.Blacklist {
 func (s *Server) applyBlacklist(ctx context.Context, c config.Peer) (string, error) {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
-	s.mu.Lock()
+	s.mu.RLock()
 	p := s.peers[c.Name]
 	settings := s.settings
-	if p != nil {
-		p.cfg.Blacklist = c.Blacklist
-	}
-	s.mu.Unlock()
+	s.mu.RUnlock()
 	if p == nil {
 		return "", fmt.Errorf("%w %q", ErrUnknownPeer, c.Name)
 	}

@@ -12,6 +12,8 @@ import (
 	"github.com/rsguard/rsguard/filters"
 )
 
+// listsReloadConfig: peer a (static IPv4 prefixes only, IPv6 negotiated)
+// with a blacklist and extra keys, peer b receiving.
 func listsReloadConfig(blacklist, extra string) string {
 	return fmt.Sprintf(`
 [global]
@@ -24,6 +26,8 @@ state_dir = "STATE"
 name = "a"
 address = "127.10.2.2"
 asn = 21001
+families = ["ipv4", "ipv6"] # IPv6 negotiated, no IPv6 prefix registered
+ipv6_address = "2a0a:1::2"
 prefixes = ["45.1.0.0/16+"]
 blacklist = [%s]
 %s
@@ -31,6 +35,7 @@ blacklist = [%s]
 name = "b"
 address = "127.10.2.3"
 asn = 21002
+families = ["ipv4", "ipv6"]
 `, blacklist, extra)
 }
 

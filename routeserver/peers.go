@@ -55,7 +55,6 @@ func (p *peer) setConfig(c config.Peer) {
 	p.cfg.IRRMaxLengthIPv4, p.cfg.IRRMaxLengthIPv6 = c.IRRMaxLengthIPv4, c.IRRMaxLengthIPv6
 	p.cfg.MaxPrefixesIPv4, p.cfg.MaxPrefixesIPv6, p.cfg.MaxPrefix = c.MaxPrefixesIPv4, c.MaxPrefixesIPv6, c.MaxPrefix
 	p.cfg.ContactNOC, p.cfg.ContactAbuse = c.ContactNOC, c.ContactAbuse
-	p.cfg.AllowedOrigins, p.cfg.Blacklist = c.AllowedOrigins, c.Blacklist // applied in place (lists.go)
 }
 
 // setInitialInput stores the evaluator's first view of the peer, wired to

@@ -158,8 +158,8 @@ func (s *Server) SetPeerFilter(ctx context.Context, peer string, allowed []filte
 	p := s.peers[peer]
 	settings := s.settings
 	var allowedOrigins []uint32
-	if p != nil {
-		allowedOrigins = p.cfg.AllowedOrigins
+	if pc, ok := s.cfg.Peer(peer); ok { // the config in force, not p.cfg: read unlocked elsewhere
+		allowedOrigins = pc.AllowedOrigins
 	}
 	s.mu.RUnlock()
 	if p == nil {
