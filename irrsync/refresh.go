@@ -210,7 +210,7 @@ func (r *Result) countFrom(res *irr.Result, inForce bool) {
 // expandOne resolves one of the peer's AS-SETs with aggregation and its
 // max lengths, like `bgpq4 -A -R <irr_max_length>`.
 func (s *Syncer) expandOne(ctx context.Context, p config.Peer, asSet string) (*irr.Result, error) {
-	pinned, name := splitTarget(asSet)
+	pinned, name := SplitTarget(asSet)
 	src, release, err := s.source(pinned)
 	if err != nil {
 		return nil, err
