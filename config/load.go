@@ -131,6 +131,7 @@ func (d *decoder) global(g *Global, t *table) {
 	if s, _, ok := t.str("state_dir"); ok {
 		g.StateDir = d.resolve(s)
 	}
+	d.peeringLANs(g, t)
 }
 
 func (d *decoder) addr(at loc, s string) netip.Addr {
@@ -181,6 +182,7 @@ func (d *decoder) filters(f *Filters, t *table) {
 	if s, _, ok := t.str("next_hop"); ok {
 		f.NextHop = s
 	}
+	d.filterLists(f, t)
 }
 
 // lengthPair reads [min, max] prefix lengths.
