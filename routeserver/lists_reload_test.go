@@ -99,4 +99,3 @@ func TestReloadBlacklistInPlace(t *testing.T) {
 		t.Fatalf("reload with allowed_routes: %v %q", err, changes)
 	}
 }
-
