@@ -34,6 +34,9 @@ func restartOnly(old, next *config.Config) []string {
 	if !reflect.DeepEqual(old.Dampening, next.Dampening) {
 		out = append(out, "[dampening]")
 	}
+	if old.Communities != next.Communities {
+		out = append(out, "[communities]")
+	}
 	return out
 }
 
@@ -180,6 +183,9 @@ func (s *Server) removePeer(ctx context.Context, name string) error {
 	}{{api.DefinedType_PREFIX, n.Allow4}, {api.DefinedType_PREFIX, n.Allow6}, {api.DefinedType_PREFIX, n.Damp4},
 		{api.DefinedType_PREFIX, n.Damp6}, {api.DefinedType_AS_PATH, n.First}, {api.DefinedType_AS_PATH, n.Origins}} {
 		_ = s.bgp.DeleteDefinedSet(ctx, &api.DeleteDefinedSetRequest{DefinedSet: &api.DefinedSet{DefinedType: set.t, Name: set.name}, All: true})
+	}
+	if err := removeExport(ctx, s.bgp, exportSettings(s.Config()), name, p.cfg.ASN); err != nil {
+		s.peerLog(p).WithError(err).Warn("deleting the peer's export policy")
 	}
 	s.store.DropPeer(name)
 	if s.damp != nil {
