@@ -54,7 +54,8 @@ prefixes = []
 
 // exportClients starts ExaBGP a and the BIRD clients b, c, d and waits for
 // every session.
-func exportClients(t *testing.T, rs, a, b, c, d byte) (*speakers.ExaBGP, map[string]*speakers.BIRD) {
+// bRoutes, when set, are originated by BIRD b with their communities.
+func exportClients(t *testing.T, rs, a, b, c, d byte, bRoutes map[string]speakers.RouteCommunities) (*speakers.ExaBGP, map[string]*speakers.BIRD) {
 	t.Helper()
 	exa := speakers.StartExaBGP(t, speakers.ExaBGPConfig{LocalAddr: exportAddr(a), ASN: 21001,
 		Neighbors: []speakers.ExaBGPNeighbor{{PeerAddr: exportAddr(rs), PeerASN: 21000, IPv4: true}}})
@@ -64,9 +65,19 @@ func exportClients(t *testing.T, rs, a, b, c, d byte) (*speakers.ExaBGP, map[str
 		host byte
 		asn  uint32
 	}{{"b", b, 21002}, {"c", c, 21003}, {"d", d, 212001}} {
-		birds[x.name] = speakers.StartBIRD(t, speakers.BIRDConfig{ASN: x.asn, RouterID: exportAddr(x.host),
+		cfg := speakers.BIRDConfig{ASN: x.asn, RouterID: exportAddr(x.host),
 			Neighbors: []speakers.BIRDNeighbor{{Name: "to_rs", LocalAddr: exportAddr(x.host), PeerAddr: exportAddr(rs),
-				PeerASN: 21000, IPv4: true, ImportAll: true}}})
+				PeerASN: 21000, IPv4: true, ImportAll: true}}}
+		if x.name == "b" && len(bRoutes) > 0 {
+			for p := range bRoutes {
+				cfg.Static4 = append(cfg.Static4, speakers.StaticRoute{Prefix: p})
+			}
+			var err error
+			if cfg, err = cfg.WithCommunities(bRoutes); err != nil {
+				t.Fatal(err)
+			}
+		}
+		birds[x.name] = speakers.StartBIRD(t, cfg)
 	}
 	if err := exa.WaitEstablished(exportAddr(rs), 60*time.Second); err != nil {
 		t.Fatalf("ExaBGP a: %v", err)
@@ -137,14 +148,22 @@ func runExportCases(t *testing.T, exa *speakers.ExaBGP, birds map[string]*speake
 		exaAnnounce(t, exa, c.prefix, nh, []uint32{21001}, c.std, c.large)
 	}
 	for name, b := range birds {
-		n := 0
+		var expect []string
 		for _, c := range cases {
 			if _, ok := c.want[name]; ok {
-				n++
+				expect = append(expect, c.prefix)
 			}
 		}
-		if _, err := b.WaitRoutes("master4", func(rs []speakers.Route) bool { return len(rs) >= n }, 30*time.Second); err != nil {
-			t.Fatalf("BIRD %s never received its %d routes: %v", name, n, err)
+		arrived := func(rs []speakers.Route) bool {
+			for _, p := range expect {
+				if len(speakers.FindRoute(rs, p)) == 0 {
+					return false
+				}
+			}
+			return true
+		}
+		if _, err := b.WaitRoutes("master4", arrived, 30*time.Second); err != nil {
+			t.Fatalf("BIRD %s never received its routes %v: %v", name, expect, err)
 		}
 	}
 	time.Sleep(time.Second) // anything wrongly sent arrives by now
@@ -195,7 +214,11 @@ func TestExportCommunitiesOnTheWire(t *testing.T) {
 	speakers.Require(t, "exabgp")
 	speakers.Require(t, "bird")
 	rs := startRSStopFirst(t, exportRSConfig(31, 32, 33, 34, 35, false))
-	exa, birds := exportClients(t, 31, 32, 33, 34, 35)
+	// BIRD b announces too, so communities set by BIRD are covered as well
+	exa, birds := exportClients(t, 31, 32, 33, 34, 35, map[string]speakers.RouteCommunities{
+		"45.19.1.0/24": {Std: []string{"0:21003", "65535:65284"}, Large: []string{"21000:65281:212001", "21000:102:0"}},
+		"45.19.2.0/24": {Std: []string{"21000:21003"}},
+	})
 	rs.stopFirst(t)
 	with := func(w exportWant, std, large []string) exportWant { w.std, w.large = std, large; return w }
 	prep := func(n int) exportWant { return exportWant{path: slices.Repeat([]uint32{21001}, n+1)} }
@@ -224,6 +247,26 @@ func TestExportCommunitiesOnTheWire(t *testing.T) {
 			want: all(with(plain, []string{"21001:5"}, []string{"21001:1:2"}), "b", "c", "d")},
 	}
 	runExportCases(t, exa, birds, exportAddr(32), cases)
+	c, _ := birds["c"].Routes("", "master4")
+	d, _ := birds["d"].Routes("", "master4")
+	if r := speakers.FindRoute(c, "45.19.1.0/24"); len(r) != 0 {
+		t.Errorf("BIRD b's 45.19.1.0/24 with 0:21003 reached c: %s", r[0])
+	}
+	if r := speakers.FindRoute(d, "45.19.2.0/24"); len(r) != 0 {
+		t.Errorf("BIRD b's 45.19.2.0/24 with 21000:21003 reached d: %s", r[0])
+	}
+	if r := speakers.FindRoute(c, "45.19.2.0/24"); len(r) != 1 || !r[0].HasPath(21002) {
+		t.Errorf("BIRD b's 45.19.2.0/24 with 21000:21003 at c: %v", r)
+	}
+	r := speakers.FindRoute(d, "45.19.1.0/24")
+	if len(r) != 1 {
+		t.Fatalf("BIRD b's 45.19.1.0/24 did not reach d")
+	}
+	std, large := birdCommunities(r[0])
+	if !r[0].HasPath(21002, 21002, 21002) || !slices.Equal(std, []string{"65535:65281", "65535:65284"}) || len(large) != 0 {
+		t.Errorf("BIRD b's 45.19.1.0/24 at d: path %v communities %v large %v; want 21002 x3, NO_EXPORT added, NO_PEER kept, no large",
+			r[0].ASPath, std, large)
+	}
 }
 
 // TestExportHonourWellKnownOnTheWire: with [communities] honour_well_known
@@ -234,7 +277,7 @@ func TestExportHonourWellKnownOnTheWire(t *testing.T) {
 	speakers.Require(t, "exabgp")
 	speakers.Require(t, "bird")
 	rs := startRSStopFirst(t, exportRSConfig(41, 42, 43, 44, 45, true))
-	exa, birds := exportClients(t, 41, 42, 43, 44, 45)
+	exa, birds := exportClients(t, 41, 42, 43, 44, 45, nil)
 	rs.stopFirst(t)
 	cases := []exportCase{
 		{prefix: "45.18.21.0/24", std: []string{"65535:65281"}},
