@@ -143,7 +143,7 @@ func (s *Server) onPaths(paths []*api.Path) {
 		}
 		in := p.input.Load()
 		v := filters.Evaluate(d.Route, &settings, in)
-		s.store.Put(routestore.Entry{Peer: p.cfg.Name, Key: d.Key, Route: d.Route, Verdict: v, ReceivedAt: now})
+		s.store.Put(routestore.Entry{Peer: p.cfg.Name, Key: d.Key, Route: d.Route, Verdict: v, ReceivedAt: now, Communities: d.Comms})
 		if next := p.input.Load(); next != in {
 			// The peer's filter changed while this path was evaluated, and
 			// the store's re-evaluation may have run before the Put above.

@@ -71,12 +71,16 @@ type routeJSON struct {
 	NextHop    string       `json:"next_hop"`
 	Reasons    []reasonJSON `json:"reasons"`
 	ReceivedAt *string      `json:"received_at"`
+	// Communities as received (advertised view: as sent).
+	Communities      []string `json:"communities"`
+	LargeCommunities []string `json:"large_communities"`
 }
 
 func toRouteJSON(e *rsguardv1.RouteEntry) routeJSON {
 	out := routeJSON{
 		Peer: e.GetPeer(), Prefix: e.GetRoute().GetPrefix(), ASPath: asPathText(e.GetRoute().GetAsPath()),
 		NextHop: e.GetRoute().GetNextHop(), Reasons: toReasonsJSON(e.GetRejections()),
+		Communities: nonNilStrings(e.GetRoute().GetCommunities()), LargeCommunities: nonNilStrings(e.GetRoute().GetLargeCommunities()),
 	}
 	if e.ReceivedAt != nil {
 		out.ReceivedAt = jsonTime(e.GetReceivedAt().AsTime())
@@ -188,7 +192,8 @@ func (a *app) listRoutes(parent context.Context, f routeFlags, view rsguardv1.Ro
 				return nil
 			}
 			rows = append(rows, table.Row{e.GetPeer(), e.GetRoute().GetPrefix(), orDash(asPathText(e.GetRoute().GetAsPath())),
-				orDash(e.GetRoute().GetNextHop()), reasonsCell(e.GetRejections())})
+				orDash(e.GetRoute().GetNextHop()), orDash(communitiesText(e.GetRoute().GetCommunities(), e.GetRoute().GetLargeCommunities())),
+				reasonsCell(e.GetRejections())})
 			return nil
 		})
 		if err != nil {
@@ -197,7 +202,7 @@ func (a *app) listRoutes(parent context.Context, f routeFlags, view rsguardv1.Ro
 		if p.json {
 			return list.close()
 		}
-		p.table(table.Row{"Peer", "Prefix", "AS Path", "Next Hop", "Reasons"}, rows)
+		p.table(table.Row{"Peer", "Prefix", "AS Path", "Next Hop", "Communities", "Reasons"}, rows)
 		return nil
 	})
 }
