@@ -71,6 +71,7 @@ func eventToProto(ev Event) *rsguardv1.Event {
 		m := ev.MaxPrefix
 		out.Payload = &rsguardv1.Event_MaxPrefix{MaxPrefix: &rsguardv1.MaxPrefixSanction{
 			Family: m.Family, Limit: m.Limit, Received: m.Received, Action: m.Action, RestartAfter: durationToProto(m.RestartAfter),
+			Detail: m.Detail, Threshold: m.Threshold, CountRejected: m.CountRejected, ContactNoc: m.ContactNOC, ContactAbuse: m.ContactAbuse,
 		}}
 	case ev.Lagged != nil:
 		out.Payload = &rsguardv1.Event_Lagged{Lagged: &rsguardv1.EventsLagged{Dropped: ev.Lagged.Dropped}}

@@ -106,6 +106,20 @@ func (s *Server) peerToProto(p Peer) *rsguardv1.Peer {
 			Penalized: clampUint32(p.Flaps.Penalized), Suppressed: clampUint32(p.Flaps.Suppressed),
 		},
 	}
+	m := p.MaxPrefix
+	out.MaxPrefix = &rsguardv1.PeerMaxPrefix{LimitIpv4: m.Limits[0], LimitIpv6: m.Limits[1], Action: m.Action,
+		CountRejected: m.CountRejected, WarnPercent: m.WarnPercent, CountedIpv4: m.Counted[0], CountedIpv6: m.Counted[1],
+		BlockedIpv4: m.Blocked[0], BlockedIpv6: m.Blocked[1], LastSanction: m.LastSanction}
+	if m.RestartAfter > 0 {
+		out.MaxPrefix.RestartAfter = durationToProto(m.RestartAfter)
+	}
+	if !m.LastSanctionTime.IsZero() {
+		out.MaxPrefix.LastSanctionTime = timeToProto(m.LastSanctionTime)
+	}
+	if !m.RestartAt.IsZero() {
+		out.MaxPrefix.RestartAt = timeToProto(m.RestartAt)
+	}
+	out.ContactNoc, out.ContactAbuse = p.ContactNOC, p.ContactAbuse
 	if p.State == PeerStateEstablished && !p.StateSince.IsZero() {
 		out.Uptime = durationToProto(s.now().Sub(p.StateSince))
 	}

@@ -118,8 +118,13 @@ type MaxPrefixSanction struct {
 	Family       string // "ipv4" or "ipv6"
 	Limit        uint64
 	Received     uint64
-	Action       string // "shutdown", "restart", "warn", ...
+	Action       string // the configured action: "shutdown", "restart", "block" or "warn"
 	RestartAfter time.Duration
+	Detail       string
+	Threshold    bool // only the warning threshold was crossed
+	// CountRejected: Received counts rejected routes too.
+	CountRejected            bool
+	ContactNOC, ContactAbuse string
 }
 
 // EventsLagged tells a slow subscriber how many events it lost.

@@ -44,6 +44,23 @@ type Peer struct {
 	ShutdownMessage string
 	LastError       string // last NOTIFICATION or connect error
 	Flaps           PeerFlapCounters
+	MaxPrefix       PeerMaxPrefix
+	ContactNOC      string // RFC 2142 role mailboxes
+	ContactAbuse    string
+}
+
+// PeerMaxPrefix is a peer's max-prefix configuration and state. Index 0 is
+// IPv4, 1 is IPv6.
+type PeerMaxPrefix struct {
+	Limits           [2]uint32 // 0 = no limit
+	Action           string
+	RestartAfter     time.Duration
+	CountRejected    bool
+	WarnPercent      uint32
+	Counted, Blocked [2]uint64
+	LastSanction     string
+	LastSanctionTime time.Time
+	RestartAt        time.Time
 }
 
 // PeerFlapCounters are a peer's RFC 2439 flap statistics.

@@ -134,6 +134,9 @@ type Peer struct {
 	Prefixes         []filters.PrefixRange // static prefix filter, in addition to IRR
 	MaxPrefixesIPv4  uint32                // 0 = no limit
 	MaxPrefixesIPv6  uint32
+	MaxPrefix        MaxPrefix // what the limits do (max_prefix_* keys)
+	ContactNOC       string    // RFC 2142 role addresses, named in max-prefix logs and events
+	ContactAbuse     string
 	ASSet            string // upper case; "" = no IRR filtering
 	IRRMaxLengthIPv4 uint8  // longest more-specific accepted under an IRR route object
 	IRRMaxLengthIPv6 uint8
@@ -219,5 +222,6 @@ func defaults() *Config {
 
 // defaultPeer holds the per-peer defaults.
 func defaultPeer() Peer {
-	return Peer{Passive: true, IRRMaxLengthIPv4: DefaultIRRMaxLengthV4, IRRMaxLengthIPv6: DefaultIRRMaxLengthV6}
+	return Peer{Passive: true, IRRMaxLengthIPv4: DefaultIRRMaxLengthV4, IRRMaxLengthIPv6: DefaultIRRMaxLengthV6,
+		MaxPrefix: defaultMaxPrefix()}
 }

@@ -71,20 +71,28 @@ type (
 		ReadvertisementPenalty float64 `toml:"readvertisement_penalty"`
 	}
 	renderPeer struct {
-		Name             string   `toml:"name"`
-		Address          string   `toml:"address"`
-		ASN              uint32   `toml:"asn"`
-		Description      string   `toml:"description,omitempty"`
-		Password         string   `toml:"password,omitempty"`
-		PasswordFile     string   `toml:"password_file,omitempty"`
-		Passive          bool     `toml:"passive"`
-		Prefixes         []string `toml:"prefixes"`
-		MaxPrefixesIPv4  uint32   `toml:"max_prefixes_ipv4"`
-		MaxPrefixesIPv6  uint32   `toml:"max_prefixes_ipv6"`
-		ASSet            string   `toml:"as_set,omitempty"`
-		IRRMaxLengthIPv4 uint8    `toml:"irr_max_length_ipv4"`
-		IRRMaxLengthIPv6 uint8    `toml:"irr_max_length_ipv6"`
-		Dampening        string   `toml:"dampening,omitempty"`
+		Name            string   `toml:"name"`
+		Address         string   `toml:"address"`
+		ASN             uint32   `toml:"asn"`
+		Description     string   `toml:"description,omitempty"`
+		Password        string   `toml:"password,omitempty"`
+		PasswordFile    string   `toml:"password_file,omitempty"`
+		Passive         bool     `toml:"passive"`
+		Prefixes        []string `toml:"prefixes"`
+		MaxPrefixesIPv4 uint32   `toml:"max_prefixes_ipv4"`
+		MaxPrefixesIPv6 uint32   `toml:"max_prefixes_ipv6"`
+		// max_prefix_* only with a limit, restart_after only with "restart":
+		// anything else is refused when read back.
+		MaxPrefixAction        string `toml:"max_prefix_action,omitempty"`
+		MaxPrefixRestartAfter  string `toml:"max_prefix_restart_after,omitempty"`
+		MaxPrefixCountRejected *bool  `toml:"max_prefix_count_rejected,omitempty"`
+		MaxPrefixWarnPercent   *uint8 `toml:"max_prefix_warn_percent,omitempty"`
+		ContactNOC             string `toml:"contact_noc,omitempty"`
+		ContactAbuse           string `toml:"contact_abuse,omitempty"`
+		ASSet                  string `toml:"as_set,omitempty"`
+		IRRMaxLengthIPv4       uint8  `toml:"irr_max_length_ipv4"`
+		IRRMaxLengthIPv6       uint8  `toml:"irr_max_length_ipv6"`
+		Dampening              string `toml:"dampening,omitempty"`
 
 		IPv4Address        string   `toml:"ipv4_address,omitempty"`
 		IPv6Address        string   `toml:"ipv6_address,omitempty"`
@@ -161,6 +169,7 @@ func (c *Config) NormalizedTOML() ([]byte, error) {
 			NextHop:            p.NextHop,
 			AuthorizedNextHops: stringsOf(p.AuthorizedNextHops),
 		}
+		renderMaxPrefix(&rp, p)
 		if p.Password != "" && p.PasswordFile == "" {
 			rp.Password = Redacted
 		}
@@ -211,4 +220,17 @@ func formatDuration(d time.Duration) string {
 		s = strings.TrimSuffix(s, "0m")
 	}
 	return s
+}
+
+func renderMaxPrefix(rp *renderPeer, p Peer) {
+	rp.ContactNOC, rp.ContactAbuse = p.ContactNOC, p.ContactAbuse
+	if p.MaxPrefixesIPv4 == 0 && p.MaxPrefixesIPv6 == 0 {
+		return
+	}
+	m := p.MaxPrefix
+	rp.MaxPrefixAction = m.Action
+	if m.Action == MaxPrefixRestart {
+		rp.MaxPrefixRestartAfter = formatDuration(m.RestartAfter)
+	}
+	rp.MaxPrefixCountRejected, rp.MaxPrefixWarnPercent = &m.CountRejected, &m.WarnPercent
 }

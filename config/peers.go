@@ -82,6 +82,7 @@ func (d *decoder) peer(p *Peer, t *table) {
 	if n, _, ok := t.integer("max_prefixes_ipv6", 0, maxUint32, " (0 = no limit)"); ok {
 		p.MaxPrefixesIPv6 = uint32(n)
 	}
+	d.maxPrefix(p, t)
 	if s, at, ok := t.str("as_set"); ok {
 		name, err := ParseASSet(s)
 		if err != nil {

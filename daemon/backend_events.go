@@ -25,7 +25,10 @@ func (d *Daemon) onEvent(e routeserver.Event) {
 	case routeserver.EventRejected:
 		ev.RouteRejected = &apiserver.RouteRejected{Route: e.Route, Rejections: e.Verdict.Rejections}
 	case routeserver.EventMaxPrefix:
-		ev.MaxPrefix = &apiserver.MaxPrefixSanction{Action: "shutdown"}
+		if e.MaxPrefix == nil {
+			return
+		}
+		ev.MaxPrefix = maxPrefixSanction(*e.MaxPrefix)
 	case routeserver.EventDampening:
 		action := apiserver.DampeningReused
 		switch {
@@ -42,4 +45,13 @@ func (d *Daemon) onEvent(e routeserver.Event) {
 		return
 	}
 	d.hub.Publish(ev)
+}
+
+// maxPrefixSanction carries the whole sanction, counts included: the
+// session's routes are gone by the time a shutdown is seen as a state
+// change, so the counts come from the moment the limit was reached.
+func maxPrefixSanction(m routeserver.Sanction) *apiserver.MaxPrefixSanction {
+	return &apiserver.MaxPrefixSanction{Family: m.Family, Limit: uint64(m.Limit), Received: uint64(m.Count),
+		Action: m.Action, RestartAfter: m.RestartAfter, Detail: m.Detail, Threshold: m.Threshold,
+		CountRejected: m.CountRejected, ContactNOC: m.ContactNOC, ContactAbuse: m.ContactAbuse}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/rsguard/rsguard/apiserver"
+	"github.com/rsguard/rsguard/config"
 	"github.com/rsguard/rsguard/routeserver"
 )
 
@@ -36,7 +37,22 @@ func toAPIPeer(p routeserver.PeerStatus) apiserver.Peer {
 	return apiserver.Peer{Name: p.Name, Description: p.Description, Address: p.Address, ASN: p.ASN,
 		State: peerState(p.State), StateSince: p.Since, Received: uint64(p.Counts.Received),
 		Accepted: uint64(p.Counts.Accepted), Rejected: uint64(p.Counts.Rejected),
-		Disabled: p.Disabled, ShutdownMessage: p.ShutdownMessage, LastError: p.LastError}
+		Disabled: p.Disabled, ShutdownMessage: p.ShutdownMessage, LastError: p.LastError,
+		MaxPrefix: toAPIMaxPrefix(p.MaxPrefix), ContactNOC: p.ContactNOC, ContactAbuse: p.ContactAbuse}
+}
+
+func toAPIMaxPrefix(m routeserver.MaxPrefixStatus) apiserver.PeerMaxPrefix {
+	out := apiserver.PeerMaxPrefix{Limits: m.Limits, Action: m.Policy.Action, CountRejected: m.Policy.CountRejected,
+		WarnPercent: uint32(m.Policy.WarnPercent), RestartAt: m.RestartAt,
+		Counted: [2]uint64{uint64(m.Counted[0]), uint64(m.Counted[1])},
+		Blocked: [2]uint64{uint64(m.Blocked[0]), uint64(m.Blocked[1])}}
+	if m.Policy.Action == config.MaxPrefixRestart {
+		out.RestartAfter = m.Policy.RestartAfter
+	}
+	if m.Last != nil {
+		out.LastSanction, out.LastSanctionTime = m.Last.Detail, m.Last.Time
+	}
+	return out
 }
 
 // withFlaps adds the peer's dampening counters.

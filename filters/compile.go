@@ -117,13 +117,15 @@ func CompileCommon(s *Settings) Compiled {
 // can update them in place (never with Replace: notes §3 pitfall 4).
 type PeerSetNames struct {
 	Policy, First, Origins, Allow4, Allow6, Damp4, Damp6 string
+	Block4, Block6                                       string // max-prefix "block": exact prefixes past the limit
 }
 
 // SetNames returns the set names used for peer name.
 func SetNames(peer string) PeerSetNames {
 	p := "rs-" + peer
 	return PeerSetNames{Policy: "rs-in-" + peer, First: p + "-first", Origins: p + "-origins",
-		Allow4: p + "-allow-v4", Allow6: p + "-allow-v6", Damp4: p + "-damp-v4", Damp6: p + "-damp-v6"}
+		Allow4: p + "-allow-v4", Allow6: p + "-allow-v6", Damp4: p + "-damp-v4", Damp6: p + "-damp-v6",
+		Block4: p + "-mpblock-v4", Block6: p + "-mpblock-v6"}
 }
 
 // SplitFamilies separates ranges into IPv4 and IPv6.
@@ -159,6 +161,8 @@ func CompilePeer(s *Settings, p *Peer) Compiled {
 		PrefixSetDef{Name: n.Allow6, Family: FamilyIPv6, Entries: NormalizeLongestMatch(v6)},
 		PrefixSetDef{Name: n.Damp4, Family: FamilyIPv4},
 		PrefixSetDef{Name: n.Damp6, Family: FamilyIPv6},
+		PrefixSetDef{Name: n.Block4, Family: FamilyIPv4},
+		PrefixSetDef{Name: n.Block6, Family: FamilyIPv6},
 	)
 	c.ASPathSets = append(c.ASPathSets, ASPathSetDef{Name: n.First, Patterns: []string{fmt.Sprintf("^%d_", p.ASN)}})
 	st := []Statement{
@@ -175,6 +179,8 @@ func CompilePeer(s *Settings, p *Peer) Compiled {
 		Statement{Name: "not-registered-v6", Reason: ReasonPrefixNotRegistered, Family: FamilyIPv6, PrefixSet: n.Allow6, PrefixSetInvert: true},
 		Statement{Name: "dampened-v4", Reason: ReasonDampened, Family: FamilyIPv4, PrefixSet: n.Damp4},
 		Statement{Name: "dampened-v6", Reason: ReasonDampened, Family: FamilyIPv6, PrefixSet: n.Damp6},
+		Statement{Name: "max-prefix-blocked-v4", Reason: ReasonMaxPrefixBlocked, Family: FamilyIPv4, PrefixSet: n.Block4},
+		Statement{Name: "max-prefix-blocked-v6", Reason: ReasonMaxPrefixBlocked, Family: FamilyIPv6, PrefixSet: n.Block6},
 	)
 	c.Policies = append(c.Policies, Policy{Name: n.Policy, Statements: st})
 	return c

@@ -74,4 +74,7 @@ type Peer struct {
 	// Dampened reports whether (peer, prefix) is suppressed, with evidence.
 	// nil means dampening is off for the peer.
 	Dampened func(netip.Prefix) (detail string, suppressed bool)
+	// Blocked reports whether (peer, prefix) arrived past the peer's
+	// max-prefix limit with action "block", with evidence. nil: no block.
+	Blocked func(netip.Prefix) (detail string, blocked bool)
 }

@@ -24,6 +24,7 @@ var pipeline = []check{
 	{ReasonOriginNotInASSet, checkOrigin},
 	{ReasonPrefixNotRegistered, checkRegistered},
 	{ReasonDampened, checkDampened},
+	{ReasonMaxPrefixBlocked, checkMaxPrefixBlocked},
 }
 
 // Evaluate runs every check on r and returns every failing reason with its
@@ -124,4 +125,11 @@ func checkDampened(r *Route, _ *Settings, p *Peer) (string, bool) {
 		return "", false
 	}
 	return p.Dampened(r.Prefix)
+}
+
+func checkMaxPrefixBlocked(r *Route, _ *Settings, p *Peer) (string, bool) {
+	if p.Blocked == nil {
+		return "", false
+	}
+	return p.Blocked(r.Prefix)
 }

@@ -29,20 +29,17 @@ func withAddressing(cfg *config.Config, pc config.Peer, in *filters.Peer) {
 // apiAfiSafis are the families GoBGP negotiates with the peer: only the
 // enabled ones, so a peer never gets a family its config does not carry.
 func apiAfiSafis(c config.Peer) []*api.AfiSafi {
-	afi := func(f *api.Family, max uint32) *api.AfiSafi {
-		a := &api.AfiSafi{Config: &api.AfiSafiConfig{Family: f, Enabled: true}}
-		if max > 0 {
-			a.PrefixLimits = &api.PrefixLimit{Family: f, MaxPrefixes: max, ShutdownThresholdPct: 90}
-		}
-		return a
+	// No GoBGP prefix limit: max-prefix is counted by rsguard (maxprefix.go).
+	afi := func(f *api.Family) *api.AfiSafi {
+		return &api.AfiSafi{Config: &api.AfiSafiConfig{Family: f, Enabled: true}}
 	}
 	var out []*api.AfiSafi
 	en := c.EnabledFamilies()
 	if en.Has(filters.FamilyIPv4) {
-		out = append(out, afi(familyV4, c.MaxPrefixesIPv4))
+		out = append(out, afi(familyV4))
 	}
 	if en.Has(filters.FamilyIPv6) {
-		out = append(out, afi(familyV6, c.MaxPrefixesIPv6))
+		out = append(out, afi(familyV6))
 	}
 	return out
 }

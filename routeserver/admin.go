@@ -30,6 +30,7 @@ func (s *Server) EnablePeer(ctx context.Context, name string) error {
 		return err
 	}
 	s.setAdmin(p, false, "")
+	p.limiter.cancelRestart()
 	return s.bgp.EnablePeer(ctx, &api.EnablePeerRequest{Address: p.cfg.Address.String()})
 }
 

@@ -139,6 +139,7 @@ func (s *Server) applyDamp(b *dampBatch) {
 			continue
 		}
 		s.refreshVerdicts(peer, pd.keys)
+		s.recountMaxPrefix(peer)
 		s.log.WithFields(logrus.Fields{"peer": peer, "suppressed": pd.add, "released": pd.del}).Info("dampening transitions applied")
 	}
 }
@@ -230,6 +231,7 @@ func (s *Server) ClearDampening(ctx context.Context, peer string, prefix netip.P
 			return n, err
 		}
 		s.refreshVerdicts(peer, keys)
+		s.recountMaxPrefix(peer)
 	}
 	return n, nil
 }

@@ -76,9 +76,11 @@ func (s *Server) onPeerEvent(ev *api.WatchEventResponse_PeerEvent) {
 	if n := s.store.DropPeer(p.cfg.Name); n > 0 {
 		l = l.WithField("routes_dropped", n)
 	}
+	s.sessionEnded(p)
 	if ev.Peer.State.AdminState == api.PeerState_PFX_CT {
-		l.Warn("session shut down: maximum prefix count exceeded; `rsctl peer enable` re-arms it")
-		s.emit(Event{Kind: EventMaxPrefix, Time: time.Now(), Peer: p.cfg.Name})
+		// the sanction event was sent when the limit was reached, with
+		// the counts (they are gone with the session by now)
+		s.onMaxPrefixDown(p, l)
 		return
 	}
 	l.Info("session state changed")
@@ -111,9 +113,13 @@ func (s *Server) checkRouterID(p *peer, rid string) {
 func (s *Server) onPaths(paths []*api.Path) {
 	now := time.Now()
 	damp := newDampBatch()
+	limits := mpBatch{}
 	defer func() {
 		if len(damp.observed) > 0 {
 			s.applyDamp(damp)
+		}
+		if len(limits) > 0 {
+			s.applyMaxPrefix(limits)
 		}
 	}()
 	for _, ap := range paths {
@@ -139,10 +145,17 @@ func (s *Server) onPaths(paths []*api.Path) {
 		}
 		if d.Withdraw {
 			s.store.Withdraw(p.cfg.Name, d.Key)
+			limits.add(p, p.limiter.withdraw(d.Key, now))
 			continue
 		}
 		in := p.input.Load()
 		v := filters.Evaluate(d.Route, &settings, in)
+		if o := p.limiter.announce(d.Key, v, now); !o.empty() {
+			if len(o.blocked) > 0 {
+				v = filters.Evaluate(d.Route, &settings, in) // now with max_prefix_blocked
+			}
+			limits.add(p, o)
+		}
 		s.store.Put(routestore.Entry{Peer: p.cfg.Name, Key: d.Key, Route: d.Route, Verdict: v, ReceivedAt: now, Communities: d.Comms})
 		if next := p.input.Load(); next != in {
 			// The peer's filter changed while this path was evaluated, and

@@ -14,7 +14,7 @@ const (
 	EventPeerState EventKind = iota + 1 // a session changed state
 	EventRejected                       // a received route failed a check
 	EventDampening                      // a dampening transition (enforced or observed)
-	EventMaxPrefix                      // a session was shut down for too many prefixes
+	EventMaxPrefix                      // a max-prefix limit or warning threshold was reached
 )
 
 // Event is one thing worth telling an operator. Only the fields of its
@@ -28,6 +28,7 @@ type Event struct {
 	Route              filters.Route
 	Verdict            filters.Verdict      // EventRejected
 	Damp               dampening.Transition // EventDampening
+	MaxPrefix          *Sanction            // EventMaxPrefix
 }
 
 func (s *Server) emit(e Event) {

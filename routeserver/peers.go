@@ -15,6 +15,9 @@ import (
 type peer struct {
 	cfg   config.Peer
 	input atomic.Pointer[filters.Peer] // what the evaluator checks against
+	// limiter counts routes against max_prefixes_ipv4/_ipv6; it lives as
+	// long as the peer, so a reload changes limits without a reset.
+	limiter *prefixLimiter
 
 	mu          sync.Mutex
 	state       string
@@ -36,6 +39,29 @@ func (p *peer) setState(state, routerID string, now time.Time) (changed bool) {
 		p.routerID = routerID
 	}
 	return true
+}
+
+func newPeer(pc config.Peer) *peer {
+	return &peer{cfg: pc, state: "IDLE", limiter: newPrefixLimiter(pc)}
+}
+
+// setConfig takes a reloaded config that keeps the session (same name,
+// address and ASN: sessionChanged re-creates the peer otherwise). Those identity fields are left untouched rather than
+// rewritten with equal values: log lines read them without s.mu, and a
+// whole-struct write would race with them. Callers hold s.mu.
+func (p *peer) setConfig(c config.Peer) {
+	p.cfg.Password, p.cfg.PasswordFile, p.cfg.Passive, p.cfg.Description = c.Password, c.PasswordFile, c.Passive, c.Description
+	p.cfg.Prefixes, p.cfg.ASSet, p.cfg.Dampening = c.Prefixes, c.ASSet, c.Dampening
+	p.cfg.IRRMaxLengthIPv4, p.cfg.IRRMaxLengthIPv6 = c.IRRMaxLengthIPv4, c.IRRMaxLengthIPv6
+	p.cfg.MaxPrefixesIPv4, p.cfg.MaxPrefixesIPv6, p.cfg.MaxPrefix = c.MaxPrefixesIPv4, c.MaxPrefixesIPv6, c.MaxPrefix
+	p.cfg.ContactNOC, p.cfg.ContactAbuse = c.ContactNOC, c.ContactAbuse
+}
+
+// setInitialInput stores the evaluator's first view of the peer, wired to
+// its max-prefix block list.
+func (p *peer) setInitialInput(in *filters.Peer) {
+	in.Blocked = p.limiter.blockedDetail
+	p.input.Store(in)
 }
 
 // filterInput builds the evaluator's view of a peer from its config.
@@ -64,6 +90,8 @@ func localAddressFor(g config.Global, peer netip.Addr) string {
 // apiPeer builds the GoBGP neighbour: an RFC 7947 route-server client (no
 // own ASN prepended, NEXT_HOP and MED unchanged), the families it carries,
 // with its import chain inline so no route is ever accepted unfiltered.
+// It has no GoBGP prefix limit: max-prefix is counted by rsguard
+// (maxprefix.go), which can count accepted routes only.
 func apiPeer(g config.Global, c config.Peer) *api.Peer {
 	return &api.Peer{
 		Conf: &api.PeerConf{NeighborAddress: c.Address.String(), PeerAsn: c.ASN,

@@ -41,6 +41,12 @@ func (r *resetScheduler) stop() {
 	r.pending, r.timer = nil, nil
 }
 
+func (r *resetScheduler) isStopped() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.stopped
+}
+
 func (r *resetScheduler) schedule(peer string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -145,6 +151,7 @@ type FilterChange struct {
 // re-evaluates the routes GoBGP holds.
 func (s *Server) SetPeerFilter(ctx context.Context, peer string, allowed []filters.PrefixRange, origins *filters.OriginSet) (FilterChange, error) {
 	start := time.Now()
+	defer s.recountMaxPrefix(peer) // after writeMu is released: verdicts changed
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	s.mu.RLock()
@@ -228,25 +235,9 @@ func updateASPathSet(ctx context.Context, s interface {
 // sets. A suppression of a route that is currently installed, and every
 // release, need the stored path re-evaluated: resetIn says so.
 func (s *Server) setDamped(ctx context.Context, peer string, add, del []netip.Prefix, resetIn bool) error {
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
 	names := filters.SetNames(peer)
-	exact := func(ps []netip.Prefix, v4 bool) []filters.PrefixRange {
-		var out []filters.PrefixRange
-		for _, p := range ps {
-			if p.Addr().Is4() == v4 {
-				out = append(out, filters.PrefixRange{Prefix: p, Min: uint8(p.Bits()), Max: uint8(p.Bits())})
-			}
-		}
-		return out
-	}
-	for _, f := range []struct {
-		set string
-		v4  bool
-	}{{names.Damp4, true}, {names.Damp6, false}} {
-		if err := updatePrefixSet(ctx, s.bgp, f.set, exact(del, f.v4), exact(add, f.v4)); err != nil {
-			return err
-		}
+	if err := s.setExact(ctx, names.Damp4, names.Damp6, add, del); err != nil {
+		return err
 	}
 	if resetIn {
 		s.resets.schedule(peer)
@@ -258,4 +249,20 @@ func (p *peer) established() bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.state == "ESTABLISHED"
+}
+
+// setExact adds and removes exact-prefix entries of a pair of per-family
+// sets (dampening, max-prefix block).
+func (s *Server) setExact(ctx context.Context, set4, set6 string, add, del []netip.Prefix) error {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	for _, f := range []struct {
+		set string
+		v4  bool
+	}{{set4, true}, {set6, false}} {
+		if err := updatePrefixSet(ctx, s.bgp, f.set, exactRanges(del, f.v4), exactRanges(add, f.v4)); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -45,7 +45,6 @@ func restartOnly(old, next *config.Config) []string {
 // notes §2).
 func sessionChanged(a, b config.Peer) bool {
 	return a.Address != b.Address || a.ASN != b.ASN || a.Password != b.Password || a.Passive != b.Passive ||
-		a.MaxPrefixesIPv4 != b.MaxPrefixesIPv4 || a.MaxPrefixesIPv6 != b.MaxPrefixesIPv6 ||
 		a.Dampening != b.Dampening || (a.ASSet == "") != (b.ASSet == "")
 }
 
@@ -94,6 +93,11 @@ func (s *Server) ApplyConfig(ctx context.Context, next *config.Config, src Filte
 	s.mu.Unlock()
 	for _, np := range next.Peers {
 		op, had := oldPeers[np.Name]
+		if had && !sessionChanged(op, np) && maxPrefixChanged(op, np) {
+			// limits live in rsguard, not in the session: no reset
+			s.reconfigureMaxPrefix(s.peers[np.Name], np)
+			changes = append(changes, fmt.Sprintf("peer %s: max-prefix settings updated", np.Name))
+		}
 		switch {
 		case !had || sessionChanged(op, np) || addressingChanged(old, next, op, np):
 			if err := s.addConfiguredPeer(ctx, np, src); err != nil {
@@ -104,7 +108,7 @@ func (s *Server) ApplyConfig(ctx context.Context, next *config.Config, src Filte
 			}
 		case filterChanged(op, np):
 			s.mu.Lock()
-			s.peers[np.Name].cfg = np
+			s.peers[np.Name].setConfig(np)
 			s.mu.Unlock()
 			allowed, origins := src(np)
 			fc, err := s.SetPeerFilter(ctx, np.Name, allowed, origins)
@@ -115,9 +119,11 @@ func (s *Server) ApplyConfig(ctx context.Context, next *config.Config, src Filte
 				np.Name, fc.Added, fc.Deleted, fc.VerdictChanges))
 		case !reflect.DeepEqual(op, np):
 			s.mu.Lock()
-			s.peers[np.Name].cfg = np
+			s.peers[np.Name].setConfig(np)
 			s.mu.Unlock()
-			changes = append(changes, fmt.Sprintf("peer %s: description updated", np.Name))
+			if op.Description != np.Description {
+				changes = append(changes, fmt.Sprintf("peer %s: description updated", np.Name))
+			}
 		}
 	}
 	return changes, nil
@@ -125,7 +131,7 @@ func (s *Server) ApplyConfig(ctx context.Context, next *config.Config, src Filte
 
 // addConfiguredPeer builds a peer from config and starts it.
 func (s *Server) addConfiguredPeer(ctx context.Context, pc config.Peer, src FilterSource) error {
-	p := &peer{cfg: pc, state: "IDLE"}
+	p := newPeer(pc)
 	in := filterInput(pc)
 	withAddressing(s.Config(), pc, in)
 	if src != nil {
@@ -149,7 +155,7 @@ func (s *Server) addConfiguredPeer(ctx context.Context, pc config.Peer, src Filt
 			in.Dampened = s.dampedCheck(pc.Name)
 		}
 	}
-	p.input.Store(in)
+	p.setInitialInput(in)
 	s.mu.Lock()
 	s.peers[pc.Name] = p
 	s.byAddr[pc.Address] = p
@@ -181,12 +187,14 @@ func (s *Server) removePeer(ctx context.Context, name string) error {
 		t    api.DefinedType
 		name string
 	}{{api.DefinedType_PREFIX, n.Allow4}, {api.DefinedType_PREFIX, n.Allow6}, {api.DefinedType_PREFIX, n.Damp4},
-		{api.DefinedType_PREFIX, n.Damp6}, {api.DefinedType_AS_PATH, n.First}, {api.DefinedType_AS_PATH, n.Origins}} {
+		{api.DefinedType_PREFIX, n.Damp6}, {api.DefinedType_PREFIX, n.Block4}, {api.DefinedType_PREFIX, n.Block6},
+		{api.DefinedType_AS_PATH, n.First}, {api.DefinedType_AS_PATH, n.Origins}} {
 		_ = s.bgp.DeleteDefinedSet(ctx, &api.DeleteDefinedSetRequest{DefinedSet: &api.DefinedSet{DefinedType: set.t, Name: set.name}, All: true})
 	}
 	if err := removeExport(ctx, s.bgp, exportSettings(s.Config()), name, p.cfg.ASN); err != nil {
 		s.peerLog(p).WithError(err).Warn("deleting the peer's export policy")
 	}
+	p.limiter.cancelRestart()
 	s.store.DropPeer(name)
 	if s.damp != nil {
 		s.damp.ClearPeer(name)

@@ -80,7 +80,7 @@ func New(cfg *config.Config, opts Options) *Server {
 		settings: SettingsFrom(cfg.Filters), peers: map[string]*peer{}, byAddr: map[netip.Addr]*peer{}}
 	s.resets.run = s.softResetIn
 	for _, pc := range cfg.Peers {
-		p := &peer{cfg: pc, state: "IDLE"}
+		p := newPeer(pc)
 		in := filterInput(pc)
 		withAddressing(cfg, pc, in)
 		if opts.InitialFilter != nil {
@@ -92,7 +92,7 @@ func New(cfg *config.Config, opts Options) *Server {
 				in.Origins = origins
 			}
 		}
-		p.input.Store(in)
+		p.setInitialInput(in)
 		s.peers[pc.Name] = p
 		s.byAddr[pc.Address] = p
 	}
@@ -190,6 +190,7 @@ func (s *Server) Stop() {
 		return
 	}
 	s.resets.stop()
+	s.stopMaxPrefixTimers()
 	if s.stopWatch != nil {
 		s.stopWatch()
 	}
@@ -267,6 +268,9 @@ type PeerStatus struct {
 	ShutdownMessage   string
 	LastError         string
 	Counts            routestore.Counts
+	MaxPrefix         MaxPrefixStatus
+	ContactNOC        string
+	ContactAbuse      string
 }
 
 // Peers lists every configured peer with its state and counters.
@@ -285,6 +289,7 @@ func (s *Server) Peers() []PeerStatus {
 			ShutdownMessage: p.shutdownMsg, LastError: p.lastError}
 		p.mu.Unlock()
 		st.Counts = s.store.Counts(pc.Name)
+		st.MaxPrefix, st.ContactNOC, st.ContactAbuse = p.limiter.status(), pc.ContactNOC, pc.ContactAbuse
 		out = append(out, st)
 	}
 	return out

@@ -54,9 +54,16 @@ func NewMemBackend() *MemBackend {
 	b.peers = []apiserver.Peer{
 		{Name: "ix-a", Description: "Alpha Networks", Address: addr("45.255.0.1"), ASN: 21001,
 			State: apiserver.PeerStateEstablished, StateSince: Epoch.Add(-90 * time.Minute), Received: 3, Accepted: 2, Rejected: 1,
-			Flaps: apiserver.PeerFlapCounters{Withdrawals: 7, AttributeChanges: 2, Suppressions: 1, Tracked: 3, Penalized: 1, Suppressed: 1}},
+			Flaps: apiserver.PeerFlapCounters{Withdrawals: 7, AttributeChanges: 2, Suppressions: 1, Tracked: 3, Penalized: 1, Suppressed: 1},
+			MaxPrefix: apiserver.PeerMaxPrefix{Limits: [2]uint32{3, 0}, Action: "block", WarnPercent: 90, Counted: [2]uint64{3, 1},
+				Blocked: [2]uint64{2, 0}, LastSanction: "limit 3 IPv4 routes reached (action block): routes past it are refused",
+				LastSanctionTime: Epoch.Add(-10 * time.Minute)},
+			ContactNOC: "noc@alpha.example.net", ContactAbuse: "abuse@alpha.example.net"},
 		{Name: "ix-b", Description: "Beta Transit", Address: addr("45.255.0.2"), ASN: 21002,
-			State: apiserver.PeerStateIdle, StateSince: Epoch.Add(-5 * time.Minute), Received: 1, Rejected: 1, LastError: "hold timer expired"},
+			State: apiserver.PeerStateIdle, StateSince: Epoch.Add(-5 * time.Minute), Received: 1, Rejected: 1, LastError: "hold timer expired",
+			MaxPrefix: apiserver.PeerMaxPrefix{Limits: [2]uint32{100, 10}, Action: "restart", RestartAfter: 15 * time.Minute,
+				CountRejected: true, Counted: [2]uint64{0, 0}, LastSanction: "limit 10 IPv6 routes reached: 11 received (action restart), session re-enabled after 15m0s",
+				LastSanctionTime: Epoch.Add(-5 * time.Minute), RestartAt: Epoch.Add(10 * time.Minute)}},
 	}
 	b.routes = []apiserver.RouteEntry{
 		{Peer: "ix-a", Route: filters.Route{Prefix: pfx("45.1.0.0/24"), ASPath: filters.Seq(21001, 21003), NextHop: addr("45.255.0.1")}, ReceivedAt: Epoch.Add(-80 * time.Minute)},

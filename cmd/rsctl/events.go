@@ -53,6 +53,11 @@ type maxPrefixJSON struct {
 	Received            uint64 `json:"received"`
 	Action              string `json:"action"`
 	RestartAfterSeconds int64  `json:"restart_after_seconds"`
+	Detail              string `json:"detail"`
+	Threshold           bool   `json:"threshold"`
+	CountRejected       bool   `json:"count_rejected"`
+	ContactNOC          string `json:"contact_noc"`
+	ContactAbuse        string `json:"contact_abuse"`
 }
 
 type laggedJSON struct {
@@ -97,7 +102,8 @@ func toEventJSON(ev *rsguardv1.Event) eventJSON {
 		m := p.MaxPrefix
 		out.Type = "max_prefix"
 		out.MaxPrefix = &maxPrefixJSON{Family: m.GetFamily(), Limit: m.GetLimit(), Received: m.GetReceived(), Action: m.GetAction(),
-			RestartAfterSeconds: int64(m.GetRestartAfter().AsDuration() / time.Second)}
+			RestartAfterSeconds: int64(m.GetRestartAfter().AsDuration() / time.Second), Detail: m.GetDetail(),
+			Threshold: m.GetThreshold(), CountRejected: m.GetCountRejected(), ContactNOC: m.GetContactNoc(), ContactAbuse: m.GetContactAbuse()}
 	case *rsguardv1.Event_Lagged:
 		out.Type = "lagged"
 		out.Lagged = &laggedJSON{Dropped: p.Lagged.GetDropped()}
@@ -149,6 +155,15 @@ func eventText(ev *rsguardv1.Event) string {
 	case j.MaxPrefix != nil:
 		m := j.MaxPrefix
 		fmt.Fprintf(&b, "%s %d/%d routes: %s", m.Family, m.Received, m.Limit, m.Action)
+		if m.Threshold {
+			b.WriteString(" (warning threshold)")
+		}
+		if m.Detail != "" {
+			fmt.Fprintf(&b, ": %s", m.Detail)
+		}
+		if m.ContactNOC != "" || m.ContactAbuse != "" {
+			fmt.Fprintf(&b, " [noc %s, abuse %s]", orDash(m.ContactNOC), orDash(m.ContactAbuse))
+		}
 	case j.Lagged != nil:
 		fmt.Fprintf(&b, "missed %d events (reading too slowly)", j.Lagged.Dropped)
 	}

@@ -72,7 +72,7 @@ func TestEventsJSONLines(t *testing.T) {
 		"route_rejected": {"prefix", "as_path", "next_hop", "reasons"},
 		"dampening":      {"action", "route"},
 		"irr_refresh":    {"peer", "changed", "origins", "ipv4_prefixes", "ipv6_prefixes", "held_back", "error"},
-		"max_prefix":     {"family", "limit", "received", "action", "restart_after_seconds"},
+		"max_prefix":     {"family", "limit", "received", "action", "restart_after_seconds", "detail", "threshold", "count_rejected", "contact_noc", "contact_abuse"},
 	}
 	for i, l := range lines {
 		var ev map[string]any

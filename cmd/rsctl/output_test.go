@@ -16,7 +16,8 @@ func TestPeersJSON(t *testing.T) {
 		t.Fatalf("got %d peers", len(peers))
 	}
 	wantKeys(t, "peer", peers[0], "name", "description", "address", "asn", "state", "state_since", "uptime", "uptime_seconds",
-		"received", "accepted", "rejected", "disabled", "shutdown_message", "last_error", "flaps")
+		"received", "accepted", "rejected", "disabled", "shutdown_message", "last_error", "flaps", "max_prefix",
+		"contact_noc", "contact_abuse")
 	a := peers[0]
 	flaps, _ := a["flaps"].(map[string]any)
 	wantKeys(t, "flaps", flaps, "withdrawals", "attribute_changes", "readvertisements", "suppressions", "releases",

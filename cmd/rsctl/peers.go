@@ -13,21 +13,24 @@ import (
 
 // peerJSON is the stable --json form of a peer.
 type peerJSON struct {
-	Name            string    `json:"name"`
-	Description     string    `json:"description"`
-	Address         string    `json:"address"`
-	ASN             uint32    `json:"asn"`
-	State           string    `json:"state"`
-	StateSince      *string   `json:"state_since"`
-	Uptime          string    `json:"uptime"` // Go duration, "" unless established
-	UptimeSeconds   int64     `json:"uptime_seconds"`
-	Received        uint64    `json:"received"`
-	Accepted        uint64    `json:"accepted"`
-	Rejected        uint64    `json:"rejected"`
-	Disabled        bool      `json:"disabled"`
-	ShutdownMessage string    `json:"shutdown_message"`
-	LastError       string    `json:"last_error"`
-	Flaps           flapsJSON `json:"flaps"`
+	Name            string             `json:"name"`
+	Description     string             `json:"description"`
+	Address         string             `json:"address"`
+	ASN             uint32             `json:"asn"`
+	State           string             `json:"state"`
+	StateSince      *string            `json:"state_since"`
+	Uptime          string             `json:"uptime"` // Go duration, "" unless established
+	UptimeSeconds   int64              `json:"uptime_seconds"`
+	Received        uint64             `json:"received"`
+	Accepted        uint64             `json:"accepted"`
+	Rejected        uint64             `json:"rejected"`
+	Disabled        bool               `json:"disabled"`
+	ShutdownMessage string             `json:"shutdown_message"`
+	LastError       string             `json:"last_error"`
+	Flaps           flapsJSON          `json:"flaps"`
+	MaxPrefix       maxPrefixStateJSON `json:"max_prefix"`
+	ContactNOC      string             `json:"contact_noc"`
+	ContactAbuse    string             `json:"contact_abuse"`
 }
 
 // flapsJSON is a peer's RFC 2439 flap counters.
@@ -53,6 +56,8 @@ func toPeerJSON(p *rsguardv1.Peer) peerJSON {
 			Readvertisements: f.GetReadvertisements(), Suppressions: f.GetSuppressions(), Releases: f.GetReleases(),
 			Tracked: f.GetTracked(), Penalized: f.GetPenalized(), Suppressed: f.GetSuppressed()}
 	}
+	out.MaxPrefix = toMaxPrefixStateJSON(p.GetMaxPrefix())
+	out.ContactNOC, out.ContactAbuse = p.GetContactNoc(), p.GetContactAbuse()
 	if p.StateSince != nil {
 		out.StateSince = jsonTime(p.GetStateSince().AsTime())
 	}
@@ -162,6 +167,7 @@ func (a *app) peerShowCmd() *cobra.Command {
 					fmt.Fprintf(w, "shutdown:     %s\n", orDash(x.GetShutdownMessage()))
 				}
 				fmt.Fprintf(w, "last error:   %s\n", orDash(x.GetLastError()))
+				printMaxPrefix(w, x)
 				f := x.GetFlaps()
 				fmt.Fprintf(w, "flaps:        %d withdrawals, %d attribute changes, %d re-advertisements\n",
 					f.GetWithdrawals(), f.GetAttributeChanges(), f.GetReadvertisements())

@@ -357,12 +357,20 @@ func (x *DampeningTransition) GetRoute() *DampenedRoute {
 
 // MaxPrefixSanction is a max-prefix limit being hit and acted on.
 type MaxPrefixSanction struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Family        string                 `protobuf:"bytes,1,opt,name=family,proto3" json:"family,omitempty"` // "ipv4" or "ipv6"
-	Limit         uint64                 `protobuf:"varint,2,opt,name=limit,proto3" json:"limit,omitempty"`
-	Received      uint64                 `protobuf:"varint,3,opt,name=received,proto3" json:"received,omitempty"`
-	Action        string                 `protobuf:"bytes,4,opt,name=action,proto3" json:"action,omitempty"` // "shutdown", "restart", "warn", ...
-	RestartAfter  *durationpb.Duration   `protobuf:"bytes,5,opt,name=restart_after,json=restartAfter,proto3" json:"restart_after,omitempty"`
+	state        protoimpl.MessageState `protogen:"open.v1"`
+	Family       string                 `protobuf:"bytes,1,opt,name=family,proto3" json:"family,omitempty"` // "ipv4" or "ipv6"
+	Limit        uint64                 `protobuf:"varint,2,opt,name=limit,proto3" json:"limit,omitempty"`
+	Received     uint64                 `protobuf:"varint,3,opt,name=received,proto3" json:"received,omitempty"`
+	Action       string                 `protobuf:"bytes,4,opt,name=action,proto3" json:"action,omitempty"` // the configured action: "shutdown", "restart", "block" or "warn"
+	RestartAfter *durationpb.Duration   `protobuf:"bytes,5,opt,name=restart_after,json=restartAfter,proto3" json:"restart_after,omitempty"`
+	// e.g. "limit 100 IPv4 routes reached (action block): routes past it are refused"
+	Detail string `protobuf:"bytes,6,opt,name=detail,proto3" json:"detail,omitempty"`
+	// true: only the warning threshold (max_prefix_warn_percent) was crossed;
+	// no action was taken.
+	Threshold     bool   `protobuf:"varint,7,opt,name=threshold,proto3" json:"threshold,omitempty"`
+	CountRejected bool   `protobuf:"varint,8,opt,name=count_rejected,json=countRejected,proto3" json:"count_rejected,omitempty"` // received counts rejected routes too
+	ContactNoc    string `protobuf:"bytes,9,opt,name=contact_noc,json=contactNoc,proto3" json:"contact_noc,omitempty"`           // the peer's contacts (RFC 2142 roles)
+	ContactAbuse  string `protobuf:"bytes,10,opt,name=contact_abuse,json=contactAbuse,proto3" json:"contact_abuse,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -430,6 +438,41 @@ func (x *MaxPrefixSanction) GetRestartAfter() *durationpb.Duration {
 		return x.RestartAfter
 	}
 	return nil
+}
+
+func (x *MaxPrefixSanction) GetDetail() string {
+	if x != nil {
+		return x.Detail
+	}
+	return ""
+}
+
+func (x *MaxPrefixSanction) GetThreshold() bool {
+	if x != nil {
+		return x.Threshold
+	}
+	return false
+}
+
+func (x *MaxPrefixSanction) GetCountRejected() bool {
+	if x != nil {
+		return x.CountRejected
+	}
+	return false
+}
+
+func (x *MaxPrefixSanction) GetContactNoc() string {
+	if x != nil {
+		return x.ContactNoc
+	}
+	return ""
+}
+
+func (x *MaxPrefixSanction) GetContactAbuse() string {
+	if x != nil {
+		return x.ContactAbuse
+	}
+	return ""
 }
 
 type EventsLagged struct {
@@ -702,13 +745,20 @@ const file_rsguard_v1_events_proto_rawDesc = "" +
 	"rejections\"{\n" +
 	"\x13DampeningTransition\x123\n" +
 	"\x06action\x18\x01 \x01(\x0e2\x1b.rsguard.v1.DampeningActionR\x06action\x12/\n" +
-	"\x05route\x18\x02 \x01(\v2\x19.rsguard.v1.DampenedRouteR\x05route\"\xb5\x01\n" +
+	"\x05route\x18\x02 \x01(\v2\x19.rsguard.v1.DampenedRouteR\x05route\"\xd8\x02\n" +
 	"\x11MaxPrefixSanction\x12\x16\n" +
 	"\x06family\x18\x01 \x01(\tR\x06family\x12\x14\n" +
 	"\x05limit\x18\x02 \x01(\x04R\x05limit\x12\x1a\n" +
 	"\breceived\x18\x03 \x01(\x04R\breceived\x12\x16\n" +
 	"\x06action\x18\x04 \x01(\tR\x06action\x12>\n" +
-	"\rrestart_after\x18\x05 \x01(\v2\x19.google.protobuf.DurationR\frestartAfter\"(\n" +
+	"\rrestart_after\x18\x05 \x01(\v2\x19.google.protobuf.DurationR\frestartAfter\x12\x16\n" +
+	"\x06detail\x18\x06 \x01(\tR\x06detail\x12\x1c\n" +
+	"\tthreshold\x18\a \x01(\bR\tthreshold\x12%\n" +
+	"\x0ecount_rejected\x18\b \x01(\bR\rcountRejected\x12\x1f\n" +
+	"\vcontact_noc\x18\t \x01(\tR\n" +
+	"contactNoc\x12#\n" +
+	"\rcontact_abuse\x18\n" +
+	" \x01(\tR\fcontactAbuse\"(\n" +
 	"\fEventsLagged\x12\x18\n" +
 	"\adropped\x18\x01 \x01(\x04R\adropped\"\xcc\x03\n" +
 	"\x05Event\x12.\n" +

@@ -157,6 +157,9 @@ type Peer struct {
 	// RFC 2439 flap counters of this peer since the daemon started (or since
 	// its dampening state was restored).
 	Flaps         *PeerFlapCounters `protobuf:"bytes,14,opt,name=flaps,proto3" json:"flaps,omitempty"`
+	MaxPrefix     *PeerMaxPrefix    `protobuf:"bytes,15,opt,name=max_prefix,json=maxPrefix,proto3" json:"max_prefix,omitempty"`
+	ContactNoc    string            `protobuf:"bytes,16,opt,name=contact_noc,json=contactNoc,proto3" json:"contact_noc,omitempty"` // RFC 2142 role mailboxes from the config
+	ContactAbuse  string            `protobuf:"bytes,17,opt,name=contact_abuse,json=contactAbuse,proto3" json:"contact_abuse,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -289,6 +292,169 @@ func (x *Peer) GetFlaps() *PeerFlapCounters {
 	return nil
 }
 
+func (x *Peer) GetMaxPrefix() *PeerMaxPrefix {
+	if x != nil {
+		return x.MaxPrefix
+	}
+	return nil
+}
+
+func (x *Peer) GetContactNoc() string {
+	if x != nil {
+		return x.ContactNoc
+	}
+	return ""
+}
+
+func (x *Peer) GetContactAbuse() string {
+	if x != nil {
+		return x.ContactAbuse
+	}
+	return ""
+}
+
+// PeerMaxPrefix is a peer's max-prefix configuration and state.
+type PeerMaxPrefix struct {
+	state            protoimpl.MessageState `protogen:"open.v1"`
+	LimitIpv4        uint32                 `protobuf:"varint,1,opt,name=limit_ipv4,json=limitIpv4,proto3" json:"limit_ipv4,omitempty"` // 0 = no limit
+	LimitIpv6        uint32                 `protobuf:"varint,2,opt,name=limit_ipv6,json=limitIpv6,proto3" json:"limit_ipv6,omitempty"`
+	Action           string                 `protobuf:"bytes,3,opt,name=action,proto3" json:"action,omitempty"`                                     // "shutdown", "restart", "block" or "warn"
+	RestartAfter     *durationpb.Duration   `protobuf:"bytes,4,opt,name=restart_after,json=restartAfter,proto3" json:"restart_after,omitempty"`     // action "restart" only
+	CountRejected    bool                   `protobuf:"varint,5,opt,name=count_rejected,json=countRejected,proto3" json:"count_rejected,omitempty"` // false: only accepted routes count
+	WarnPercent      uint32                 `protobuf:"varint,6,opt,name=warn_percent,json=warnPercent,proto3" json:"warn_percent,omitempty"`       // 0 = no warning
+	CountedIpv4      uint64                 `protobuf:"varint,7,opt,name=counted_ipv4,json=countedIpv4,proto3" json:"counted_ipv4,omitempty"`       // routes counting toward the limit now
+	CountedIpv6      uint64                 `protobuf:"varint,8,opt,name=counted_ipv6,json=countedIpv6,proto3" json:"counted_ipv6,omitempty"`
+	BlockedIpv4      uint64                 `protobuf:"varint,9,opt,name=blocked_ipv4,json=blockedIpv4,proto3" json:"blocked_ipv4,omitempty"` // routes refused with max_prefix_blocked now
+	BlockedIpv6      uint64                 `protobuf:"varint,10,opt,name=blocked_ipv6,json=blockedIpv6,proto3" json:"blocked_ipv6,omitempty"`
+	LastSanction     string                 `protobuf:"bytes,11,opt,name=last_sanction,json=lastSanction,proto3" json:"last_sanction,omitempty"` // what the last limit hit did; "" if none since start
+	LastSanctionTime *timestamppb.Timestamp `protobuf:"bytes,12,opt,name=last_sanction_time,json=lastSanctionTime,proto3" json:"last_sanction_time,omitempty"`
+	// Set while a "restart" sanction holds the session down.
+	RestartAt     *timestamppb.Timestamp `protobuf:"bytes,13,opt,name=restart_at,json=restartAt,proto3" json:"restart_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PeerMaxPrefix) Reset() {
+	*x = PeerMaxPrefix{}
+	mi := &file_rsguard_v1_peers_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PeerMaxPrefix) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PeerMaxPrefix) ProtoMessage() {}
+
+func (x *PeerMaxPrefix) ProtoReflect() protoreflect.Message {
+	mi := &file_rsguard_v1_peers_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PeerMaxPrefix.ProtoReflect.Descriptor instead.
+func (*PeerMaxPrefix) Descriptor() ([]byte, []int) {
+	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *PeerMaxPrefix) GetLimitIpv4() uint32 {
+	if x != nil {
+		return x.LimitIpv4
+	}
+	return 0
+}
+
+func (x *PeerMaxPrefix) GetLimitIpv6() uint32 {
+	if x != nil {
+		return x.LimitIpv6
+	}
+	return 0
+}
+
+func (x *PeerMaxPrefix) GetAction() string {
+	if x != nil {
+		return x.Action
+	}
+	return ""
+}
+
+func (x *PeerMaxPrefix) GetRestartAfter() *durationpb.Duration {
+	if x != nil {
+		return x.RestartAfter
+	}
+	return nil
+}
+
+func (x *PeerMaxPrefix) GetCountRejected() bool {
+	if x != nil {
+		return x.CountRejected
+	}
+	return false
+}
+
+func (x *PeerMaxPrefix) GetWarnPercent() uint32 {
+	if x != nil {
+		return x.WarnPercent
+	}
+	return 0
+}
+
+func (x *PeerMaxPrefix) GetCountedIpv4() uint64 {
+	if x != nil {
+		return x.CountedIpv4
+	}
+	return 0
+}
+
+func (x *PeerMaxPrefix) GetCountedIpv6() uint64 {
+	if x != nil {
+		return x.CountedIpv6
+	}
+	return 0
+}
+
+func (x *PeerMaxPrefix) GetBlockedIpv4() uint64 {
+	if x != nil {
+		return x.BlockedIpv4
+	}
+	return 0
+}
+
+func (x *PeerMaxPrefix) GetBlockedIpv6() uint64 {
+	if x != nil {
+		return x.BlockedIpv6
+	}
+	return 0
+}
+
+func (x *PeerMaxPrefix) GetLastSanction() string {
+	if x != nil {
+		return x.LastSanction
+	}
+	return ""
+}
+
+func (x *PeerMaxPrefix) GetLastSanctionTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.LastSanctionTime
+	}
+	return nil
+}
+
+func (x *PeerMaxPrefix) GetRestartAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.RestartAt
+	}
+	return nil
+}
+
 type PeerFlapCounters struct {
 	state            protoimpl.MessageState `protogen:"open.v1"`
 	Withdrawals      uint64                 `protobuf:"varint,1,opt,name=withdrawals,proto3" json:"withdrawals,omitempty"`                                   // withdrawals of announced routes (penalised)
@@ -305,7 +471,7 @@ type PeerFlapCounters struct {
 
 func (x *PeerFlapCounters) Reset() {
 	*x = PeerFlapCounters{}
-	mi := &file_rsguard_v1_peers_proto_msgTypes[1]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[2]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -317,7 +483,7 @@ func (x *PeerFlapCounters) String() string {
 func (*PeerFlapCounters) ProtoMessage() {}
 
 func (x *PeerFlapCounters) ProtoReflect() protoreflect.Message {
-	mi := &file_rsguard_v1_peers_proto_msgTypes[1]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[2]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -330,7 +496,7 @@ func (x *PeerFlapCounters) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PeerFlapCounters.ProtoReflect.Descriptor instead.
 func (*PeerFlapCounters) Descriptor() ([]byte, []int) {
-	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{1}
+	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{2}
 }
 
 func (x *PeerFlapCounters) GetWithdrawals() uint64 {
@@ -397,7 +563,7 @@ type ListPeersRequest struct {
 
 func (x *ListPeersRequest) Reset() {
 	*x = ListPeersRequest{}
-	mi := &file_rsguard_v1_peers_proto_msgTypes[2]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -409,7 +575,7 @@ func (x *ListPeersRequest) String() string {
 func (*ListPeersRequest) ProtoMessage() {}
 
 func (x *ListPeersRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_rsguard_v1_peers_proto_msgTypes[2]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -422,7 +588,7 @@ func (x *ListPeersRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListPeersRequest.ProtoReflect.Descriptor instead.
 func (*ListPeersRequest) Descriptor() ([]byte, []int) {
-	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{2}
+	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{3}
 }
 
 type ListPeersResponse struct {
@@ -434,7 +600,7 @@ type ListPeersResponse struct {
 
 func (x *ListPeersResponse) Reset() {
 	*x = ListPeersResponse{}
-	mi := &file_rsguard_v1_peers_proto_msgTypes[3]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -446,7 +612,7 @@ func (x *ListPeersResponse) String() string {
 func (*ListPeersResponse) ProtoMessage() {}
 
 func (x *ListPeersResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_rsguard_v1_peers_proto_msgTypes[3]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -459,7 +625,7 @@ func (x *ListPeersResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListPeersResponse.ProtoReflect.Descriptor instead.
 func (*ListPeersResponse) Descriptor() ([]byte, []int) {
-	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{3}
+	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *ListPeersResponse) GetPeer() *Peer {
@@ -478,7 +644,7 @@ type GetPeerRequest struct {
 
 func (x *GetPeerRequest) Reset() {
 	*x = GetPeerRequest{}
-	mi := &file_rsguard_v1_peers_proto_msgTypes[4]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -490,7 +656,7 @@ func (x *GetPeerRequest) String() string {
 func (*GetPeerRequest) ProtoMessage() {}
 
 func (x *GetPeerRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_rsguard_v1_peers_proto_msgTypes[4]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -503,7 +669,7 @@ func (x *GetPeerRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetPeerRequest.ProtoReflect.Descriptor instead.
 func (*GetPeerRequest) Descriptor() ([]byte, []int) {
-	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{4}
+	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *GetPeerRequest) GetName() string {
@@ -522,7 +688,7 @@ type GetPeerResponse struct {
 
 func (x *GetPeerResponse) Reset() {
 	*x = GetPeerResponse{}
-	mi := &file_rsguard_v1_peers_proto_msgTypes[5]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -534,7 +700,7 @@ func (x *GetPeerResponse) String() string {
 func (*GetPeerResponse) ProtoMessage() {}
 
 func (x *GetPeerResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_rsguard_v1_peers_proto_msgTypes[5]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -547,7 +713,7 @@ func (x *GetPeerResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetPeerResponse.ProtoReflect.Descriptor instead.
 func (*GetPeerResponse) Descriptor() ([]byte, []int) {
-	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{5}
+	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *GetPeerResponse) GetPeer() *Peer {
@@ -566,7 +732,7 @@ type EnablePeerRequest struct {
 
 func (x *EnablePeerRequest) Reset() {
 	*x = EnablePeerRequest{}
-	mi := &file_rsguard_v1_peers_proto_msgTypes[6]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -578,7 +744,7 @@ func (x *EnablePeerRequest) String() string {
 func (*EnablePeerRequest) ProtoMessage() {}
 
 func (x *EnablePeerRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_rsguard_v1_peers_proto_msgTypes[6]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -591,7 +757,7 @@ func (x *EnablePeerRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EnablePeerRequest.ProtoReflect.Descriptor instead.
 func (*EnablePeerRequest) Descriptor() ([]byte, []int) {
-	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{6}
+	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *EnablePeerRequest) GetName() string {
@@ -609,7 +775,7 @@ type EnablePeerResponse struct {
 
 func (x *EnablePeerResponse) Reset() {
 	*x = EnablePeerResponse{}
-	mi := &file_rsguard_v1_peers_proto_msgTypes[7]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -621,7 +787,7 @@ func (x *EnablePeerResponse) String() string {
 func (*EnablePeerResponse) ProtoMessage() {}
 
 func (x *EnablePeerResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_rsguard_v1_peers_proto_msgTypes[7]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -634,7 +800,7 @@ func (x *EnablePeerResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EnablePeerResponse.ProtoReflect.Descriptor instead.
 func (*EnablePeerResponse) Descriptor() ([]byte, []int) {
-	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{7}
+	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{8}
 }
 
 type DisablePeerRequest struct {
@@ -648,7 +814,7 @@ type DisablePeerRequest struct {
 
 func (x *DisablePeerRequest) Reset() {
 	*x = DisablePeerRequest{}
-	mi := &file_rsguard_v1_peers_proto_msgTypes[8]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -660,7 +826,7 @@ func (x *DisablePeerRequest) String() string {
 func (*DisablePeerRequest) ProtoMessage() {}
 
 func (x *DisablePeerRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_rsguard_v1_peers_proto_msgTypes[8]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -673,7 +839,7 @@ func (x *DisablePeerRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DisablePeerRequest.ProtoReflect.Descriptor instead.
 func (*DisablePeerRequest) Descriptor() ([]byte, []int) {
-	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{8}
+	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *DisablePeerRequest) GetName() string {
@@ -698,7 +864,7 @@ type DisablePeerResponse struct {
 
 func (x *DisablePeerResponse) Reset() {
 	*x = DisablePeerResponse{}
-	mi := &file_rsguard_v1_peers_proto_msgTypes[9]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -710,7 +876,7 @@ func (x *DisablePeerResponse) String() string {
 func (*DisablePeerResponse) ProtoMessage() {}
 
 func (x *DisablePeerResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_rsguard_v1_peers_proto_msgTypes[9]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -723,7 +889,7 @@ func (x *DisablePeerResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DisablePeerResponse.ProtoReflect.Descriptor instead.
 func (*DisablePeerResponse) Descriptor() ([]byte, []int) {
-	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{9}
+	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{10}
 }
 
 type ResetPeerRequest struct {
@@ -736,7 +902,7 @@ type ResetPeerRequest struct {
 
 func (x *ResetPeerRequest) Reset() {
 	*x = ResetPeerRequest{}
-	mi := &file_rsguard_v1_peers_proto_msgTypes[10]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -748,7 +914,7 @@ func (x *ResetPeerRequest) String() string {
 func (*ResetPeerRequest) ProtoMessage() {}
 
 func (x *ResetPeerRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_rsguard_v1_peers_proto_msgTypes[10]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -761,7 +927,7 @@ func (x *ResetPeerRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResetPeerRequest.ProtoReflect.Descriptor instead.
 func (*ResetPeerRequest) Descriptor() ([]byte, []int) {
-	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{10}
+	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *ResetPeerRequest) GetName() string {
@@ -786,7 +952,7 @@ type ResetPeerResponse struct {
 
 func (x *ResetPeerResponse) Reset() {
 	*x = ResetPeerResponse{}
-	mi := &file_rsguard_v1_peers_proto_msgTypes[11]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -798,7 +964,7 @@ func (x *ResetPeerResponse) String() string {
 func (*ResetPeerResponse) ProtoMessage() {}
 
 func (x *ResetPeerResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_rsguard_v1_peers_proto_msgTypes[11]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -811,7 +977,7 @@ func (x *ResetPeerResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResetPeerResponse.ProtoReflect.Descriptor instead.
 func (*ResetPeerResponse) Descriptor() ([]byte, []int) {
-	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{11}
+	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{12}
 }
 
 var File_rsguard_v1_peers_proto protoreflect.FileDescriptor
@@ -819,7 +985,7 @@ var File_rsguard_v1_peers_proto protoreflect.FileDescriptor
 const file_rsguard_v1_peers_proto_rawDesc = "" +
 	"\n" +
 	"\x16rsguard/v1/peers.proto\x12\n" +
-	"rsguard.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xf3\x03\n" +
+	"rsguard.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xf3\x04\n" +
 	"\x04Peer\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12 \n" +
 	"\vdescription\x18\x02 \x01(\tR\vdescription\x12\x18\n" +
@@ -837,7 +1003,30 @@ const file_rsguard_v1_peers_proto_rawDesc = "" +
 	"\x10shutdown_message\x18\f \x01(\tR\x0fshutdownMessage\x12\x1d\n" +
 	"\n" +
 	"last_error\x18\r \x01(\tR\tlastError\x122\n" +
-	"\x05flaps\x18\x0e \x01(\v2\x1c.rsguard.v1.PeerFlapCountersR\x05flaps\"\xa5\x02\n" +
+	"\x05flaps\x18\x0e \x01(\v2\x1c.rsguard.v1.PeerFlapCountersR\x05flaps\x128\n" +
+	"\n" +
+	"max_prefix\x18\x0f \x01(\v2\x19.rsguard.v1.PeerMaxPrefixR\tmaxPrefix\x12\x1f\n" +
+	"\vcontact_noc\x18\x10 \x01(\tR\n" +
+	"contactNoc\x12#\n" +
+	"\rcontact_abuse\x18\x11 \x01(\tR\fcontactAbuse\"\xa5\x04\n" +
+	"\rPeerMaxPrefix\x12\x1d\n" +
+	"\n" +
+	"limit_ipv4\x18\x01 \x01(\rR\tlimitIpv4\x12\x1d\n" +
+	"\n" +
+	"limit_ipv6\x18\x02 \x01(\rR\tlimitIpv6\x12\x16\n" +
+	"\x06action\x18\x03 \x01(\tR\x06action\x12>\n" +
+	"\rrestart_after\x18\x04 \x01(\v2\x19.google.protobuf.DurationR\frestartAfter\x12%\n" +
+	"\x0ecount_rejected\x18\x05 \x01(\bR\rcountRejected\x12!\n" +
+	"\fwarn_percent\x18\x06 \x01(\rR\vwarnPercent\x12!\n" +
+	"\fcounted_ipv4\x18\a \x01(\x04R\vcountedIpv4\x12!\n" +
+	"\fcounted_ipv6\x18\b \x01(\x04R\vcountedIpv6\x12!\n" +
+	"\fblocked_ipv4\x18\t \x01(\x04R\vblockedIpv4\x12!\n" +
+	"\fblocked_ipv6\x18\n" +
+	" \x01(\x04R\vblockedIpv6\x12#\n" +
+	"\rlast_sanction\x18\v \x01(\tR\flastSanction\x12H\n" +
+	"\x12last_sanction_time\x18\f \x01(\v2\x1a.google.protobuf.TimestampR\x10lastSanctionTime\x129\n" +
+	"\n" +
+	"restart_at\x18\r \x01(\v2\x1a.google.protobuf.TimestampR\trestartAt\"\xa5\x02\n" +
 	"\x10PeerFlapCounters\x12 \n" +
 	"\vwithdrawals\x18\x01 \x01(\x04R\vwithdrawals\x12+\n" +
 	"\x11attribute_changes\x18\x02 \x01(\x04R\x10attributeChanges\x12*\n" +
@@ -900,48 +1089,53 @@ func file_rsguard_v1_peers_proto_rawDescGZIP() []byte {
 }
 
 var file_rsguard_v1_peers_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_rsguard_v1_peers_proto_msgTypes = make([]protoimpl.MessageInfo, 12)
+var file_rsguard_v1_peers_proto_msgTypes = make([]protoimpl.MessageInfo, 13)
 var file_rsguard_v1_peers_proto_goTypes = []any{
 	(PeerState)(0),                // 0: rsguard.v1.PeerState
 	(ResetMode)(0),                // 1: rsguard.v1.ResetMode
 	(*Peer)(nil),                  // 2: rsguard.v1.Peer
-	(*PeerFlapCounters)(nil),      // 3: rsguard.v1.PeerFlapCounters
-	(*ListPeersRequest)(nil),      // 4: rsguard.v1.ListPeersRequest
-	(*ListPeersResponse)(nil),     // 5: rsguard.v1.ListPeersResponse
-	(*GetPeerRequest)(nil),        // 6: rsguard.v1.GetPeerRequest
-	(*GetPeerResponse)(nil),       // 7: rsguard.v1.GetPeerResponse
-	(*EnablePeerRequest)(nil),     // 8: rsguard.v1.EnablePeerRequest
-	(*EnablePeerResponse)(nil),    // 9: rsguard.v1.EnablePeerResponse
-	(*DisablePeerRequest)(nil),    // 10: rsguard.v1.DisablePeerRequest
-	(*DisablePeerResponse)(nil),   // 11: rsguard.v1.DisablePeerResponse
-	(*ResetPeerRequest)(nil),      // 12: rsguard.v1.ResetPeerRequest
-	(*ResetPeerResponse)(nil),     // 13: rsguard.v1.ResetPeerResponse
-	(*timestamppb.Timestamp)(nil), // 14: google.protobuf.Timestamp
-	(*durationpb.Duration)(nil),   // 15: google.protobuf.Duration
+	(*PeerMaxPrefix)(nil),         // 3: rsguard.v1.PeerMaxPrefix
+	(*PeerFlapCounters)(nil),      // 4: rsguard.v1.PeerFlapCounters
+	(*ListPeersRequest)(nil),      // 5: rsguard.v1.ListPeersRequest
+	(*ListPeersResponse)(nil),     // 6: rsguard.v1.ListPeersResponse
+	(*GetPeerRequest)(nil),        // 7: rsguard.v1.GetPeerRequest
+	(*GetPeerResponse)(nil),       // 8: rsguard.v1.GetPeerResponse
+	(*EnablePeerRequest)(nil),     // 9: rsguard.v1.EnablePeerRequest
+	(*EnablePeerResponse)(nil),    // 10: rsguard.v1.EnablePeerResponse
+	(*DisablePeerRequest)(nil),    // 11: rsguard.v1.DisablePeerRequest
+	(*DisablePeerResponse)(nil),   // 12: rsguard.v1.DisablePeerResponse
+	(*ResetPeerRequest)(nil),      // 13: rsguard.v1.ResetPeerRequest
+	(*ResetPeerResponse)(nil),     // 14: rsguard.v1.ResetPeerResponse
+	(*timestamppb.Timestamp)(nil), // 15: google.protobuf.Timestamp
+	(*durationpb.Duration)(nil),   // 16: google.protobuf.Duration
 }
 var file_rsguard_v1_peers_proto_depIdxs = []int32{
 	0,  // 0: rsguard.v1.Peer.state:type_name -> rsguard.v1.PeerState
-	14, // 1: rsguard.v1.Peer.state_since:type_name -> google.protobuf.Timestamp
-	15, // 2: rsguard.v1.Peer.uptime:type_name -> google.protobuf.Duration
-	3,  // 3: rsguard.v1.Peer.flaps:type_name -> rsguard.v1.PeerFlapCounters
-	2,  // 4: rsguard.v1.ListPeersResponse.peer:type_name -> rsguard.v1.Peer
-	2,  // 5: rsguard.v1.GetPeerResponse.peer:type_name -> rsguard.v1.Peer
-	1,  // 6: rsguard.v1.ResetPeerRequest.mode:type_name -> rsguard.v1.ResetMode
-	4,  // 7: rsguard.v1.PeerService.ListPeers:input_type -> rsguard.v1.ListPeersRequest
-	6,  // 8: rsguard.v1.PeerService.GetPeer:input_type -> rsguard.v1.GetPeerRequest
-	8,  // 9: rsguard.v1.PeerService.EnablePeer:input_type -> rsguard.v1.EnablePeerRequest
-	10, // 10: rsguard.v1.PeerService.DisablePeer:input_type -> rsguard.v1.DisablePeerRequest
-	12, // 11: rsguard.v1.PeerService.ResetPeer:input_type -> rsguard.v1.ResetPeerRequest
-	5,  // 12: rsguard.v1.PeerService.ListPeers:output_type -> rsguard.v1.ListPeersResponse
-	7,  // 13: rsguard.v1.PeerService.GetPeer:output_type -> rsguard.v1.GetPeerResponse
-	9,  // 14: rsguard.v1.PeerService.EnablePeer:output_type -> rsguard.v1.EnablePeerResponse
-	11, // 15: rsguard.v1.PeerService.DisablePeer:output_type -> rsguard.v1.DisablePeerResponse
-	13, // 16: rsguard.v1.PeerService.ResetPeer:output_type -> rsguard.v1.ResetPeerResponse
-	12, // [12:17] is the sub-list for method output_type
-	7,  // [7:12] is the sub-list for method input_type
-	7,  // [7:7] is the sub-list for extension type_name
-	7,  // [7:7] is the sub-list for extension extendee
-	0,  // [0:7] is the sub-list for field type_name
+	15, // 1: rsguard.v1.Peer.state_since:type_name -> google.protobuf.Timestamp
+	16, // 2: rsguard.v1.Peer.uptime:type_name -> google.protobuf.Duration
+	4,  // 3: rsguard.v1.Peer.flaps:type_name -> rsguard.v1.PeerFlapCounters
+	3,  // 4: rsguard.v1.Peer.max_prefix:type_name -> rsguard.v1.PeerMaxPrefix
+	16, // 5: rsguard.v1.PeerMaxPrefix.restart_after:type_name -> google.protobuf.Duration
+	15, // 6: rsguard.v1.PeerMaxPrefix.last_sanction_time:type_name -> google.protobuf.Timestamp
+	15, // 7: rsguard.v1.PeerMaxPrefix.restart_at:type_name -> google.protobuf.Timestamp
+	2,  // 8: rsguard.v1.ListPeersResponse.peer:type_name -> rsguard.v1.Peer
+	2,  // 9: rsguard.v1.GetPeerResponse.peer:type_name -> rsguard.v1.Peer
+	1,  // 10: rsguard.v1.ResetPeerRequest.mode:type_name -> rsguard.v1.ResetMode
+	5,  // 11: rsguard.v1.PeerService.ListPeers:input_type -> rsguard.v1.ListPeersRequest
+	7,  // 12: rsguard.v1.PeerService.GetPeer:input_type -> rsguard.v1.GetPeerRequest
+	9,  // 13: rsguard.v1.PeerService.EnablePeer:input_type -> rsguard.v1.EnablePeerRequest
+	11, // 14: rsguard.v1.PeerService.DisablePeer:input_type -> rsguard.v1.DisablePeerRequest
+	13, // 15: rsguard.v1.PeerService.ResetPeer:input_type -> rsguard.v1.ResetPeerRequest
+	6,  // 16: rsguard.v1.PeerService.ListPeers:output_type -> rsguard.v1.ListPeersResponse
+	8,  // 17: rsguard.v1.PeerService.GetPeer:output_type -> rsguard.v1.GetPeerResponse
+	10, // 18: rsguard.v1.PeerService.EnablePeer:output_type -> rsguard.v1.EnablePeerResponse
+	12, // 19: rsguard.v1.PeerService.DisablePeer:output_type -> rsguard.v1.DisablePeerResponse
+	14, // 20: rsguard.v1.PeerService.ResetPeer:output_type -> rsguard.v1.ResetPeerResponse
+	16, // [16:21] is the sub-list for method output_type
+	11, // [11:16] is the sub-list for method input_type
+	11, // [11:11] is the sub-list for extension type_name
+	11, // [11:11] is the sub-list for extension extendee
+	0,  // [0:11] is the sub-list for field type_name
 }
 
 func init() { file_rsguard_v1_peers_proto_init() }
@@ -955,7 +1149,7 @@ func file_rsguard_v1_peers_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_rsguard_v1_peers_proto_rawDesc), len(file_rsguard_v1_peers_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   12,
+			NumMessages:   13,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
