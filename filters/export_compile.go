@@ -23,7 +23,7 @@ type CommunityMatch struct {
 // changes, then Reject. A statement without Reject never ends the policy,
 // so later statements still see (and change) the route.
 type ExportStatement struct {
-	Name  string
+	Name      string
 	Std       *CommunityMatch // nil: no condition on standard communities
 	Large     *CommunityMatch // nil: no condition on large communities
 	ASPathSet string          // "": none; else the AS_PATH matches the set
@@ -168,7 +168,7 @@ func CompileExport(s ExportSettings, name string, asn uint32) ExportCompiled {
 func loopStage(t exportTarget) []ExportStatement {
 	name := t.policy + "-loop"
 	*t.paths = append(*t.paths, ASPathSetDef{Name: name, Patterns: []string{
-		fmt.Sprintf("_%d_", t.asn), // GoBGP: any ASN of the AS_SEQUENCE segments
+		fmt.Sprintf("_%d_", t.asn),                       // GoBGP: any ASN of the AS_SEQUENCE segments
 		fmt.Sprintf(`\{([0-9]+,)*%d(,[0-9]+)*\}`, t.asn), // a member of an AS_SET, "{a,b}"
 	}})
 	return []ExportStatement{{Name: "as-path-loop", ASPathSet: name, Reject: true}}
