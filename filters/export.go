@@ -54,7 +54,7 @@ func std16(asn uint32) bool { return asn <= 0xFFFF }
 // GoBGP export policy compiled by CompileExport must agree with it
 // (routeserver/export_differential_test.go); explain shows its result.
 // Rules, first match wins:
-//  0. The receiver's ASN is in the AS_PATH: not sent (it would be a loop).
+//  0. The receiver's ASN is in the AS_SEQUENCE: not sent (a loop for it).
 //  1. HonourWellKnown and NO_ADVERTISE or NO_EXPORT: sent to nobody.
 //  2. 0:peer or RS:0:peer: not to that peer.
 //  3. RS:peer or RS:1:peer: to that peer (overrides 4 and 5, so the
@@ -149,11 +149,11 @@ func DecideExport(s ExportSettings, r Route, c Communities, to uint32) ExportDec
 	return d
 }
 
-// inASPath: asn in an AS_SEQUENCE or AS_SET segment (confederation
-// segments are not looked at, as GoBGP's route-server loop check).
+// inASPath: asn in an AS_SEQUENCE segment, as GoBGP's "_N_" matches it.
+// Paths with an AS_SET never get here: the import checks reject them.
 func inASPath(p ASPath, asn uint32) bool {
 	for _, s := range p {
-		if (s.Type == SegSequence || s.Type == SegSet) && slices.Contains(s.ASNs, asn) {
+		if s.Type == SegSequence && slices.Contains(s.ASNs, asn) {
 			return true
 		}
 	}

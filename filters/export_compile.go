@@ -160,17 +160,17 @@ func CompileExport(s ExportSettings, name string, asn uint32) ExportCompiled {
 	return c
 }
 
-// loopStage keeps a route from a peer whose ASN is in its AS_PATH (AS_SEQUENCE
-// or AS_SET), as GoBGP's own route-server selection does. It must be an
-// export statement: with secondary routes on, GoBGP's per-client selection no
-// longer skips such paths, and a client would get a path it must drop
-// instead of the next best one.
+// loopStage keeps a route from a peer whose ASN is in its AS_SEQUENCE, as
+// GoBGP's own route-server selection does. It must be an export statement:
+// with secondary routes on, GoBGP's per-client selection no longer skips
+// such paths, and a client would get a path it must drop instead of the
+// next best one. AS_SETs need no pattern: the import checks reject every
+// path with one (as_set_in_path), and a set pattern would make GoBGP render
+// every path as text for every peer.
 func loopStage(t exportTarget) []ExportStatement {
 	name := t.policy + "-loop"
-	*t.paths = append(*t.paths, ASPathSetDef{Name: name, Patterns: []string{
-		fmt.Sprintf("_%d_", t.asn),                       // GoBGP: any ASN of the AS_SEQUENCE segments
-		fmt.Sprintf(`\{([0-9]+,)*%d(,[0-9]+)*\}`, t.asn), // a member of an AS_SET, "{a,b}"
-	}})
+	// "_N_" is GoBGP's fast single-ASN match over the AS_SEQUENCE segments
+	*t.paths = append(*t.paths, ASPathSetDef{Name: name, Patterns: []string{fmt.Sprintf("_%d_", t.asn)}})
 	return []ExportStatement{{Name: "as-path-loop", ASPathSet: name, Reject: true}}
 }
 

@@ -89,7 +89,8 @@ func TestDecideExport(t *testing.T) {
 		send bool
 	}{
 		{"receiver in sequence", Seq(21001, 21002, 21011), 21002, false},
-		{"receiver in set", ASPath{{Type: SegSequence, ASNs: []uint32{21001}}, {Type: SegSet, ASNs: []uint32{21011, 21002}}}, 21002, false},
+		// sets are rejected on import (as_set_in_path); GoBGP's "_N_" does not look in them
+		{"receiver only in set", ASPath{{Type: SegSequence, ASNs: []uint32{21001}}, {Type: SegSet, ASNs: []uint32{21011, 21002}}}, 21002, true},
 		{"receiver only in confed segment", ASPath{{Type: SegSequence, ASNs: []uint32{21001}}, {Type: SegConfedSequence, ASNs: []uint32{21002}}}, 21002, true},
 		{"other peer", Seq(21001, 21002), 21003, true},
 	}
