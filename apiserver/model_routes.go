@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/rsguard/rsguard/filters"
+	"github.com/rsguard/rsguard/rpki"
 )
 
 // RouteView selects which table ListRoutes reads.
@@ -75,6 +76,7 @@ type RouteEntry struct {
 	Route      filters.Route
 	Rejections []filters.Rejection
 	ReceivedAt time.Time // zero if unknown
+	RPKI       rpki.State
 	// Communities as received (or, in the advertised view, as sent).
 	Communities filters.Communities
 }

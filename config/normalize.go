@@ -22,6 +22,7 @@ type (
 		Filters     renderFilters     `toml:"filters"`
 		IRR         renderIRR         `toml:"irr"`
 		Dampening   renderDampening   `toml:"dampening"`
+		RPKI        renderRPKI        `toml:"rpki"`
 		Communities renderCommunities `toml:"communities"`
 		Peers       []renderPeer      `toml:"peers"`
 	}
@@ -146,6 +147,7 @@ func (c *Config) NormalizedTOML() ([]byte, error) {
 		},
 		Communities: renderCommunities(c.Communities),
 	}
+	r.RPKI = renderRPKIOf(c.RPKI)
 	for _, p := range c.Peers {
 		rp := renderPeer{
 			Name:             p.Name,

@@ -71,6 +71,8 @@ type routeJSON struct {
 	NextHop    string       `json:"next_hop"`
 	Reasons    []reasonJSON `json:"reasons"`
 	ReceivedAt *string      `json:"received_at"`
+	// RPKI is "valid", "invalid" or "not-found"; null when RPKI is off.
+	RPKI *string `json:"rpki"`
 	// Communities as received (advertised view: as sent).
 	Communities      []string `json:"communities"`
 	LargeCommunities []string `json:"large_communities"`
@@ -84,6 +86,9 @@ func toRouteJSON(e *rsguardv1.RouteEntry) routeJSON {
 	}
 	if e.ReceivedAt != nil {
 		out.ReceivedAt = jsonTime(e.GetReceivedAt().AsTime())
+	}
+	if s := rpkiWord(e.GetRpkiState()); s != "" {
+		out.RPKI = &s
 	}
 	return out
 }
@@ -192,8 +197,8 @@ func (a *app) listRoutes(parent context.Context, f routeFlags, view rsguardv1.Ro
 				return nil
 			}
 			rows = append(rows, table.Row{e.GetPeer(), e.GetRoute().GetPrefix(), orDash(asPathText(e.GetRoute().GetAsPath())),
-				orDash(e.GetRoute().GetNextHop()), orDash(communitiesText(e.GetRoute().GetCommunities(), e.GetRoute().GetLargeCommunities())),
-				reasonsCell(e.GetRejections())})
+				orDash(e.GetRoute().GetNextHop()), orDash(rpkiWord(e.GetRpkiState())),
+				orDash(communitiesText(e.GetRoute().GetCommunities(), e.GetRoute().GetLargeCommunities())), reasonsCell(e.GetRejections())})
 			return nil
 		})
 		if err != nil {
@@ -202,7 +207,7 @@ func (a *app) listRoutes(parent context.Context, f routeFlags, view rsguardv1.Ro
 		if p.json {
 			return list.close()
 		}
-		p.table(table.Row{"Peer", "Prefix", "AS Path", "Next Hop", "Communities", "Reasons"}, rows)
+		p.table(table.Row{"Peer", "Prefix", "AS Path", "Next Hop", "RPKI", "Communities", "Reasons"}, rows)
 		return nil
 	})
 }
