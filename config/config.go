@@ -37,6 +37,8 @@ type Config struct {
 	Dampening Dampening
 	RPKI      RPKI
 	Peers     []Peer
+	// Communities is [communities] (communities.go).
+	Communities Communities
 
 	// Path is the file the config was read from (the name given to Parse).
 	Path string

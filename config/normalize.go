@@ -16,14 +16,15 @@ const Redacted = "<redacted>"
 // in force, and goldens diff cleanly.
 type (
 	renderConfig struct {
-		Global    renderGlobal    `toml:"global"`
-		API       renderAPI       `toml:"api"`
-		Log       renderLog       `toml:"log"`
-		Filters   renderFilters   `toml:"filters"`
-		IRR       renderIRR       `toml:"irr"`
-		Dampening renderDampening `toml:"dampening"`
-		RPKI      renderRPKI      `toml:"rpki"`
-		Peers     []renderPeer    `toml:"peers"`
+		Global      renderGlobal      `toml:"global"`
+		API         renderAPI         `toml:"api"`
+		Log         renderLog         `toml:"log"`
+		Filters     renderFilters     `toml:"filters"`
+		IRR         renderIRR         `toml:"irr"`
+		Dampening   renderDampening   `toml:"dampening"`
+		RPKI        renderRPKI        `toml:"rpki"`
+		Communities renderCommunities `toml:"communities"`
+		Peers       []renderPeer      `toml:"peers"`
 	}
 	renderGlobal struct {
 		ASN             uint32   `toml:"asn"`
@@ -148,6 +149,7 @@ func (c *Config) NormalizedTOML() ([]byte, error) {
 			AttributeChangePenalty: c.Dampening.AttributeChangePenalty,
 			ReadvertisementPenalty: c.Dampening.ReadvertisementPenalty,
 		},
+		Communities: renderCommunities(c.Communities),
 	}
 	r.RPKI = renderRPKIOf(c.RPKI)
 	for _, p := range c.Peers {
