@@ -100,7 +100,7 @@ func (s *Server) Advertised(ctx context.Context, name string, fn func(routestore
 					if err != nil {
 						continue
 					}
-					out = append(out, routestore.Entry{Peer: name, Key: dp.Key, Route: dp.Route, LearnedFrom: names[dp.From]})
+					out = append(out, routestore.Entry{Peer: name, Key: dp.Key, Route: dp.Route, Communities: dp.Comms, LearnedFrom: names[dp.From]})
 				}
 			})
 		if err != nil {

@@ -35,6 +35,15 @@ func reasonName(r *rsguardv1.Rejection) string {
 }
 
 // reasonsCell renders reasons one per line: "bogon_prefix (2): inside 10.0.0.0/8".
+// notesCell shows the checks a peer's config turned off after the reasons.
+func notesCell(ns []*rsguardv1.Rejection) string {
+	var out strings.Builder
+	for _, n := range ns {
+		fmt.Fprintf(&out, "\nnote: %s (%d): %s", reasonName(n), int32(n.GetReason()), n.GetDetail())
+	}
+	return out.String()
+}
+
 func reasonsCell(rs []*rsguardv1.Rejection) string {
 	if len(rs) == 0 {
 		return "-"
@@ -69,6 +78,11 @@ type routeJSON struct {
 	ReceivedAt *string      `json:"received_at"`
 	// RPKI is "valid", "invalid" or "not-found"; null when RPKI is off.
 	RPKI *string `json:"rpki"`
+	// Notes: failing checks the peer's config turned off (not enforced).
+	Notes []reasonJSON `json:"notes"`
+	// Communities as received (advertised view: as sent).
+	Communities      []string `json:"communities"`
+	LargeCommunities []string `json:"large_communities"`
 	// LearnedFrom: the advertised view only, the peer the route came from.
 	LearnedFrom string `json:"learned_from,omitempty"`
 }
@@ -76,7 +90,10 @@ type routeJSON struct {
 func toRouteJSON(e *rsguardv1.RouteEntry) routeJSON {
 	out := routeJSON{
 		Peer: e.GetPeer(), Prefix: e.GetRoute().GetPrefix(), ASPath: asPathText(e.GetRoute().GetAsPath()),
-		NextHop: e.GetRoute().GetNextHop(), Reasons: toReasonsJSON(e.GetRejections()), LearnedFrom: e.GetLearnedFrom(),
+		NextHop: e.GetRoute().GetNextHop(), Reasons: toReasonsJSON(e.GetRejections()),
+		Notes:       toReasonsJSON(e.GetNotes()),
+		Communities: nonNilStrings(e.GetRoute().GetCommunities()), LargeCommunities: nonNilStrings(e.GetRoute().GetLargeCommunities()),
+		LearnedFrom: e.GetLearnedFrom(),
 	}
 	if e.ReceivedAt != nil {
 		out.ReceivedAt = jsonTime(e.GetReceivedAt().AsTime())

@@ -69,7 +69,7 @@ func checkRouteFlags(f *routeFlags, view rsguardv1.RouteView) error {
 }
 
 // wideLine is one route on one line: peer, prefix, AS path, next hop,
-// RPKI, [learned from,] reason names joined by "," and the evidence
+// RPKI, [learned from,] communities, reason names joined by "," and the evidence
 // joined by "; ", separated by tabs (awk -F'\t').
 func wideLine(e *rsguardv1.RouteEntry, advertised bool) string {
 	r := e.GetRoute()
@@ -77,6 +77,7 @@ func wideLine(e *rsguardv1.RouteEntry, advertised bool) string {
 	if advertised {
 		cols = append(cols, orDash(e.GetLearnedFrom()))
 	}
+	cols = append(cols, orDash(communitiesText(r.GetCommunities(), r.GetLargeCommunities())))
 	names := make([]string, 0, len(e.GetRejections()))
 	evidence := make([]string, 0, len(e.GetRejections()))
 	for _, x := range e.GetRejections() {
@@ -116,7 +117,7 @@ func (a *app) listRoutes(parent context.Context, f routeFlags, view rsguardv1.Ro
 			if advertised {
 				h = append(h, "LEARNED_FROM")
 			}
-			fmt.Fprintln(a.streams.Out, strings.Join(append(h, "REASONS", "EVIDENCE"), "\t"))
+			fmt.Fprintln(a.streams.Out, strings.Join(append(h, "COMMUNITIES", "REASONS", "EVIDENCE"), "\t"))
 		}
 		err = recvEach(stream.Recv, func(m *rsguardv1.ListRoutesResponse) error {
 			if f.limit > 0 && n >= f.limit {
@@ -135,7 +136,8 @@ func (a *app) listRoutes(parent context.Context, f routeFlags, view rsguardv1.Ro
 				if advertised {
 					row = append(row, orDash(e.GetLearnedFrom()))
 				}
-				rows = append(rows, append(row, reasonsCell(e.GetRejections())))
+				rows = append(rows, append(row, orDash(communitiesText(e.GetRoute().GetCommunities(), e.GetRoute().GetLargeCommunities())),
+					reasonsCell(e.GetRejections())+notesCell(e.GetNotes())))
 			}
 			return nil
 		})
@@ -152,7 +154,7 @@ func (a *app) listRoutes(parent context.Context, f routeFlags, view rsguardv1.Ro
 		if advertised {
 			header = append(header, "Learned From")
 		}
-		p.table(append(header, "Reasons"), rows)
+		p.table(append(header, "Communities", "Reasons"), rows)
 		return nil
 	})
 }

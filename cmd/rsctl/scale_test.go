@@ -12,12 +12,12 @@ func TestRejectedWide(t *testing.T) {
 	for _, flag := range [][]string{{"--wide"}, {"-o", "wide"}} {
 		out := c.mustRun(append([]string{"rejected"}, flag...)...).stdout
 		lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
-		if len(lines) != 3 || lines[0] != "PEER\tPREFIX\tAS_PATH\tNEXT_HOP\tRPKI\tREASONS\tEVIDENCE" {
+		if len(lines) != 3 || lines[0] != "PEER\tPREFIX\tAS_PATH\tNEXT_HOP\tRPKI\tCOMMUNITIES\tREASONS\tEVIDENCE" {
 			t.Fatalf("%v: want a header and two lines:\n%s", flag, out)
 		}
 		f := strings.Split(lines[2], "\t")
-		if len(f) != 7 || f[0] != "ix-b" || f[1] != "45.2.0.0/23" || f[2] != "21002 64512" || f[5] != "bogon_asn,origin_not_in_as_set" ||
-			f[6] != "bogon_asn: AS64512 is private (RFC 6996); origin_not_in_as_set: AS64512 not in AS-BETA" {
+		if len(f) != 8 || f[0] != "ix-b" || f[1] != "45.2.0.0/23" || f[2] != "21002 64512" || f[6] != "bogon_asn,origin_not_in_as_set" ||
+			f[7] != "bogon_asn: AS64512 is private (RFC 6996); origin_not_in_as_set: AS64512 not in AS-BETA" {
 			t.Errorf("%v: line %q", flag, f)
 		}
 	}
