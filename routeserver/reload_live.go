@@ -178,6 +178,11 @@ func (s *Server) setPeerInput(ctx context.Context, p *peer, np config.Peer, src 
 	fresh := peerInput(cfg, np, src)
 	next := *cur // keeps the dampening and max-prefix hooks
 	next.Allowed, next.Origins = fresh.Allowed, fresh.Origins
+	// The new list is the peer's base (static + IRR) for ROAs as route
+	// objects: recorded, so the VRP sync that follows the reload does not
+	// put the old base back (the history showed a reload's verdict undone
+	// by "rpki vrp change" at once).
+	next.Allowed = filters.NewPrefixList(s.withROAs(fresh, fresh.Allowed.Ranges(), fresh.Origins))
 	next.Addresses, next.Families, next.NextHop = fresh.Addresses, fresh.Families, fresh.NextHop
 	next.Blacklist = fresh.Blacklist // block sets change by diff like the allow sets
 	a, d, err := applyCompiledDiff(ctx, s.bgp, filters.CompilePeer(&settings, cur), filters.CompilePeer(&settings, &next))
