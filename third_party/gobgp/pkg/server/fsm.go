@@ -983,6 +983,23 @@ func (h *fsmHandler) recvMessageWithError() (*fsmMsg, error) {
 
 	hd := &bgp.BGPHeader{}
 	err = hd.DecodeFromBytes(headerBuf)
+	if err == nil {
+		// RFC 4271 §6.1 and RFC 8654 §4: a Length over 4096 from a peer
+		// that did not negotiate Extended Message (GoBGP never does) is a
+		// Bad Message Length error, 1/2 with the Length as Data. Before,
+		// the result of ValidateBGPMessage was dropped and such a message
+		// was processed; its attributes could then not be packed for
+		// other peers. The body is read (at most 65,516 octets) and
+		// discarded so that the close after the NOTIFICATION is not a TCP
+		// reset that could destroy the NOTIFICATION in flight.
+		err = bgp.ValidateBGPMessage(&bgp.BGPMessage{Header: *hd})
+		if err != nil {
+			if _, rerr := readAll(h.conn, int(hd.Len)-bgp.BGP_HEADER_LENGTH); rerr != nil {
+				sendToStateReasonCh(fsmReadFailed, nil)
+				return nil, rerr
+			}
+		}
+	}
 	if err != nil {
 		h.fsm.bgpMessageStateUpdate(0, true)
 		h.fsm.lock.RLock()
@@ -1022,7 +1039,6 @@ func (h *fsmHandler) recvMessageWithError() (*fsmMsg, error) {
 		h.fsm.bgpMessageStateUpdate(0, true)
 	} else {
 		h.fsm.bgpMessageStateUpdate(m.Header.Type, true)
-		err = bgp.ValidateBGPMessage(m)
 	}
 	h.fsm.lock.RLock()
 	fmsg := &fsmMsg{

@@ -412,3 +412,67 @@ func openWithBadBGPIdentifier_Same() *bgp.BGPMessage {
 func keepalive() *bgp.BGPMessage {
 	return bgp.NewBGPKeepAliveMessage()
 }
+
+// updateOfLength builds an UPDATE of exactly n octets (n >= 23): no
+// withdrawn routes, no attributes, NLRI of 10.0.0.0/8 entries and, if one
+// octet is left, 0.0.0.0/0.
+func updateOfLength(n int) []byte {
+	b := make([]byte, 0, n)
+	for i := 0; i < 16; i++ {
+		b = append(b, 0xff)
+	}
+	b = append(b, byte(n>>8), byte(n), bgp.BGP_MSG_UPDATE, 0, 0, 0, 0)
+	for len(b)+2 <= n {
+		b = append(b, 8, 10)
+	}
+	if len(b) < n {
+		b = append(b, 0)
+	}
+	return b
+}
+
+// RFC 4271 §6.1 and RFC 8654 §4: GoBGP does not negotiate Extended
+// Message, so a message longer than 4096 octets is a Bad Message Length
+// error (1/2) whose Data is the Length field; one of 4096 is not. The
+// oversize body is read to its end before the error is returned.
+func TestRecvMessageWithErrorMessageLength(t *testing.T) {
+	for _, tc := range []struct {
+		length  int
+		tooLong bool
+	}{{4096, false}, {4097, true}, {5000, true}, {65535, true}} {
+		t.Run(strconv.Itoa(tc.length), func(t *testing.T) {
+			assert := assert.New(t)
+			_, h := makePeerAndHandler()
+			local, remote := net.Pipe()
+			defer local.Close()
+			defer remote.Close()
+			h.conn = local
+			written := make(chan error, 1)
+			go func() {
+				_, err := remote.Write(updateOfLength(tc.length))
+				written <- err
+			}()
+
+			fmsg, err := h.recvMessageWithError()
+			select {
+			case werr := <-written:
+				assert.NoError(werr, "the whole message is read")
+			case <-time.After(5 * time.Second):
+				t.Fatal("the message body was not read")
+			}
+			if !tc.tooLong {
+				assert.NoError(err)
+				assert.IsType(&bgp.BGPMessage{}, fmsg.MsgData)
+				return
+			}
+			e, ok := err.(*bgp.MessageError)
+			if !assert.True(ok, "error %v", err) {
+				return
+			}
+			assert.Equal(uint8(bgp.BGP_ERROR_MESSAGE_HEADER_ERROR), e.TypeCode)
+			assert.Equal(uint8(bgp.BGP_ERROR_SUB_BAD_MESSAGE_LENGTH), e.SubTypeCode)
+			assert.Equal([]byte{byte(tc.length >> 8), byte(tc.length)}, e.Data)
+			assert.Equal(err, fmsg.MsgData, "the error goes to the FSM, which sends the NOTIFICATION")
+		})
+	}
+}
