@@ -106,59 +106,136 @@ func paddedUpdate(size int, attrs [][]byte, p netip.Prefix) []byte {
 // on attributes that leave no room for NLRI, third_party/gobgp patch 2)
 // and keep sending everything else.
 func TestInputConformsGrownRouteNotSent(t *testing.T) {
-	rs := startRS(t, wireConfig(), nil)
-	bOpen := defaultOpen()
-	bOpen.myAS, bOpen.id = 21002, netip.MustParseAddr(wireAddr(wireWatcher))
-	bOpen.params = capParam(capMP(1, 1), capAS4(21002))
-	b, _, n := dialOpen(t, wireAddr(wireWatcher), bOpen)
-	if n != nil {
-		t.Fatalf("watcher's OPEN refused: %s", n)
-	}
-	b.establish()
-	waitState(t, rs, "b", "ESTABLISHED")
-	aOpen := defaultOpen()
-	aOpen.params = capParam(capMP(1, 1), capability(2, nil)) // no 4-octet AS capability
-	a, _, n := dialOpen(t, wireAddr(wireSender), aOpen)
-	if n != nil {
-		t.Fatalf("2-octet-AS sender's OPEN refused: %s", n)
-	}
-	a.establish()
-	waitState(t, rs, "a", "ESTABLISHED")
-
+	rs, a, b := grownBench(t)
 	big, small := netip.MustParsePrefix("45.10.6.0/24"), netip.MustParsePrefix("45.10.8.0/24")
-	path := []byte{2, 30}
-	for i := 0; i < 30; i++ {
-		path = binary.BigEndian.AppendUint16(path, wireASN)
-	}
-	a.write(paddedUpdate(4096, [][]byte{attrOrigin(0), attr(flagWellKnown, 2, path), attrNextHop(wireAddr(wireSender))}, big))
+	a.write(paddedUpdate(4096, twoOctetAttrs(30), big))
 	waitFor(t, 10*time.Second, big.String()+" accepted", func() bool {
 		e, ok := rs.Store().Get("a", routestoreKey(big))
 		return ok && e.Verdict.Accepted()
 	})
 	// A small route after it: once the watcher has that, the big one,
 	// sent first, would have arrived before it.
-	a.write(frame(allOnes, msgUpdate, updateBody(nil,
-		[][]byte{attrOrigin(0), attr(flagWellKnown, 2, []byte{2, 1, 0x52, 0x09}), attrNextHop(wireAddr(wireSender))}, nlri(small))))
-	var got []netip.Prefix
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) && !slices.Contains(got, small) {
-		m, ok := b.next(time.Until(deadline))
-		if !ok {
-			t.Fatal("watcher's session closed")
-		}
-		if m.typ == msgUpdate {
-			got = append(got, updateNLRI(t, m.body)...)
-		}
-	}
-	if !slices.Contains(got, small) {
-		t.Fatalf("the watcher never got %s", small)
-	}
+	a.write(frame(allOnes, msgUpdate, updateBody(nil, twoOctetAttrs(1), nlri(small))))
+	got := watchUntil(t, b, small)
 	if slices.Contains(got, big) {
 		t.Fatalf("the watcher got %s in an UPDATE over 4096 octets", big)
 	}
 	a.expectNoNotification(500 * time.Millisecond)
 	waitState(t, rs, "a", "ESTABLISHED")
 	waitState(t, rs, "b", "ESTABLISHED")
+}
+
+// Routes whose widened attributes still fit are all sent, in as many
+// messages as it takes. GoBGP v3.37.0 sized messages by the AS_PATH
+// length as received (2-octet ASNs): when a client's session comes up and
+// it is sent the table in one batch, 14 of these /24s went into one
+// message of 4,139 octets that Serialize refused, and none was sent
+// (third_party/gobgp patch 2 sizes by the serialised attributes).
+func TestInputConformsGrownRoutesAllSent(t *testing.T) {
+	rs := startRS(t, wireConfig(), nil)
+	a := dialTwoOctetSender(t, rs)
+	attrs := append(twoOctetAttrs(30), attrCommunities(980)) // 4,000 octets, 4,060 widened
+	var prefixes []netip.Prefix
+	for i := 0; i < 14; i++ {
+		prefixes = append(prefixes, netip.PrefixFrom(netip.AddrFrom4([4]byte{45, 10, byte(30 + i), 0}), 24))
+	}
+	msg := frame(allOnes, msgUpdate, updateBody(nil, attrs, nlri(prefixes...)))
+	if len(msg) > 4096 {
+		t.Fatalf("test message is %d octets", len(msg))
+	}
+	a.write(msg)
+	small := netip.MustParsePrefix("45.10.8.0/24")
+	a.write(frame(allOnes, msgUpdate, updateBody(nil, twoOctetAttrs(1), nlri(small))))
+	waitFor(t, 10*time.Second, "the 15 routes accepted", func() bool {
+		for _, p := range append(prefixes, small) {
+			if e, ok := rs.Store().Get("a", routestoreKey(p)); !ok || !e.Verdict.Accepted() {
+				return false
+			}
+		}
+		return true
+	})
+	b := dialWatcher(t, rs) // gets the table in one batch, in no set order
+	watchUntil(t, b, append(prefixes, small)...)
+	a.expectNoNotification(500 * time.Millisecond)
+	waitState(t, rs, "b", "ESTABLISHED")
+}
+
+// grownBench: the route server, a 4-octet-AS watcher b and a 2-octet-AS
+// sender a, both byte-level.
+func grownBench(t *testing.T) (rs *Server, a, b *wirePeer) {
+	t.Helper()
+	rs = startRS(t, wireConfig(), nil)
+	b = dialWatcher(t, rs)
+	return rs, dialTwoOctetSender(t, rs), b
+}
+
+// dialWatcher establishes b, a 4-octet-AS client, byte-level.
+func dialWatcher(t *testing.T, rs *Server) *wirePeer {
+	t.Helper()
+	o := defaultOpen()
+	o.myAS, o.id = 21002, netip.MustParseAddr(wireAddr(wireWatcher))
+	o.params = capParam(capMP(1, 1), capAS4(21002))
+	b, _, n := dialOpen(t, wireAddr(wireWatcher), o)
+	if n != nil {
+		t.Fatalf("watcher's OPEN refused: %s", n)
+	}
+	b.establish()
+	waitState(t, rs, "b", "ESTABLISHED")
+	return b
+}
+
+// dialTwoOctetSender establishes a without the 4-octet AS capability.
+func dialTwoOctetSender(t *testing.T, rs *Server) *wirePeer {
+	t.Helper()
+	o := defaultOpen()
+	o.params = capParam(capMP(1, 1), capability(2, nil))
+	a, _, n := dialOpen(t, wireAddr(wireSender), o)
+	if n != nil {
+		t.Fatalf("2-octet-AS sender's OPEN refused: %s", n)
+	}
+	a.establish()
+	waitState(t, rs, "a", "ESTABLISHED")
+	return a
+}
+
+// twoOctetAttrs: ORIGIN, an AS_PATH of n × AS21001 in 2-octet encoding,
+// NEXT_HOP.
+func twoOctetAttrs(n int) [][]byte {
+	path := []byte{2, byte(n)}
+	for i := 0; i < n; i++ {
+		path = binary.BigEndian.AppendUint16(path, wireASN)
+	}
+	return [][]byte{attrOrigin(0), attr(flagWellKnown, 2, path), attrNextHop(wireAddr(wireSender))}
+}
+
+// watchUntil collects the IPv4 NLRI the watcher receives until it has
+// every prefix of want.
+func watchUntil(t *testing.T, b *wirePeer, want ...netip.Prefix) []netip.Prefix {
+	t.Helper()
+	var got []netip.Prefix
+	missing := func() []netip.Prefix {
+		var m []netip.Prefix
+		for _, p := range want {
+			if !slices.Contains(got, p) {
+				m = append(m, p)
+			}
+		}
+		return m
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) && len(missing()) > 0 {
+		m, ok := b.next(time.Until(deadline))
+		if !ok {
+			break
+		}
+		if m.typ == msgUpdate {
+			got = append(got, updateNLRI(t, m.body)...)
+		}
+	}
+	if m := missing(); len(m) > 0 {
+		t.Fatalf("the watcher never got %v (got %v)", m, got)
+	}
+	return got
 }
 
 // updateNLRI decodes the IPv4 NLRI field of an UPDATE body (RFC 4271 §4.3).

@@ -214,11 +214,13 @@ func (b *bmpClient) loop() {
 							ID:      net.ParseIP(b.s.bgpConfig.Global.Config.RouterId).To4(),
 						}
 						for _, p := range msg.PathList {
-							u := table.CreateUpdateMsgFromPaths([]*table.Path{p})[0]
-							if payload, err := u.Serialize(); err != nil {
-								return false
-							} else if err = write(bmpPeerRoute(bmp.BMP_PEER_TYPE_LOCAL_RIB, false, 0, true, info, p.GetTimestamp().Unix(), payload)); err != nil {
-								return false
+							// no message for a path too large for one
+							for _, u := range table.CreateUpdateMsgFromPaths([]*table.Path{p}) {
+								if payload, err := u.Serialize(); err != nil {
+									return false
+								} else if err = write(bmpPeerRoute(bmp.BMP_PEER_TYPE_LOCAL_RIB, false, 0, true, info, p.GetTimestamp().Unix(), payload)); err != nil {
+									return false
+								}
 							}
 						}
 					case *watchEventPeer:

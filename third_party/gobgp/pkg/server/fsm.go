@@ -1797,7 +1797,20 @@ func (h *fsmHandler) sendMessageloop(ctx context.Context, wg *sync.WaitGroup) er
 				h.fsm.lock.RLock()
 				options := h.fsm.marshallingOptions
 				h.fsm.lock.RUnlock()
-				for _, msg := range table.CreateUpdateMsgFromPaths(m.Paths, options) {
+				msgs, skipped := table.CreateUpdateMsgFromPathsSkipping(m.Paths, options)
+				for _, path := range skipped {
+					// counted like a message that failed to serialise
+					fsm.bgpMessageStateUpdate(0, false)
+					fsm.lock.RLock()
+					fsm.logger.Warn("path not sent: its attributes do not fit in one message",
+						log.Fields{
+							"Topic": "Peer",
+							"Key":   fsm.pConf.State.NeighborAddress,
+							"State": fsm.state.String(),
+							"Path":  path.GetNlri().String()})
+					fsm.lock.RUnlock()
+				}
+				for _, msg := range msgs {
 					if err := send(msg); err != nil {
 						return nil
 					}

@@ -278,12 +278,20 @@ func newCage(b []byte, path *Path) *cage {
 type packerInterface interface {
 	add(*Path)
 	pack(options ...*bgp.MarshallingOption) []*bgp.BGPMessage
+	skippedPaths() []*Path
 }
 
 type packer struct {
 	eof    bool
 	family bgp.RouteFamily
 	total  uint32
+	// skipped holds the paths pack left out because their attributes
+	// leave no room for their NLRI in one message.
+	skipped []*Path
+}
+
+func (p *packer) skippedPaths() []*Path {
+	return p.skipped
 }
 
 type packerMP struct {
@@ -461,9 +469,27 @@ func (p *packerV4) pack(options ...*bgp.MarshallingOption) []*bgp.BGPMessage {
 					attrs_without_mp = append(attrs_without_mp, attr)
 				}
 			}
+			// The serialised length, not Len(): Len() is the length
+			// decoded from the wire, and stays so when a value is
+			// rewritten in place (UpdatePathAttrs4ByteAs widens a
+			// 2-octet AS_PATH to 4-octet ASNs), so the messages were
+			// overfilled and then refused by Serialize.
 			attrsLen := 0
 			for _, a := range attrs_without_mp {
-				attrsLen += a.Len()
+				b, err := a.Serialize(options...)
+				if err != nil {
+					attrsLen = bgp.BGP_MAX_MESSAGE_LENGTH
+					break
+				}
+				attrsLen += len(b)
+			}
+			// RFC 4271 §9.2, RFC 8654 §4: a route whose attributes
+			// leave no room for its NLRI is not sent to this peer.
+			// make() with the negative count below used to panic and
+			// end the process.
+			if maxNLRIs(attrsLen) < 1 {
+				p.packer.skipped = append(p.packer.skipped, paths...)
+				continue
 			}
 
 			loop(attrsLen, paths, func(nlris []*bgp.IPAddrPrefix) {
@@ -502,8 +528,19 @@ func newPacker(f bgp.RouteFamily) packerInterface {
 	}
 }
 
+// CreateUpdateMsgFromPaths packs pathList into UPDATE messages. A path
+// that cannot fit in a message is left out; see
+// CreateUpdateMsgFromPathsSkipping to learn which.
 func CreateUpdateMsgFromPaths(pathList []*Path, options ...*bgp.MarshallingOption) []*bgp.BGPMessage {
-	msgs := make([]*bgp.BGPMessage, 0, len(pathList))
+	msgs, _ := CreateUpdateMsgFromPathsSkipping(pathList, options...)
+	return msgs
+}
+
+// CreateUpdateMsgFromPathsSkipping packs pathList into UPDATE messages and
+// returns, as skipped, the IPv4 unicast paths whose attributes alone
+// leave no room for NLRI in a 4096-octet message; they are not in msgs.
+func CreateUpdateMsgFromPathsSkipping(pathList []*Path, options ...*bgp.MarshallingOption) (msgs []*bgp.BGPMessage, skipped []*Path) {
+	msgs = make([]*bgp.BGPMessage, 0, len(pathList))
 
 	m := make(map[bgp.RouteFamily]packerInterface)
 	for _, path := range pathList {
@@ -516,6 +553,7 @@ func CreateUpdateMsgFromPaths(pathList []*Path, options ...*bgp.MarshallingOptio
 
 	for _, p := range m {
 		msgs = append(msgs, p.pack(options...)...)
+		skipped = append(skipped, p.skippedPaths()...)
 	}
-	return msgs
+	return msgs, skipped
 }

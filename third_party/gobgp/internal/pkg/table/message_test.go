@@ -694,3 +694,97 @@ func TestMergeV4Withdraw(t *testing.T) {
 		assert.True(t, len(d) < bgp.BGP_MAX_MESSAGE_LENGTH)
 	}
 }
+
+// A path whose attributes leave no room for NLRI in a 4096-octet message
+// (RFC 4271 §9.2, RFC 8654 §4) is left out and reported as skipped; the
+// other paths of the batch are still packed. The packer used to compute a
+// negative NLRI count and panic in make().
+func TestPackerSkipsPathTooLargeForMessage(t *testing.T) {
+	aspath := []bgp.AsPathParamInterface{bgp.NewAs4PathParam(2, []uint32{100})}
+	communities := make([]uint32, 1238) // 4,956 octets
+	big := []bgp.PathAttributeInterface{
+		bgp.NewPathAttributeOrigin(0),
+		bgp.NewPathAttributeAsPath(aspath),
+		bgp.NewPathAttributeNextHop("1.1.1.1"),
+		bgp.NewPathAttributeCommunities(communities),
+	}
+	// 4,072 octets of attributes: a /24 makes 4,099 octets, one
+	// community less (4,068) makes 4,095
+	edge := func(n int) []bgp.PathAttributeInterface {
+		return []bgp.PathAttributeInterface{
+			bgp.NewPathAttributeOrigin(0),
+			bgp.NewPathAttributeAsPath(aspath),
+			bgp.NewPathAttributeNextHop("1.1.1.2"),
+			bgp.NewPathAttributeCommunities(make([]uint32, n)),
+		}
+	}
+	small := []bgp.PathAttributeInterface{
+		bgp.NewPathAttributeOrigin(0),
+		bgp.NewPathAttributeAsPath(aspath),
+		bgp.NewPathAttributeNextHop("2.2.2.2"),
+	}
+	var paths []*Path
+	for _, u := range []struct {
+		attrs  []bgp.PathAttributeInterface
+		prefix string
+	}{{big, "10.0.0.0"}, {small, "10.0.1.0"}, {big, "10.0.2.0"}, {edge(1012), "10.0.3.0"}, {edge(1011), "10.0.4.0"}} {
+		nlri := []*bgp.IPAddrPrefix{bgp.NewIPAddrPrefix(24, u.prefix)}
+		paths = append(paths, ProcessMessage(bgp.NewBGPUpdateMessage(nil, u.attrs, nlri), peerR1(), time.Now())...)
+	}
+
+	msgs, skipped := CreateUpdateMsgFromPathsSkipping(paths)
+	var sent []string
+	for _, msg := range msgs {
+		d, err := msg.Serialize()
+		assert.NoError(t, err)
+		assert.LessOrEqual(t, len(d), bgp.BGP_MAX_MESSAGE_LENGTH)
+		for _, n := range msg.Body.(*bgp.BGPUpdate).NLRI {
+			sent = append(sent, n.String())
+		}
+	}
+	assert.ElementsMatch(t, []string{"10.0.1.0/24", "10.0.4.0/24"}, sent)
+	var left []string
+	for _, p := range skipped {
+		left = append(left, p.GetNlri().String())
+	}
+	assert.ElementsMatch(t, []string{"10.0.0.0/24", "10.0.2.0/24", "10.0.3.0/24"}, left)
+	assert.Len(t, CreateUpdateMsgFromPaths(paths[:1]), 0)
+}
+
+// A 2-octet AS_PATH widened in place to 4-octet ASNs keeps the Length it
+// was decoded with; the packer must size messages by what Serialize
+// writes, or it overfills them and Serialize refuses the message.
+func TestPackerSizesWidenedASPath(t *testing.T) {
+	asns := make([]uint16, 30)
+	for i := range asns {
+		asns[i] = 100
+	}
+	// 30 2-octet ASNs: 63 octets of AS_PATH, 123 once widened
+	attrs := []bgp.PathAttributeInterface{
+		bgp.NewPathAttributeOrigin(0),
+		bgp.NewPathAttributeAsPath([]bgp.AsPathParamInterface{bgp.NewAsPathParam(2, asns)}),
+		bgp.NewPathAttributeNextHop("1.1.1.1"),
+		bgp.NewPathAttributeCommunities(make([]uint32, 990)),
+	}
+	var nlri []*bgp.IPAddrPrefix
+	for i := 0; i < 2; i++ {
+		nlri = append(nlri, bgp.NewIPAddrPrefix(24, fmt.Sprintf("10.0.%d.0", i)))
+	}
+	update := bgp.NewBGPUpdateMessage(nil, attrs, nlri)
+	b, err := update.Serialize()
+	assert.NoError(t, err)
+	assert.LessOrEqual(t, len(b), bgp.BGP_MAX_MESSAGE_LENGTH)
+	decoded, err := bgp.ParseBGPMessage(b)
+	assert.NoError(t, err)
+	body := decoded.Body.(*bgp.BGPUpdate)
+	assert.NoError(t, UpdatePathAttrs4ByteAs(logger, body))
+	paths := ProcessMessage(decoded, peerR1(), time.Now())
+
+	msgs, skipped := CreateUpdateMsgFromPathsSkipping(paths)
+	assert.Len(t, skipped, 2, "4,100 octets of attributes once widened")
+	for _, msg := range msgs {
+		d, err := msg.Serialize()
+		assert.NoError(t, err)
+		assert.LessOrEqual(t, len(d), bgp.BGP_MAX_MESSAGE_LENGTH)
+	}
+}
