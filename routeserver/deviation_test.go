@@ -16,17 +16,6 @@ import (
 // None of them can be corrected from outside GoBGP: the route server only
 // sees decoded messages, after GoBGP has acted on them.
 
-// RFC 4271 §4.1/§6.1: a Marker that is not all ones is a Message Header
-// Error, Connection Not Synchronized (1/1). GoBGP's BGPHeader.DecodeFromBytes
-// never reads the marker, so the route is accepted and propagated.
-func TestDeviationAllZeroMarkerAccepted(t *testing.T) {
-	ib := establishedBench(t)
-	p := netip.MustParsePrefix("45.10.1.0/24")
-	ib.a.write(frame([16]byte{}, msgUpdate, updateBody(nil, validAttrs(), nlri(p))))
-	ib.waitPropagated(p)
-	ib.a.expectNoNotification(time.Second)
-}
-
 // RFC 4271 §6.2 (RFC 5492 §4 defines the Capabilities parameter): a
 // recognised optional parameter that is malformed is an OPEN Message Error
 // with subcode 0 (Unspecific). BGPOpen.DecodeFromBytes ignores the error of

@@ -85,3 +85,21 @@ func TestInputConformsBadOpenNotification(t *testing.T) {
 		})
 	}
 }
+
+// RFC 4271 §4.1/§6.1: a Marker that is not all ones is a Message Header
+// Error, Connection Not Synchronized (1/1), and the session closes.
+// GoBGP v3.37.0 never read the Marker and installed the route;
+// third_party/gobgp patch 3 checks it.
+func TestInputConformsBadMarkerNotSynchronized(t *testing.T) {
+	ib := establishedBench(t)
+	p := netip.MustParsePrefix("45.10.1.0/24")
+	ib.a.write(frame([16]byte{}, msgUpdate, updateBody(nil, validAttrs(), nlri(p))))
+	n := ib.a.expectNotification(10 * time.Second)
+	if n.code != 1 || n.subcode != 1 {
+		t.Fatalf("NOTIFICATION %s; want 1/1 (Connection Not Synchronized, RFC 4271 §6.1)", n)
+	}
+	ib.sessionDown()
+	if ib.received(p) || ib.propagated(p) {
+		t.Fatalf("%s from the UPDATE with a zero Marker was installed", p)
+	}
+}

@@ -984,6 +984,12 @@ func (h *fsmHandler) recvMessageWithError() (*fsmMsg, error) {
 	hd := &bgp.BGPHeader{}
 	err = hd.DecodeFromBytes(headerBuf)
 	if err == nil {
+		// RFC 4271 §6.1: a Marker that is not all ones means the
+		// connection is not synchronised (1/1); the Length cannot be
+		// trusted, so the body is not read.
+		err = bgp.ValidateBGPHeaderMarker(headerBuf)
+	}
+	if err == nil {
 		// RFC 4271 §6.1 and RFC 8654 §4: a Length over 4096 from a peer
 		// that did not negotiate Extended Message (GoBGP never does) is a
 		// Bad Message Length error, 1/2 with the Length as Data. Before,

@@ -476,3 +476,31 @@ func TestRecvMessageWithErrorMessageLength(t *testing.T) {
 		})
 	}
 }
+
+// RFC 4271 §4.1 and §6.1: a Marker that is not all ones is a Message
+// Header Error, Connection Not Synchronized (1/1).
+func TestRecvMessageWithErrorMarker(t *testing.T) {
+	for name, marker := range map[string][]byte{
+		"all zero":     make([]byte, 16),
+		"one bit zero": append([]byte{0x7f}, updateOfLength(23)[1:16]...),
+	} {
+		t.Run(name, func(t *testing.T) {
+			assert := assert.New(t)
+			_, h := makePeerAndHandler()
+			local, remote := net.Pipe()
+			defer local.Close()
+			defer remote.Close()
+			h.conn = local
+			go remote.Write(append(append([]byte{}, marker...), 0, 23, bgp.BGP_MSG_UPDATE))
+
+			fmsg, err := h.recvMessageWithError()
+			e, ok := err.(*bgp.MessageError)
+			if !assert.True(ok, "error %v", err) {
+				return
+			}
+			assert.Equal(uint8(bgp.BGP_ERROR_MESSAGE_HEADER_ERROR), e.TypeCode)
+			assert.Equal(uint8(bgp.BGP_ERROR_SUB_CONNECTION_NOT_SYNCHRONIZED), e.SubTypeCode)
+			assert.Equal(err, fmsg.MsgData)
+		})
+	}
+}

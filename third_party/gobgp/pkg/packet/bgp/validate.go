@@ -303,6 +303,22 @@ func validateAsPathValueBytes(data []byte) (bool, error) {
 	return false, NewMessageError(eCode, eSubCode, nil, "can't parse AS_PATH")
 }
 
+// ValidateBGPHeaderMarker checks the Marker of a received header: RFC 4271
+// §4.1 (it MUST be all ones) and §6.1 (otherwise Message Header Error,
+// Connection Not Synchronized). BGPHeader.DecodeFromBytes does not check
+// it, so that BMP and MRT parsing stay as lenient as they were.
+func ValidateBGPHeaderMarker(header []byte) error {
+	if len(header) < 16 {
+		return NewMessageError(BGP_ERROR_MESSAGE_HEADER_ERROR, BGP_ERROR_SUB_BAD_MESSAGE_LENGTH, nil, "not all BGP message header")
+	}
+	for _, b := range header[:16] {
+		if b != 0xff {
+			return NewMessageError(BGP_ERROR_MESSAGE_HEADER_ERROR, BGP_ERROR_SUB_CONNECTION_NOT_SYNCHRONIZED, nil, "marker is not all ones")
+		}
+	}
+	return nil
+}
+
 func ValidateBGPMessage(m *BGPMessage) error {
 	if m.Header.Len > BGP_MAX_MESSAGE_LENGTH {
 		buf := make([]byte, 2)
