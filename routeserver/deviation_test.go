@@ -85,20 +85,6 @@ func TestDeviationUnnegotiatedFamilyResetsWith00(t *testing.T) {
 	})
 }
 
-// RFC 4271 §6.3: syntactically incorrect NLRI (a /33 in IPv4) is an UPDATE
-// Message Error with subcode Invalid Network Field (3/10); RFC 7606 §5.3
-// keeps the session reset for it. IPAddrPrefixDefault.decodePrefix returns
-// subcode Malformed Attribute List (3/1) instead.
-func TestDeviationNLRIPrefixTooLongSubcode1(t *testing.T) {
-	ib := establishedBench(t)
-	bad := []byte{33, 45, 10, 4, 0, 0}
-	ib.a.write(frame(allOnes, msgUpdate, updateBody(nil, validAttrs(), bad)))
-	n := ib.a.expectNotification(10 * time.Second)
-	if n.code != 3 || n.subcode != 1 {
-		t.Fatalf("NOTIFICATION %s, GoBGP v3.37.0 sends 3/1: update docs/bgp-input-deviations.md", n)
-	}
-}
-
 // RFC 6793 §6: a malformed AS4_PATH is discarded and the UPDATE processed
 // without it ("attribute discard"; RFC 7606 leaves AS4_PATH to RFC 6793).
 // GoBGP's getErrorHandlingFromPathAttribute maps AS4_PATH to

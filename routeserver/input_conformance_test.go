@@ -103,3 +103,18 @@ func TestInputConformsBadMarkerNotSynchronized(t *testing.T) {
 		t.Fatalf("%s from the UPDATE with a zero Marker was installed", p)
 	}
 }
+
+// RFC 4271 §6.3: syntactically incorrect NLRI (a /33 in IPv4) is an
+// UPDATE Message Error with subcode Invalid Network Field (3/10); RFC 7606
+// §5.3 keeps the session reset for it. GoBGP v3.37.0 sent 3/1 (Malformed
+// Attribute List); third_party/gobgp patch 4 sends 3/10.
+func TestInputConformsNLRIPrefixTooLongInvalidNetworkField(t *testing.T) {
+	ib := establishedBench(t)
+	bad := []byte{33, 45, 10, 4, 0, 0}
+	ib.a.write(frame(allOnes, msgUpdate, updateBody(nil, validAttrs(), bad)))
+	n := ib.a.expectNotification(10 * time.Second)
+	if n.code != 3 || n.subcode != 10 {
+		t.Fatalf("NOTIFICATION %s; want 3/10 (Invalid Network Field, RFC 4271 §6.3)", n)
+	}
+	ib.sessionDown()
+}

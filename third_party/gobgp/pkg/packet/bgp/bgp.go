@@ -14929,6 +14929,12 @@ func (msg *BGPUpdate) DecodeFromBytes(data []byte, options ...*MarshallingOption
 		n := &IPAddrPrefix{}
 		err := n.DecodeFromBytes(data, options...)
 		if err != nil {
+			// RFC 4271 §6.3: a syntactically incorrect NLRI field is
+			// an Invalid Network Field (3/10). decodePrefix, which
+			// MP_REACH_NLRI shares, says Malformed Attribute List.
+			if e, ok := err.(*MessageError); ok && e.TypeCode == BGP_ERROR_UPDATE_MESSAGE_ERROR {
+				e.SubTypeCode = BGP_ERROR_SUB_INVALID_NETWORK_FIELD
+			}
 			return err
 		}
 		restlen -= n.Len(options...) + addpathLen
