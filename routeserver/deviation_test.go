@@ -16,40 +16,6 @@ import (
 // None of them can be corrected from outside GoBGP: the route server only
 // sees decoded messages, after GoBGP has acted on them.
 
-// RFC 4271 §6.2 (RFC 5492 §4 defines the Capabilities parameter): a
-// recognised optional parameter that is malformed is an OPEN Message Error
-// with subcode 0 (Unspecific). BGPOpen.DecodeFromBytes ignores the error of
-// OptionParameterCapability.DecodeFromBytes: the malformed capability (and
-// any after it in the same parameter) is dropped and the session comes up.
-func TestDeviationMalformedOpenCapabilityAccepted(t *testing.T) {
-	good := []([]byte){capMP(1, 1), capAS4(wireASN), capability(2, nil)}
-	cases := []struct {
-		name   string
-		params []byte
-	}{
-		// MP capability (RFC 4760 §8) is 4 octets; this one has AFI only.
-		{"multiprotocol capability of 2 octets", capParam(append(good, capability(1, []byte{0, 2}))...)},
-		// 4-octet AS capability (RFC 6793 §3) is 4 octets.
-		{"4-octet AS capability of 2 octets", capParam(capMP(1, 1), capability(2, nil), capability(65, []byte{0x52, 0x09}))},
-		// A capability whose length runs past its parameter.
-		{"capability longer than its parameter", append(capParam(good...), 2, 4, 250, 10, 0, 0)},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			ib := newInputBench(t)
-			o := defaultOpen()
-			o.params = tc.params
-			if _, n := ib.openSender(o); n != nil {
-				t.Fatalf("GoBGP now refuses the malformed capability with %s (RFC: 2/0): update docs/bgp-input-deviations.md", n)
-			}
-			ib.a.establish()
-			waitState(t, ib.rs, "a", "ESTABLISHED")
-			// and routes flow: the session is fully usable
-			ib.announceValid(netip.MustParsePrefix("45.10.3.0/24"))
-		})
-	}
-}
-
 // RFC 4760 §7: an MP_REACH_NLRI the speaker finds incorrect (here: an
 // AFI/SAFI that was not negotiated) means deleting that AFI/SAFI's routes
 // and ignoring it for the session, or at most a reset with UPDATE Message

@@ -118,3 +118,37 @@ func TestInputConformsNLRIPrefixTooLongInvalidNetworkField(t *testing.T) {
 	}
 	ib.sessionDown()
 }
+
+// RFC 4271 §6.2 (RFC 5492 §4 defines the Capabilities parameter): a
+// recognised optional parameter that is malformed is an OPEN Message
+// Error with subcode 0 (Unspecific). GoBGP v3.37.0 dropped the malformed
+// capability (and any after it in the same parameter) and brought the
+// session up; third_party/gobgp patch 5 refuses the OPEN.
+func TestInputConformsMalformedOpenCapabilityRefused(t *testing.T) {
+	good := []([]byte){capMP(1, 1), capAS4(wireASN), capability(2, nil)}
+	cases := []struct {
+		name   string
+		params []byte
+	}{
+		// MP capability (RFC 4760 §8) is 4 octets; this one has AFI only.
+		{"multiprotocol capability of 2 octets", capParam(append(good, capability(1, []byte{0, 2}))...)},
+		// 4-octet AS capability (RFC 6793 §3) is 4 octets.
+		{"4-octet AS capability of 2 octets", capParam(capMP(1, 1), capability(2, nil), capability(65, []byte{0x52, 0x09}))},
+		// A capability whose length runs past its parameter.
+		{"capability longer than its parameter", append(capParam(good...), 2, 4, 250, 10, 0, 0)},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ib := newInputBench(t)
+			o := defaultOpen()
+			o.params = tc.params
+			_, n := ib.openSender(o)
+			if n == nil {
+				n = ib.a.verdictOnOpen()
+			}
+			if n == nil || n.code != 2 || n.subcode != 0 {
+				t.Fatalf("got %v; want NOTIFICATION 2/0 (malformed optional parameter, RFC 4271 §6.2)", n)
+			}
+		})
+	}
+}

@@ -1290,7 +1290,13 @@ func (msg *BGPOpen) DecodeFromBytes(data []byte, options ...*MarshallingOption) 
 			p := &OptionParameterCapability{}
 			p.ParamType = paramtype
 			p.ParamLen = paramlen
-			p.DecodeFromBytes(data[2 : 2+paramlen])
+			// RFC 4271 §6.2: a recognised optional parameter that is
+			// malformed is an OPEN Message Error, subcode 0
+			// (Unspecific). The error used to be dropped with the
+			// malformed capability and every one after it.
+			if err := p.DecodeFromBytes(data[2 : 2+paramlen]); err != nil {
+				return NewMessageError(BGP_ERROR_OPEN_MESSAGE_ERROR, 0, nil, "malformed capabilities: "+err.Error())
+			}
 			msg.OptParams = append(msg.OptParams, p)
 		} else {
 			p := &OptionParameterUnknown{}
