@@ -51,23 +51,6 @@ func TestDeviationUnnegotiatedFamilyResetsWith00(t *testing.T) {
 	})
 }
 
-// RFC 6793 §6: a malformed AS4_PATH is discarded and the UPDATE processed
-// without it ("attribute discard"; RFC 7606 leaves AS4_PATH to RFC 6793).
-// GoBGP's getErrorHandlingFromPathAttribute maps AS4_PATH to
-// treat-as-withdraw, so the route is withdrawn.
-func TestDeviationMalformedAS4PathWithdrawsRoute(t *testing.T) {
-	ib := establishedBench(t)
-	p := netip.MustParsePrefix("45.10.5.0/24")
-	ib.announceValid(p)
-	// Segment length 3 with one ASN: inconsistent with the attribute length.
-	as4 := attr(flagOptTrans, 17, []byte{2, 3, 0, 0, 0x52, 0x09})
-	ib.a.write(frame(allOnes, msgUpdate, updateBody(nil, append(validAttrs(), as4), nlri(p))))
-	waitFor(t, 10*time.Second, p.String()+" withdrawn (GoBGP v3.37.0 treats a malformed AS4_PATH as withdraw)", func() bool {
-		return !ib.received(p) && !ib.propagated(p)
-	})
-	ib.a.expectNoNotification(time.Second)
-}
-
 // RFC 4271 §6.2: the NOTIFICATION for an unsupported version carries, as
 // Data, the 2-octet version the speaker supports (here 4, for a bid of 3
 // or 5), so the peer can retry. ValidateOpenMsg sends 2/1 with no Data.

@@ -5,6 +5,8 @@ import (
 	"net/netip"
 	"testing"
 	"time"
+
+	"github.com/rsguard/rsguard/routestore"
 )
 
 // Malformed input that GoBGP v3.37.0 handles as the RFCs say; listed as
@@ -151,4 +153,27 @@ func TestInputConformsMalformedOpenCapabilityRefused(t *testing.T) {
 			}
 		})
 	}
+}
+
+// RFC 6793 §6: a malformed AS4_PATH is discarded and the UPDATE processed
+// without it ("attribute discard"; RFC 7606 §7.7 defers to RFC 6793).
+// GoBGP v3.37.0 treated it as withdraw and the route disappeared;
+// third_party/gobgp patch 6 discards the attribute and keeps the route.
+func TestInputConformsMalformedAS4PathDiscarded(t *testing.T) {
+	ib := establishedBench(t)
+	p := netip.MustParsePrefix("45.10.5.0/24")
+	ib.announceValid(p)
+	// Segment length 3 with one ASN: inconsistent with the attribute length.
+	as4 := attr(flagOptTrans, 17, []byte{2, 3, 0, 0, 0x52, 0x09})
+	// The re-announcement prepends once, so its arrival is visible.
+	attrs := [][]byte{attrOrigin(0), attrASPath(asSeq4(wireASN, wireASN)), attrNextHop(wireAddr(wireSender)), as4}
+	ib.a.write(frame(allOnes, msgUpdate, updateBody(nil, attrs, nlri(p))))
+	waitFor(t, 10*time.Second, p.String()+" re-announced with AS_PATH 21001 21001", func() bool {
+		e, ok := ib.rs.Store().Get("a", routestore.Key{Prefix: p})
+		return ok && e.Verdict.Accepted() && e.Route.ASPath.Len() == 2
+	})
+	if !ib.propagated(p) {
+		t.Fatalf("%s no longer propagated", p)
+	}
+	ib.a.expectNoNotification(time.Second)
 }

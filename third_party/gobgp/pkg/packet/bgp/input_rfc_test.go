@@ -54,3 +54,34 @@ func TestOpenMalformedCapabilityIsOpenMessageError(t *testing.T) {
 	ok := param(1, 4, 0, 1, 0, 1, 65, 4, 0, 0, 0x52, 0x09, 2, 0)
 	assert.NoError(t, (&BGPOpen{}).DecodeFromBytes(append(append(append([]byte{}, head...), byte(len(ok))), ok...)))
 }
+
+// RFC 6793 §6: a malformed AS4_PATH or AS4_AGGREGATOR is discarded
+// ("attribute discard") and the UPDATE processed without it; the route
+// is not withdrawn.
+func TestMalformedAS4AttributesAreDiscarded(t *testing.T) {
+	origin := []byte{0x40, 1, 1, 0}
+	aspath := []byte{0x40, 2, 4, 2, 1, 0x52, 0x09}
+	nexthop := []byte{0x40, 3, 4, 45, 10, 0, 1}
+	for name, bad := range map[string][]byte{
+		// segment length 3 with one ASN
+		"AS4_PATH segment overrun": {0xc0, 17, 6, 2, 3, 0, 0, 0x52, 0x09},
+		// length not a multiple of two
+		"AS4_PATH of 5 octets": {0xc0, 17, 5, 2, 1, 0, 0, 0x52},
+		// RFC 6793 §6: AS4_AGGREGATOR is 8 octets
+		"AS4_AGGREGATOR of 6 octets": {0xc0, 18, 6, 0, 0, 0x52, 0x09, 45, 10},
+	} {
+		t.Run(name, func(t *testing.T) {
+			attrs := append(append(append(append([]byte{}, origin...), aspath...), nexthop...), bad...)
+			body := append([]byte{0, 0, 0, byte(len(attrs))}, attrs...)
+			body = append(body, 24, 45, 10, 5)
+			u := &BGPUpdate{}
+			err := u.DecodeFromBytes(body)
+			require.Error(t, err)
+			e, ok := err.(*MessageError)
+			require.True(t, ok, "error %v", err)
+			assert.Equal(t, ERROR_HANDLING_ATTRIBUTE_DISCARD, e.ErrorHandling)
+			assert.Len(t, u.PathAttributes, 3, "the malformed attribute is left out")
+			assert.Len(t, u.NLRI, 1, "the route stays")
+		})
+	}
+}
