@@ -177,3 +177,43 @@ func TestInputConformsMalformedAS4PathDiscarded(t *testing.T) {
 	}
 	ib.a.expectNoNotification(time.Second)
 }
+
+// RFC 6793 §6: AS4_PATH MUST NOT be carried between 4-octet-AS speakers,
+// and one received from such a speaker MUST be discarded, the UPDATE
+// processed. GoBGP v3.37.0 merged it into the AS_PATH (21001 21007 with
+// AS4_PATH 21005 became 21001 21005); third_party/gobgp patch 7 discards
+// it. From a 2-octet-AS speaker the merge is what RFC 6793 §4.2.3 asks.
+func TestInputConformsAS4PathFromFourOctetPeerDiscarded(t *testing.T) {
+	ib := establishedBench(t)
+	p := netip.MustParsePrefix("45.10.9.0/24")
+	as4 := attr(flagOptTrans, 17, asSeq4(21005))
+	attrs := [][]byte{attrOrigin(0), attrASPath(asSeq4(wireASN, 21007)), attrNextHop(wireAddr(wireSender)), as4}
+	ib.a.write(frame(allOnes, msgUpdate, updateBody(nil, attrs, nlri(p))))
+	waitFor(t, 10*time.Second, p.String()+" received", func() bool { return ib.received(p) })
+	e, _ := ib.rs.Store().Get("a", routestore.Key{Prefix: p})
+	if got := e.Route.ASPath.String(); got != "21001 21007" {
+		t.Fatalf("AS path %q, want \"21001 21007\" (AS4_PATH discarded)", got)
+	}
+	ib.a.expectNoNotification(500 * time.Millisecond)
+}
+
+func TestInputConformsAS4PathFromTwoOctetPeerMerged(t *testing.T) {
+	ib := newInputBench(t)
+	o := defaultOpen()
+	o.params = capParam(capMP(1, 1), capability(2, nil)) // no 4-octet AS capability
+	if _, n := ib.openSender(o); n != nil {
+		t.Fatalf("2-octet-AS OPEN refused: %s", n)
+	}
+	ib.a.establish()
+	waitState(t, ib.rs, "a", "ESTABLISHED")
+	p := netip.MustParsePrefix("45.10.9.0/24")
+	// AS_PATH 21001 23456 (AS_TRANS), AS4_PATH 196613
+	attrs := [][]byte{attrOrigin(0), attr(flagWellKnown, 2, []byte{2, 2, 0x52, 0x09, 0x5b, 0xa0}),
+		attrNextHop(wireAddr(wireSender)), attr(flagOptTrans, 17, asSeq4(196613))}
+	ib.a.write(frame(allOnes, msgUpdate, updateBody(nil, attrs, nlri(p))))
+	waitFor(t, 10*time.Second, p.String()+" received", func() bool { return ib.received(p) })
+	e, _ := ib.rs.Store().Get("a", routestore.Key{Prefix: p})
+	if got := e.Route.ASPath.String(); got != "21001 196613" {
+		t.Fatalf("AS path %q, want \"21001 196613\" (RFC 6793 §4.2.3)", got)
+	}
+}

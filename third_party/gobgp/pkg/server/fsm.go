@@ -1136,6 +1136,19 @@ func (h *fsmHandler) recvMessageWithError() (*fsmMsg, error) {
 					}
 				}
 
+				h.fsm.lock.RLock()
+				fourOctetPeer := !h.fsm.twoByteAsTrans
+				h.fsm.lock.RUnlock()
+				if fourOctetPeer && table.DiscardAs4Attrs(body) > 0 {
+					h.fsm.lock.RLock()
+					h.fsm.logger.Warn("AS4_PATH or AS4_AGGREGATOR from a 4-octet-AS peer discarded (RFC 6793 §6)",
+						log.Fields{
+							"Topic": "Peer",
+							"Key":   h.fsm.pConf.State.NeighborAddress,
+							"State": h.fsm.state.String()})
+					h.fsm.lock.RUnlock()
+				}
+
 				if err = table.UpdatePathAttrs4ByteAs(h.fsm.logger, body); err != nil {
 					fmsg.MsgData = err
 					return fmsg, err

@@ -80,6 +80,23 @@ func UpdatePathAttrs2ByteAs(msg *bgp.BGPUpdate) error {
 	return nil
 }
 
+// DiscardAs4Attrs removes AS4_PATH and AS4_AGGREGATOR from an UPDATE
+// received from a speaker that negotiated 4-octet ASNs, and returns how
+// many it removed. RFC 6793 §6: they MUST NOT be carried between such
+// speakers, and one received MUST be discarded and the UPDATE processed;
+// UpdatePathAttrs4ByteAs would otherwise merge AS4_PATH into AS_PATH.
+func DiscardAs4Attrs(msg *bgp.BGPUpdate) int {
+	kept := msg.PathAttributes[:0]
+	for _, a := range msg.PathAttributes {
+		if t := a.GetType(); t != bgp.BGP_ATTR_TYPE_AS4_PATH && t != bgp.BGP_ATTR_TYPE_AS4_AGGREGATOR {
+			kept = append(kept, a)
+		}
+	}
+	n := len(msg.PathAttributes) - len(kept)
+	msg.PathAttributes = kept
+	return n
+}
+
 func UpdatePathAttrs4ByteAs(logger log.Logger, msg *bgp.BGPUpdate) error {
 	var asAttr *bgp.PathAttributeAsPath
 	var as4Attr *bgp.PathAttributeAs4Path

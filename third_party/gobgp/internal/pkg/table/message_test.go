@@ -788,3 +788,19 @@ func TestPackerSizesWidenedASPath(t *testing.T) {
 		assert.LessOrEqual(t, len(d), bgp.BGP_MAX_MESSAGE_LENGTH)
 	}
 }
+
+// RFC 6793 §6: AS4_PATH and AS4_AGGREGATOR from a speaker that negotiated
+// 4-octet ASNs are discarded, not merged into AS_PATH.
+func TestDiscardAs4Attrs(t *testing.T) {
+	u := bgp.NewBGPUpdateMessage(nil, []bgp.PathAttributeInterface{
+		bgp.NewPathAttributeOrigin(0),
+		bgp.NewPathAttributeAsPath([]bgp.AsPathParamInterface{bgp.NewAs4PathParam(2, []uint32{21001, 21007})}),
+		bgp.NewPathAttributeNextHop("1.1.1.1"),
+		bgp.NewPathAttributeAs4Path([]*bgp.As4PathParam{bgp.NewAs4PathParam(2, []uint32{21005})}),
+		bgp.NewPathAttributeAs4Aggregator(21005, "1.1.1.1"),
+	}, nil).Body.(*bgp.BGPUpdate)
+	assert.Equal(t, 2, DiscardAs4Attrs(u))
+	assert.NoError(t, UpdatePathAttrs4ByteAs(logger, u))
+	assert.Len(t, u.PathAttributes, 3)
+	assert.Equal(t, []uint32{21001, 21007}, u.PathAttributes[1].(*bgp.PathAttributeAsPath).Value[0].GetAS())
+}
