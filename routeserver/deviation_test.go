@@ -1,7 +1,6 @@
 package routeserver
 
 import (
-	"fmt"
 	"net/netip"
 	"strings"
 	"testing"
@@ -49,24 +48,4 @@ func TestDeviationUnnegotiatedFamilyResetsWith00(t *testing.T) {
 		}
 		return false
 	})
-}
-
-// RFC 4271 §6.2: the NOTIFICATION for an unsupported version carries, as
-// Data, the 2-octet version the speaker supports (here 4, for a bid of 3
-// or 5), so the peer can retry. ValidateOpenMsg sends 2/1 with no Data.
-func TestDeviationUnsupportedVersionWithoutData(t *testing.T) {
-	for _, version := range []byte{3, 5} {
-		t.Run(fmt.Sprintf("version %d", version), func(t *testing.T) {
-			ib := newInputBench(t)
-			o := defaultOpen()
-			o.version = version
-			_, n := ib.openSender(o)
-			if n == nil {
-				n = ib.a.verdictOnOpen()
-			}
-			if n == nil || n.code != 2 || n.subcode != 1 || len(n.data) != 0 {
-				t.Fatalf("got %v; GoBGP v3.37.0 sends 2/1 without Data: update docs/bgp-input-deviations.md", n)
-			}
-		})
-	}
 }

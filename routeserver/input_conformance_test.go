@@ -65,9 +65,10 @@ func TestInputConformsBadOpenNotification(t *testing.T) {
 		{"hold time 2 s", func(o *openMsg) { o.holdTime = 2 }, 6, nil, "Unacceptable Hold Time: 1 and 2 MUST be refused"},
 		// RFC 6286 §2.2: only zero is a bad identifier for an eBGP peer.
 		{"BGP identifier 0.0.0.0", func(o *openMsg) { o.id = netip.IPv4Unspecified() }, 3, nil, "Bad BGP Identifier"},
-		// The version's code and subcode conform; its missing Data does
-		// not (TestDeviationUnsupportedVersionWithoutData).
-		{"version 3", func(o *openMsg) { o.version = 3 }, 1, nil, "Unsupported Version Number"},
+		// Data: the 2-octet version supported (GoBGP v3.37.0 sent none;
+		// third_party/gobgp patch 8).
+		{"version 3", func(o *openMsg) { o.version = 3 }, 1, []byte{0, 4}, "Unsupported Version Number, Data = 4"},
+		{"version 5", func(o *openMsg) { o.version = 5 }, 1, []byte{0, 4}, "Unsupported Version Number, Data = 4"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

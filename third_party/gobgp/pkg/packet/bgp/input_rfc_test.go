@@ -85,3 +85,17 @@ func TestMalformedAS4AttributesAreDiscarded(t *testing.T) {
 		})
 	}
 }
+
+// RFC 4271 §6.2: the NOTIFICATION for an unsupported version carries the
+// supported version, 4, as a 2-octet Data field.
+func TestUnsupportedVersionData(t *testing.T) {
+	for _, v := range []uint8{3, 5} {
+		m := NewBGPOpenMessage(65001, 90, "10.0.0.1", nil).Body.(*BGPOpen)
+		m.Version = v
+		_, err := ValidateOpenMsg(m, 65001, 65000, nil)
+		e, ok := err.(*MessageError)
+		require.True(t, ok, "error %v", err)
+		assert.Equal(t, uint8(BGP_ERROR_SUB_UNSUPPORTED_VERSION_NUMBER), e.SubTypeCode)
+		assert.Equal(t, []byte{0, 4}, e.Data)
+	}
+}

@@ -331,7 +331,10 @@ func ValidateBGPMessage(m *BGPMessage) error {
 
 func ValidateOpenMsg(m *BGPOpen, expectedAS uint32, myAS uint32, myId net.IP) (uint32, error) {
 	if m.Version != 4 {
-		return 0, NewMessageError(BGP_ERROR_OPEN_MESSAGE_ERROR, BGP_ERROR_SUB_UNSUPPORTED_VERSION_NUMBER, nil, fmt.Sprintf("unsupported version %d", m.Version))
+		// RFC 4271 §6.2: Data is the largest locally supported
+		// version number lower than the one bid, or the smallest
+		// supported one: 4 either way, as a 2-octet unsigned integer.
+		return 0, NewMessageError(BGP_ERROR_OPEN_MESSAGE_ERROR, BGP_ERROR_SUB_UNSUPPORTED_VERSION_NUMBER, []byte{0, 4}, fmt.Sprintf("unsupported version %d", m.Version))
 	}
 
 	as := uint32(m.MyAS)
