@@ -3,6 +3,7 @@ package routeserver
 import (
 	"bytes"
 	"net/netip"
+	"strings"
 	"testing"
 	"time"
 
@@ -217,4 +218,38 @@ func TestInputConformsAS4PathFromTwoOctetPeerMerged(t *testing.T) {
 	if got := e.Route.ASPath.String(); got != "21001 196613" {
 		t.Fatalf("AS path %q, want \"21001 196613\" (RFC 6793 §4.2.3)", got)
 	}
+}
+
+// RFC 4760 §7: an MP_REACH_NLRI the speaker finds incorrect (here: an
+// AFI/SAFI that was not negotiated) means deleting that AFI/SAFI's routes
+// and ignoring it for the session, or a reset with UPDATE Message Error /
+// Optional Attribute Error (3/9). GoBGP resets; v3.37.0 did so with 0/0
+// (error code 0 is not defined, RFC 4271 §4.5), third_party/gobgp patch 9
+// sends 3/9. rsguard names the reason in the peer's last error
+// (onFamilyViolation, from GoBGP's log).
+func TestInputConformsUnnegotiatedFamilyResetWith39(t *testing.T) {
+	ib := newInputBench(t)
+	o := defaultOpen()
+	o.params = capParam(capMP(1, 1), capAS4(wireASN), capability(2, nil)) // IPv4 unicast only
+	if _, n := ib.openSender(o); n != nil {
+		t.Fatalf("correct OPEN refused: %s", n)
+	}
+	ib.a.establish()
+	waitState(t, ib.rs, "a", "ESTABLISHED")
+
+	p := netip.MustParsePrefix("2a0a:4580:10::/48")
+	attrs := [][]byte{attrOrigin(0), attrASPath(asSeq4(wireASN)), attrMPReachV6("2a0a:4580::2", p)}
+	ib.a.write(frame(allOnes, msgUpdate, updateBody(nil, attrs, nil)))
+	n := ib.a.expectNotification(10 * time.Second)
+	if n.code != 3 || n.subcode != 9 {
+		t.Fatalf("NOTIFICATION %s; want 3/9 (Optional Attribute Error, RFC 4760 §7)", n)
+	}
+	waitFor(t, 10*time.Second, "peer a's last error to name the family reset", func() bool {
+		for _, p := range ib.rs.Peers() {
+			if p.Name == "a" {
+				return strings.HasPrefix(p.LastError, familyResetPrefix) && strings.Contains(p.LastError, "invalid_afi")
+			}
+		}
+		return false
+	})
 }

@@ -99,3 +99,23 @@ func TestUnsupportedVersionData(t *testing.T) {
 		assert.Equal(t, []byte{0, 4}, e.Data)
 	}
 }
+
+// RFC 4760 §7: MP_REACH_NLRI or MP_UNREACH_NLRI of a family that was not
+// negotiated, if it ends the session, ends it with 3/9 (Optional
+// Attribute Error); error code 0 is not defined (RFC 4271 §4.5).
+func TestUnnegotiatedFamilyIsOptionalAttributeError(t *testing.T) {
+	v6 := []AddrPrefixInterface{NewIPv6AddrPrefix(48, "2a0a:4580:10::")}
+	for name, a := range map[string]PathAttributeInterface{
+		"MP_REACH_NLRI":   NewPathAttributeMpReachNLRI("2a0a:4580::2", v6),
+		"MP_UNREACH_NLRI": NewPathAttributeMpUnreachNLRI(v6),
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := ValidateAttribute(a, map[RouteFamily]BGPAddPathMode{RF_IPv4_UC: BGP_ADD_PATH_NONE}, true, false, false)
+			e, ok := err.(*MessageError)
+			require.True(t, ok, "error %v", err)
+			assert.Equal(t, uint8(BGP_ERROR_UPDATE_MESSAGE_ERROR), e.TypeCode)
+			assert.Equal(t, uint8(BGP_ERROR_SUB_OPTIONAL_ATTRIBUTE_ERROR), e.SubTypeCode)
+			assert.Contains(t, e.Error(), "not available for")
+		})
+	}
+}

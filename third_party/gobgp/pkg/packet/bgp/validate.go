@@ -89,12 +89,16 @@ func ValidateAttribute(a PathAttributeInterface, rfs map[RouteFamily]BGPAddPathM
 	eSubCodeBadNextHop := uint8(BGP_ERROR_SUB_INVALID_NEXT_HOP_ATTRIBUTE)
 	eSubCodeUnknown := uint8(BGP_ERROR_SUB_UNRECOGNIZED_WELL_KNOWN_ATTRIBUTE)
 	eSubCodeMalformedAspath := uint8(BGP_ERROR_SUB_MALFORMED_AS_PATH)
+	// RFC 4760 §7: a session ended for an incorrect MP_REACH_NLRI or
+	// MP_UNREACH_NLRI (here: a family that was not negotiated) SHOULD
+	// be ended with 3/9; error code 0 is not defined (RFC 4271 §4.5).
+	eSubCodeOptional := uint8(BGP_ERROR_SUB_OPTIONAL_ATTRIBUTE_ERROR)
 
 	checkPrefix := func(l []AddrPrefixInterface) error {
 		for _, prefix := range l {
 			rf := AfiSafiToRouteFamily(prefix.AFI(), prefix.SAFI())
 			if _, ok := rfs[rf]; !ok {
-				return NewMessageError(0, 0, nil, fmt.Sprintf("Address-family %s not available for this session", rf))
+				return NewMessageError(eCode, eSubCodeOptional, nil, fmt.Sprintf("Address-family %s not available for this session", rf))
 			}
 			switch rf {
 			case RF_FS_IPv4_UC, RF_FS_IPv6_UC, RF_FS_IPv4_VPN, RF_FS_IPv6_VPN, RF_FS_L2_VPN:
@@ -127,7 +131,7 @@ func ValidateAttribute(a PathAttributeInterface, rfs map[RouteFamily]BGPAddPathM
 	case *PathAttributeMpUnreachNLRI:
 		rf := AfiSafiToRouteFamily(p.AFI, p.SAFI)
 		if _, ok := rfs[rf]; !ok {
-			return false, NewMessageError(0, 0, nil, fmt.Sprintf("Address-family rf %d not available for session", rf))
+			return false, NewMessageError(eCode, eSubCodeOptional, nil, fmt.Sprintf("Address-family rf %d not available for session", rf))
 		}
 		if err := checkPrefix(p.Value); err != nil {
 			return false, err
@@ -135,7 +139,7 @@ func ValidateAttribute(a PathAttributeInterface, rfs map[RouteFamily]BGPAddPathM
 	case *PathAttributeMpReachNLRI:
 		rf := AfiSafiToRouteFamily(p.AFI, p.SAFI)
 		if _, ok := rfs[rf]; !ok {
-			return false, NewMessageError(0, 0, nil, fmt.Sprintf("Address-family rf %d not available for session", rf))
+			return false, NewMessageError(eCode, eSubCodeOptional, nil, fmt.Sprintf("Address-family rf %d not available for session", rf))
 		}
 		if err := checkPrefix(p.Value); err != nil {
 			return false, err
