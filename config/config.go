@@ -35,6 +35,7 @@ type Config struct {
 	Filters   Filters
 	IRR       IRR
 	Dampening Dampening
+	RPKI      RPKI
 	Peers     []Peer
 
 	// Path is the file the config was read from (the name given to Parse).
@@ -205,6 +206,7 @@ func defaults() *Config {
 		},
 		IRR: IRR{Refresh: DefaultIRRRefresh, MaxShrink: DefaultIRRMaxShrink, Concurrency: DefaultIRRConcurrency,
 			QueryTimeout: DefaultIRRQueryTimeout, RefreshTimeout: DefaultIRRRefreshTimeout},
+		RPKI: RPKI{StaleAfter: DefaultRPKIStaleAfter, Poll: DefaultRPKIPoll},
 		Dampening: Dampening{
 			Mode:                   DampeningEnforce,
 			HalfLife:               d.HalfLife,

@@ -94,6 +94,7 @@ func (d *decoder) document(cfg *Config, raw map[string]any) {
 		{"filters", func(t *table) { d.filters(&cfg.Filters, t) }},
 		{"irr", func(t *table) { d.irr(&cfg.IRR, t) }},
 		{"dampening", func(t *table) { d.dampening(&cfg.Dampening, t) }},
+		{"rpki", func(t *table) { d.rpki(&cfg.RPKI, t) }},
 	}
 	for _, s := range sections {
 		v, at, _ := root.get(s.key)
@@ -311,6 +312,7 @@ func (c *Config) dropEmptyLists() {
 			*l = nil
 		}
 	}
+	c.RPKI.dropEmptyLists()
 	for i := range c.Peers {
 		if len(c.Peers[i].Prefixes) == 0 {
 			c.Peers[i].Prefixes = nil

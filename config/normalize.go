@@ -22,6 +22,7 @@ type (
 		Filters   renderFilters   `toml:"filters"`
 		IRR       renderIRR       `toml:"irr"`
 		Dampening renderDampening `toml:"dampening"`
+		RPKI      renderRPKI      `toml:"rpki"`
 		Peers     []renderPeer    `toml:"peers"`
 	}
 	renderGlobal struct {
@@ -144,6 +145,7 @@ func (c *Config) NormalizedTOML() ([]byte, error) {
 			ReadvertisementPenalty: c.Dampening.ReadvertisementPenalty,
 		},
 	}
+	r.RPKI = renderRPKIOf(c.RPKI)
 	for _, p := range c.Peers {
 		rp := renderPeer{
 			Name:             p.Name,

@@ -51,7 +51,7 @@ func TestEvaluate(t *testing.T) {
 		{"origin", Route{netip.MustParsePrefix("45.1.7.0/24"), Seq(21001, 21002), nh},
 			[]Reason{ReasonOriginNotInASSet}, "origin AS21002 not in AS-A"},
 		{"origin is AS_SET", Route{netip.MustParsePrefix("45.1.7.0/24"), ASPath{{SegSequence, []uint32{21001}}, {SegSet, []uint32{21011}}}, nh},
-			[]Reason{ReasonOriginNotInASSet}, "no single origin"},
+			[]Reason{ReasonOriginNotInASSet, ReasonASSetInPath}, "no single origin"},
 		{"empty path", Route{netip.MustParsePrefix("45.1.7.0/24"), nil, nh},
 			[]Reason{ReasonFirstASMismatch, ReasonOriginNotInASSet}, "empty AS path"},
 		{"exact entry only", Route{netip.MustParsePrefix("45.2.0.0/23"), Seq(21001), nh},

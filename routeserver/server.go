@@ -60,6 +60,9 @@ type Server struct {
 
 	damp     *dampening.Engine
 	loopDone chan struct{} // closed when the background loops have ended
+
+	rpki     rpkiRuntime    // RPKI origin validation (rpki.go)
+	dampDisk dampDurability // journal and snapshots of damp (dampening_store.go)
 }
 
 // SettingsFrom converts the [filters] table into the checks' settings.
@@ -81,18 +84,7 @@ func New(cfg *config.Config, opts Options) *Server {
 	s.resets.run = s.softResetIn
 	for _, pc := range cfg.Peers {
 		p := newPeer(pc)
-		in := filterInput(pc)
-		withAddressing(cfg, pc, in)
-		if opts.InitialFilter != nil {
-			allowed, origins := opts.InitialFilter(pc)
-			if allowed != nil {
-				in.Allowed = filters.NewPrefixList(allowed)
-			}
-			if origins != nil {
-				in.Origins = origins
-			}
-		}
-		p.setInitialInput(in)
+		p.setInitialInput(peerInput(cfg, pc, opts.InitialFilter))
 		s.peers[pc.Name] = p
 		s.byAddr[pc.Address] = p
 	}
@@ -137,6 +129,9 @@ func (s *Server) Start(ctx context.Context) error {
 	if err := installCompiled(ctx, s.bgp, filters.CompileCommon(&s.settings)); err != nil {
 		return s.failStart(err)
 	}
+	if err := s.startRPKI(ctx); err != nil {
+		return s.failStart(err)
+	}
 	wctx, cancel := context.WithCancel(context.Background())
 	s.stopWatch = cancel
 	if !s.opts.NoEventFeed {
@@ -154,6 +149,7 @@ func (s *Server) Start(ctx context.Context) error {
 			return s.failStart(err)
 		}
 	}
+	s.rpki.live.Store(true) // peers installed: ROA route objects go through SetPeerFilter
 	s.log.WithFields(logrus.Fields{"asn": g.ASN, "router_id": g.RouterID, "listen": listen,
 		"port": g.ListenPort, "peers": len(s.cfg.Peers)}).Info("route server started")
 	return nil
@@ -184,6 +180,7 @@ func (s *Server) Stop() {
 		return
 	}
 	s.resets.stop()
+	s.stopRPKI()
 	s.stopMaxPrefixTimers()
 	if s.stopWatch != nil {
 		s.stopWatch()

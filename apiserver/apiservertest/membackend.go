@@ -14,6 +14,7 @@ import (
 
 	"github.com/rsguard/rsguard/apiserver"
 	"github.com/rsguard/rsguard/filters"
+	"github.com/rsguard/rsguard/rpki"
 )
 
 // Epoch is the fixed "now" of the fixture, so times in output are stable.
@@ -63,7 +64,7 @@ func NewMemBackend() *MemBackend {
 				LastSanctionTime: Epoch.Add(-5 * time.Minute), RestartAt: Epoch.Add(10 * time.Minute)}},
 	}
 	b.routes = []apiserver.RouteEntry{
-		{Peer: "ix-a", Route: filters.Route{Prefix: pfx("45.1.0.0/24"), ASPath: filters.Seq(21001, 21003), NextHop: addr("45.255.0.1")}, ReceivedAt: Epoch.Add(-80 * time.Minute)},
+		{Peer: "ix-a", Route: filters.Route{Prefix: pfx("45.1.0.0/24"), ASPath: filters.Seq(21001, 21003), NextHop: addr("45.255.0.1")}, ReceivedAt: Epoch.Add(-80 * time.Minute), RPKI: rpki.StateValid},
 		{Peer: "ix-a", Route: filters.Route{Prefix: pfx("2a0a:1::/32"), ASPath: filters.Seq(21001), NextHop: addr("2a0a:ff::1")}, ReceivedAt: Epoch.Add(-80 * time.Minute)},
 		{Peer: "ix-a", Route: filters.Route{Prefix: pfx("10.1.0.0/16"), ASPath: filters.Seq(21001), NextHop: addr("45.255.0.1")}, ReceivedAt: Epoch.Add(-70 * time.Minute),
 			Rejections: []filters.Rejection{{Reason: filters.ReasonBogonPrefix, Detail: "inside 10.0.0.0/8"}}},
@@ -370,13 +371,18 @@ func prefixText(p netip.Prefix) string {
 }
 
 // CheckConfig: "" checks the running file (clean); a path containing "bad"
-// has two errors; a path containing "missing" does not exist.
+// has two errors; a path containing "missing" does not exist; one
+// containing "restart" would be refused by a reload.
 func (b *MemBackend) CheckConfig(_ context.Context, path string) (apiserver.CheckResult, error) {
 	switch {
 	case path == "":
 		return apiserver.CheckResult{Path: "/etc/rsguard/rsguard.toml"}, nil
 	case strings.Contains(path, "missing"):
 		return apiserver.CheckResult{}, fmt.Errorf("config file %s: %w", path, apiserver.ErrNotFound)
+	case strings.Contains(path, "restart"):
+		return apiserver.CheckResult{Path: path,
+			Errors: []apiserver.ConfigError{{File: path, Message: "[global] listen_port changed: needs a restart (the running config is unchanged)"}},
+			Plan:   []string{"[global] listen_port changed: needs a restart, a reload is refused", "peer ix-b: added"}}, nil
 	case strings.Contains(path, "bad"):
 		return apiserver.CheckResult{Path: path, Errors: []apiserver.ConfigError{
 			{File: path, Line: 12, Key: `peers."ix-a".asn`, Message: "64512 is a private ASN"},
