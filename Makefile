@@ -29,9 +29,14 @@ test: test-deps lint proto-check test-gobgp
 # (third_party/gobgp/PATCHES.md). It is a nested module, so ./... above
 # does not reach it; its tests run with GoBGP's go.mod versions.
 GOBGP_PKGS ?= ./pkg/packet/bgp/ ./pkg/server/ ./internal/pkg/table/
+# Upstream's TestWatchEvent is itself racy (its callback writes a variable
+# the test reads, and closes a channel the callback can reach twice), so it
+# fails now and then under -race whatever our patches do: it is skipped,
+# see PATCHES.md.
+GOBGP_SKIP ?= ^TestWatchEvent$$
 test-gobgp:
 	cd third_party/gobgp && $(GO) vet $(GOBGP_PKGS)
-	cd third_party/gobgp && $(GO) test -race -count=1 -timeout 10m $(GOBGP_PKGS)
+	cd third_party/gobgp && $(GO) test -race -count=1 -timeout 10m -skip '$(GOBGP_SKIP)' $(GOBGP_PKGS)
 
 demo:
 	$(GO) run ./cmd/rsguard demo
