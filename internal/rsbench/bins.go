@@ -7,6 +7,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"time"
+
+	"github.com/rsguard/rsguard/internal/speakers"
 )
 
 // GoBGPVersion is the gobgpd rsbench compares against: the GoBGP rsguard
@@ -20,12 +22,8 @@ const GoBGPVersion = "v3.37.0"
 // BIRD is required: the clients are BIRDs.
 func FindBins(ctx context.Context, root, dir, rsguardBin, gobgpdBin, bgpdBin string) (Bins, error) {
 	b := Bins{Missing: map[string]string{}}
-	var err error
-	if b.BIRD, err = exec.LookPath("bird"); err != nil {
+	if b.BIRD = speakers.LookPath("bird"); b.BIRD == "" {
 		return b, fmt.Errorf("bird not found (apt-get install bird2): the clients are BIRDs")
-	}
-	if b.BIRDC, err = exec.LookPath("birdc"); err != nil {
-		return b, fmt.Errorf("birdc not found (apt-get install bird2)")
 	}
 	b.RSGuard = rsguardBin
 	if b.RSGuard == "" {

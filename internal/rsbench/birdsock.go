@@ -23,13 +23,15 @@ func dialBIRD(path string, timeout time.Duration) (*birdSock, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &birdSock{path: path, conn: c, r: bufio.NewReaderSize(c, 1<<20)}
+	s := &birdSock{path: path, conn: c, r: newReader(c)}
 	if _, err := s.read(timeout); err != nil {
 		c.Close()
 		return nil, fmt.Errorf("%s: greeting: %w", path, err)
 	}
 	return s, nil
 }
+
+func newReader(c net.Conn) *bufio.Reader { return bufio.NewReaderSize(c, 1<<20) }
 
 func (s *birdSock) Close() error { return s.conn.Close() }
 

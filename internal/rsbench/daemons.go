@@ -10,7 +10,7 @@ import (
 // Bins are the executables rsbench runs. An empty route-server binary
 // means that server is not available and is skipped with Missing's reason.
 type Bins struct {
-	RSGuard, BIRD, BIRDC, GoBGPD, BGPD string
+	RSGuard, BIRD, GoBGPD, BGPD string
 	// Missing says why a server's binary is absent, by server name.
 	Missing map[string]string
 }
