@@ -3,7 +3,7 @@ GO       ?= go
 PKGS     ?= ./...
 TESTFLAGS ?=
 
-.PHONY: all build test test-deps lint demo bench soak
+.PHONY: all build test test-deps lint demo bench soak bench-rs
 
 include Makefile.proto
 
@@ -34,3 +34,12 @@ bench: soak
 # The soak test for 10 minutes of churn instead of the 40 s `make test` runs.
 soak:
 	RSGUARD_REQUIRE_SPEAKERS=1 RSGUARD_SOAK=10m $(GO) test -race -count=1 -timeout 30m -run '^TestSoak$$' -v ./daemon
+
+# Route-server benchmark: rsguard against BIRD 2, gobgpd and OpenBGPD with
+# equivalent filters (see README, "Performance benchmark"). Installs the
+# other daemons first. Pick the scenario with RSBENCH_FLAGS, e.g.
+#   make bench-rs RSBENCH_FLAGS='-size ixp -runs 5'
+RSBENCH_FLAGS ?= -size medium -runs 3
+bench-rs:
+	./scripts/install-bench-deps.sh
+	$(GO) run ./cmd/rsbench $(RSBENCH_FLAGS)

@@ -163,3 +163,11 @@ func TestInjectLeak(t *testing.T) {
 		t.Errorf("leaked %s is expected: the check could not see the leak", p)
 	}
 }
+
+func TestClientAddr(t *testing.T) {
+	for i, want := range map[int]string{0: "127.120.1.1", 199: "127.120.1.200", 200: "127.120.2.1", 1000: "127.120.6.1"} {
+		if got := ClientAddr(i).String(); got != want {
+			t.Errorf("ClientAddr(%d) = %s, want %s", i, got, want)
+		}
+	}
+}
