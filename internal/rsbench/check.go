@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
+	"time"
 
 	"github.com/rsguard/rsguard/internal/speakers"
 )
@@ -47,10 +48,12 @@ func (c *Check) example(format string, args ...any) {
 	}
 }
 
-func checkClients(s *Scenario, clients []*client) Check {
+// checkClients lists every client's routes; timeout bounds each listing,
+// which at 600,000 routes is far longer than an ordinary command.
+func checkClients(s *Scenario, clients []*client, timeout time.Duration) Check {
 	var c Check
 	for i, cl := range clients {
-		out, err := cl.cmd("show route all protocol " + clientSession)
+		out, err := cl.cmdTimeout("show route all protocol "+clientSession, timeout)
 		if err != nil {
 			c.Error = err.Error()
 			return c

@@ -85,11 +85,13 @@ func (c *client) stop() {
 	c.proc.stop()
 }
 
-func (c *client) cmd(cmd string) (string, error) {
+func (c *client) cmd(cmd string) (string, error) { return c.cmdTimeout(cmd, ctlTimeout) }
+
+func (c *client) cmdTimeout(cmd string, timeout time.Duration) (string, error) {
 	if err := c.proc.exited(); err != nil {
 		return "", err
 	}
-	return c.sock.Cmd(cmd, ctlTimeout)
+	return c.sock.Cmd(cmd, timeout)
 }
 
 // established reports whether the session to the route server is up.

@@ -126,7 +126,7 @@ func RunOne(ctx context.Context, s *Scenario, d *Daemon, opt Options, run int) R
 	})
 	res.ConvergeSeconds = time.Since(t0).Seconds()
 	// Check even after a timeout: the check says what is missing.
-	res.Check = checkClients(s, clients)
+	res.Check = checkClients(s, clients, timeout)
 	if convErr != nil {
 		return fail(convErr)
 	}
