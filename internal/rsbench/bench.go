@@ -36,8 +36,12 @@ func Bench(ctx context.Context, s *Scenario, servers []*Daemon, runs int, opt Op
 			}
 			opt.logf("run %d/%d: %s ...", run+1, runs, d.Name)
 			r := RunOne(ctx, s, d, opt, run)
-			opt.logf("  %s: converge %.2fs withdraw %.2fs rss %.1f MiB cpu %.2fs updates/client %.0f check %s%s",
-				d.Name, r.ConvergeSeconds, r.WithdrawSeconds, r.PeakRSSMiB, r.CPUSeconds, r.UpdatesPerClient, r.Check, errSuffix(r.Error))
+			// A run that failed before the check measured nothing; RunOne
+			// has already logged why.
+			if r.Error == "" || r.Check.Clients > 0 {
+				opt.logf("  %s: converge %.2fs withdraw %.2fs rss %.1f MiB cpu %.2fs updates/client %.0f check %s%s",
+					d.Name, r.ConvergeSeconds, r.WithdrawSeconds, r.PeakRSSMiB, r.CPUSeconds, r.UpdatesPerClient, r.Check, errSuffix(r.Error))
+			}
 			results = append(results, r)
 		}
 	}

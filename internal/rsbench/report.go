@@ -107,7 +107,7 @@ func PrintTable(w io.Writer, servers []*Daemon, results []Result) {
 	for i := range results {
 		if r := &results[i]; !r.OK() {
 			msg := r.Error
-			if msg == "" || !r.Check.OK() {
+			if r.Check.Clients > 0 || r.Check.Error != "" {
 				msg = strings.TrimSpace(msg + " " + r.Check.String())
 			}
 			bad = append(bad, fmt.Sprintf("- %s run %d: %s", r.Server, r.Run, msg))
