@@ -3,7 +3,7 @@ GO       ?= go
 PKGS     ?= ./...
 TESTFLAGS ?=
 
-.PHONY: binaries all build test test-deps test-gobgp lint demo bench soak
+.PHONY: binaries all build test test-deps test-gobgp lint demo bench soak bench-rs
 
 include Makefile.proto
 
@@ -47,6 +47,15 @@ bench: soak
 # The soak test for 10 minutes of churn instead of the 40 s `make test` runs.
 soak:
 	RSGUARD_REQUIRE_SPEAKERS=1 RSGUARD_SOAK=10m $(GO) test -race -count=1 -timeout 30m -run '^TestSoak$$' -v ./daemon
+
+# Route-server benchmark: rsguard against BIRD 2, gobgpd and OpenBGPD with
+# equivalent filters (see README, "Route servers side by side"). Installs the
+# other daemons first. Pick the scenario with RSBENCH_FLAGS, e.g.
+#   make bench-rs RSBENCH_FLAGS='-size ixp -runs 5'
+RSBENCH_FLAGS ?= -size medium -runs 3
+bench-rs:
+	./scripts/install-bench-deps.sh
+	$(GO) run ./cmd/rsbench $(RSBENCH_FLAGS)
 
 # rsguard and rsctl with the commit in --version, also where the go env
 # turns VCS stamping off or the checkout is a git worktree.
