@@ -1,0 +1,47 @@
+package lg
+
+import (
+	"strconv"
+
+	"github.com/rsguard/rsguard/routestore"
+)
+
+// routeOf renders one stored route of neighbor n.
+func (h *Handler) routeOf(n Neighbor, e routestore.Entry) routeJSON {
+	addr := n.Address.Unmap().String()
+	age := e.ReceivedAt
+	if age.IsZero() {
+		age = h.o.Now()
+	}
+	r := routeJSON{
+		Network: e.Key.Prefix.String(), Gateway: addr, LearntFrom: addr, FromProtocol: NeighborID(n),
+		Age: shortTime(age), Metric: 100, Primary: e.Verdict.Accepted(), Type: []string{"BGP", "univ"},
+		BGP: bgpJSON{
+			// The store does not keep ORIGIN, LOCAL_PREF or MED yet; these
+			// are what a route server's eBGP import gives by default.
+			Origin: "IGP", LocalPref: "100", MED: "0",
+			ASPath:           asPathStrings(e),
+			Communities:      [][2]uint32{},
+			LargeCommunities: reasonCommunities(h.o.RSASN, e.Verdict.Rejections),
+			ExtCommunities:   [][3]string{},
+		},
+		RSGuard: rsguardDetail{Peer: e.Peer, PathID: e.Key.PathID},
+	}
+	if e.Route.NextHop.IsValid() {
+		r.BGP.NextHop = e.Route.NextHop.String()
+	}
+	for _, x := range e.Verdict.Rejections {
+		r.RSGuard.Reasons = append(r.RSGuard.Reasons, reasonJSON{Code: uint16(x.Reason), Name: x.Reason.Name(), Detail: x.Detail})
+	}
+	return r
+}
+
+// asPathStrings flattens the AS_PATH into decimal strings, as birdwatcher
+// does (Alice drops numbers). Set members are listed in place.
+func asPathStrings(e routestore.Entry) []string {
+	out := []string{}
+	for _, a := range e.Route.ASPath.All() {
+		out = append(out, strconv.FormatUint(uint64(a), 10))
+	}
+	return out
+}
