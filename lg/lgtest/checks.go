@@ -74,7 +74,9 @@ var protocolKey = regexp.MustCompile(`^[A-Za-z0-9_:.]{1,80}$`)
 // CheckProtocols checks /protocols/bgp (§5 item 4).
 func CheckProtocols(p Protocols, now time.Time) []error {
 	var errs []error
-	add := func(id, f string, a ...any) { errs = append(errs, fmt.Errorf("protocol %s: "+f, append([]any{id}, a...)...)) }
+	add := func(id, f string, a ...any) {
+		errs = append(errs, fmt.Errorf("protocol %s: "+f, append([]any{id}, a...)...))
+	}
 	if p.Protocols == nil {
 		return []error{fmt.Errorf("protocols is not an object")}
 	}
