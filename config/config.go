@@ -35,6 +35,7 @@ type Config struct {
 	Filters   Filters
 	IRR       IRR
 	Dampening Dampening
+	LG        LG // lg.go
 	Peers     []Peer
 
 	// Path is the file the config was read from (the name given to Parse).
@@ -196,6 +197,7 @@ func defaults() *Config {
 			StateDir:        DefaultStateDir,
 		},
 		API: API{Socket: DefaultSocket},
+		LG:  defaultLG(),
 		Log: Log{Level: DefaultLogLevel, Format: LogText},
 		Filters: Filters{
 			IPv4PrefixLength: [2]uint8{8, 24},

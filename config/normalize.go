@@ -22,6 +22,7 @@ type (
 		Filters   renderFilters   `toml:"filters"`
 		IRR       renderIRR       `toml:"irr"`
 		Dampening renderDampening `toml:"dampening"`
+		LG        renderLG        `toml:"lg"`
 		Peers     []renderPeer    `toml:"peers"`
 	}
 	renderGlobal struct {
@@ -116,6 +117,7 @@ func (c *Config) NormalizedTOML() ([]byte, error) {
 			StateDir:        c.Global.StateDir,
 		},
 		API: renderAPI(c.API),
+		LG:  renderLGOf(c.LG),
 		Log: renderLog(c.Log),
 		Filters: renderFilters{
 			IPv4PrefixLength: c.Filters.IPv4PrefixLength[:],
