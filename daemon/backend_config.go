@@ -72,6 +72,10 @@ func (d *Daemon) ReloadConfig(ctx context.Context) (apiserver.ReloadResult, erro
 		d.irr.Reconfigure(cfg)
 	}
 	res.Applied = true
+	if err := d.applyLG(cfg); err != nil {
+		res.Errors = append(res.Errors, apiserver.ConfigError{File: d.path, Key: "lg.listen", Message: err.Error() + " (the looking glass keeps its old listener)"})
+		d.log.WithError(err).Error("reload: looking glass")
+	}
 	d.warnConfig(cfg)
 	d.log.WithField("changes", len(changes)).WithField("took", time.Since(start).Round(time.Millisecond)).Info("config reloaded")
 	return res, nil

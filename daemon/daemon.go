@@ -22,6 +22,7 @@ type Daemon struct {
 	rs   *routeserver.Server
 	hub  *apiserver.EventHub
 	irr  irrService // nil when no peer uses IRR data
+	lg   *lgService // looking glass (lg.go)
 
 	reloadMu sync.Mutex // one reload at a time
 	ready    chan struct{}
@@ -75,6 +76,12 @@ func (d *Daemon) Run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("control API: %w", err)
 	}
+	stopLG, err := d.startLG(cfg)
+	if err != nil {
+		listening.Close()
+		return err
+	}
+	defer stopLG()
 	apiErr := make(chan error, 1)
 	go func() { apiErr <- listening.Serve(ctx) }()
 	d.socket = listening.SocketPath()

@@ -81,17 +81,17 @@ func NewHandler(b Backend, o Options) *Handler {
 	return &Handler{b: b, o: o, slot: make(chan struct{}, o.MaxConcurrent)}
 }
 
-// NewServer wraps h in an http.Server with every timeout set, so neither
-// a slow sender nor a slow reader can hold a connection for long.
-func NewServer(h *Handler) *http.Server {
+// NewServer wraps h in an http.Server with every timeout set, so a slow
+// sender cannot hold a connection for long. The write deadline is set per
+// request by the Handler (Options.Timeout), so h may swap Handlers with
+// other timeouts without a new server.
+func NewServer(h http.Handler) *http.Server {
 	return &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       15 * time.Second,
-		WriteTimeout:      h.o.Timeout + writeGrace,
 		IdleTimeout:       60 * time.Second,
 		MaxHeaderBytes:    16 << 10,
-		ErrorLog:          nil,
 	}
 }
 
