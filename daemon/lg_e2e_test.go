@@ -143,8 +143,8 @@ func TestLookingGlassWithBIRD(t *testing.T) {
 				{Prefix: "45.41.4.0/24", NextHop: lgAddr(99)},                   // third-party next hop
 				{Prefix: "45.41.5.0/24", ASPath: long},                          // AS_PATH too long
 			}}),
-		"bravo": speakers.StartBIRD(t, speakers.BIRDConfig{ASN: 21002, RouterID: lgAddr(3), Neighbors: []speakers.BIRDNeighbor{lgToRS(lgAddr(3), 21002)},
-			Static4: []speakers.StaticRoute{{Prefix: "45.42.1.0/24"}, {Prefix: "45.42.2.0/24"}, {Prefix: "45.42.3.0/24"}}}), // one over max-prefix: blocked
+		"bravo": speakers.StartBIRD(t, withOriginMED(speakers.BIRDConfig{ASN: 21002, RouterID: lgAddr(3), Neighbors: []speakers.BIRDNeighbor{lgToRS(lgAddr(3), 21002)},
+			Static4: []speakers.StaticRoute{{Prefix: "45.42.1.0/24"}, {Prefix: "45.42.2.0/24"}, {Prefix: "45.42.3.0/24"}}}, "45.42.1.0/24")), // one over max-prefix: blocked
 		"charlie": speakers.StartBIRD(t, speakers.BIRDConfig{ASN: 21003, RouterID: lgAddr(4), Neighbors: []speakers.BIRDNeighbor{lgToRS(lgAddr(4), 21003)},
 			Static4: []speakers.StaticRoute{{Prefix: "45.43.0.0/24"}, {Prefix: "45.43.2.0/24", ASPath: []uint32{21003, 21099}}}}), // origin not in AS-SET
 		"delta": speakers.StartBIRD(t, speakers.BIRDConfig{ASN: 21004, RouterID: lgAddr(5), Neighbors: []speakers.BIRDNeighbor{lgToRS(lgAddr(5), 21004)},
@@ -233,6 +233,7 @@ func TestLookingGlassWithBIRD(t *testing.T) {
 			if err := lgtest.CheckRoute(r, id, p, time.Now()); err != nil {
 				t.Error(err)
 			}
+			checkAttrs(t, id, r)
 			accNets[r.Network] = true
 			union = append(union, id+" "+r.Network)
 			for _, lc := range r.BGP.LargeCommunities {
@@ -245,6 +246,7 @@ func TestLookingGlassWithBIRD(t *testing.T) {
 			if err := lgtest.CheckRoute(r, id, p, time.Now()); err != nil {
 				t.Error(err)
 			}
+			checkAttrs(t, id, r)
 			if accNets[r.Network] {
 				t.Errorf("%s: %s listed as accepted and filtered", id, r.Network)
 			}
@@ -339,4 +341,27 @@ func mustPrefix(t *testing.T, s string) netip.Prefix {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// withOriginMED renders c and makes BIRD send route with ORIGIN EGP and
+// MED 50 (the builder has no such fields), so the looking glass shows
+// values that are not the zero defaults.
+func withOriginMED(c speakers.BIRDConfig, route string) speakers.BIRDConfig {
+	text := c.Render("unused")
+	text = text[strings.Index(text, "router id"):] // StartBIRD adds the preamble again
+	// set in the export filter: BIRD drops a MED set earlier on eBGP export
+	text = strings.Replace(text, "\taccept;\n}", "\tif net = "+route+" then { bgp_origin = ORIGIN_EGP; bgp_med = 50; }\n\taccept;\n}", 1)
+	return speakers.BIRDConfig{Raw: text}
+}
+
+// checkAttrs: what BIRD sent, shown as birdwatcher shows it.
+func checkAttrs(t *testing.T, id string, r lgtest.Route) {
+	t.Helper()
+	origin, med := "IGP", "0"
+	if r.Network == "45.42.1.0/24" {
+		origin, med = "EGP", "50"
+	}
+	if r.BGP.Origin != origin || r.BGP.MED != med || r.BGP.LocalPref != "100" {
+		t.Errorf("%s %s: origin %q med %q local_pref %q, BIRD sent %s and MED %s", id, r.Network, r.BGP.Origin, r.BGP.MED, r.BGP.LocalPref, origin, med)
+	}
 }

@@ -17,9 +17,9 @@ func (h *Handler) routeOf(n Neighbor, e routestore.Entry) routeJSON {
 		Network: e.Key.Prefix.String(), Gateway: addr, LearntFrom: addr, FromProtocol: NeighborID(n),
 		Age: shortTime(age), Metric: 100, Primary: e.Verdict.Accepted(), Type: []string{"BGP", "univ"},
 		BGP: bgpJSON{
-			// The store does not keep ORIGIN, LOCAL_PREF or MED yet; these
-			// are what a route server's eBGP import gives by default.
-			Origin: "IGP", LocalPref: "100", MED: "0",
+			// LOCAL_PREF is not sent over eBGP: 100 is what BIRD shows.
+			// A route without MED shows "0", as in BIRD.
+			Origin: e.Attrs.Origin.String(), LocalPref: "100", MED: strconv.FormatUint(uint64(e.Attrs.MED), 10),
 			ASPath:           asPathStrings(e),
 			Communities:      [][2]uint32{},
 			LargeCommunities: reasonCommunities(h.o.RSASN, e.Verdict.Rejections),

@@ -10,6 +10,7 @@ import (
 
 	"github.com/rsguard/rsguard/filters"
 	"github.com/rsguard/rsguard/lg/lgtest"
+	"github.com/rsguard/rsguard/routestore"
 )
 
 func decodeRoutes(t *testing.T, path string, body []byte) lgtest.Routes {
@@ -166,8 +167,16 @@ func TestAliceContract(t *testing.T) {
 			t.Errorf("noexport %s: %d routes", id, len(ne.Routes))
 		}
 	}
+	// attributes kept for display
+	e := storeEntry("a", "45.1.1.0/24", 21001)
+	e.Attrs = routestore.Attrs{Origin: routestore.OriginEGP, MED: 50, HasMED: true}
+	f.store.Put(e)
+	_, b := get(t, srv, "/routes/prefix?prefix=45.1.1.0/24")
+	if r := decodeRoutes(t, "", b).Routes; len(r) != 1 || r[0].BGP.Origin != "EGP" || r[0].BGP.MED != "50" {
+		t.Errorf("origin and MED: %+v", r)
+	}
 	// the 45.1.9.0/24 route: three reasons, the Euro-IX codes after them
-	_, b := get(t, srv, "/routes/filtered/AS21001_45_0_0_1")
+	_, b = get(t, srv, "/routes/filtered/AS21001_45_0_0_1")
 	for _, r := range decodeRoutes(t, "", b).Routes {
 		if r.Network == "45.1.9.0/24" {
 			want := [][3]uint32{{21000, 65520, 5}, {21000, 65520, 7}, {21000, 65520, 12}, {21000, 1101, 8}, {21000, 1101, 4}, {21000, 1101, 9}}

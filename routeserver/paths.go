@@ -16,6 +16,7 @@ type decodedPath struct {
 	From     netip.Addr
 	Key      routestore.Key
 	Route    filters.Route
+	Attrs    routestore.Attrs // for display only
 	Withdraw bool
 	AttrHash uint64 // changes when any path attribute changes (dampening)
 }
@@ -58,6 +59,10 @@ func decodePath(p *api.Path) (decodedPath, error) {
 			if a, ok := netip.AddrFromSlice(v.Value); ok {
 				d.Route.NextHop = a.Unmap()
 			}
+		case *bgp.PathAttributeOrigin:
+			d.Attrs.Origin = routestore.Origin(v.Value)
+		case *bgp.PathAttributeMultiExitDisc:
+			d.Attrs.MED, d.Attrs.HasMED = v.Value, true
 		case *bgp.PathAttributeMpReachNLRI:
 			if a, ok := netip.AddrFromSlice(v.Nexthop); ok && !d.Route.NextHop.IsValid() {
 				d.Route.NextHop = a.Unmap()
