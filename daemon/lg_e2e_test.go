@@ -95,16 +95,9 @@ func lgGet(t *testing.T, base, path string) []byte {
 
 func lgRoutes(t *testing.T, base, path string) lgtest.Routes {
 	t.Helper()
-	b := lgGet(t, base, path)
-	var r lgtest.Routes
-	if err := lgtest.DecodeStrict(b, &r); err != nil {
+	r, err := lgtest.DecodeRoutes(lgGet(t, base, path), time.Now())
+	if err != nil {
 		t.Fatalf("GET %s: %v", path, err)
-	}
-	if err := lgtest.CheckEnvelope(r.Envelope, time.Now()); err != nil {
-		t.Fatalf("GET %s: %v", path, err)
-	}
-	if r.Routes == nil {
-		t.Fatalf("GET %s: no routes list", path)
 	}
 	return r
 }

@@ -171,3 +171,29 @@ func StreamTokens(body []byte) (map[string][]int, error) {
 		}
 	}
 }
+
+// DecodeRoutes decodes a route list strictly and checks its envelope, that
+// "routes" is a list (not null), and that the stream words occur once each
+// at the top level.
+func DecodeRoutes(body []byte, now time.Time) (Routes, error) {
+	var r Routes
+	if err := DecodeStrict(body, &r); err != nil {
+		return r, err
+	}
+	if err := CheckEnvelope(r.Envelope, now); err != nil {
+		return r, err
+	}
+	if r.Routes == nil {
+		return r, fmt.Errorf("routes is null or missing, want a list")
+	}
+	seen, err := StreamTokens(body)
+	if err != nil {
+		return r, fmt.Errorf("token walk: %v", err)
+	}
+	for _, k := range []string{"api", "ttl", "routes"} {
+		if d := seen[k]; len(d) != 1 || d[0] != 1 {
+			return r, fmt.Errorf("token %q seen at depths %v, want once at depth 1", k, d)
+		}
+	}
+	return r, nil
+}
