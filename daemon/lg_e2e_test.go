@@ -318,6 +318,24 @@ func TestLookingGlassWithBIRD(t *testing.T) {
 	if st2.Status.LastReconfig < st.Status.LastReboot {
 		t.Errorf("last_reconfig %s before last_reboot %s", st2.Status.LastReconfig, st2.Status.LastReboot)
 	}
+	// an address that cannot be bound (BGP's own) keeps the old listener
+	if err := os.WriteFile(cfgPath, []byte(lgConfig(dir, "[lg]\nlisten = \""+lgAddr(1)+":179\"\n")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	res, err := d.ReloadConfig(context.Background())
+	if err != nil || len(res.Errors) != 1 || res.Errors[0].Key != "lg.listen" {
+		t.Fatalf("reload onto a taken port: %v %+v", err, res)
+	}
+	if err := lgtest.DecodeStrict(lgGet(t, "http://"+moved, "/status"), &st2); err != nil {
+		t.Fatalf("old listener after a failed move: %v", err)
+	}
+	// options apply in place on the same listener
+	reload("[lg]\nlisten = \"" + moved + "\"\nallow_from = [\"192.0.2.0/24\"]\n")
+	if resp, err := http.Get("http://" + moved + "/status"); err != nil || resp.StatusCode != http.StatusForbidden {
+		t.Errorf("after allow_from excluded us: %v %v", err, resp)
+	} else {
+		resp.Body.Close()
+	}
 	reload("")
 	if _, err := http.Get("http://" + moved + "/status"); err == nil {
 		t.Error("looking glass still answers after a reload unset [lg] listen")

@@ -137,7 +137,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Add("Vary", "Accept-Encoding")
 		rp.gz = gzip.NewWriter(w)
 		rp.out = rp.gz
-		defer rp.gz.Close()
+		defer func() {
+			if rp.gz != nil { // nil: a list cut short gets no trailer
+				rp.gz.Close()
+			}
+		}()
 	}
 	if !h.allowed(r.RemoteAddr) {
 		rp.fail(http.StatusForbidden, "forbidden: client not in [lg] allow_from")
