@@ -35,6 +35,7 @@ type Config struct {
 	Filters   Filters
 	IRR       IRR
 	Dampening Dampening
+	RPKI      RPKI
 	LG        LG // lg.go
 	Peers     []Peer
 
@@ -207,6 +208,7 @@ func defaults() *Config {
 		},
 		IRR: IRR{Refresh: DefaultIRRRefresh, MaxShrink: DefaultIRRMaxShrink, Concurrency: DefaultIRRConcurrency,
 			QueryTimeout: DefaultIRRQueryTimeout, RefreshTimeout: DefaultIRRRefreshTimeout},
+		RPKI: RPKI{StaleAfter: DefaultRPKIStaleAfter, Poll: DefaultRPKIPoll},
 		Dampening: Dampening{
 			Mode:                   DampeningEnforce,
 			HalfLife:               d.HalfLife,

@@ -94,6 +94,7 @@ func (d *decoder) document(cfg *Config, raw map[string]any) {
 		{"filters", func(t *table) { d.filters(&cfg.Filters, t) }},
 		{"irr", func(t *table) { d.irr(&cfg.IRR, t) }},
 		{"dampening", func(t *table) { d.dampening(&cfg.Dampening, t) }},
+		{"rpki", func(t *table) { d.rpki(&cfg.RPKI, t) }},
 		{"lg", func(t *table) { d.lg(&cfg.LG, t) }},
 	}
 	for _, s := range sections {
@@ -312,6 +313,7 @@ func (c *Config) dropEmptyLists() {
 			*l = nil
 		}
 	}
+	c.RPKI.dropEmptyLists()
 	for i := range c.Peers {
 		if len(c.Peers[i].Prefixes) == 0 {
 			c.Peers[i].Prefixes = nil

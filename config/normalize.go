@@ -22,6 +22,7 @@ type (
 		Filters   renderFilters   `toml:"filters"`
 		IRR       renderIRR       `toml:"irr"`
 		Dampening renderDampening `toml:"dampening"`
+		RPKI      renderRPKI      `toml:"rpki"`
 		LG        renderLG        `toml:"lg"`
 		Peers     []renderPeer    `toml:"peers"`
 	}
@@ -146,6 +147,7 @@ func (c *Config) NormalizedTOML() ([]byte, error) {
 			ReadvertisementPenalty: c.Dampening.ReadvertisementPenalty,
 		},
 	}
+	r.RPKI = renderRPKIOf(c.RPKI)
 	for _, p := range c.Peers {
 		rp := renderPeer{
 			Name:             p.Name,

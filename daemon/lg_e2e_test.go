@@ -37,6 +37,9 @@ socket = %[7]q
 [irr]
 files = [%[8]q]
 
+[rpki]
+files = [%[10]q]
+
 %[9]s
 
 [[peers]]
@@ -66,7 +69,7 @@ address = "%[5]s"
 asn = 21004
 prefixes = ["45.44.0.0/16{16,24}"]
 `, lgAddr(1), lgAddr(2), lgAddr(3), lgAddr(4), lgAddr(5), filepath.Join(dir, "state"), filepath.Join(dir, "run", "rsguard.sock"),
-		filepath.Join(dir, "irr.rpsl"), lgTable)
+		filepath.Join(dir, "irr.rpsl"), lgTable, filepath.Join(dir, "vrps.json"))
 }
 
 func lgToRS(local string, asn uint32) speakers.BIRDNeighbor {
@@ -114,6 +117,11 @@ func TestLookingGlassWithBIRD(t *testing.T) {
 	dir := t.TempDir()
 	cfgPath := filepath.Join(dir, "rsguard.toml")
 	copyFile(t, "testdata/irr-before.rpsl", filepath.Join(dir, "irr.rpsl"))
+	// 45.41.0.0/16 belongs to AS21001: alpha's routes with another origin
+	// are RPKI invalid, the rest of 45.41/16 valid, everything else not found
+	if err := os.WriteFile(filepath.Join(dir, "vrps.json"), []byte(`{"roas":[{"prefix":"45.41.0.0/16","maxLength":24,"asn":"AS21001","ta":"test"}]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	lgListen := lgAddr(1) + ":29184"
 	if err := os.WriteFile(cfgPath, []byte(lgConfig(dir, "[lg]\nlisten = \""+lgListen+"\"\nttl = \"2m\"\n")), 0o600); err != nil {
 		t.Fatal(err)
@@ -274,7 +282,7 @@ func TestLookingGlassWithBIRD(t *testing.T) {
 			t.Errorf("%s: %d not-exported routes", id, len(ne.Routes))
 		}
 	}
-	for _, r := range []filters.Reason{filters.ReasonASPathTooLong, filters.ReasonBogonPrefix, filters.ReasonNextHopMismatch,
+	for _, r := range []filters.Reason{filters.ReasonRPKIInvalid, filters.ReasonASPathTooLong, filters.ReasonBogonPrefix, filters.ReasonNextHopMismatch,
 		filters.ReasonFirstASMismatch, filters.ReasonBogonASN, filters.ReasonOriginNotInASSet, filters.ReasonPrefixNotRegistered,
 		filters.ReasonPrefixLength, filters.ReasonMaxPrefixBlocked} {
 		if !seenCodes[r] {
@@ -365,9 +373,26 @@ func withOriginMED(c speakers.BIRDConfig, route string) speakers.BIRDConfig {
 	return speakers.BIRDConfig{Raw: text}
 }
 
-// checkAttrs: what BIRD sent, shown as birdwatcher shows it.
+// checkAttrs: what BIRD sent, shown as birdwatcher shows it, and the RPKI
+// state the VRPs give (Euro-IX RS:1000:1 valid, 2 not found, 4 invalid).
 func checkAttrs(t *testing.T, id string, r lgtest.Route) {
 	t.Helper()
+	state, code := "not-found", uint32(2)
+	if strings.HasPrefix(r.Network, "45.41.") {
+		state, code = "valid", 1
+		if r.BGP.ASPath[len(r.BGP.ASPath)-1] != "21001" {
+			state, code = "invalid", 4
+		}
+	}
+	var got []uint32
+	for _, lc := range r.BGP.LargeCommunities {
+		if lc[0] == 21000 && lc[1] == 1000 {
+			got = append(got, lc[2])
+		}
+	}
+	if r.RSGuard.RPKI != state || len(got) != 1 || got[0] != code {
+		t.Errorf("%s %s: rpki %q %v, want %s (RS:1000:%d)", id, r.Network, r.RSGuard.RPKI, got, state, code)
+	}
 	origin, med := "IGP", "0"
 	if r.Network == "45.42.1.0/24" {
 		origin, med = "EGP", "50"

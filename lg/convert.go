@@ -30,11 +30,13 @@ func (h *Handler) routeOf(n Neighbor, e routestore.Entry) routeJSON {
 	if e.Route.NextHop.IsValid() {
 		r.BGP.NextHop = e.Route.NextHop.String()
 	}
-	// Hooks for what other branches add to the store: received standard
-	// and large communities go into BGP.Communities / LargeCommunities
-	// (before the reason ones), and the RPKI state into RSGuard.RPKI plus
-	// the Euro-IX info community RS:1000:1..4 (valid, unknown, not
-	// checked, invalid) that Alice's [rpki] section reads.
+	// Hook for the communities branch: received standard and large
+	// communities go into BGP.Communities / LargeCommunities, before the
+	// reason ones.
+	if c, ok := rpkiCommunity(h.o.RSASN, e.Verdict.RPKI); ok {
+		r.BGP.LargeCommunities = append(r.BGP.LargeCommunities, c)
+		r.RSGuard.RPKI = e.Verdict.RPKI.String()
+	}
 	for _, x := range e.Verdict.Rejections {
 		r.RSGuard.Reasons = append(r.RSGuard.Reasons, reasonJSON{Code: uint16(x.Reason), Name: x.Reason.Name(), Detail: x.Detail})
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/rsguard/rsguard/filters"
 	"github.com/rsguard/rsguard/lg/lgtest"
 	"github.com/rsguard/rsguard/routestore"
+	"github.com/rsguard/rsguard/rpki"
 )
 
 func decodeRoutes(t *testing.T, path string, body []byte) lgtest.Routes {
@@ -152,13 +153,15 @@ func TestAliceContract(t *testing.T) {
 			t.Errorf("noexport %s: %d routes", id, len(ne.Routes))
 		}
 	}
-	// attributes kept for display
+	// attributes kept for display, and the RPKI state as Euro-IX RS:1000:x
 	e := storeEntry("a", "45.1.1.0/24", 21001)
 	e.Attrs = routestore.Attrs{Origin: routestore.OriginEGP, MED: 50, HasMED: true}
+	e.Verdict.RPKI = rpki.StateValid
 	f.store.Put(e)
 	_, b := get(t, srv, "/routes/prefix?prefix=45.1.1.0/24")
-	if r := decodeRoutes(t, "", b).Routes; len(r) != 1 || r[0].BGP.Origin != "EGP" || r[0].BGP.MED != "50" {
-		t.Errorf("origin and MED: %+v", r)
+	if r := decodeRoutes(t, "", b).Routes; len(r) != 1 || r[0].BGP.Origin != "EGP" || r[0].BGP.MED != "50" ||
+		!equalJSON(r[0].BGP.LargeCommunities, [][3]uint32{{21000, 1000, 1}}) || r[0].RSGuard.RPKI != "valid" {
+		t.Errorf("origin, MED and RPKI: %+v", r)
 	}
 	// the 45.1.9.0/24 route: three reasons, the Euro-IX codes after them
 	_, b = get(t, srv, "/routes/filtered/AS21001_45_0_0_1")

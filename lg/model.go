@@ -139,8 +139,8 @@ type rsguardDetail struct {
 	Peer    string       `json:"peer"`
 	PathID  uint32       `json:"path_id,omitempty"`
 	Reasons []reasonJSON `json:"reasons,omitempty"`
-	// RPKI is the route's RFC 6811 state ("valid", "invalid", "not_found")
-	// once the route store carries it; empty until then.
+	// RPKI is the route's RFC 6811 state ("valid", "invalid",
+	// "not-found"); empty when RPKI is off.
 	RPKI string `json:"rpki,omitempty"`
 }
 

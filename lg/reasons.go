@@ -2,6 +2,7 @@ package lg
 
 import (
 	"github.com/rsguard/rsguard/filters"
+	"github.com/rsguard/rsguard/rpki"
 )
 
 // Large community functions Alice's configs key on (ARouteServer's
@@ -25,6 +26,19 @@ var euroIX = map[filters.Reason]uint32{
 	filters.ReasonIPv6NotGlobalUnicast: 3,
 	filters.ReasonPrefixNotRegistered:  9,
 	filters.ReasonRPKIInvalid:          13,
+}
+
+// Euro-IX RPKI information communities RS:1000:x, which Alice's [rpki]
+// section maps to its valid / unknown / invalid flags.
+const EuroIXRPKI uint32 = 1000
+
+var rpkiCodes = map[rpki.State]uint32{rpki.StateValid: 1, rpki.StateNotFound: 2, rpki.StateInvalid: 4}
+
+// rpkiCommunity is the route's RPKI state as RS:1000:x; none when RPKI is
+// off (marking every route "not checked" would only be noise).
+func rpkiCommunity(rs uint32, s rpki.State) ([3]uint32, bool) {
+	x, ok := rpkiCodes[s]
+	return [3]uint32{rs, EuroIXRPKI, x}, ok
 }
 
 // reasonCommunities gives one [rs, 65520, code] per failing check, in the
