@@ -217,12 +217,16 @@ func (h *Handler) lookupNet(rp *reply, q string) {
 	a = a.Unmap().WithZone("")
 	best := netip.Prefix{}
 	f := false
+	if !rp.acquire() { // the scan reads every peer's table
+		return
+	}
 	h.b.Routes(routestore.Query{Contains: a, Rejected: &f}, func(e routestore.Entry) bool {
 		if !best.IsValid() || e.Key.Prefix.Bits() > best.Bits() {
 			best = e.Key.Prefix
 		}
 		return true
 	})
+	rp.release()
 	if !best.IsValid() {
 		rp.empty()
 		return
