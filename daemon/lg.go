@@ -45,63 +45,93 @@ func (d *Daemon) LGAddr() net.Addr {
 	return d.lg.addr
 }
 
-// startLG starts the looking glass if cfg enables it; the returned stop
-// closes it. A listen address that cannot be bound fails the start, as the
-// control API's does.
-func (d *Daemon) startLG(cfg *config.Config) (stop func(), err error) {
+// startLG starts the looking glass if the running config enables it; the
+// returned stop closes it. A listen address that cannot be bound fails the
+// start, as the control API's does. It holds the reload lock so a SIGHUP
+// reload that comes early either runs before (and startLG reads its
+// config) or after (and sees d.lg).
+func (d *Daemon) startLG() (stop func(), err error) {
+	d.reloadMu.Lock()
+	defer d.reloadMu.Unlock()
 	s := &lgService{d: d, log: logrus.NewEntry(d.log).WithField("component", "lg"), started: time.Now()}
-	d.lg = s
-	if err := s.apply(cfg); err != nil {
+	done, err := s.apply(d.rs.Config())
+	if err != nil {
 		return nil, err
 	}
+	done(true)
+	d.lg = s
 	return s.stop, nil
 }
 
-// applyLG follows a reload: options change in place, a new listen address
-// is bound before the old one is closed (so a bad one keeps the old), an
-// unset one closes the listener.
-func (d *Daemon) applyLG(cfg *config.Config) error {
+// applyLG readies cfg's [lg] for a reload, the same way as at start: a new
+// listen address is bound now, so one in use refuses the reload before
+// anything changes. done(true) switches over (options in place, the old
+// listener closed, or the only one closed when listen is unset);
+// done(false) drops what was readied.
+func (d *Daemon) applyLG(cfg *config.Config) (done func(commit bool), err error) {
 	if d.lg == nil {
-		return nil
+		return func(bool) {}, nil
 	}
-	d.lg.reconf.Store(time.Now().UnixNano())
-	return d.lg.apply(cfg)
+	switchOver, err := d.lg.apply(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return func(commit bool) {
+		if commit {
+			d.lg.reconf.Store(time.Now().UnixNano())
+		}
+		switchOver(commit)
+	}, nil
 }
 
-func (s *lgService) apply(cfg *config.Config) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+func (s *lgService) apply(cfg *config.Config) (func(commit bool), error) {
 	c := cfg.LG
-	s.handler.Store(lg.NewHandler(lgBackend{s}, lg.Options{RSASN: cfg.Global.ASN, TTL: c.TTL, Timeout: c.Timeout,
-		MaxConcurrent: c.MaxConcurrent, AllowFrom: slices.Clone(c.AllowFrom), Log: s.log}))
-	if c.Listen == s.cfg.Listen && (s.srv != nil) == (c.Listen != "") {
-		s.cfg = c
-		return nil
-	}
-	var next *http.Server
-	var addr net.Addr
-	if c.Listen != "" {
-		ln, err := net.Listen("tcp", c.Listen)
-		if err != nil {
-			return fmt.Errorf("looking glass [lg] listen %s: %w", c.Listen, err)
+	h := lg.NewHandler(lgBackend{s}, lg.Options{RSASN: cfg.Global.ASN, TTL: c.TTL, Timeout: c.Timeout,
+		MaxConcurrent: c.MaxConcurrent, AllowFrom: slices.Clone(c.AllowFrom), Log: s.log})
+	s.mu.Lock()
+	same := c.Listen == s.cfg.Listen && (s.srv != nil) == (c.Listen != "")
+	s.mu.Unlock()
+	var ln net.Listener
+	if !same && c.Listen != "" {
+		var err error
+		if ln, err = net.Listen("tcp", c.Listen); err != nil {
+			return nil, fmt.Errorf("looking glass [lg] listen %s: %w", c.Listen, err)
 		}
-		next = lg.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			s.handler.Load().ServeHTTP(w, r)
-		}))
-		addr = ln.Addr()
-		go func() {
-			if err := next.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-				s.log.WithError(err).Error("looking glass stopped")
+	}
+	return func(commit bool) {
+		if !commit {
+			if ln != nil {
+				ln.Close()
 			}
-		}()
-		s.log.WithField("listen", addr.String()).Info("looking glass serving (read-only)")
-	}
-	if s.srv != nil {
-		s.srv.Close() // in-flight lists end; Alice retries
-		s.log.WithField("listen", s.cfg.Listen).Info("looking glass closed its old listener")
-	}
-	s.srv, s.addr, s.cfg = next, addr, c
-	return nil
+			return
+		}
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.handler.Store(h)
+		if same {
+			s.cfg = c
+			return
+		}
+		var next *http.Server
+		var addr net.Addr
+		if ln != nil {
+			next = lg.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				s.handler.Load().ServeHTTP(w, r)
+			}))
+			addr = ln.Addr()
+			go func() {
+				if err := next.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+					s.log.WithError(err).Error("looking glass stopped")
+				}
+			}()
+			s.log.WithField("listen", addr.String()).Info("looking glass serving (read-only)")
+		}
+		if s.srv != nil {
+			s.srv.Close() // in-flight lists end; Alice retries
+			s.log.WithField("listen", s.cfg.Listen).Info("looking glass closed its old listener")
+		}
+		s.srv, s.addr, s.cfg = next, addr, c
+	}, nil
 }
 
 func (s *lgService) stop() {

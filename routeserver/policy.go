@@ -46,7 +46,7 @@ func apiStatement(policy string, s filters.Statement) *api.Statement {
 	if s.RPKIInvalid {
 		c.RpkiResult = rpkiInvalid
 	}
-	return &api.Statement{Name: policy + "/" + s.Name, Conditions: c,
+	return &api.Statement{Name: statementName(policy, s), Conditions: c,
 		Actions: &api.Actions{RouteAction: api.RouteAction_REJECT}}
 }
 

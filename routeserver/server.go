@@ -84,18 +84,7 @@ func New(cfg *config.Config, opts Options) *Server {
 	s.resets.run = s.softResetIn
 	for _, pc := range cfg.Peers {
 		p := newPeer(pc)
-		in := filterInput(pc)
-		withAddressing(cfg, pc, in)
-		if opts.InitialFilter != nil {
-			allowed, origins := opts.InitialFilter(pc)
-			if allowed != nil {
-				in.Allowed = filters.NewPrefixList(allowed)
-			}
-			if origins != nil {
-				in.Origins = origins
-			}
-		}
-		p.setInitialInput(in)
+		p.setInitialInput(peerInput(cfg, pc, opts.InitialFilter))
 		s.peers[pc.Name] = p
 		s.byAddr[pc.Address] = p
 	}

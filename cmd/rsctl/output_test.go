@@ -247,8 +247,14 @@ func TestIRRRefreshProgressOnTerminal(t *testing.T) {
 
 func TestConfigCommands(t *testing.T) {
 	c, b := newCLI(t)
-	if r := c.mustRun("config", "check"); r.stdout != "/etc/rsguard/rsguard.toml: configuration OK\n" {
+	if r := c.mustRun("config", "check"); r.stdout != "a reload would change nothing\n/etc/rsguard/rsguard.toml: configuration OK\n" {
 		t.Errorf("clean check = %q", r.stdout)
+	}
+	// the plan, one change a line, never a Go slice
+	r0 := c.run("config", "check", "/etc/rsguard/restart.toml")
+	if r0.code != 1 || !strings.Contains(r0.stdout, "a reload would:\n  [global] listen_port changed: needs a restart, a reload is refused\n  peer ix-b: added\n") ||
+		strings.Contains(r0.stdout, "[[") {
+		t.Errorf("refused check: %+v", r0)
 	}
 	r := c.run("config", "check", "/etc/rsguard/bad.toml")
 	if r.code != 1 || !strings.Contains(r.stdout, "/etc/rsguard/bad.toml:12: peers.\"ix-a\".asn: 64512 is a private ASN\n") ||
@@ -258,7 +264,7 @@ func TestConfigCommands(t *testing.T) {
 	r = c.run("config", "check", "/etc/rsguard/bad.toml", "--json")
 	var v map[string]any
 	decode(t, r.stdout, &v)
-	wantKeys(t, "check", v, "path", "ok", "errors")
+	wantKeys(t, "check", v, "path", "ok", "errors", "plan")
 	errs := v["errors"].([]any)
 	if r.code != 1 || v["ok"] != false || len(errs) != 2 {
 		t.Fatalf("json check: %+v", r)
