@@ -32,8 +32,8 @@ func TestAliceContract(t *testing.T) {
 	now := time.Now()
 
 	resp, body := get(t, srv, "/status")
-	if ct := resp.Header.Get("Content-Type"); ct != "application/json" {
-		t.Errorf("/status Content-Type %q", ct)
+	if ct, cc := resp.Header.Get("Content-Type"), resp.Header.Get("Cache-Control"); ct != "application/json" || cc != "max-age=300" {
+		t.Errorf("/status Content-Type %q Cache-Control %q, want application/json and the 5m TTL", ct, cc)
 	}
 	var st lgtest.Status
 	if err := lgtest.DecodeStrict(body, &st); err != nil {
@@ -278,8 +278,8 @@ func TestRobustness(t *testing.T) {
 		if resp.StatusCode != tc.status || resp.Header.Get("Content-Type") != "application/json" || json.Unmarshal(b, &m) != nil {
 			t.Errorf("GET %s: %d %q %q, want %d with a JSON body", tc.path, resp.StatusCode, resp.Header.Get("Content-Type"), b, tc.status)
 		}
-		if tc.status != 200 && m["error"] == nil {
-			t.Errorf("GET %s: no error in %s", tc.path, b)
+		if tc.status != 200 && (m["error"] == nil || resp.Header.Get("Cache-Control") != "no-store") {
+			t.Errorf("GET %s: %s with Cache-Control %q, want an error not to be cached", tc.path, b, resp.Header.Get("Cache-Control"))
 		}
 	}
 	resp, err := http.Post(srv.URL+"/status", "application/json", nil)
