@@ -77,6 +77,8 @@ type RouteEntry struct {
 	Rejections []filters.Rejection
 	ReceivedAt time.Time // zero if unknown
 	RPKI       rpki.State
+	// Notes: failing checks the peer's config turned off (not enforced).
+	Notes []filters.Rejection
 }
 
 // ExplainQuery is a route to evaluate as if Peer had sent it.

@@ -132,6 +132,7 @@ func (d *decoder) global(g *Global, t *table) {
 	if s, _, ok := t.str("state_dir"); ok {
 		g.StateDir = d.resolve(s)
 	}
+	d.peeringLANs(g, t)
 }
 
 func (d *decoder) addr(at loc, s string) netip.Addr {
@@ -182,6 +183,7 @@ func (d *decoder) filters(f *Filters, t *table) {
 	if s, _, ok := t.str("next_hop"); ok {
 		f.NextHop = s
 	}
+	d.filterLists(f, t)
 }
 
 // lengthPair reads [min, max] prefix lengths.

@@ -32,6 +32,7 @@ type (
 		ListenAddresses []string `toml:"listen_addresses"`
 		ListenPort      uint16   `toml:"listen_port"`
 		StateDir        string   `toml:"state_dir"`
+		PeeringLANs     []string `toml:"peering_lans"`
 	}
 	renderAPI struct {
 		Socket    string `toml:"socket"`
@@ -49,6 +50,7 @@ type (
 		IPv6PrefixLength []uint8 `toml:"ipv6_prefix_length"`
 		MaxASPathLength  uint32  `toml:"max_as_path_length"`
 		NextHop          string  `toml:"next_hop"`
+		renderFilterLists
 	}
 	renderIRR struct {
 		Servers   []string `toml:"servers"`
@@ -90,7 +92,6 @@ type (
 		MaxPrefixWarnPercent   *uint8 `toml:"max_prefix_warn_percent,omitempty"`
 		ContactNOC             string `toml:"contact_noc,omitempty"`
 		ContactAbuse           string `toml:"contact_abuse,omitempty"`
-		ASSet                  string `toml:"as_set,omitempty"`
 		IRRMaxLengthIPv4       uint8  `toml:"irr_max_length_ipv4"`
 		IRRMaxLengthIPv6       uint8  `toml:"irr_max_length_ipv6"`
 		Dampening              string `toml:"dampening,omitempty"`
@@ -101,6 +102,7 @@ type (
 		Families           []string `toml:"families,omitempty"`
 		NextHop            string   `toml:"next_hop,omitempty"`
 		AuthorizedNextHops []string `toml:"authorized_next_hops,omitempty"`
+		renderPeerLists
 	}
 )
 
@@ -116,15 +118,17 @@ func (c *Config) NormalizedTOML() ([]byte, error) {
 			ListenAddresses: stringsOf(c.Global.ListenAddresses),
 			ListenPort:      c.Global.ListenPort,
 			StateDir:        c.Global.StateDir,
+			PeeringLANs:     stringsOf(c.Global.PeeringLANs),
 		},
 		API: renderAPI(c.API),
 		LG:  renderLGOf(c.LG),
 		Log: renderLog(c.Log),
 		Filters: renderFilters{
-			IPv4PrefixLength: c.Filters.IPv4PrefixLength[:],
-			IPv6PrefixLength: c.Filters.IPv6PrefixLength[:],
-			MaxASPathLength:  c.Filters.MaxASPathLength,
-			NextHop:          c.Filters.NextHop,
+			IPv4PrefixLength:  c.Filters.IPv4PrefixLength[:],
+			IPv6PrefixLength:  c.Filters.IPv6PrefixLength[:],
+			MaxASPathLength:   c.Filters.MaxASPathLength,
+			NextHop:           c.Filters.NextHop,
+			renderFilterLists: filterListsRender(c.Filters),
 		},
 		IRR: renderIRR{
 			Servers:        nonNil(c.IRR.Servers),
@@ -159,10 +163,10 @@ func (c *Config) NormalizedTOML() ([]byte, error) {
 			Prefixes:         stringsOf(p.Prefixes),
 			MaxPrefixesIPv4:  p.MaxPrefixesIPv4,
 			MaxPrefixesIPv6:  p.MaxPrefixesIPv6,
-			ASSet:            p.ASSet,
 			IRRMaxLengthIPv4: p.IRRMaxLengthIPv4,
 			IRRMaxLengthIPv6: p.IRRMaxLengthIPv6,
 			Dampening:        p.Dampening,
+			renderPeerLists:  peerListsRender(p),
 
 			IPv4Address:        addrString(p.IPv4Address),
 			IPv6Address:        addrString(p.IPv6Address),

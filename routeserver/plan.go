@@ -29,7 +29,10 @@ var (
 	// the evaluator's and the compiled policy's data: prefixes and origins,
 	// and the addresses and next-hop policy the next-hop check uses
 	peerFilterKeys = map[string]bool{"Prefixes": true, "ASSet": true, "IRRMaxLengthIPv4": true, "IRRMaxLengthIPv6": true,
-		"IPv4Address": true, "IPv6Address": true, "Addresses": true, "NextHop": true, "AuthorizedNextHops": true}
+		"IPv4Address": true, "IPv6Address": true, "Addresses": true, "NextHop": true, "AuthorizedNextHops": true,
+		// blacklist and allowed_origins change set entries only; allowed_routes
+		// and enforce_* shape the statements, so they reset (the default)
+		"Blacklist": true, "AllowedOrigins": true}
 	// counted by rsguard, not by the session (maxprefix.go)
 	peerLimitKeys = map[string]bool{"MaxPrefixesIPv4": true, "MaxPrefixesIPv6": true, "MaxPrefix": true,
 		"ContactNOC": true, "ContactAbuse": true}

@@ -45,7 +45,8 @@ func (s *Server) ApplyConfig(ctx context.Context, next *config.Config, src Filte
 			}
 		}
 	}
-	newSettings := SettingsFrom(next.Filters)
+	newSettings := settingsFor(next)
+	newSettings.RPKI = oldSettings.RPKI // the validator follows [rpki] (applyRPKI below), not [filters]
 	s.mu.Lock()
 	s.cfg = next
 	s.settings = newSettings
@@ -136,6 +137,7 @@ func (s *Server) removePeer(ctx context.Context, name string) error {
 		{api.DefinedType_AS_PATH, n.First}, {api.DefinedType_AS_PATH, n.Origins}} {
 		_ = s.bgp.DeleteDefinedSet(ctx, &api.DeleteDefinedSetRequest{DefinedSet: &api.DefinedSet{DefinedType: set.t, Name: set.name}, All: true})
 	}
+	s.deletePeerListPolicy(ctx, p.input.Load())
 	p.limiter.cancelRestart()
 	s.store.DropPeer(name)
 	s.rpki.base.Delete(name)

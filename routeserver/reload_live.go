@@ -24,7 +24,7 @@ func peerInput(cfg *config.Config, pc config.Peer, src FilterSource) *filters.Pe
 			in.Allowed = filters.NewPrefixList(allowed)
 		}
 		if origins != nil && pc.ASSet != "" {
-			in.Origins = origins
+			in.Origins = origins.With(pc.AllowedOrigins, allowedOriginsLabel)
 		}
 	}
 	return in
@@ -178,6 +178,7 @@ func (s *Server) setPeerInput(ctx context.Context, p *peer, np config.Peer, src 
 	next := *cur // keeps the dampening and max-prefix hooks
 	next.Allowed, next.Origins = fresh.Allowed, fresh.Origins
 	next.Addresses, next.Families, next.NextHop = fresh.Addresses, fresh.Families, fresh.NextHop
+	next.Blacklist = fresh.Blacklist // block sets change by diff like the allow sets
 	a, d, err := applyCompiledDiff(ctx, s.bgp, filters.CompilePeer(&settings, cur), filters.CompilePeer(&settings, &next))
 	if err != nil {
 		return FilterChange{}, fmt.Errorf("peer %s: filter: %w", np.Name, err)

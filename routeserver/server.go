@@ -80,7 +80,7 @@ func New(cfg *config.Config, opts Options) *Server {
 		opts.Logger = logrus.StandardLogger()
 	}
 	s := &Server{log: opts.Logger, store: routestore.New(opts.StoreLimit), cfg: cfg, opts: opts,
-		settings: SettingsFrom(cfg.Filters), peers: map[string]*peer{}, byAddr: map[netip.Addr]*peer{}}
+		settings: settingsFor(cfg), peers: map[string]*peer{}, byAddr: map[netip.Addr]*peer{}}
 	s.resets.run = s.softResetIn
 	for _, pc := range cfg.Peers {
 		p := newPeer(pc)

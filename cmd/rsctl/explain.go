@@ -21,6 +21,8 @@ type explainJSON struct {
 	Verdict string       `json:"verdict"` // "accept" or "reject"
 	Reasons []reasonJSON `json:"reasons"`
 	RPKI    *string      `json:"rpki"` // null when RPKI is off
+	// Notes: checks the peer's config turned off, with what they found.
+	Notes []reasonJSON `json:"notes"`
 }
 
 func (a *app) explainCmd() *cobra.Command {
@@ -82,6 +84,7 @@ func (a *app) printExplain(resp *rsguardv1.ExplainRouteResponse) error {
 		out := explainJSON{
 			Peer: resp.GetPeer(), Prefix: r.GetPrefix(), ASPath: asPathText(r.GetAsPath()), NextHop: r.GetNextHop(),
 			Verdict: verdictWord(resp.GetVerdict()), Reasons: toReasonsJSON(resp.GetRejections()),
+			Notes: toReasonsJSON(resp.GetNotes()),
 		}
 		if st != "" {
 			out.RPKI = &st
@@ -95,6 +98,9 @@ func (a *app) printExplain(resp *rsguardv1.ExplainRouteResponse) error {
 	fmt.Fprintf(w, "next hop:  %s\n", orDash(r.GetNextHop()))
 	if st != "" {
 		fmt.Fprintf(w, "rpki:      %s\n", st)
+	}
+	for _, n := range resp.GetNotes() {
+		fmt.Fprintf(w, "note:      %s (%d): %s\n", reasonName(n), int32(n.GetReason()), n.GetDetail())
 	}
 	if len(resp.GetRejections()) == 0 {
 		return nil

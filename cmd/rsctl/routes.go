@@ -39,6 +39,15 @@ func reasonName(r *rsguardv1.Rejection) string {
 }
 
 // reasonsCell renders reasons one per line: "bogon_prefix (2): inside 10.0.0.0/8".
+// notesCell shows the checks a peer's config turned off after the reasons.
+func notesCell(ns []*rsguardv1.Rejection) string {
+	var out strings.Builder
+	for _, n := range ns {
+		fmt.Fprintf(&out, "\nnote: %s (%d): %s", reasonName(n), int32(n.GetReason()), n.GetDetail())
+	}
+	return out.String()
+}
+
 func reasonsCell(rs []*rsguardv1.Rejection) string {
 	if len(rs) == 0 {
 		return "-"
@@ -73,12 +82,15 @@ type routeJSON struct {
 	ReceivedAt *string      `json:"received_at"`
 	// RPKI is "valid", "invalid" or "not-found"; null when RPKI is off.
 	RPKI *string `json:"rpki"`
+	// Notes: failing checks the peer's config turned off (not enforced).
+	Notes []reasonJSON `json:"notes"`
 }
 
 func toRouteJSON(e *rsguardv1.RouteEntry) routeJSON {
 	out := routeJSON{
 		Peer: e.GetPeer(), Prefix: e.GetRoute().GetPrefix(), ASPath: asPathText(e.GetRoute().GetAsPath()),
 		NextHop: e.GetRoute().GetNextHop(), Reasons: toReasonsJSON(e.GetRejections()),
+		Notes: toReasonsJSON(e.GetNotes()),
 	}
 	if e.ReceivedAt != nil {
 		out.ReceivedAt = jsonTime(e.GetReceivedAt().AsTime())
@@ -193,7 +205,7 @@ func (a *app) listRoutes(parent context.Context, f routeFlags, view rsguardv1.Ro
 				return nil
 			}
 			rows = append(rows, table.Row{e.GetPeer(), e.GetRoute().GetPrefix(), orDash(asPathText(e.GetRoute().GetAsPath())),
-				orDash(e.GetRoute().GetNextHop()), orDash(rpkiWord(e.GetRpkiState())), reasonsCell(e.GetRejections())})
+				orDash(e.GetRoute().GetNextHop()), orDash(rpkiWord(e.GetRpkiState())), reasonsCell(e.GetRejections()) + notesCell(e.GetNotes())})
 			return nil
 		})
 		if err != nil {

@@ -268,7 +268,10 @@ type RouteEntry struct {
 	Rejections []*Rejection           `protobuf:"bytes,3,rep,name=rejections,proto3" json:"rejections,omitempty"`
 	ReceivedAt *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=received_at,json=receivedAt,proto3" json:"received_at,omitempty"`
 	// RFC 6811 origin validation state; UNSPECIFIED when [rpki] is off.
-	RpkiState     RpkiState `protobuf:"varint,5,opt,name=rpki_state,json=rpkiState,proto3,enum=rsguard.v1.RpkiState" json:"rpki_state,omitempty"`
+	RpkiState RpkiState `protobuf:"varint,5,opt,name=rpki_state,json=rpkiState,proto3,enum=rsguard.v1.RpkiState" json:"rpki_state,omitempty"`
+	// Checks the peer's config turned off that this route fails: noted,
+	// never a reason to reject (see ExplainRouteResponse.notes).
+	Notes         []*Rejection `protobuf:"bytes,6,rep,name=notes,proto3" json:"notes,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -336,6 +339,13 @@ func (x *RouteEntry) GetRpkiState() RpkiState {
 		return x.RpkiState
 	}
 	return RpkiState_RPKI_STATE_UNSPECIFIED
+}
+
+func (x *RouteEntry) GetNotes() []*Rejection {
+	if x != nil {
+		return x.Notes
+	}
+	return nil
 }
 
 type ListRoutesResponse struct {
@@ -457,10 +467,14 @@ type ExplainRouteResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	Peer  string                 `protobuf:"bytes,1,opt,name=peer,proto3" json:"peer,omitempty"`
 	// The route that was evaluated, with the defaults filled in.
-	Route         *Route       `protobuf:"bytes,2,opt,name=route,proto3" json:"route,omitempty"`
-	Verdict       Verdict      `protobuf:"varint,3,opt,name=verdict,proto3,enum=rsguard.v1.Verdict" json:"verdict,omitempty"`
-	Rejections    []*Rejection `protobuf:"bytes,4,rep,name=rejections,proto3" json:"rejections,omitempty"`
-	RpkiState     RpkiState    `protobuf:"varint,5,opt,name=rpki_state,json=rpkiState,proto3,enum=rsguard.v1.RpkiState" json:"rpki_state,omitempty"`
+	Route      *Route       `protobuf:"bytes,2,opt,name=route,proto3" json:"route,omitempty"`
+	Verdict    Verdict      `protobuf:"varint,3,opt,name=verdict,proto3,enum=rsguard.v1.Verdict" json:"verdict,omitempty"`
+	Rejections []*Rejection `protobuf:"bytes,4,rep,name=rejections,proto3" json:"rejections,omitempty"`
+	RpkiState  RpkiState    `protobuf:"varint,5,opt,name=rpki_state,json=rpkiState,proto3,enum=rsguard.v1.RpkiState" json:"rpki_state,omitempty"`
+	// Checks that failed but that the peer's config turned off
+	// (enforce_prefixes / enforce_origins = false): what they found, never a
+	// reason to reject.
+	Notes         []*Rejection `protobuf:"bytes,6,rep,name=notes,proto3" json:"notes,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -530,6 +544,13 @@ func (x *ExplainRouteResponse) GetRpkiState() RpkiState {
 	return RpkiState_RPKI_STATE_UNSPECIFIED
 }
 
+func (x *ExplainRouteResponse) GetNotes() []*Rejection {
+	if x != nil {
+		return x.Notes
+	}
+	return nil
+}
+
 var File_rsguard_v1_routes_proto protoreflect.FileDescriptor
 
 const file_rsguard_v1_routes_proto_rawDesc = "" +
@@ -541,7 +562,7 @@ const file_rsguard_v1_routes_proto_rawDesc = "" +
 	"\x04view\x18\x02 \x01(\x0e2\x15.rsguard.v1.RouteViewR\x04view\x12\x16\n" +
 	"\x06prefix\x18\x03 \x01(\tR\x06prefix\x12)\n" +
 	"\x10contains_address\x18\x04 \x01(\tR\x0fcontainsAddress\x122\n" +
-	"\areasons\x18\x05 \x03(\x0e2\x18.rsguard.v1.RejectReasonR\areasons\"\xf3\x01\n" +
+	"\areasons\x18\x05 \x03(\x0e2\x18.rsguard.v1.RejectReasonR\areasons\"\xa0\x02\n" +
 	"\n" +
 	"RouteEntry\x12\x12\n" +
 	"\x04peer\x18\x01 \x01(\tR\x04peer\x12'\n" +
@@ -552,14 +573,15 @@ const file_rsguard_v1_routes_proto_rawDesc = "" +
 	"\vreceived_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"receivedAt\x124\n" +
 	"\n" +
-	"rpki_state\x18\x05 \x01(\x0e2\x15.rsguard.v1.RpkiStateR\trpkiState\"B\n" +
+	"rpki_state\x18\x05 \x01(\x0e2\x15.rsguard.v1.RpkiStateR\trpkiState\x12+\n" +
+	"\x05notes\x18\x06 \x03(\v2\x15.rsguard.v1.RejectionR\x05notes\"B\n" +
 	"\x12ListRoutesResponse\x12,\n" +
 	"\x05route\x18\x01 \x01(\v2\x16.rsguard.v1.RouteEntryR\x05route\"\x89\x01\n" +
 	"\x13ExplainRouteRequest\x12\x12\n" +
 	"\x04peer\x18\x01 \x01(\tR\x04peer\x12\x16\n" +
 	"\x06prefix\x18\x02 \x01(\tR\x06prefix\x12+\n" +
 	"\aas_path\x18\x03 \x01(\v2\x12.rsguard.v1.AsPathR\x06asPath\x12\x19\n" +
-	"\bnext_hop\x18\x04 \x01(\tR\anextHop\"\xef\x01\n" +
+	"\bnext_hop\x18\x04 \x01(\tR\anextHop\"\x9c\x02\n" +
 	"\x14ExplainRouteResponse\x12\x12\n" +
 	"\x04peer\x18\x01 \x01(\tR\x04peer\x12'\n" +
 	"\x05route\x18\x02 \x01(\v2\x11.rsguard.v1.RouteR\x05route\x12-\n" +
@@ -568,7 +590,8 @@ const file_rsguard_v1_routes_proto_rawDesc = "" +
 	"rejections\x18\x04 \x03(\v2\x15.rsguard.v1.RejectionR\n" +
 	"rejections\x124\n" +
 	"\n" +
-	"rpki_state\x18\x05 \x01(\x0e2\x15.rsguard.v1.RpkiStateR\trpkiState*\x8d\x01\n" +
+	"rpki_state\x18\x05 \x01(\x0e2\x15.rsguard.v1.RpkiStateR\trpkiState\x12+\n" +
+	"\x05notes\x18\x06 \x03(\v2\x15.rsguard.v1.RejectionR\x05notes*\x8d\x01\n" +
 	"\tRouteView\x12\x1a\n" +
 	"\x16ROUTE_VIEW_UNSPECIFIED\x10\x00\x12\x17\n" +
 	"\x13ROUTE_VIEW_RECEIVED\x10\x01\x12\x17\n" +
@@ -625,21 +648,23 @@ var file_rsguard_v1_routes_proto_depIdxs = []int32{
 	10, // 3: rsguard.v1.RouteEntry.rejections:type_name -> rsguard.v1.Rejection
 	11, // 4: rsguard.v1.RouteEntry.received_at:type_name -> google.protobuf.Timestamp
 	1,  // 5: rsguard.v1.RouteEntry.rpki_state:type_name -> rsguard.v1.RpkiState
-	4,  // 6: rsguard.v1.ListRoutesResponse.route:type_name -> rsguard.v1.RouteEntry
-	12, // 7: rsguard.v1.ExplainRouteRequest.as_path:type_name -> rsguard.v1.AsPath
-	9,  // 8: rsguard.v1.ExplainRouteResponse.route:type_name -> rsguard.v1.Route
-	2,  // 9: rsguard.v1.ExplainRouteResponse.verdict:type_name -> rsguard.v1.Verdict
-	10, // 10: rsguard.v1.ExplainRouteResponse.rejections:type_name -> rsguard.v1.Rejection
-	1,  // 11: rsguard.v1.ExplainRouteResponse.rpki_state:type_name -> rsguard.v1.RpkiState
-	3,  // 12: rsguard.v1.RouteService.ListRoutes:input_type -> rsguard.v1.ListRoutesRequest
-	6,  // 13: rsguard.v1.RouteService.ExplainRoute:input_type -> rsguard.v1.ExplainRouteRequest
-	5,  // 14: rsguard.v1.RouteService.ListRoutes:output_type -> rsguard.v1.ListRoutesResponse
-	7,  // 15: rsguard.v1.RouteService.ExplainRoute:output_type -> rsguard.v1.ExplainRouteResponse
-	14, // [14:16] is the sub-list for method output_type
-	12, // [12:14] is the sub-list for method input_type
-	12, // [12:12] is the sub-list for extension type_name
-	12, // [12:12] is the sub-list for extension extendee
-	0,  // [0:12] is the sub-list for field type_name
+	10, // 6: rsguard.v1.RouteEntry.notes:type_name -> rsguard.v1.Rejection
+	4,  // 7: rsguard.v1.ListRoutesResponse.route:type_name -> rsguard.v1.RouteEntry
+	12, // 8: rsguard.v1.ExplainRouteRequest.as_path:type_name -> rsguard.v1.AsPath
+	9,  // 9: rsguard.v1.ExplainRouteResponse.route:type_name -> rsguard.v1.Route
+	2,  // 10: rsguard.v1.ExplainRouteResponse.verdict:type_name -> rsguard.v1.Verdict
+	10, // 11: rsguard.v1.ExplainRouteResponse.rejections:type_name -> rsguard.v1.Rejection
+	1,  // 12: rsguard.v1.ExplainRouteResponse.rpki_state:type_name -> rsguard.v1.RpkiState
+	10, // 13: rsguard.v1.ExplainRouteResponse.notes:type_name -> rsguard.v1.Rejection
+	3,  // 14: rsguard.v1.RouteService.ListRoutes:input_type -> rsguard.v1.ListRoutesRequest
+	6,  // 15: rsguard.v1.RouteService.ExplainRoute:input_type -> rsguard.v1.ExplainRouteRequest
+	5,  // 16: rsguard.v1.RouteService.ListRoutes:output_type -> rsguard.v1.ListRoutesResponse
+	7,  // 17: rsguard.v1.RouteService.ExplainRoute:output_type -> rsguard.v1.ExplainRouteResponse
+	16, // [16:18] is the sub-list for method output_type
+	14, // [14:16] is the sub-list for method input_type
+	14, // [14:14] is the sub-list for extension type_name
+	14, // [14:14] is the sub-list for extension extendee
+	0,  // [0:14] is the sub-list for field type_name
 }
 
 func init() { file_rsguard_v1_routes_proto_init() }
