@@ -34,6 +34,10 @@ state_dir = %[6]q
 [api]
 socket = %[7]q
 
+[filters]
+global_blacklist = ["45.41.200.0/24+"]
+never_via_route_servers_asns = [21077]
+
 [irr]
 files = [%[8]q]
 
@@ -67,7 +71,10 @@ as_set = "AS-CHARLIE"
 name = "delta"
 address = "%[5]s"
 asn = 21004
-prefixes = ["45.44.0.0/16{16,24}"]
+families = ["ipv4", "ipv6"]
+ipv6_address = "2a0a:4580::5"
+prefixes = ["45.44.0.0/16{16,24}", "2a0a:4584::/32{32,48}"]
+blacklist = ["45.44.9.0/24"]
 `, lgAddr(1), lgAddr(2), lgAddr(3), lgAddr(4), lgAddr(5), filepath.Join(dir, "state"), filepath.Join(dir, "run", "rsguard.sock"),
 		filepath.Join(dir, "irr.rpsl"), lgTable, filepath.Join(dir, "vrps.json"))
 }
@@ -129,6 +136,8 @@ func TestLookingGlassWithBIRD(t *testing.T) {
 	d := runDaemon(t, cfgPath)
 	base := "http://" + lgListen
 
+	deltaToRS := lgToRS(lgAddr(5), 21004)
+	deltaToRS.IPv6, deltaToRS.NextHopAddr6 = true, "2a0a:4580::5"
 	long := []uint32{21001}
 	for len(long) < 34 {
 		long = append(long, 21011)
@@ -143,13 +152,21 @@ func TestLookingGlassWithBIRD(t *testing.T) {
 				{Prefix: "45.41.3.0/24", ASPath: []uint32{21001, 65551, 23456}}, // bogon ASNs
 				{Prefix: "45.41.4.0/24", NextHop: lgAddr(99)},                   // third-party next hop
 				{Prefix: "45.41.5.0/24", ASPath: long},                          // AS_PATH too long
+				{Prefix: "45.41.200.0/24"},                                      // global blacklist
+				{Prefix: "45.41.6.0/24", ASPath: []uint32{21001, 3356}},         // transit-free ASN (default list)
+				{Prefix: "45.41.7.0/24", ASPath: []uint32{21001, 21077}},        // never via route servers
 			}}),
 		"bravo": speakers.StartBIRD(t, withOriginMED(speakers.BIRDConfig{ASN: 21002, RouterID: lgAddr(3), Neighbors: []speakers.BIRDNeighbor{lgToRS(lgAddr(3), 21002)},
 			Static4: []speakers.StaticRoute{{Prefix: "45.42.1.0/24"}, {Prefix: "45.42.2.0/24"}, {Prefix: "45.42.3.0/24"}}}, "45.42.1.0/24")), // one over max-prefix: blocked
 		"charlie": speakers.StartBIRD(t, speakers.BIRDConfig{ASN: 21003, RouterID: lgAddr(4), Neighbors: []speakers.BIRDNeighbor{lgToRS(lgAddr(4), 21003)},
 			Static4: []speakers.StaticRoute{{Prefix: "45.43.0.0/24"}, {Prefix: "45.43.2.0/24", ASPath: []uint32{21003, 21099}}}}), // origin not in AS-SET
-		"delta": speakers.StartBIRD(t, speakers.BIRDConfig{ASN: 21004, RouterID: lgAddr(5), Neighbors: []speakers.BIRDNeighbor{lgToRS(lgAddr(5), 21004)},
-			Static4: []speakers.StaticRoute{{Prefix: "45.44.1.0/24", ASPath: []uint32{21099, 21004}}}}), // first AS is not the peer
+		"delta": speakers.StartBIRD(t, speakers.BIRDConfig{ASN: 21004, RouterID: lgAddr(5), Neighbors: []speakers.BIRDNeighbor{deltaToRS},
+			Static4: []speakers.StaticRoute{{Prefix: "45.44.1.0/24", ASPath: []uint32{21099, 21004}}, // first AS is not the peer
+				{Prefix: "45.44.9.0/24", ASPath: []uint32{21004}}}, // peer blacklist
+			// IPv6 over the IPv4 session: listed under the same neighbor,
+			// dumped in master6
+			Static6: []speakers.StaticRoute{{Prefix: "2a0a:4584:1::/48", ASPath: []uint32{21004}},
+				{Prefix: "fc00:1::/48", ASPath: []uint32{21004}}}}), // outside 2000::/3, not registered
 	}
 	for n, b := range birds {
 		if err := b.WaitEstablished("to_rs", 60*time.Second); err != nil {
@@ -157,7 +174,7 @@ func TestLookingGlassWithBIRD(t *testing.T) {
 		}
 	}
 	store := d.RouteServer().Store()
-	want := map[string]int{"alpha": 7, "bravo": 3, "charlie": 2, "delta": 1}
+	want := map[string]int{"alpha": 10, "bravo": 3, "charlie": 2, "delta": 4}
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		ok := true
@@ -282,17 +299,23 @@ func TestLookingGlassWithBIRD(t *testing.T) {
 			t.Errorf("%s: %d not-exported routes", id, len(ne.Routes))
 		}
 	}
-	for _, r := range []filters.Reason{filters.ReasonRPKIInvalid, filters.ReasonASPathTooLong, filters.ReasonBogonPrefix, filters.ReasonNextHopMismatch,
+	for _, r := range []filters.Reason{filters.ReasonIPv6NotGlobalUnicast, filters.ReasonGlobalBlacklist, filters.ReasonTransitFreeASN, filters.ReasonPeerBlacklist,
+		filters.ReasonNeverViaRouteServersASN, filters.ReasonRPKIInvalid, filters.ReasonASPathTooLong, filters.ReasonBogonPrefix, filters.ReasonNextHopMismatch,
 		filters.ReasonFirstASMismatch, filters.ReasonBogonASN, filters.ReasonOriginNotInASSet, filters.ReasonPrefixNotRegistered,
 		filters.ReasonPrefixLength, filters.ReasonMaxPrefixBlocked} {
 		if !seenCodes[r] {
 			t.Errorf("no rejected route carries %s: the test lost a case", r.Name())
 		}
 	}
-	// the table dump is exactly the union of the per-neighbor lists
+	// the table dumps are exactly the union of the per-neighbor lists
 	var dump []string
-	for _, r := range lgRoutes(t, base, "/routes/table/master4").Routes {
-		dump = append(dump, r.FromProtocol+" "+r.Network)
+	for _, tbl := range []string{"master4", "master6"} {
+		for _, r := range lgRoutes(t, base, "/routes/table/"+tbl).Routes {
+			if v6 := strings.Contains(r.Network, ":"); v6 != (tbl == "master6") {
+				t.Errorf("%s holds %s", tbl, r.Network)
+			}
+			dump = append(dump, r.FromProtocol+" "+r.Network)
+		}
 	}
 	sort.Strings(dump)
 	sort.Strings(union)
@@ -301,6 +324,10 @@ func TestLookingGlassWithBIRD(t *testing.T) {
 	}
 	if r := lgRoutes(t, base, "/route/net/45.41.1.77"); len(r.Routes) != 1 || r.Routes[0].Network != "45.41.1.0/24" {
 		t.Errorf("lookup by address: %+v", r.Routes)
+	}
+	if r := lgRoutes(t, base, "/route/net/2a0a:4584:1::9"); len(r.Routes) != 1 || r.Routes[0].Network != "2a0a:4584:1::/48" ||
+		r.Routes[0].Gateway != lgAddr(5) || r.Routes[0].BGP.NextHop != "2a0a:4580::5" {
+		t.Errorf("IPv6 lookup by address: %+v", r.Routes)
 	}
 
 	// reload: a new port is bound and the old one closed; then off
