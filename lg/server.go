@@ -132,9 +132,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// unblocks the handler's write instead of holding it. The grace lets
 	// an answer given at the deadline (busy, cut short) still go out.
 	_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(h.o.Timeout + writeGrace))
+	w.Header().Set("Vary", "Accept-Encoding") // a cache must not mix the two
 	if strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
 		w.Header().Set("Content-Encoding", "gzip")
-		w.Header().Add("Vary", "Accept-Encoding")
 		rp.gz = gzip.NewWriter(w)
 		rp.out = rp.gz
 		defer func() {
