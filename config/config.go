@@ -38,6 +38,8 @@ type Config struct {
 	RPKI      RPKI
 	LG        LG // lg.go
 	Peers     []Peer
+	// Communities is [communities] (communities.go).
+	Communities Communities
 
 	// Path is the file the config was read from (the name given to Parse).
 	Path string

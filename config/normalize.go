@@ -16,15 +16,16 @@ const Redacted = "<redacted>"
 // in force, and goldens diff cleanly.
 type (
 	renderConfig struct {
-		Global    renderGlobal    `toml:"global"`
-		API       renderAPI       `toml:"api"`
-		Log       renderLog       `toml:"log"`
-		Filters   renderFilters   `toml:"filters"`
-		IRR       renderIRR       `toml:"irr"`
-		Dampening renderDampening `toml:"dampening"`
-		RPKI      renderRPKI      `toml:"rpki"`
-		LG        renderLG        `toml:"lg"`
-		Peers     []renderPeer    `toml:"peers"`
+		Global      renderGlobal      `toml:"global"`
+		API         renderAPI         `toml:"api"`
+		Log         renderLog         `toml:"log"`
+		Filters     renderFilters     `toml:"filters"`
+		IRR         renderIRR         `toml:"irr"`
+		Dampening   renderDampening   `toml:"dampening"`
+		RPKI        renderRPKI        `toml:"rpki"`
+		Communities renderCommunities `toml:"communities"`
+		LG          renderLG          `toml:"lg"`
+		Peers       []renderPeer      `toml:"peers"`
 	}
 	renderGlobal struct {
 		ASN             uint32   `toml:"asn"`
@@ -150,6 +151,7 @@ func (c *Config) NormalizedTOML() ([]byte, error) {
 			AttributeChangePenalty: c.Dampening.AttributeChangePenalty,
 			ReadvertisementPenalty: c.Dampening.ReadvertisementPenalty,
 		},
+		Communities: renderCommunities(c.Communities),
 	}
 	r.RPKI = renderRPKIOf(c.RPKI)
 	for _, p := range c.Peers {

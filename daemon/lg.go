@@ -86,7 +86,7 @@ func (d *Daemon) applyLG(cfg *config.Config) (done func(commit bool), err error)
 
 func (s *lgService) apply(cfg *config.Config) (func(commit bool), error) {
 	c := cfg.LG
-	h := lg.NewHandler(lgBackend{s}, lg.Options{RSASN: cfg.Global.ASN, TTL: c.TTL, Timeout: c.Timeout,
+	h := lg.NewHandler(lgBackend{s}, lg.Options{RSASN: cfg.Global.ASN, HonourWellKnown: cfg.Communities.HonourWellKnown, TTL: c.TTL, Timeout: c.Timeout,
 		MaxConcurrent: c.MaxConcurrent, AllowFrom: slices.Clone(c.AllowFrom), Log: s.log})
 	s.mu.Lock()
 	same := c.Listen == s.cfg.Listen && (s.srv != nil) == (c.Listen != "")

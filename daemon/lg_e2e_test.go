@@ -136,6 +136,15 @@ func TestLookingGlassWithBIRD(t *testing.T) {
 	d := runDaemon(t, cfgPath)
 	base := "http://" + lgListen
 
+	// charlie's accepted route tells the route server not to announce it
+	// to alpha (RS:0:peer), and claims a reject reason of its own that
+	// the looking glass must not show as rsguard's
+	charlie, err := speakers.BIRDConfig{ASN: 21003, RouterID: lgAddr(4), Neighbors: []speakers.BIRDNeighbor{lgToRS(lgAddr(4), 21003)},
+		Static4: []speakers.StaticRoute{{Prefix: "45.43.0.0/24"}, {Prefix: "45.43.2.0/24", ASPath: []uint32{21003, 21099}}}, // origin not in AS-SET
+	}.WithCommunities(map[string]speakers.RouteCommunities{"45.43.0.0/24": {Std: []string{"21003:100"}, Large: []string{"21000:0:21001", "21000:65520:2"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
 	deltaToRS := lgToRS(lgAddr(5), 21004)
 	deltaToRS.IPv6, deltaToRS.NextHopAddr6 = true, "2a0a:4580::5"
 	long := []uint32{21001}
@@ -158,8 +167,7 @@ func TestLookingGlassWithBIRD(t *testing.T) {
 			}}),
 		"bravo": speakers.StartBIRD(t, withOriginMED(speakers.BIRDConfig{ASN: 21002, RouterID: lgAddr(3), Neighbors: []speakers.BIRDNeighbor{lgToRS(lgAddr(3), 21002)},
 			Static4: []speakers.StaticRoute{{Prefix: "45.42.1.0/24"}, {Prefix: "45.42.2.0/24"}, {Prefix: "45.42.3.0/24"}}}, "45.42.1.0/24")), // one over max-prefix: blocked
-		"charlie": speakers.StartBIRD(t, speakers.BIRDConfig{ASN: 21003, RouterID: lgAddr(4), Neighbors: []speakers.BIRDNeighbor{lgToRS(lgAddr(4), 21003)},
-			Static4: []speakers.StaticRoute{{Prefix: "45.43.0.0/24"}, {Prefix: "45.43.2.0/24", ASPath: []uint32{21003, 21099}}}}), // origin not in AS-SET
+		"charlie": speakers.StartBIRD(t, charlie),
 		"delta": speakers.StartBIRD(t, speakers.BIRDConfig{ASN: 21004, RouterID: lgAddr(5), Neighbors: []speakers.BIRDNeighbor{deltaToRS},
 			Static4: []speakers.StaticRoute{{Prefix: "45.44.1.0/24", ASPath: []uint32{21099, 21004}}, // first AS is not the peer
 				{Prefix: "45.44.9.0/24", ASPath: []uint32{21004}}}, // peer blacklist
@@ -295,8 +303,19 @@ func TestLookingGlassWithBIRD(t *testing.T) {
 				t.Errorf("%s %s: next_hop %s, the route's %s", id, r.Network, r.BGP.NextHop, e.Route.NextHop)
 			}
 		}
-		if ne := lgRoutes(t, base, "/routes/noexport/"+id); len(ne.Routes) != 0 {
-			t.Errorf("%s: %d not-exported routes", id, len(ne.Routes))
+		var noexp []string
+		for _, r := range lgRoutes(t, base, "/routes/noexport/"+id).Routes {
+			if err := lgtest.CheckRoute(r, r.FromProtocol, ps.Protocols[r.FromProtocol], time.Now()); err != nil {
+				t.Error(err)
+			}
+			noexp = append(noexp, r.Network+" "+r.RSGuard.NotExported)
+		}
+		wantNoexp := ""
+		if name == "alpha" {
+			wantNoexp = "45.43.0.0/24 21000:0:21001: do not announce to AS21001"
+		}
+		if strings.Join(noexp, ",") != wantNoexp {
+			t.Errorf("%s: not exported %q, want %q", name, noexp, wantNoexp)
 		}
 	}
 	for _, r := range []filters.Reason{filters.ReasonIPv6NotGlobalUnicast, filters.ReasonGlobalBlacklist, filters.ReasonTransitFreeASN, filters.ReasonPeerBlacklist,
@@ -321,6 +340,10 @@ func TestLookingGlassWithBIRD(t *testing.T) {
 	sort.Strings(union)
 	if strings.Join(dump, "\n") != strings.Join(union, "\n") {
 		t.Errorf("master4 dump:\n%v\nper-neighbor union:\n%v", dump, union)
+	}
+	if r := lgRoutes(t, base, "/routes/prefix?prefix=45.43.0.0/24"); len(r.Routes) != 1 ||
+		fmt.Sprint(r.Routes[0].BGP.Communities) != "[[21003 100]]" || fmt.Sprint(r.Routes[0].BGP.LargeCommunities) != "[[21000 0 21001] [21000 1000 2]]" {
+		t.Errorf("charlie's communities as received (its own RS:65520:2 hidden), then RPKI not found: %+v", r.Routes)
 	}
 	if r := lgRoutes(t, base, "/route/net/45.41.1.77"); len(r.Routes) != 1 || r.Routes[0].Network != "45.41.1.0/24" {
 		t.Errorf("lookup by address: %+v", r.Routes)

@@ -77,17 +77,17 @@ func TestAliceContract(t *testing.T) {
 	if p := ps.Protocols["AS21003_45_0_0_3"]; p.LastError != "connection refused" || p.Connection != "Active" {
 		t.Errorf("down neighbor: %+v", p)
 	}
-	if p := ps.Protocols["AS21001_45_0_0_1"]; *p.Routes.Imported != 3 || *p.Routes.Filtered != 2 || p.Description != "a: Alpha Networks" {
+	if p := ps.Protocols["AS21001_45_0_0_1"]; *p.Routes.Imported != 4 || *p.Routes.Filtered != 2 || p.Description != "a: Alpha Networks" {
 		t.Errorf("neighbor a: %+v %+v", p, *p.Routes)
 	}
 	// a receives b's prefix only (45.1.0.0/24 it has itself; b's
-	// 2a0a:4582::/32 is b's alone); b receives a's three accepted prefixes
+	// 2a0a:4582::/32 is b's alone); b receives a's four accepted prefixes
 	// of which 45.1.0.0/24 it also has.
 	if e := *ps.Protocols["AS21001_45_0_0_1"].Routes.Exported; e != 2 {
 		t.Errorf("exported to a: %d, want 2 (45.1.0.0/24, 2a0a:4582::/32)", e)
 	}
-	if e := *ps.Protocols["AS4200000001_2a0a_4580__2"].Routes.Exported; e != 3 {
-		t.Errorf("exported to b: %d, want 3", e)
+	if e := *ps.Protocols["AS4200000001_2a0a_4580__2"].Routes.Exported; e != 4 {
+		t.Errorf("exported to b: %d, want 4", e)
 	}
 
 	known := map[uint32]bool{}
@@ -149,8 +149,21 @@ func TestAliceContract(t *testing.T) {
 			allFiltered = append(allFiltered, id+" "+r.Network)
 		}
 		_, b = get(t, srv, "/routes/noexport/"+id)
-		if ne := decodeRoutes(t, "/routes/noexport/"+id, b); len(ne.Routes) != 0 {
-			t.Errorf("noexport %s: %d routes", id, len(ne.Routes))
+		var noexp []string
+		for _, r := range decodeRoutes(t, "/routes/noexport/"+id, b).Routes {
+			if err := lgtest.CheckRoute(r, r.FromProtocol, ps.Protocols[r.FromProtocol], time.Now()); err != nil {
+				t.Error(err)
+			}
+			noexp = append(noexp, r.FromProtocol+" "+r.Network+" "+r.RSGuard.NotExported)
+		}
+		// a is in b's path of 45.1.0.0/24; a's 45.1.2.0/24 carries 0:21003
+		want := map[string][]string{
+			"AS21001_45_0_0_1":          {"AS4200000001_2a0a_4580__2 45.1.0.0/24 AS21001 is in the AS_PATH: it would drop the route as a loop"},
+			"AS4200000001_2a0a_4580__2": nil,
+			"AS21003_45_0_0_3":          {"AS21001_45_0_0_1 45.1.2.0/24 0:21003: do not announce to AS21003"},
+		}[id]
+		if !equalJSON(noexp, want) {
+			t.Errorf("noexport %s: %q, want %q", id, noexp, want)
 		}
 	}
 	// attributes kept for display, and the RPKI state as Euro-IX RS:1000:x
@@ -162,6 +175,12 @@ func TestAliceContract(t *testing.T) {
 	if r := decodeRoutes(t, "", b).Routes; len(r) != 1 || r[0].BGP.Origin != "EGP" || r[0].BGP.MED != "50" ||
 		!equalJSON(r[0].BGP.LargeCommunities, [][3]uint32{{21000, 1000, 1}}) || r[0].RSGuard.RPKI != "valid" {
 		t.Errorf("origin, MED and RPKI: %+v", r)
+	}
+	// received communities, without the peer's own "reason"
+	_, b = get(t, srv, "/routes/prefix?prefix=45.1.2.0/24")
+	if r := decodeRoutes(t, "", b).Routes; len(r) != 1 || !equalJSON(r[0].BGP.Communities, [][2]uint32{{0, 21003}, {21001, 7}}) ||
+		!equalJSON(r[0].BGP.LargeCommunities, [][3]uint32{{21001, 5, 6}}) {
+		t.Errorf("communities: %+v", r)
 	}
 	// the 45.1.9.0/24 route: three reasons, the Euro-IX codes after them
 	_, b = get(t, srv, "/routes/filtered/AS21001_45_0_0_1")
@@ -332,8 +351,8 @@ func TestGzipStream(t *testing.T) {
 	}
 	srv := newTestServer(t, f, Options{})
 	_, b := getGzip(t, srv, "/routes/table/master4")
-	if r := decodeRoutes(t, "/routes/table/master4", b); len(r.Routes) != 5000+3 {
-		t.Errorf("master4: %d routes, want %d", len(r.Routes), 5003)
+	if r := decodeRoutes(t, "/routes/table/master4", b); len(r.Routes) != 5000+4 {
+		t.Errorf("master4: %d routes, want %d", len(r.Routes), 5004)
 	}
 }
 

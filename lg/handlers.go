@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/rsguard/rsguard/filters"
 	"github.com/rsguard/rsguard/routestore"
 )
 
@@ -109,18 +110,39 @@ func (h *Handler) neighborRoutes(rp *reply, kind, id string) {
 	case "filtered":
 		h.list(s, n, true, anyFamily)
 	case "noexport":
-		if ne, ok := h.b.(NoExportBackend); ok {
-			ne.NotExported(n.Name, func(e routestore.Entry) bool { return s.add(h.routeOf(n, e)) })
-		}
+		h.notExported(s, n)
 	}
 	s.end()
 }
 
-// NoExportBackend is implemented by a backend that knows which routes of
-// the RS RIB are withheld from a peer (export-control communities). Without
-// it /routes/noexport answers an empty list.
-type NoExportBackend interface {
-	NotExported(peer string, fn func(routestore.Entry) bool)
+// notExported streams the accepted routes of every other neighbor that
+// the route server keeps from neighbor to, as filters.DecideExport (the
+// reference GoBGP's export policy is tested against) decides: an
+// announcement-control community, or to's ASN already in the path. The
+// deciding rule is the evidence. Every candidate path is judged, not only
+// the best one.
+func (h *Handler) notExported(s *routeStream, to Neighbor) {
+	set := filters.ExportSettings{RSASN: h.o.RSASN, HonourWellKnown: h.o.HonourWellKnown}
+	ns := h.b.Neighbors()
+	sort.Slice(ns, func(i, j int) bool { return ns[i].Name < ns[j].Name })
+	accepted := false
+	for _, n := range ns {
+		if n.Name == to.Name {
+			continue
+		}
+		h.b.Routes(routestore.Query{Peer: n.Name, Rejected: &accepted}, func(e routestore.Entry) bool {
+			d := filters.DecideExport(set, e.Route, e.Communities, to.ASN)
+			if d.Send {
+				return true
+			}
+			r := h.routeOf(n, e)
+			r.RSGuard.NotExported = d.Rule
+			return s.add(r)
+		})
+		if s.err != nil {
+			return
+		}
+	}
 }
 
 func (h *Handler) count(rp *reply, id string) {

@@ -68,6 +68,13 @@ func newFake() *fakeBackend {
 		filters.Rejection{Reason: filters.ReasonNextHopMismatch, Detail: "next hop 45.0.0.99 is not the peer"},
 		filters.Rejection{Reason: filters.ReasonBogonASN, Detail: "AS64512 is private"},
 		filters.Rejection{Reason: filters.ReasonPrefixNotRegistered, Detail: "not in AS-ALPHA"})
+	// communities as received: 0:21003 keeps it from c; the peer's own
+	// "bogon" RS:65520:2 must not show as a reason, its 21001:5:6 must show
+	p := netip.MustParsePrefix("45.1.2.0/24")
+	s.Put(routestore.Entry{Peer: "a", Key: routestore.Key{Prefix: p}, ReceivedAt: testStart,
+		Route: filters.Route{Prefix: p, ASPath: filters.Seq(21001), NextHop: netip.MustParseAddr("45.0.0.1")},
+		Communities: filters.Communities{Std: []filters.Community{filters.NewCommunity(0, 21003), filters.NewCommunity(21001, 7)},
+			Large: []filters.LargeCommunity{{Global: 21000, Local1: 65520, Local2: 2}, {Global: 21001, Local1: 5, Local2: 6}}}})
 	put("b-six", "2a0a:4582::/32", []uint32{4200000001}, "2a0a:4580::2")
 	put("b-six", "45.1.0.0/24", []uint32{4200000001, 21001}, "2a0a:4580::2")
 	return f

@@ -139,6 +139,9 @@ type rsguardDetail struct {
 	Peer    string       `json:"peer"`
 	PathID  uint32       `json:"path_id,omitempty"`
 	Reasons []reasonJSON `json:"reasons,omitempty"`
+	// NotExported is the export-control rule that keeps the route from
+	// the neighbor, in /routes/noexport lists.
+	NotExported string `json:"not_exported,omitempty"`
 	// RPKI is the route's RFC 6811 state ("valid", "invalid",
 	// "not-found"); empty when RPKI is off.
 	RPKI string `json:"rpki,omitempty"`

@@ -32,6 +32,9 @@ type Options struct {
 	// MaxConcurrent bounds route lists encoded at once (each copies one
 	// peer's table at a time); more wait for a slot until Timeout.
 	MaxConcurrent int
+	// HonourWellKnown: the route server acts on NO_EXPORT / NO_ADVERTISE
+	// itself ([communities] honour_well_known), for /routes/noexport.
+	HonourWellKnown bool
 	// AllowFrom are the client addresses served; others get 403.
 	AllowFrom []netip.Prefix
 	Log       *logrus.Entry

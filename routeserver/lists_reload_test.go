@@ -80,7 +80,7 @@ func TestReloadBlacklistInPlace(t *testing.T) {
 	}
 	next.Global.StateDir = rs.Config().Global.StateDir
 	changes, err := rs.ApplyConfig(ctx, next, nil)
-	if err != nil || len(changes) != 1 || !strings.Contains(changes[0], "peer a: blacklist updated (+1/-1 entries, 2 routes changed verdict)") {
+	if err != nil || len(changes) != 1 || !strings.Contains(changes[0], "peer a: blacklist changed: updated, session kept") {
 		t.Fatalf("reload: %v %q", err, changes)
 	}
 	atB(three, four)

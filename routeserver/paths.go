@@ -16,7 +16,8 @@ type decodedPath struct {
 	From     netip.Addr
 	Key      routestore.Key
 	Route    filters.Route
-	Attrs    routestore.Attrs // for display only
+	Comms    filters.Communities // steer export only (export.go)
+	Attrs    routestore.Attrs    // for display only
 	Withdraw bool
 	AttrHash uint64 // changes when any path attribute changes (dampening)
 }
@@ -59,6 +60,8 @@ func decodePath(p *api.Path) (decodedPath, error) {
 			if a, ok := netip.AddrFromSlice(v.Value); ok {
 				d.Route.NextHop = a.Unmap()
 			}
+		case *bgp.PathAttributeCommunities, *bgp.PathAttributeLargeCommunities:
+			decodeCommunities(a, &d.Comms)
 		case *bgp.PathAttributeOrigin:
 			d.Attrs.Origin = routestore.Origin(v.Value)
 		case *bgp.PathAttributeMultiExitDisc:

@@ -138,6 +138,9 @@ func (s *Server) removePeer(ctx context.Context, name string) error {
 		_ = s.bgp.DeleteDefinedSet(ctx, &api.DeleteDefinedSetRequest{DefinedSet: &api.DefinedSet{DefinedType: set.t, Name: set.name}, All: true})
 	}
 	s.deletePeerListPolicy(ctx, p.input.Load())
+	if err := removeExport(ctx, s.bgp, exportSettings(s.Config()), name, p.cfg.ASN); err != nil {
+		s.peerLog(p).WithError(err).Warn("deleting the peer's export policy")
+	}
 	p.limiter.cancelRestart()
 	s.store.DropPeer(name)
 	s.rpki.base.Delete(name)

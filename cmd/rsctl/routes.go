@@ -84,13 +84,17 @@ type routeJSON struct {
 	RPKI *string `json:"rpki"`
 	// Notes: failing checks the peer's config turned off (not enforced).
 	Notes []reasonJSON `json:"notes"`
+	// Communities as received (advertised view: as sent).
+	Communities      []string `json:"communities"`
+	LargeCommunities []string `json:"large_communities"`
 }
 
 func toRouteJSON(e *rsguardv1.RouteEntry) routeJSON {
 	out := routeJSON{
 		Peer: e.GetPeer(), Prefix: e.GetRoute().GetPrefix(), ASPath: asPathText(e.GetRoute().GetAsPath()),
 		NextHop: e.GetRoute().GetNextHop(), Reasons: toReasonsJSON(e.GetRejections()),
-		Notes: toReasonsJSON(e.GetNotes()),
+		Notes:       toReasonsJSON(e.GetNotes()),
+		Communities: nonNilStrings(e.GetRoute().GetCommunities()), LargeCommunities: nonNilStrings(e.GetRoute().GetLargeCommunities()),
 	}
 	if e.ReceivedAt != nil {
 		out.ReceivedAt = jsonTime(e.GetReceivedAt().AsTime())
@@ -205,7 +209,8 @@ func (a *app) listRoutes(parent context.Context, f routeFlags, view rsguardv1.Ro
 				return nil
 			}
 			rows = append(rows, table.Row{e.GetPeer(), e.GetRoute().GetPrefix(), orDash(asPathText(e.GetRoute().GetAsPath())),
-				orDash(e.GetRoute().GetNextHop()), orDash(rpkiWord(e.GetRpkiState())), reasonsCell(e.GetRejections()) + notesCell(e.GetNotes())})
+				orDash(e.GetRoute().GetNextHop()), orDash(rpkiWord(e.GetRpkiState())),
+				orDash(communitiesText(e.GetRoute().GetCommunities(), e.GetRoute().GetLargeCommunities())), reasonsCell(e.GetRejections()) + notesCell(e.GetNotes())})
 			return nil
 		})
 		if err != nil {
@@ -214,7 +219,7 @@ func (a *app) listRoutes(parent context.Context, f routeFlags, view rsguardv1.Ro
 		if p.json {
 			return list.close()
 		}
-		p.table(table.Row{"Peer", "Prefix", "AS Path", "Next Hop", "RPKI", "Reasons"}, rows)
+		p.table(table.Row{"Peer", "Prefix", "AS Path", "Next Hop", "RPKI", "Communities", "Reasons"}, rows)
 		return nil
 	})
 }

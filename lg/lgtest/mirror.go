@@ -92,6 +92,8 @@ type RSGuard struct {
 	PathID  uint32   `json:"path_id"`
 	Reasons []Reason `json:"reasons"`
 	RPKI    string   `json:"rpki"`
+
+	NotExported string `json:"not_exported"`
 }
 
 // Route is one route of a route list.
