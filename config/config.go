@@ -36,6 +36,7 @@ type Config struct {
 	IRR       IRR
 	Dampening Dampening
 	RPKI      RPKI
+	LG        LG // lg.go
 	Peers     []Peer
 	// Communities is [communities] (communities.go).
 	Communities Communities
@@ -215,6 +216,7 @@ func defaults() *Config {
 			StateDir:        DefaultStateDir,
 		},
 		API: API{Socket: DefaultSocket},
+		LG:  defaultLG(),
 		Log: Log{Level: DefaultLogLevel, Format: LogText},
 		Filters: Filters{
 			IPv4PrefixLength: [2]uint8{8, 24},

@@ -24,6 +24,7 @@ type (
 		Dampening   renderDampening   `toml:"dampening"`
 		RPKI        renderRPKI        `toml:"rpki"`
 		Communities renderCommunities `toml:"communities"`
+		LG          renderLG          `toml:"lg"`
 		Peers       []renderPeer      `toml:"peers"`
 	}
 	renderGlobal struct {
@@ -121,6 +122,7 @@ func (c *Config) NormalizedTOML() ([]byte, error) {
 			PeeringLANs:     stringsOf(c.Global.PeeringLANs),
 		},
 		API: renderAPI(c.API),
+		LG:  renderLGOf(c.LG),
 		Log: renderLog(c.Log),
 		Filters: renderFilters{
 			IPv4PrefixLength:  c.Filters.IPv4PrefixLength[:],

@@ -49,6 +49,7 @@ func validate(c *Config, col *collector) {
 	v.irr()
 	v.dampening()
 	v.rpki()
+	v.lg()
 	v.peers()
 	v.filterLists()
 }

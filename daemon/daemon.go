@@ -23,6 +23,7 @@ type Daemon struct {
 	rs   *routeserver.Server
 	hub  *apiserver.EventHub
 	irr  *irrComponent
+	lg   *lgService // looking glass (lg.go)
 
 	reloadMu sync.Mutex                   // one reload at a time
 	api      atomic.Pointer[apiComponent] // nil until Run serves the API
@@ -72,6 +73,11 @@ func (d *Daemon) Run(ctx context.Context) error {
 		return err
 	}
 	defer d.rs.Stop()
+	stopLG, err := d.startLG()
+	if err != nil {
+		return err
+	}
+	defer stopLG()
 	api := newAPIComponent(ctx, apiserver.NewServer(d, apiserver.WithLogger(logrus.NewEntry(d.log))), d.log)
 	prep, err := api.prepare(listenConfig(cfg))
 	if err != nil {

@@ -22,7 +22,7 @@ var restartSections = map[string]bool{"Global": true}
 // Sections applied live by a component of the daemon. A top-level section
 // that is neither here nor in restartSections (one added later) needs a
 // restart until its component learns to apply it: never silently ignored.
-var liveSections = map[string]bool{"Filters": true, "Dampening": true, "IRR": true, "Log": true, "API": true, "RPKI": true}
+var liveSections = map[string]bool{"Filters": true, "Dampening": true, "IRR": true, "Log": true, "API": true, "RPKI": true, "LG": true}
 
 // Peer keys applied to a live session without resetting it.
 var (
