@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/jedib0t/go-pretty/v6/table"
-	"github.com/rsguard/rsguard/apiserver"
+	"github.com/rsguard/rsguard/apiconv"
 	"github.com/rsguard/rsguard/filters"
 	rsguardv1 "github.com/rsguard/rsguard/proto/rsguard/v1"
 	"github.com/spf13/cobra"
@@ -65,7 +65,7 @@ func reasonsCell(rs []*rsguardv1.Rejection) string {
 
 // asPathText renders an AS path the way BIRD and GoBGP print it.
 func asPathText(p *rsguardv1.AsPath) string {
-	path, err := apiserver.ASPathFromProto(p)
+	path, err := apiconv.ASPathFromProto(p)
 	if err != nil {
 		return "?"
 	}
@@ -117,7 +117,7 @@ func parseReasons(names []string) ([]rsguardv1.RejectReason, error) {
 			}
 			return nil, usageErrorf("--reason %q: unknown; valid: %s", n, strings.Join(valid, ", "))
 		}
-		out = append(out, apiserver.ReasonToProto(r))
+		out = append(out, apiconv.ReasonToProto(r))
 	}
 	return out, nil
 }
