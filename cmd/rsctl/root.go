@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/rsguard/rsguard/config"
+	"github.com/rsguard/rsguard/internal/clihelp"
 	"github.com/spf13/cobra"
 )
 
@@ -62,6 +63,7 @@ func NewRootCommand(s Streams) *cobra.Command {
 		a.aclCmd(),
 		a.rpkiCmd(),
 	)
+	clihelp.Apply(root, helpTexts) // help.go
 	return root
 }
 

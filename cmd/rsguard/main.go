@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/rsguard/rsguard/internal/clihelp"
 	"github.com/spf13/cobra"
 )
 
@@ -28,6 +29,7 @@ func newRootCommand() *cobra.Command {
 	for _, extra := range extraCommands {
 		root.AddCommand(extra())
 	}
+	clihelp.Apply(root, helpTexts) // help.go
 	return root
 }
 
