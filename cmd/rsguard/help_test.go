@@ -1,6 +1,9 @@
 package main
 
 import (
+	"os"
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/rsguard/rsguard/internal/clihelp"
@@ -15,5 +18,30 @@ func TestEveryCommandTeachesByExample(t *testing.T) {
 	}
 	for _, p := range clihelp.Problems(root) {
 		t.Error(p)
+	}
+}
+
+// TestExampleConfigCommandsRun: every `rsguard ...` command the example
+// config tells its reader to type runs (with the file itself), so the
+// header cannot drift from the CLI as "rsguard -n -c" once did.
+func TestExampleConfigCommandsRun(t *testing.T) {
+	const example = "../../configs/rsguard.example.toml"
+	data, err := os.ReadFile(example)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmdLine := regexp.MustCompile(`\brsguard ([-a-z ]*?-c) \S+`)
+	found := cmdLine.FindAllStringSubmatch(string(data), -1)
+	if len(found) == 0 {
+		t.Fatal("the example config names no rsguard command")
+	}
+	for _, m := range found {
+		args := append(strings.Fields(m[1]), example)
+		if args[0] == "run" {
+			continue // would start the daemon
+		}
+		if _, stderr, err := runCmd(t, args...); err != nil {
+			t.Errorf("%q from the example config fails: %v\n%s", m[0], err, stderr)
+		}
 	}
 }
