@@ -24,7 +24,7 @@ func TestLogKeysAreSnakeCase(t *testing.T) {
 			return err
 		}
 		if d.IsDir() {
-			if name := d.Name(); path != moduleRoot && (strings.HasPrefix(name, ".") || name == "proto" || name == "testdata") {
+			if name := d.Name(); path != moduleRoot && (strings.HasPrefix(name, ".") || name == "proto" || name == "testdata" || name == "third_party") {
 				return filepath.SkipDir
 			}
 			return nil
