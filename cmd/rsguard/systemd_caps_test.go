@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -9,7 +8,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -31,24 +29,6 @@ func TestMain(m *testing.M) {
 
 // capsAddr: packaging's addresses in cmd's block, 127.50.19.x.
 func capsAddr(host byte) string { return fmt.Sprintf("127.%d.19.%d", speakers.PkgCmd, host) }
-
-// syncBuffer is the daemon's stderr, read while it is written.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // TestUnitPrivilegesSuffice runs the daemon the way rsguard.service does:
 // as an unprivileged user (nobody) with the unit's capability set as the
@@ -117,15 +97,20 @@ prefixes = ["45.195.0.0/16{16,24}"]
 	if err := os.WriteFile(cfgPath, []byte(cfg), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	daemon := func(caps string) (*exec.Cmd, *syncBuffer) {
+	// The daemon's stderr goes to a file the test reads while it runs.
+	daemon := func(caps string) (*exec.Cmd, logFile) {
 		args := []string{"--reuid=nobody", "--regid=nogroup", "--clear-groups", "--no-new-privs",
 			"--bounding-set=-all" + caps, "--inh-caps=-all" + caps, "--ambient-caps=-all" + caps,
 			"--", bin, "run", "-c", cfgPath}
 		cmd := exec.Command(setpriv, args...)
 		cmd.Env = append(os.Environ(), envRunMain+"=1")
-		var log syncBuffer
-		cmd.Stdout, cmd.Stderr = io.Discard, &log
-		return cmd, &log
+		f, err := os.CreateTemp(dir, "stderr-*.log")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { f.Close() })
+		cmd.Stdout, cmd.Stderr = io.Discard, f
+		return cmd, logFile(f.Name())
 	}
 
 	// Control: no capability, no port 179.
@@ -221,7 +206,15 @@ func unitCaps(t *testing.T) string {
 	return out
 }
 
-func waitLog(t *testing.T, log *syncBuffer, want string, timeout time.Duration) {
+// logFile is where a daemon's stderr goes; String reads it as it is now.
+type logFile string
+
+func (l logFile) String() string {
+	data, _ := os.ReadFile(string(l))
+	return string(data)
+}
+
+func waitLog(t *testing.T, log logFile, want string, timeout time.Duration) {
 	t.Helper()
 	deadline := time.Now().Add(timeout)
 	for !strings.Contains(log.String(), want) {
