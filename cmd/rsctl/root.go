@@ -8,6 +8,7 @@ import (
 
 	"github.com/rsguard/rsguard/config"
 	"github.com/rsguard/rsguard/internal/buildinfo"
+	"github.com/rsguard/rsguard/internal/clihelp"
 	"github.com/spf13/cobra"
 )
 
@@ -67,6 +68,7 @@ func NewRootCommand(s Streams) *cobra.Command {
 		a.aclCmd(),
 		a.rpkiCmd(),
 	)
+	clihelp.Apply(root, helpTexts) // help.go
 	return root
 }
 

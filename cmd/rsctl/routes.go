@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/rsguard/rsguard/apiserver"
+	"github.com/rsguard/rsguard/apiconv"
 	"github.com/rsguard/rsguard/filters"
 	rsguardv1 "github.com/rsguard/rsguard/proto/rsguard/v1"
 	"github.com/spf13/cobra"
@@ -61,7 +61,7 @@ func reasonsCell(rs []*rsguardv1.Rejection) string {
 
 // asPathText renders an AS path the way BIRD and GoBGP print it.
 func asPathText(p *rsguardv1.AsPath) string {
-	path, err := apiserver.ASPathFromProto(p)
+	path, err := apiconv.ASPathFromProto(p)
 	if err != nil {
 		return "?"
 	}
@@ -116,7 +116,7 @@ func parseReasons(names []string) ([]rsguardv1.RejectReason, error) {
 			}
 			return nil, usageErrorf("--reason %q: unknown; valid: %s", n, strings.Join(valid, ", "))
 		}
-		out = append(out, apiserver.ReasonToProto(r))
+		out = append(out, apiconv.ReasonToProto(r))
 	}
 	return out, nil
 }
