@@ -36,6 +36,8 @@ type Config struct {
 	IRR       IRR
 	Dampening Dampening
 	Peers     []Peer
+	// Communities is [communities] (communities.go).
+	Communities Communities
 
 	// Path is the file the config was read from (the name given to Parse).
 	Path string

@@ -16,13 +16,14 @@ const Redacted = "<redacted>"
 // in force, and goldens diff cleanly.
 type (
 	renderConfig struct {
-		Global    renderGlobal    `toml:"global"`
-		API       renderAPI       `toml:"api"`
-		Log       renderLog       `toml:"log"`
-		Filters   renderFilters   `toml:"filters"`
-		IRR       renderIRR       `toml:"irr"`
-		Dampening renderDampening `toml:"dampening"`
-		Peers     []renderPeer    `toml:"peers"`
+		Global      renderGlobal      `toml:"global"`
+		API         renderAPI         `toml:"api"`
+		Log         renderLog         `toml:"log"`
+		Filters     renderFilters     `toml:"filters"`
+		IRR         renderIRR         `toml:"irr"`
+		Dampening   renderDampening   `toml:"dampening"`
+		Communities renderCommunities `toml:"communities"`
+		Peers       []renderPeer      `toml:"peers"`
 	}
 	renderGlobal struct {
 		ASN             uint32   `toml:"asn"`
@@ -143,6 +144,7 @@ func (c *Config) NormalizedTOML() ([]byte, error) {
 			AttributeChangePenalty: c.Dampening.AttributeChangePenalty,
 			ReadvertisementPenalty: c.Dampening.ReadvertisementPenalty,
 		},
+		Communities: renderCommunities(c.Communities),
 	}
 	for _, p := range c.Peers {
 		rp := renderPeer{

@@ -99,6 +99,6 @@ func apiPeer(g config.Global, c config.Peer) *api.Peer {
 		Transport:   &api.Transport{PassiveMode: c.Passive, LocalAddress: localAddressFor(g, c.Address)},
 		RouteServer: &api.RouteServer{RouteServerClient: true},
 		AfiSafis:    apiAfiSafis(c),
-		ApplyPolicy: &api.ApplyPolicy{ImportPolicy: importAssignment(c.Name)},
+		ApplyPolicy: &api.ApplyPolicy{ImportPolicy: importAssignment(c.Name), ExportPolicy: exportAssignment(c.Name)},
 	}
 }

@@ -34,6 +34,9 @@ func restartOnly(old, next *config.Config) []string {
 	if !reflect.DeepEqual(old.Dampening, next.Dampening) {
 		out = append(out, "[dampening]")
 	}
+	if old.Communities != next.Communities {
+		out = append(out, "[communities]")
+	}
 	return out
 }
 
@@ -189,6 +192,9 @@ func (s *Server) removePeer(ctx context.Context, name string) error {
 		_ = s.bgp.DeleteDefinedSet(ctx, &api.DeleteDefinedSetRequest{DefinedSet: &api.DefinedSet{DefinedType: set.t, Name: set.name}, All: true})
 	}
 	p.limiter.cancelRestart()
+	if err := removeExport(ctx, s.bgp, exportSettings(s.Config()), name, p.cfg.ASN); err != nil {
+		s.peerLog(p).WithError(err).Warn("deleting the peer's export policy")
+	}
 	s.store.DropPeer(name)
 	if s.damp != nil {
 		s.damp.ClearPeer(name)

@@ -137,6 +137,9 @@ func (s *Server) Start(ctx context.Context) error {
 	if err := installCompiled(ctx, s.bgp, filters.CompileCommon(&s.settings)); err != nil {
 		return s.failStart(err)
 	}
+	if err := installExport(ctx, s.bgp, filters.CompileExportCommon(exportSettings(s.cfg))); err != nil {
+		return s.failStart(err)
+	}
 	wctx, cancel := context.WithCancel(context.Background())
 	s.stopWatch = cancel
 	if !s.opts.NoEventFeed {
@@ -167,6 +170,9 @@ func (s *Server) failStart(err error) error {
 func (s *Server) addPeer(ctx context.Context, p *peer) error {
 	if err := installCompiled(ctx, s.bgp, filters.CompilePeer(&s.settings, p.input.Load())); err != nil {
 		return fmt.Errorf("peer %s: policy: %w", p.cfg.Name, err)
+	}
+	if err := installExport(ctx, s.bgp, filters.CompileExport(exportSettings(s.Config()), p.cfg.Name, p.cfg.ASN)); err != nil {
+		return fmt.Errorf("peer %s: export policy: %w", p.cfg.Name, err)
 	}
 	if err := s.restoreDamped(ctx, p.cfg.Name, time.Now()); err != nil {
 		return fmt.Errorf("peer %s: restoring dampened routes: %w", p.cfg.Name, err)
