@@ -45,6 +45,12 @@ type Statement struct {
 	ASPathSetInvert bool
 	ASPathLengthGE  int            // >0: match AS_PATH length >= this
 	NextHopIn       []netip.Prefix // non-empty: match next hops inside any
+
+	// Community conditions and route changes (filters/actions.go). A
+	// statement with Mods does not reject: it changes the route and the
+	// chain goes on.
+	Std, Large *CommunityMatch
+	Mods       *Mods
 }
 
 // Policy is an ordered list of reject-only statements.
@@ -57,7 +63,10 @@ type Policy struct {
 type Compiled struct {
 	PrefixSets []PrefixSetDef
 	ASPathSets []ASPathSetDef
-	Policies   []Policy
+	// CommunitySets are the standard and large community sets the
+	// statements' Std and Large conditions name (filters/actions.go).
+	CommunitySets []CommunitySetDef
+	Policies      []Policy
 }
 
 // Names of the shared policy and its sets.

@@ -12,6 +12,9 @@ type Settings struct {
 	MaxASPathLen  int
 	NextHopStrict bool
 	Bogons        *BogonTable // nil means DefaultBogons
+	// Blackhole: families with a blackhole next hop honour RFC 7999
+	// requests (filters/blackhole.go). Zero: blackholing off.
+	Blackhole BlackholeSettings
 }
 
 // DefaultSettings are ARouteServer's defaults: /8-/24, /12-/48, 32 ASNs,

@@ -1,0 +1,306 @@
+package filters
+
+import (
+	"fmt"
+	"net/netip"
+)
+
+// Import actions: the route changes the route server makes on import, on
+// top of the reject-only checks (compile.go). They are applied to the
+// compiled policies by CompileCommonActions and CompilePeerActions, so the
+// checks themselves stay in one place:
+//
+//   - blackholing (RFC 7999): each length and registered-space check is
+//     split in two, one for ordinary routes and one for honoured BLACKHOLE
+//     requests (any length, inside the registered space); honoured
+//     requests get NO_EXPORT and the blackhole next hop;
+//   - graceful shutdown (RFC 8326): routes carrying GRACEFUL_SHUTDOWN, and
+//     every route of a peer (or of the whole server) being shut down
+//     gracefully, get the lowest LOCAL_PREF; the latter also the community;
+//   - reject_policy = "tag": every reject becomes "add RS:65520:code (and
+//     the Euro-IX RS:1101:x)"; such routes stay in the RIB and the export
+//     guard (routeserver/guard.go) sends them to no one;
+//   - info_communities: RS:1001:1 on routes inside the registered space,
+//     RS:1000:3 (RPKI not checked).
+//
+// A modifying statement has no route action, so GoBGP goes on with the
+// next statement (Statement.Apply returns ROUTE_TYPE_NONE): every failing
+// check adds its code, like the evaluator reports every reason. Statements
+// clone the path before changing it, so the Adj-RIB-In stays pre-policy and
+// a soft reset in re-evaluates the routes as received.
+
+// Mods are the route changes of a modifying statement.
+type Mods struct {
+	AddStd      []Community
+	RemoveStd   []string // patterns; GoBGP allows one standard-community action per statement
+	AddLarge    []LargeCommunity
+	RemoveLarge []string   // patterns
+	LocalPref   uint32     // >0: set LOCAL_PREF
+	NextHop     netip.Addr // valid: set NEXT_HOP
+}
+
+// LocalPrefLowest is the LOCAL_PREF of gracefully shut down and tagged
+// routes. RFC 8326 asks for 0, but GoBGP's API reads a LOCAL_PREF action
+// of 0 as "no action" (grpc_server.go newLocalPrefActionFromApiStruct), so
+// 1 is the lowest it can set; routes without LOCAL_PREF count as 100.
+const LocalPrefLowest = 1
+
+// Large-community functions of the route server's own communities
+// (ARouteServer reject_cause, Euro-IX filtered and informational).
+const (
+	LCRejectCause = 65520 // RS:65520:code, the reject reason
+	LCFiltered    = 1101  // RS:1101:x, Euro-IX "filtered because"
+	LCRPKIInfo    = 1000  // RS:1000:x, Euro-IX RPKI state
+	LCIRRInfo     = 1001  // RS:1001:x, Euro-IX IRR state
+
+	RPKIInfoNotChecked = 3 // RS:1000:3
+	IRRInfoValid       = 1 // RS:1001:1
+)
+
+// EuroIXFiltered maps reject reasons to Euro-IX RS:1101:x, as ARouteServer's
+// configure does (route-server-reference.md §b). Reasons not listed have
+// no Euro-IX code and carry only RS:65520:code.
+var EuroIXFiltered = map[Reason]uint32{
+	ReasonASPathTooLong:        5,
+	ReasonBogonPrefix:          3,
+	ReasonNextHopMismatch:      8,
+	ReasonFirstASMismatch:      7,
+	ReasonBogonASN:             4,
+	ReasonTransitFreeASN:       14,
+	ReasonOriginNotInASSet:     10,
+	ReasonIPv6NotGlobalUnicast: 3,
+	ReasonPrefixNotRegistered:  9,
+	ReasonRPKIInvalid:          13,
+}
+
+// RejectCommunities are the large communities a route rejected for r
+// carries under reject_policy = "tag".
+func RejectCommunities(rs uint32, r Reason) []LargeCommunity {
+	out := []LargeCommunity{{rs, LCRejectCause, uint32(r)}}
+	if x, ok := EuroIXFiltered[r]; ok {
+		out = append(out, LargeCommunity{rs, LCFiltered, x})
+	}
+	return out
+}
+
+// ActionSettings are the server-wide switches of the import actions.
+type ActionSettings struct {
+	RSASN     uint32
+	Tag       bool // [filters] reject_policy = "tag"
+	Info      bool // [filters] info_communities
+	Blackhole BlackholeSettings
+	// GracefulShutdown tags every route ([global] graceful_shutdown).
+	GracefulShutdown bool
+}
+
+// Shared sets of the import actions.
+const (
+	setActBlackhole = "rs-act-blackhole"
+	setActGshut     = "rs-act-gshut"
+	setActTagged    = "rs-act-tagged"
+	setActOwnInfo   = "rs-act-own-info"
+	setBHLength4    = "rs-bh-length-v4"
+	setBHLength6    = "rs-bh-length-v6"
+	// SetGshutAll4 and SetGshutAll6 hold every prefix of their family
+	// while the whole server is shut down gracefully, nothing otherwise.
+	SetGshutAll4 = "rs-gshut-all-v4"
+	SetGshutAll6 = "rs-gshut-all-v6"
+)
+
+// ActionSetNames are a peer's own sets of the import actions.
+type ActionSetNames struct {
+	Blackhole4, Blackhole6 string // registered space at any length
+	Gshut4, Gshut6         string // every prefix while the peer is shut down gracefully
+}
+
+// ActionSets returns the action set names of peer name.
+func ActionSets(peer string) ActionSetNames {
+	p := "rs-" + peer
+	return ActionSetNames{Blackhole4: p + "-bh-v4", Blackhole6: p + "-bh-v6", Gshut4: p + "-gshut-v4", Gshut6: p + "-gshut-v6"}
+}
+
+// AllPrefixes is the range matching every prefix of the family, the
+// content of a graceful-shutdown set that is on.
+func AllPrefixes(v4 bool) PrefixRange {
+	if v4 {
+		return PrefixRange{Prefix: netip.MustParsePrefix("0.0.0.0/0"), Min: 0, Max: 32}
+	}
+	return PrefixRange{Prefix: netip.MustParsePrefix("::/0"), Min: 0, Max: 128}
+}
+
+func onOff(on, v4 bool) []PrefixRange {
+	if !on {
+		return nil
+	}
+	return []PrefixRange{AllPrefixes(v4)}
+}
+
+func tagged(rs uint32) string { return fmt.Sprintf("^%d:%d:[0-9]+$", rs, LCRejectCause) }
+
+// ownInfo are the large communities only the route server may set; a
+// client's copies are removed on import so the RIB shows only ours.
+func ownInfo(rs uint32) []string {
+	return []string{tagged(rs), fmt.Sprintf("^%d:(%d|%d|%d):[0-9]+$", rs, LCFiltered, LCRPKIInfo, LCIRRInfo)}
+}
+
+var (
+	isBlackhole = &CommunityMatch{Set: setActBlackhole}
+	noBlackhole = &CommunityMatch{Set: setActBlackhole, Invert: true}
+	hasGshut    = &CommunityMatch{Set: setActGshut}
+	noGshut     = &CommunityMatch{Set: setActGshut, Invert: true}
+)
+
+// CompileCommonActions applies the import actions to the shared policy.
+func CompileCommonActions(c Compiled, s *Settings, a ActionSettings) Compiled {
+	c.CommunitySets = append(c.CommunitySets,
+		CommunitySetDef{Name: setActBlackhole, Patterns: []string{lit(Blackhole)}},
+		CommunitySetDef{Name: setActGshut, Patterns: []string{lit(GracefulShutdown)}})
+	if a.Tag {
+		c.CommunitySets = append(c.CommunitySets, CommunitySetDef{Name: setActTagged, Large: true, Patterns: []string{tagged(a.RSASN)}})
+	}
+	if a.Tag || a.Info {
+		c.CommunitySets = append(c.CommunitySets, CommunitySetDef{Name: setActOwnInfo, Large: true, Patterns: ownInfo(a.RSASN)})
+	}
+	c.PrefixSets = append(c.PrefixSets,
+		PrefixSetDef{Name: setBHLength4, Family: FamilyIPv4, Entries: []PrefixRange{{Prefix: netip.MustParsePrefix("0.0.0.0/0"), Min: s.IPv4Length[0], Max: 32}}},
+		PrefixSetDef{Name: setBHLength6, Family: FamilyIPv6, Entries: []PrefixRange{{Prefix: netip.MustParsePrefix("::/0"), Min: s.IPv6Length[0], Max: 128}}},
+		PrefixSetDef{Name: SetGshutAll4, Family: FamilyIPv4, Entries: onOff(a.GracefulShutdown, true)},
+		PrefixSetDef{Name: SetGshutAll6, Family: FamilyIPv6, Entries: onOff(a.GracefulShutdown, false)})
+	for i := range c.Policies {
+		if c.Policies[i].Name != CommonPolicy {
+			continue
+		}
+		st := splitBlackhole(c.Policies[i].Statements, a.Blackhole, ReasonPrefixLength, setBHLength4, setBHLength6)
+		st = tagRejects(st, a)
+		if a.Tag || a.Info {
+			// first, so a client cannot fake the route server's tags
+			scrub := Statement{Name: "scrub-own-info", Large: &CommunityMatch{Set: setActOwnInfo},
+				Mods: &Mods{RemoveLarge: ownInfo(a.RSASN)}}
+			st = append([]Statement{scrub}, st...)
+		}
+		c.Policies[i].Statements = st
+	}
+	return c
+}
+
+// CompilePeerActions applies the import actions to a peer's policy.
+// gshut says whether the peer is being shut down gracefully now.
+func CompilePeerActions(c Compiled, s *Settings, a ActionSettings, p *Peer, gshut bool) Compiled {
+	n, sets := SetNames(p.Name), ActionSets(p.Name)
+	v4, v6 := SplitFamilies(p.Allowed.Ranges())
+	c.PrefixSets = append(c.PrefixSets,
+		PrefixSetDef{Name: sets.Blackhole4, Family: FamilyIPv4, Entries: NormalizeLongestMatch(BlackholeRanges(v4))},
+		PrefixSetDef{Name: sets.Blackhole6, Family: FamilyIPv6, Entries: NormalizeLongestMatch(BlackholeRanges(v6))},
+		PrefixSetDef{Name: sets.Gshut4, Family: FamilyIPv4, Entries: onOff(gshut, true)},
+		PrefixSetDef{Name: sets.Gshut6, Family: FamilyIPv6, Entries: onOff(gshut, false)})
+	for i := range c.Policies {
+		if c.Policies[i].Name != n.Policy {
+			continue
+		}
+		st := splitBlackhole(c.Policies[i].Statements, a.Blackhole, ReasonPrefixNotRegistered, sets.Blackhole4, sets.Blackhole6)
+		st = tagRejects(st, a)
+		if a.Info {
+			st = append(st, infoStatements(a, n)...)
+		}
+		st = append(st, blackholeStatements(a)...)
+		st = append(st, gshutStatements(sets)...)
+		c.Policies[i].Statements = st
+	}
+	return c
+}
+
+// splitBlackhole splits each statement of reason r in a family with
+// blackholing on: the original then applies to ordinary routes only, a
+// sibling with the family's blackhole set to honoured blackhole requests.
+// The evaluator makes the same split (pipeline.go via blackhole.go).
+func splitBlackhole(in []Statement, b BlackholeSettings, r Reason, set4, set6 string) []Statement {
+	var out []Statement
+	for _, st := range in {
+		if st.Reason != r || st.Mods != nil || !st.PrefixSetInvert {
+			out = append(out, st)
+			continue
+		}
+		set, on := set4, b.NextHopIPv4.IsValid()
+		if st.Family == FamilyIPv6 {
+			set, on = set6, b.NextHopIPv6.IsValid()
+		}
+		if !on || st.Family == FamilyAny {
+			out = append(out, st)
+			continue
+		}
+		bh := st
+		st.Std = noBlackhole
+		bh.Name, bh.PrefixSet, bh.Std = st.Name+"-blackhole", set, isBlackhole
+		out = append(out, st, bh)
+	}
+	return out
+}
+
+// tagRejects turns every reject into "add the reason's communities" when
+// reject_policy is "tag".
+func tagRejects(in []Statement, a ActionSettings) []Statement {
+	if !a.Tag {
+		return in
+	}
+	out := make([]Statement, len(in))
+	for i, st := range in {
+		if st.Mods == nil {
+			st.Mods = &Mods{AddLarge: RejectCommunities(a.RSASN, st.Reason), LocalPref: LocalPrefLowest}
+		}
+		out[i] = st
+	}
+	return out
+}
+
+func infoStatements(a ActionSettings, n PeerSetNames) []Statement {
+	valid := &Mods{AddLarge: []LargeCommunity{{a.RSASN, LCIRRInfo, IRRInfoValid}}}
+	return []Statement{
+		{Name: "info-irr-v4", Family: FamilyIPv4, PrefixSet: n.Allow4, Mods: valid},
+		{Name: "info-irr-v6", Family: FamilyIPv6, PrefixSet: n.Allow6, Mods: valid},
+		// RPKI hook: rsguard has no RPKI validation yet (branch rpki);
+		// until then every route is "not checked". With RPKI, this
+		// becomes one statement per validation state.
+		{Name: "info-rpki", Mods: &Mods{AddLarge: []LargeCommunity{{a.RSASN, LCRPKIInfo, RPKIInfoNotChecked}}}},
+	}
+}
+
+// blackholeStatements: an honoured blackhole request gets exactly one
+// NO_EXPORT (GoBGP's add does not deduplicate, so it is removed first)
+// and the blackhole next hop. In tag mode, a tagged request is left as
+// received: it goes nowhere anyway.
+func blackholeStatements(a ActionSettings) []Statement {
+	var untagged *CommunityMatch
+	if a.Tag {
+		untagged = &CommunityMatch{Set: setActTagged, Invert: true}
+	}
+	var out []Statement
+	for _, f := range []struct {
+		fam  Family
+		nh   netip.Addr
+		name string
+	}{{FamilyIPv4, a.Blackhole.NextHopIPv4, "v4"}, {FamilyIPv6, a.Blackhole.NextHopIPv6, "v6"}} {
+		if !f.nh.IsValid() {
+			continue
+		}
+		out = append(out,
+			Statement{Name: "blackhole-clear-no-export-" + f.name, Family: f.fam, Std: isBlackhole, Large: untagged,
+				Mods: &Mods{RemoveStd: []string{lit(NoExport)}}},
+			Statement{Name: "blackhole-" + f.name, Family: f.fam, Std: isBlackhole, Large: untagged,
+				Mods: &Mods{AddStd: []Community{NoExport}, NextHop: f.nh}})
+	}
+	return out
+}
+
+// gshutStatements: a received GRACEFUL_SHUTDOWN lowers the route's
+// preference; a peer or server in graceful shutdown adds the community
+// too (once: the condition skips routes that already carry it).
+func gshutStatements(sets ActionSetNames) []Statement {
+	tag := &Mods{AddStd: []Community{GracefulShutdown}, LocalPref: LocalPrefLowest}
+	return []Statement{
+		{Name: "gshut-received", Std: hasGshut, Mods: &Mods{LocalPref: LocalPrefLowest}},
+		{Name: "gshut-peer-v4", Family: FamilyIPv4, PrefixSet: sets.Gshut4, Std: noGshut, Mods: tag},
+		{Name: "gshut-peer-v6", Family: FamilyIPv6, PrefixSet: sets.Gshut6, Std: noGshut, Mods: tag},
+		{Name: "gshut-all-v4", Family: FamilyIPv4, PrefixSet: SetGshutAll4, Std: noGshut, Mods: tag},
+		{Name: "gshut-all-v6", Family: FamilyIPv6, PrefixSet: SetGshutAll6, Std: noGshut, Mods: tag},
+	}
+}
