@@ -38,6 +38,8 @@ type Config struct {
 	Peers     []Peer
 	// Communities is [communities] (communities.go).
 	Communities Communities
+	// Blackhole is [blackhole] (actions.go).
+	Blackhole Blackhole
 
 	// Path is the file the config was read from (the name given to Parse).
 	Path string
@@ -54,6 +56,9 @@ type Global struct {
 	ListenAddresses []netip.Addr
 	ListenPort      uint16 // 0: do not listen, every peer must be active
 	StateDir        string
+	// GracefulShutdown tags every route with GRACEFUL_SHUTDOWN (RFC 8326)
+	// for the route server's own maintenance (actions.go).
+	GracefulShutdown bool
 }
 
 // API is the [api] table. The API is closed by default: only the Unix
@@ -78,6 +83,8 @@ type Filters struct {
 	IPv6PrefixLength [2]uint8
 	MaxASPathLength  uint32
 	NextHop          string // NextHopStrict, NextHopSameAS, NextHopAuthorized or NextHopOff
+	RejectPolicy     string // RejectPolicyReject or RejectPolicyTag (actions.go)
+	InfoCommunities  bool   // add Euro-IX RS:1000:x / RS:1001:x (actions.go)
 }
 
 // IRR is the [irr] table: where AS-SETs and route objects come from.
@@ -151,6 +158,8 @@ type Peer struct {
 	Families           []string
 	NextHop            string       // "" inherits [filters] next_hop
 	AuthorizedNextHops []netip.Addr // for next_hop = "authorized"
+	// AcceptBlackholes: the peer receives BLACKHOLE routes (actions.go).
+	AcceptBlackholes bool
 }
 
 // DampeningMode is the mode in force for the peer: its own setting, or the
@@ -204,6 +213,7 @@ func defaults() *Config {
 			IPv6PrefixLength: [2]uint8{12, 48},
 			MaxASPathLength:  DefaultMaxASPathLength,
 			NextHop:          NextHopStrict,
+			RejectPolicy:     RejectPolicyReject,
 		},
 		IRR: IRR{Refresh: DefaultIRRRefresh, MaxShrink: DefaultIRRMaxShrink, Concurrency: DefaultIRRConcurrency,
 			QueryTimeout: DefaultIRRQueryTimeout, RefreshTimeout: DefaultIRRRefreshTimeout},
@@ -222,6 +232,6 @@ func defaults() *Config {
 
 // defaultPeer holds the per-peer defaults.
 func defaultPeer() Peer {
-	return Peer{Passive: true, IRRMaxLengthIPv4: DefaultIRRMaxLengthV4, IRRMaxLengthIPv6: DefaultIRRMaxLengthV6,
+	return Peer{Passive: true, AcceptBlackholes: true, IRRMaxLengthIPv4: DefaultIRRMaxLengthV4, IRRMaxLengthIPv6: DefaultIRRMaxLengthV6,
 		MaxPrefix: defaultMaxPrefix()}
 }

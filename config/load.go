@@ -95,6 +95,7 @@ func (d *decoder) document(cfg *Config, raw map[string]any) {
 		{"irr", func(t *table) { d.irr(&cfg.IRR, t) }},
 		{"dampening", func(t *table) { d.dampening(&cfg.Dampening, t) }},
 		{"communities", func(t *table) { d.communities(&cfg.Communities, t) }},
+		{"blackhole", func(t *table) { d.blackhole(&cfg.Blackhole, t) }},
 	}
 	for _, s := range sections {
 		v, at, _ := root.get(s.key)
@@ -131,6 +132,7 @@ func (d *decoder) global(g *Global, t *table) {
 	if s, _, ok := t.str("state_dir"); ok {
 		g.StateDir = d.resolve(s)
 	}
+	d.globalActions(g, t)
 }
 
 func (d *decoder) addr(at loc, s string) netip.Addr {
@@ -181,6 +183,7 @@ func (d *decoder) filters(f *Filters, t *table) {
 	if s, _, ok := t.str("next_hop"); ok {
 		f.NextHop = s
 	}
+	d.filterActions(f, t)
 }
 
 // lengthPair reads [min, max] prefix lengths.

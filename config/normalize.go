@@ -23,6 +23,7 @@ type (
 		IRR         renderIRR         `toml:"irr"`
 		Dampening   renderDampening   `toml:"dampening"`
 		Communities renderCommunities `toml:"communities"`
+		Blackhole   renderBlackhole   `toml:"blackhole"`
 		Peers       []renderPeer      `toml:"peers"`
 	}
 	renderGlobal struct {
@@ -31,6 +32,8 @@ type (
 		ListenAddresses []string `toml:"listen_addresses"`
 		ListenPort      uint16   `toml:"listen_port"`
 		StateDir        string   `toml:"state_dir"`
+		// actions.go
+		GracefulShutdown bool `toml:"graceful_shutdown"`
 	}
 	renderAPI struct {
 		Socket    string `toml:"socket"`
@@ -48,6 +51,9 @@ type (
 		IPv6PrefixLength []uint8 `toml:"ipv6_prefix_length"`
 		MaxASPathLength  uint32  `toml:"max_as_path_length"`
 		NextHop          string  `toml:"next_hop"`
+		// actions.go
+		RejectPolicy    string `toml:"reject_policy"`
+		InfoCommunities bool   `toml:"info_communities"`
 	}
 	renderIRR struct {
 		Servers   []string `toml:"servers"`
@@ -100,6 +106,7 @@ type (
 		Families           []string `toml:"families,omitempty"`
 		NextHop            string   `toml:"next_hop,omitempty"`
 		AuthorizedNextHops []string `toml:"authorized_next_hops,omitempty"`
+		AcceptBlackholes   bool     `toml:"accept_blackholes"` // actions.go
 	}
 )
 
@@ -115,6 +122,8 @@ func (c *Config) NormalizedTOML() ([]byte, error) {
 			ListenAddresses: stringsOf(c.Global.ListenAddresses),
 			ListenPort:      c.Global.ListenPort,
 			StateDir:        c.Global.StateDir,
+
+			GracefulShutdown: c.Global.GracefulShutdown,
 		},
 		API: renderAPI(c.API),
 		Log: renderLog(c.Log),
@@ -123,6 +132,8 @@ func (c *Config) NormalizedTOML() ([]byte, error) {
 			IPv6PrefixLength: c.Filters.IPv6PrefixLength[:],
 			MaxASPathLength:  c.Filters.MaxASPathLength,
 			NextHop:          c.Filters.NextHop,
+			RejectPolicy:     c.Filters.RejectPolicy,
+			InfoCommunities:  c.Filters.InfoCommunities,
 		},
 		IRR: renderIRR{
 			Servers:        nonNil(c.IRR.Servers),
@@ -145,6 +156,7 @@ func (c *Config) NormalizedTOML() ([]byte, error) {
 			ReadvertisementPenalty: c.Dampening.ReadvertisementPenalty,
 		},
 		Communities: renderCommunities(c.Communities),
+		Blackhole:   renderBlackhole{NextHopIPv4: addrString(c.Blackhole.NextHopIPv4), NextHopIPv6: addrString(c.Blackhole.NextHopIPv6)},
 	}
 	for _, p := range c.Peers {
 		rp := renderPeer{
@@ -168,6 +180,7 @@ func (c *Config) NormalizedTOML() ([]byte, error) {
 			Families:           p.Families,
 			NextHop:            p.NextHop,
 			AuthorizedNextHops: stringsOf(p.AuthorizedNextHops),
+			AcceptBlackholes:   p.AcceptBlackholes,
 		}
 		renderMaxPrefix(&rp, p)
 		if p.Password != "" && p.PasswordFile == "" {

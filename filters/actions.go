@@ -187,10 +187,10 @@ func CompileCommonActions(c Compiled, s *Settings, a ActionSettings) Compiled {
 // gshut says whether the peer is being shut down gracefully now.
 func CompilePeerActions(c Compiled, s *Settings, a ActionSettings, p *Peer, gshut bool) Compiled {
 	n, sets := SetNames(p.Name), ActionSets(p.Name)
-	v4, v6 := SplitFamilies(p.Allowed.Ranges())
+	v4, v6 := a.Blackhole.SpaceSets(p.Allowed)
 	c.PrefixSets = append(c.PrefixSets,
-		PrefixSetDef{Name: sets.Blackhole4, Family: FamilyIPv4, Entries: NormalizeLongestMatch(BlackholeRanges(v4))},
-		PrefixSetDef{Name: sets.Blackhole6, Family: FamilyIPv6, Entries: NormalizeLongestMatch(BlackholeRanges(v6))},
+		PrefixSetDef{Name: sets.Blackhole4, Family: FamilyIPv4, Entries: v4},
+		PrefixSetDef{Name: sets.Blackhole6, Family: FamilyIPv6, Entries: v6},
 		PrefixSetDef{Name: sets.Gshut4, Family: FamilyIPv4, Entries: onOff(gshut, true)},
 		PrefixSetDef{Name: sets.Gshut6, Family: FamilyIPv6, Entries: onOff(gshut, false)})
 	for i := range c.Policies {

@@ -71,6 +71,20 @@ func BlackholeRanges(rs []PrefixRange) []PrefixRange {
 	return out
 }
 
+// SpaceSets are the entries of a peer's blackhole sets per family: its
+// registered space at any length, normalised for GoBGP; empty for a
+// family without blackholing.
+func (b BlackholeSettings) SpaceSets(allowed *PrefixList) (v4, v6 []PrefixRange) {
+	a4, a6 := SplitFamilies(allowed.Ranges())
+	if b.NextHopIPv4.IsValid() {
+		v4 = NormalizeLongestMatch(BlackholeRanges(a4))
+	}
+	if b.NextHopIPv6.IsValid() {
+		v6 = NormalizeLongestMatch(BlackholeRanges(a6))
+	}
+	return v4, v6
+}
+
 // blackholeLength is the length check for an honoured blackhole request:
 // the minimum still holds, the maximum is the family's full length.
 func blackholeLength(r *Route, s *Settings) (string, bool) {
@@ -92,3 +106,6 @@ func blackholeRegistered(r *Route, p *Peer) (string, bool) {
 	}
 	return "blackhole request outside the peer's registered space: " + p.Allowed.Explain(r.Prefix), true
 }
+
+// CarriesBlackhole reports whether c holds BLACKHOLE (65535:666).
+func (c Communities) CarriesBlackhole() bool { return hasCommunity(c.Std, Blackhole) }

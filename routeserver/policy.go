@@ -43,14 +43,17 @@ func apiStatement(policy string, s filters.Statement) *api.Statement {
 	for _, p := range s.NextHopIn {
 		c.NextHopInList = append(c.NextHopInList, p.String())
 	}
-	return &api.Statement{Name: policy + "/" + s.Name, Conditions: c,
-		Actions: &api.Actions{RouteAction: api.RouteAction_REJECT}}
+	return withActions(&api.Statement{Name: policy + "/" + s.Name, Conditions: c,
+		Actions: &api.Actions{RouteAction: api.RouteAction_REJECT}}, s)
 }
 
 // installCompiled adds the compiled sets and policies to GoBGP. It runs
 // before the peers that use them are added, so no route is ever evaluated
 // against a half-built chain.
 func installCompiled(ctx context.Context, s *server.BgpServer, c filters.Compiled) error {
+	if err := installCommunitySets(ctx, s, c.CommunitySets); err != nil {
+		return err
+	}
 	for _, ps := range c.PrefixSets {
 		ds := &api.DefinedSet{DefinedType: api.DefinedType_PREFIX, Name: ps.Name, Prefixes: apiPrefixes(ps.Entries)}
 		if err := s.AddDefinedSet(ctx, &api.AddDefinedSetRequest{DefinedSet: ds}); err != nil {
