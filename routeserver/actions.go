@@ -79,13 +79,6 @@ func guardedExport(a *api.PolicyAssignment, as filters.ActionSettings, c config.
 	return a
 }
 
-// secondaryRoute: when an export guard can reject the best path for a
-// prefix (a tagged route, a blackhole toward a peer refusing them), GoBGP
-// would otherwise send the peer nothing for it (notes §3); with
-// SecondaryRoute it sends the best path the export policy accepts.
-func secondaryRoute(as filters.ActionSettings, c config.Peer) bool {
-	return len(filters.ExportGuards(as, c.AcceptBlackholes)) > 0
-}
 
 // compileCommon is the shared import policy with the import actions.
 func (s *Server) compileCommon() filters.Compiled {

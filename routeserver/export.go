@@ -147,3 +147,11 @@ func decodeCommunities(a bgp.PathAttributeInterface, c *filters.Communities) {
 		}
 	}
 }
+
+// routeServerClient marks a neighbour as an RFC 7947 route-server client.
+// SecondaryRoute: when the export policy holds the client's best path
+// back (announcement control), GoBGP sends the next best path that passes
+// instead of nothing, which is RFC 7947 §2.3.1 path hiding.
+func routeServerClient() *api.RouteServer {
+	return &api.RouteServer{RouteServerClient: true, SecondaryRoute: true}
+}

@@ -100,7 +100,7 @@ func apiPeer(g config.Global, c config.Peer, as filters.ActionSettings) *api.Pee
 		Conf: &api.PeerConf{NeighborAddress: c.Address.String(), PeerAsn: c.ASN,
 			AuthPassword: c.Password, Description: c.Description},
 		Transport:   &api.Transport{PassiveMode: c.Passive, LocalAddress: localAddressFor(g, c.Address)},
-		RouteServer: &api.RouteServer{RouteServerClient: true, SecondaryRoute: secondaryRoute(as, c)},
+		RouteServer: routeServerClient(),
 		AfiSafis:    apiAfiSafis(c),
 		ApplyPolicy: &api.ApplyPolicy{ImportPolicy: importAssignment(c.Name), ExportPolicy: guardedExport(exportAssignment(c.Name), as, c)},
 	}
