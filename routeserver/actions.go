@@ -79,7 +79,6 @@ func guardedExport(a *api.PolicyAssignment, as filters.ActionSettings, c config.
 	return a
 }
 
-
 // compileCommon is the shared import policy with the import actions.
 func (s *Server) compileCommon() filters.Compiled {
 	return filters.CompileCommonActions(filters.CompileCommon(&s.settings), &s.settings, actionSettings(s.cfg))
