@@ -71,12 +71,14 @@ type routeJSON struct {
 	NextHop    string       `json:"next_hop"`
 	Reasons    []reasonJSON `json:"reasons"`
 	ReceivedAt *string      `json:"received_at"`
+	Blackhole  bool         `json:"blackhole"` // carries BLACKHOLE (65535:666)
 }
 
 func toRouteJSON(e *rsguardv1.RouteEntry) routeJSON {
 	out := routeJSON{
 		Peer: e.GetPeer(), Prefix: e.GetRoute().GetPrefix(), ASPath: asPathText(e.GetRoute().GetAsPath()),
 		NextHop: e.GetRoute().GetNextHop(), Reasons: toReasonsJSON(e.GetRejections()),
+		Blackhole: e.GetRoute().GetBlackhole(),
 	}
 	if e.ReceivedAt != nil {
 		out.ReceivedAt = jsonTime(e.GetReceivedAt().AsTime())
@@ -187,7 +189,7 @@ func (a *app) listRoutes(parent context.Context, f routeFlags, view rsguardv1.Ro
 				list.add(toRouteJSON(e))
 				return nil
 			}
-			rows = append(rows, table.Row{e.GetPeer(), e.GetRoute().GetPrefix(), orDash(asPathText(e.GetRoute().GetAsPath())),
+			rows = append(rows, table.Row{e.GetPeer(), prefixCell(e.GetRoute()), orDash(asPathText(e.GetRoute().GetAsPath())),
 				orDash(e.GetRoute().GetNextHop()), reasonsCell(e.GetRejections())})
 			return nil
 		})

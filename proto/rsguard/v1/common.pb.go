@@ -344,10 +344,14 @@ func (x *AsPath) GetSegments() []*AsPathSegment {
 
 // Route is one announcement as the checks see it.
 type Route struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Prefix        string                 `protobuf:"bytes,1,opt,name=prefix,proto3" json:"prefix,omitempty"` // CIDR, e.g. "45.0.0.0/24"
-	AsPath        *AsPath                `protobuf:"bytes,2,opt,name=as_path,json=asPath,proto3" json:"as_path,omitempty"`
-	NextHop       string                 `protobuf:"bytes,3,opt,name=next_hop,json=nextHop,proto3" json:"next_hop,omitempty"` // IP address
+	state   protoimpl.MessageState `protogen:"open.v1"`
+	Prefix  string                 `protobuf:"bytes,1,opt,name=prefix,proto3" json:"prefix,omitempty"` // CIDR, e.g. "45.0.0.0/24"
+	AsPath  *AsPath                `protobuf:"bytes,2,opt,name=as_path,json=asPath,proto3" json:"as_path,omitempty"`
+	NextHop string                 `protobuf:"bytes,3,opt,name=next_hop,json=nextHop,proto3" json:"next_hop,omitempty"` // IP address
+	// The route carries BLACKHOLE (65535:666, RFC 7999). Whether it is
+	// honoured depends on [blackhole] (next hop of its family set) and on
+	// the route lying in the peer's registered space; see its verdict.
+	Blackhole     bool `protobuf:"varint,20,opt,name=blackhole,proto3" json:"blackhole,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -403,6 +407,13 @@ func (x *Route) GetNextHop() string {
 	return ""
 }
 
+func (x *Route) GetBlackhole() bool {
+	if x != nil {
+		return x.Blackhole
+	}
+	return false
+}
+
 var File_rsguard_v1_common_proto protoreflect.FileDescriptor
 
 const file_rsguard_v1_common_proto_rawDesc = "" +
@@ -417,11 +428,12 @@ const file_rsguard_v1_common_proto_rawDesc = "" +
 	"\x04type\x18\x01 \x01(\x0e2\x1d.rsguard.v1.AsPathSegmentTypeR\x04type\x12\x12\n" +
 	"\x04asns\x18\x02 \x03(\rR\x04asns\"?\n" +
 	"\x06AsPath\x125\n" +
-	"\bsegments\x18\x01 \x03(\v2\x19.rsguard.v1.AsPathSegmentR\bsegments\"g\n" +
+	"\bsegments\x18\x01 \x03(\v2\x19.rsguard.v1.AsPathSegmentR\bsegments\"\x85\x01\n" +
 	"\x05Route\x12\x16\n" +
 	"\x06prefix\x18\x01 \x01(\tR\x06prefix\x12+\n" +
 	"\aas_path\x18\x02 \x01(\v2\x12.rsguard.v1.AsPathR\x06asPath\x12\x19\n" +
-	"\bnext_hop\x18\x03 \x01(\tR\anextHop*\xc8\x05\n" +
+	"\bnext_hop\x18\x03 \x01(\tR\anextHop\x12\x1c\n" +
+	"\tblackhole\x18\x14 \x01(\bR\tblackhole*\xc8\x05\n" +
 	"\fRejectReason\x12\x1d\n" +
 	"\x19REJECT_REASON_UNSPECIFIED\x10\x00\x12\"\n" +
 	"\x1eREJECT_REASON_AS_PATH_TOO_LONG\x10\x01\x12\x1e\n" +
