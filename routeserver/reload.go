@@ -34,6 +34,9 @@ func restartOnly(old, next *config.Config) []string {
 	if !reflect.DeepEqual(old.Dampening, next.Dampening) {
 		out = append(out, "[dampening]")
 	}
+	if old.Blackhole != next.Blackhole {
+		out = append(out, "[blackhole]")
+	}
 	if old.Communities != next.Communities {
 		out = append(out, "[communities]")
 	}
@@ -45,7 +48,8 @@ func restartOnly(old, next *config.Config) []string {
 // notes §2).
 func sessionChanged(a, b config.Peer) bool {
 	return a.Address != b.Address || a.ASN != b.ASN || a.Password != b.Password || a.Passive != b.Passive ||
-		a.Dampening != b.Dampening || (a.ASSet == "") != (b.ASSet == "")
+		a.Dampening != b.Dampening || (a.ASSet == "") != (b.ASSet == "") ||
+		a.AcceptBlackholes != b.AcceptBlackholes // its export chain (actions.go)
 }
 
 func filterChanged(a, b config.Peer) bool {
