@@ -3,6 +3,9 @@ package filters
 import (
 	"fmt"
 	"net/netip"
+	"slices"
+	"strconv"
+	"strings"
 )
 
 // Import actions: the route changes the route server makes on import, on
@@ -157,6 +160,7 @@ func CompileCommonActions(c Compiled, s *Settings, a ActionSettings) Compiled {
 		CommunitySetDef{Name: setActGshut, Patterns: []string{lit(GracefulShutdown)}})
 	if a.Tag {
 		c.CommunitySets = append(c.CommunitySets, CommunitySetDef{Name: setActTagged, Large: true, Patterns: []string{tagged(a.RSASN)}})
+		c.CommunitySets = append(c.CommunitySets, causeSets(a.RSASN)...)
 	}
 	if a.Tag || a.Info {
 		c.CommunitySets = append(c.CommunitySets, CommunitySetDef{Name: setActOwnInfo, Large: true, Patterns: ownInfo(a.RSASN)})
@@ -199,6 +203,7 @@ func CompilePeerActions(c Compiled, s *Settings, a ActionSettings, p *Peer, gshu
 		}
 		st := splitBlackhole(c.Policies[i].Statements, a.Blackhole, ReasonPrefixNotRegistered, sets.Blackhole4, sets.Blackhole6)
 		st = tagRejects(st, a)
+		st = append(st, euroIXStatements(a)...)
 		if a.Info {
 			st = append(st, infoStatements(a, n)...)
 		}
@@ -236,18 +241,78 @@ func splitBlackhole(in []Statement, b BlackholeSettings, r Reason, set4, set6 st
 	return out
 }
 
-// tagRejects turns every reject into "add the reason's communities" when
-// reject_policy is "tag".
+// tagRejects turns every reject into "add RS:65520:code" when
+// reject_policy is "tag". Several statements can check one reason (bogon
+// and not-global-unicast IPv6 are both reason 2) and GoBGP's add does not
+// deduplicate, so each adds its code only if the route lacks it.
 func tagRejects(in []Statement, a ActionSettings) []Statement {
 	if !a.Tag {
 		return in
 	}
 	out := make([]Statement, len(in))
 	for i, st := range in {
-		if st.Mods == nil {
-			st.Mods = &Mods{AddLarge: RejectCommunities(a.RSASN, st.Reason), LocalPref: LocalPrefLowest}
+		if st.Mods == nil && st.Large == nil {
+			st.Mods = &Mods{AddLarge: []LargeCommunity{{a.RSASN, LCRejectCause, uint32(st.Reason)}}, LocalPref: LocalPrefLowest}
+			st.Large = &CommunityMatch{Set: causeSet(st.Reason), Invert: true}
 		}
 		out[i] = st
+	}
+	return out
+}
+
+func causeSet(r Reason) string { return fmt.Sprintf("rs-act-cause-%d", uint16(r)) }
+
+func euroIXSet(x uint32) string { return fmt.Sprintf("rs-act-euroix-%d", x) }
+
+// euroIXCodes are the Euro-IX filtered codes in ascending order, each with
+// the reasons that map to it.
+func euroIXCodes() ([]uint32, map[uint32][]Reason) {
+	by := map[uint32][]Reason{}
+	for _, r := range AllReasons() {
+		if x, ok := EuroIXFiltered[r]; ok {
+			by[x] = append(by[x], r)
+		}
+	}
+	codes := make([]uint32, 0, len(by))
+	for x := range by {
+		codes = append(codes, x)
+	}
+	slices.Sort(codes)
+	return codes, by
+}
+
+// causeSets: one set per reason (its RS:65520:code) and one per Euro-IX
+// code (every RS:65520:code that maps to it).
+func causeSets(rs uint32) []CommunitySetDef {
+	var out []CommunitySetDef
+	for _, r := range AllReasons() {
+		out = append(out, CommunitySetDef{Name: causeSet(r), Large: true, Patterns: []string{litLarge(rs, LCRejectCause, uint32(r))}})
+	}
+	codes, by := euroIXCodes()
+	for _, x := range codes {
+		var alts []string
+		for _, r := range by[x] {
+			alts = append(alts, strconv.Itoa(int(r)))
+		}
+		out = append(out, CommunitySetDef{Name: euroIXSet(x), Large: true,
+			Patterns: []string{fmt.Sprintf("^%d:%d:(%s)$", rs, LCRejectCause, strings.Join(alts, "|"))}})
+	}
+	return out
+}
+
+// euroIXStatements add RS:1101:x once for the causes a route carries, at
+// the end of the chain when every cause is known: remove, then add.
+func euroIXStatements(a ActionSettings) []Statement {
+	if !a.Tag {
+		return nil
+	}
+	var out []Statement
+	codes, _ := euroIXCodes()
+	for _, x := range codes {
+		m := &CommunityMatch{Set: euroIXSet(x)}
+		out = append(out,
+			Statement{Name: fmt.Sprintf("euroix-%d-clear", x), Large: m, Mods: &Mods{RemoveLarge: []string{litLarge(a.RSASN, LCFiltered, x)}}},
+			Statement{Name: fmt.Sprintf("euroix-%d", x), Large: m, Mods: &Mods{AddLarge: []LargeCommunity{{a.RSASN, LCFiltered, x}}}})
 	}
 	return out
 }
