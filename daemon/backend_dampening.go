@@ -43,3 +43,11 @@ func (d *Daemon) ClearDampening(ctx context.Context, peer string, prefix netip.P
 		Action: apiserver.DampeningCleared, Route: apiserver.DampenedRoute{Peer: peer, Prefix: prefix}}})
 	return n, nil
 }
+
+func (d *Daemon) DampeningState(ctx context.Context) (apiserver.DampeningState, error) {
+	rec := d.rs.DampeningRecovery()
+	return apiserver.DampeningState{Status: rec.String(), RestoredGeneration: rec.Generation, RestoredSavedAt: rec.SavedAt,
+		JournalEntriesApplied: rec.JournalEntries, Lost: rec.Lost, Torn: rec.Torn, CurrentGeneration: d.rs.DampeningGeneration()}, nil
+}
+
+var _ apiserver.DampeningStateBackend = (*Daemon)(nil)

@@ -36,7 +36,11 @@
 //   - Time going backwards never panics and never raises a penalty: each
 //     route clamps "now" to its last update.
 //   - Save/Load persist the penalties in a versioned JSON document, so a
-//     restart does not forgive a flapping route.
+//     restart does not forgive a flapping route. A Store (store.go) adds
+//     crash safety: a checksummed journal of every suppress, release and
+//     clear, made durable by Sync before the caller enforces them, and
+//     snapshot generations (Compact) that fold it in; penalties between
+//     transitions are only as fresh as the last snapshot.
 //
 // The package never imports GoBGP; routeserver turns transitions into policy
 // set changes. Damping must never be applied to iBGP sessions: give such

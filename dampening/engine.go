@@ -15,12 +15,16 @@ type Engine struct {
 	calc        calc
 	defaultMode Mode
 	peers       map[string]*peerState
+	// jr, when set, receives every change of a route's suppression state
+	// (see journal.go); nil keeps the engine purely in memory.
+	jr journalSink
 }
 
 // peerState is one peer's routes. penalized indexes the routes with history
 // (penalty or suppression) so that Tick and List never walk the full table;
 // suppressed indexes the suppression episodes for NextReuse and SetMode.
 type peerState struct {
+	name       string
 	routes     map[routeKey]route
 	penalized  map[routeKey]struct{}
 	suppressed map[routeKey]struct{}
@@ -70,6 +74,7 @@ func (e *Engine) peer(name string) *peerState {
 	ps := e.peers[name]
 	if ps == nil {
 		ps = &peerState{
+			name:       name,
 			routes:     make(map[routeKey]route),
 			penalized:  make(map[routeKey]struct{}),
 			suppressed: make(map[routeKey]struct{}),
@@ -202,6 +207,7 @@ func (e *Engine) settle(ps *peerState, rk routeKey, r *route, now int64) (due in
 		return 0, false
 	}
 	e.release(ps, rk, r)
+	e.journal(opRelease, ps, rk, r)
 	return due, true
 }
 
@@ -230,6 +236,7 @@ func (e *Engine) penalize(ps *peerState, rk routeKey, r *route, amount float64, 
 	r.since = t
 	ps.suppressed[rk] = struct{}{}
 	ps.counters.Suppressions++
+	e.journal(opSuppress, ps, rk, r)
 	return true
 }
 

@@ -102,6 +102,9 @@ func (e *Engine) dropRoutes(ps *peerState) {
 	ps.routes = make(map[routeKey]route)
 	ps.penalized = make(map[routeKey]struct{})
 	ps.suppressed = make(map[routeKey]struct{})
+	if e.jr != nil {
+		e.jr.record(journalRecord{Op: opDropPeer, Route: savedRoute{Peer: ps.name}})
+	}
 }
 
 func sortTransitions(ts []Transition) {

@@ -61,11 +61,18 @@ type savedRoute struct {
 // times, flap counts) of every route that has one. Modes and counters are
 // configuration and metrics, not state, and are not saved.
 func (e *Engine) Save(w io.Writer, now time.Time) error {
+	e.mu.Lock()
+	routes := e.snapshotLocked()
+	e.mu.Unlock()
+	return writeState(w, routes, now)
+}
+
+func writeState(w io.Writer, routes []savedRoute, now time.Time) error {
 	doc := stateDoc{
 		Format:  stateFormat,
 		Version: stateVersion,
 		SavedAt: now.UTC().Format(time.RFC3339Nano),
-		Routes:  e.snapshot(),
+		Routes:  routes,
 	}
 	enc := json.NewEncoder(w)
 	if err := enc.Encode(&doc); err != nil {
@@ -74,38 +81,42 @@ func (e *Engine) Save(w io.Writer, now time.Time) error {
 	return nil
 }
 
-func (e *Engine) snapshot() []savedRoute {
+// snapshotLocked copies the history of every route; the caller holds e.mu.
+func (e *Engine) snapshotLocked() []savedRoute {
 	type entry struct {
 		k Key
 		r savedRoute
 	}
-	e.mu.Lock()
 	var entries []entry
 	for name, ps := range e.peers {
 		for rk := range ps.penalized {
 			r := ps.routes[rk]
-			k := rk.key(name)
-			sr := savedRoute{
-				Peer:    name,
-				Prefix:  k.Prefix.String(),
-				PathID:  rk.pathID,
-				Penalty: float64(r.penalty),
-				Updated: formatNanos(r.updated),
-				Flaps:   uint32(r.flaps()),
-			}
-			if r.suppressed() {
-				sr.SuppressedSince = formatNanos(r.since)
-			}
-			entries = append(entries, entry{k, sr})
+			entries = append(entries, entry{rk.key(name), savedRouteOf(name, rk, &r)})
 		}
 	}
-	e.mu.Unlock()
 	slices.SortFunc(entries, func(a, b entry) int { return compareKeys(a.k, b.k) })
 	out := make([]savedRoute, len(entries))
 	for i, en := range entries {
 		out[i] = en.r
 	}
 	return out
+}
+
+// savedRouteOf is the stored form of one route, in snapshots and journal
+// records alike.
+func savedRouteOf(peer string, rk routeKey, r *route) savedRoute {
+	sr := savedRoute{
+		Peer:    peer,
+		Prefix:  rk.prefix().String(),
+		PathID:  rk.pathID,
+		Penalty: float64(r.penalty),
+		Updated: formatNanos(r.updated),
+		Flaps:   uint32(r.flaps()),
+	}
+	if r.suppressed() {
+		sr.SuppressedSince = formatNanos(r.since)
+	}
+	return sr
 }
 
 func formatNanos(n int64) string { return fromNanos(n).UTC().Format(time.RFC3339Nano) }
@@ -118,20 +129,27 @@ func formatNanos(n int64) string { return fromNanos(n).UTC().Format(time.RFC3339
 // document count as Suppressions in the new engine's counters. Errors wrap
 // ErrCorrupt or ErrUnsupportedVersion and name the offending route and field.
 func Load(r io.Reader, p Params, now time.Time, opts ...Option) (*Engine, error) {
-	e, err := New(p, opts...)
-	if err != nil {
-		return nil, err
-	}
 	raw, err := io.ReadAll(r)
 	if err != nil {
 		return nil, fmt.Errorf("load dampening state: %w", err)
 	}
+	e, _, err := load(raw, p, now, opts...)
+	return e, err
+}
+
+// load is Load from bytes, also returning when the document was saved.
+func load(raw []byte, p Params, now time.Time, opts ...Option) (*Engine, time.Time, error) {
+	e, err := New(p, opts...)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
 	doc, err := decodeState(raw)
 	if err != nil {
-		return nil, err
+		return nil, time.Time{}, err
 	}
-	if _, err := parseTime(doc.SavedAt); err != nil {
-		return nil, fmt.Errorf("%w: saved_at: %v", ErrCorrupt, err)
+	savedAt, err := parseTime(doc.SavedAt)
+	if err != nil {
+		return nil, time.Time{}, fmt.Errorf("%w: saved_at: %v", ErrCorrupt, err)
 	}
 	t := nanos(now)
 	e.mu.Lock()
@@ -140,27 +158,15 @@ func Load(r io.Reader, p Params, now time.Time, opts ...Option) (*Engine, error)
 	for i, sr := range doc.Routes {
 		k, r, err := e.restore(sr, t)
 		if err != nil {
-			return nil, fmt.Errorf("%w: routes[%d]%s", ErrCorrupt, i, err)
+			return nil, time.Time{}, fmt.Errorf("%w: routes[%d]%s", ErrCorrupt, i, err)
 		}
 		if j, dup := seen[k]; dup {
-			return nil, fmt.Errorf("%w: routes[%d]: duplicate of routes[%d] (peer %q, prefix %s, path_id %d)", ErrCorrupt, i, j, k.Peer, k.Prefix, k.PathID)
+			return nil, time.Time{}, fmt.Errorf("%w: routes[%d]: duplicate of routes[%d] (peer %q, prefix %s, path_id %d)", ErrCorrupt, i, j, k.Peer, k.Prefix, k.PathID)
 		}
 		seen[k] = i
-		if e.modeOf(e.peers[k.Peer]) == ModeOff || !r.hasHistory() {
-			continue
-		}
-		rk, ok := makeRouteKey(k.Prefix, k.PathID)
-		if !ok { // restore parsed the prefix, so this cannot happen
-			return nil, fmt.Errorf("%w: routes[%d].prefix: invalid", ErrCorrupt, i)
-		}
-		ps := e.peer(k.Peer)
-		if r.suppressed() {
-			ps.suppressed[rk] = struct{}{}
-			ps.counters.Suppressions++
-		}
-		e.store(ps, rk, r)
+		e.putRestored(k, r)
 	}
-	return e, nil
+	return e, fromNanos(savedAt), nil
 }
 
 func decodeState(raw []byte) (*stateDoc, error) {
@@ -191,6 +197,9 @@ func decodeState(raw []byte) (*stateDoc, error) {
 // restore validates one saved route; errors start with ".field" so the
 // caller can prefix the route index.
 func (e *Engine) restore(sr savedRoute, now int64) (Key, route, error) {
+	if sr.Peer == "" {
+		return Key{}, route{}, fmt.Errorf(".peer: empty; every route is learnt from a named peer")
+	}
 	prefix, err := netip.ParsePrefix(sr.Prefix)
 	if err != nil {
 		return Key{}, route{}, fmt.Errorf(".prefix: %v", err)

@@ -11,7 +11,16 @@ import (
 // SaveFile writes the state to path atomically: a temporary file in the
 // same directory, flushed to disk, then renamed over path, so a crash leaves
 // either the old or the new state, never half of one.
-func (e *Engine) SaveFile(path string, now time.Time) (err error) {
+func (e *Engine) SaveFile(path string, now time.Time) error {
+	e.mu.Lock()
+	routes := e.snapshotLocked()
+	e.mu.Unlock()
+	return writeStateFile(path, routes, now)
+}
+
+// writeStateFile is the atomic write of SaveFile: temporary file, fsync,
+// rename, directory fsync.
+func writeStateFile(path string, routes []savedRoute, now time.Time) (err error) {
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
@@ -27,7 +36,7 @@ func (e *Engine) SaveFile(path string, now time.Time) (err error) {
 		}
 	}()
 	w := bufio.NewWriter(tmp)
-	if err := e.Save(w, now); err != nil {
+	if err := writeState(w, routes, now); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	if err := w.Flush(); err != nil {

@@ -156,6 +156,7 @@ func TestLoadRejectsGarbage(t *testing.T) {
 		{"suppressed after update", route(`"prefix":"45.0.0.0/24","penalty":7000,"updated":"2026-03-01T12:00:00Z","suppressed_since":"2026-03-01T13:00:00Z"`), ErrCorrupt, "is after updated"},
 		{"suppressed without penalty", route(`"prefix":"45.0.0.0/24","penalty":0,"updated":"2026-03-01T12:00:00Z","suppressed_since":"2026-03-01T12:00:00Z"`), ErrCorrupt, "no penalty"},
 		{"negative path id", route(`"prefix":"45.0.0.0/24","path_id":-1,"penalty":1,"updated":"2026-03-01T12:00:00Z"`), ErrCorrupt, "path_id"},
+		{"empty peer", head + `{"peer":"","prefix":"45.0.0.0/24","penalty":1,"updated":"2026-03-01T12:00:00Z"}]}`, ErrCorrupt, "routes[0].peer: empty"},
 		{"duplicate", head + `{"peer":"p1","prefix":"45.0.0.0/24","penalty":1,"updated":"2026-03-01T12:00:00Z"},` +
 			`{"peer":"p1","prefix":"45.0.0.1/24","penalty":2,"updated":"2026-03-01T12:00:00Z"}]}`, ErrCorrupt, "routes[1]: duplicate of routes[0]"},
 	}

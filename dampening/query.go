@@ -147,4 +147,5 @@ func (e *Engine) clearRoute(ps *peerState, rk routeKey) {
 	}
 	r.forgetHistory()
 	e.store(ps, rk, r)
+	e.journal(opClear, ps, rk, &r)
 }

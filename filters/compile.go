@@ -119,6 +119,7 @@ func CompileCommon(s *Settings) Compiled {
 		{Name: "bogon-asn", Reason: ReasonBogonASN, ASPathSet: setBogonASN},
 		{Name: "as-path-too-long", Reason: ReasonASPathTooLong, ASPathLengthGE: s.MaxASPathLen + 1},
 	}})
+	addASSetCheck(&c) // asset.go
 	return c
 }
 

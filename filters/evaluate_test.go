@@ -51,7 +51,7 @@ func TestEvaluate(t *testing.T) {
 		{"origin", Route{Prefix: netip.MustParsePrefix("45.1.7.0/24"), ASPath: Seq(21001, 21002), NextHop: nh},
 			[]Reason{ReasonOriginNotInASSet}, "origin AS21002 not in AS-A"},
 		{"origin is AS_SET", Route{Prefix: netip.MustParsePrefix("45.1.7.0/24"), ASPath: ASPath{{SegSequence, []uint32{21001}}, {SegSet, []uint32{21011}}}, NextHop: nh},
-			[]Reason{ReasonOriginNotInASSet}, "no single origin"},
+			[]Reason{ReasonOriginNotInASSet, ReasonASSetInPath}, "no single origin"},
 		{"empty path", Route{Prefix: netip.MustParsePrefix("45.1.7.0/24"), ASPath: nil, NextHop: nh},
 			[]Reason{ReasonFirstASMismatch, ReasonOriginNotInASSet}, "empty AS path"},
 		{"exact entry only", Route{Prefix: netip.MustParsePrefix("45.2.0.0/23"), ASPath: Seq(21001), NextHop: nh},

@@ -24,6 +24,7 @@ var pipeline = []check{
 	{ReasonOriginNotInASSet, checkOrigin},
 	{ReasonPrefixNotRegistered, checkRegistered},
 	{ReasonDampened, checkDampened},
+	{ReasonASSetInPath, checkASSetInPath},
 	{ReasonMaxPrefixBlocked, checkMaxPrefixBlocked},
 }
 

@@ -2,11 +2,8 @@ package routeserver
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io/fs"
 	"net/netip"
-	"path/filepath"
 	"time"
 
 	"github.com/rsguard/rsguard/dampening"
@@ -23,28 +20,15 @@ import (
 // while the route is installed, and every release, need a soft reset in,
 // which the reconciler coalesces per peer.
 
-const dampStateFile = "dampening.json"
-
-func (s *Server) dampStatePath() string { return filepath.Join(s.cfg.Global.StateDir, dampStateFile) }
-
 // initDampening creates the engine, restoring the state saved under
-// state_dir so that a restart does not forgive a flapping route.
+// state_dir (dampening_store.go) so that a restart does not forgive a
+// flapping route.
 func (s *Server) initDampening(now time.Time) error {
 	mode, err := dampening.ParseMode(s.cfg.Dampening.Mode)
 	if err != nil {
 		return err
 	}
-	params := s.cfg.Dampening.Params()
-	e, err := dampening.LoadFile(s.dampStatePath(), params, now, dampening.WithDefaultMode(mode))
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		e, err = dampening.New(params, dampening.WithDefaultMode(mode))
-	case err != nil:
-		s.log.WithError(err).WithField("file", s.dampStatePath()).Error("dampening state unreadable: starting with no penalties")
-		e, err = dampening.New(params, dampening.WithDefaultMode(mode))
-	default:
-		s.log.WithField("tracked", len(e.List(now, nil))).Info("dampening state restored")
-	}
+	e, err := s.openDampening(s.cfg.Dampening.Params(), now, dampening.WithDefaultMode(mode))
 	if err != nil {
 		return fmt.Errorf("dampening: %w", err)
 	}
@@ -127,8 +111,9 @@ func (b *dampBatch) add(t dampening.Transition, announced bool) {
 	}
 }
 
-// apply writes a batch to GoBGP and to the store.
+// apply makes a batch durable, then writes it to GoBGP and to the store.
 func (s *Server) applyDamp(b *dampBatch) {
+	s.syncDampening()
 	now := time.Now()
 	for _, t := range b.observed {
 		s.emit(Event{Kind: EventDampening, Time: now, Peer: t.Key.Peer, Damp: t})
@@ -168,7 +153,7 @@ func (s *Server) dampLoop(ctx context.Context) {
 	for {
 		select {
 		case <-ctx.Done():
-			s.saveDampening()
+			s.closeDampening()
 			return
 		case now := <-tick.C:
 			b := newDampBatch()
@@ -179,16 +164,10 @@ func (s *Server) dampLoop(ctx context.Context) {
 				s.applyDamp(b)
 			}
 			if now.Sub(lastSave) >= 30*time.Second {
-				s.saveDampening()
+				s.compactDampening()
 				lastSave = now
 			}
 		}
-	}
-}
-
-func (s *Server) saveDampening() {
-	if err := s.damp.SaveFile(s.dampStatePath(), time.Now()); err != nil {
-		s.log.WithError(err).Warn("dampening: saving state failed")
 	}
 }
 
@@ -226,6 +205,7 @@ func (s *Server) ClearDampening(ctx context.Context, peer string, prefix netip.P
 	} else {
 		n = s.damp.ClearPeer(peer)
 	}
+	s.syncDampening()
 	if len(del) > 0 {
 		if err := s.setDamped(ctx, peer, nil, del, true); err != nil {
 			return n, err

@@ -96,6 +96,9 @@ func fixtures(n int, seed int64) []filters.Route {
 		if rng.Intn(15) == 0 {
 			r.ASPath = append(r.ASPath, filters.Segment{Type: filters.SegSet, ASNs: []uint32{21011, 21012}})
 		}
+		if rng.Intn(15) == 0 { // a set mid-path: the origin check passes, only reason 1001 catches it
+			r.ASPath = append(r.ASPath, filters.Segment{Type: filters.SegSet, ASNs: []uint32{21013}}, filters.Segment{Type: filters.SegSequence, ASNs: []uint32{21011}})
+		}
 		if p.Addr().Is6() {
 			// the peer's ipv6_address, a third party (the issue 8 defect:
 			// was accepted unchecked), or another of the LAN's addresses
@@ -152,7 +155,8 @@ func TestDifferential(t *testing.T) {
 	// every reason the fixtures can trigger must have been triggered
 	for _, r := range []filters.Reason{filters.ReasonBogonPrefix, filters.ReasonPrefixLength, filters.ReasonFirstASMismatch,
 		filters.ReasonBogonASN, filters.ReasonASPathTooLong, filters.ReasonNextHopMismatch,
-		filters.ReasonOriginNotInASSet, filters.ReasonPrefixNotRegistered} {
+		filters.ReasonOriginNotInASSet, filters.ReasonPrefixNotRegistered,
+		filters.ReasonASSetInPath} {
 		if byReason[r] == 0 {
 			t.Fatalf("fixtures never trigger %s", r.Name())
 		}

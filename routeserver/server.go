@@ -60,6 +60,8 @@ type Server struct {
 
 	damp     *dampening.Engine
 	loopDone chan struct{} // closed when the background loops have ended
+
+	dampDisk dampDurability // journal and snapshots of damp (dampening_store.go)
 }
 
 // SettingsFrom converts the [filters] table into the checks' settings.

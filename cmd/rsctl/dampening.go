@@ -49,12 +49,16 @@ func dampingStateCell(d *rsguardv1.DampenedRoute) string {
 
 func (a *app) dampenedCmd() *cobra.Command {
 	var peer string
+	var stateOnly bool
 	cmd := &cobra.Command{
 		Use:   "dampened",
 		Short: "List routes with flap-damping state (penalty, suppression, reuse time)",
 		Args:  cobra.NoArgs,
 		RunE: run(func(cmd *cobra.Command, _ []string) error {
 			return a.withConn(cmd.Context(), callQuick, func(ctx context.Context, conn *grpc.ClientConn) error {
+				if stateOnly {
+					return a.printDampeningState(ctx, conn)
+				}
 				stream, err := rsguardv1.NewDampeningServiceClient(conn).ListDampened(ctx, &rsguardv1.ListDampenedRequest{Peer: peer})
 				if err != nil {
 					return err
@@ -85,12 +89,17 @@ func (a *app) dampenedCmd() *cobra.Command {
 				if p.json {
 					return list.close()
 				}
+				// What a restart restored, and lost, qualifies every row.
+				if st, err := dampeningState(ctx, conn); err == nil && st != nil {
+					fmt.Fprintf(p.out, "State: %s\n", st.GetStatus())
+				}
 				p.table(table.Row{"Peer", "Prefix", "Path ID", "Penalty", "State", "Since", "Reuse At", "Flaps"}, rows)
 				return nil
 			})
 		}),
 	}
 	cmd.Flags().StringVar(&peer, "peer", "", "only this peer")
+	cmd.Flags().BoolVar(&stateOnly, "state", false, "only how the state was restored at start, and what was lost")
 	return cmd
 }
 

@@ -316,6 +316,143 @@ func (x *ClearDampeningResponse) GetCleared() uint32 {
 	return 0
 }
 
+type GetDampeningStateRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetDampeningStateRequest) Reset() {
+	*x = GetDampeningStateRequest{}
+	mi := &file_rsguard_v1_dampening_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetDampeningStateRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetDampeningStateRequest) ProtoMessage() {}
+
+func (x *GetDampeningStateRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_rsguard_v1_dampening_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetDampeningStateRequest.ProtoReflect.Descriptor instead.
+func (*GetDampeningStateRequest) Descriptor() ([]byte, []int) {
+	return file_rsguard_v1_dampening_proto_rawDescGZIP(), []int{5}
+}
+
+// GetDampeningStateResponse describes the restore at start; suppressions,
+// releases and clears are journaled and durable before they are enforced,
+// penalties alone are saved with the periodic snapshot.
+type GetDampeningStateResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// One line: "state restored from generation X at T; journal entries
+	// applied N; lost: ...".
+	Status string `protobuf:"bytes,1,opt,name=status,proto3" json:"status,omitempty"`
+	// Snapshot generation restored from; 0 with none (or the legacy file).
+	RestoredGeneration    uint64                 `protobuf:"varint,2,opt,name=restored_generation,json=restoredGeneration,proto3" json:"restored_generation,omitempty"`
+	RestoredSavedAt       *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=restored_saved_at,json=restoredSavedAt,proto3" json:"restored_saved_at,omitempty"`
+	JournalEntriesApplied uint32                 `protobuf:"varint,4,opt,name=journal_entries_applied,json=journalEntriesApplied,proto3" json:"journal_entries_applied,omitempty"`
+	// What could not be restored, each naming file and record.
+	Lost []string `protobuf:"bytes,5,rep,name=lost,proto3" json:"lost,omitempty"`
+	// Incomplete last journal records ignored (a crash while appending).
+	Torn []string `protobuf:"bytes,6,rep,name=torn,proto3" json:"torn,omitempty"`
+	// Generation being written now.
+	CurrentGeneration uint64 `protobuf:"varint,7,opt,name=current_generation,json=currentGeneration,proto3" json:"current_generation,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
+}
+
+func (x *GetDampeningStateResponse) Reset() {
+	*x = GetDampeningStateResponse{}
+	mi := &file_rsguard_v1_dampening_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetDampeningStateResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetDampeningStateResponse) ProtoMessage() {}
+
+func (x *GetDampeningStateResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_rsguard_v1_dampening_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetDampeningStateResponse.ProtoReflect.Descriptor instead.
+func (*GetDampeningStateResponse) Descriptor() ([]byte, []int) {
+	return file_rsguard_v1_dampening_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *GetDampeningStateResponse) GetStatus() string {
+	if x != nil {
+		return x.Status
+	}
+	return ""
+}
+
+func (x *GetDampeningStateResponse) GetRestoredGeneration() uint64 {
+	if x != nil {
+		return x.RestoredGeneration
+	}
+	return 0
+}
+
+func (x *GetDampeningStateResponse) GetRestoredSavedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.RestoredSavedAt
+	}
+	return nil
+}
+
+func (x *GetDampeningStateResponse) GetJournalEntriesApplied() uint32 {
+	if x != nil {
+		return x.JournalEntriesApplied
+	}
+	return 0
+}
+
+func (x *GetDampeningStateResponse) GetLost() []string {
+	if x != nil {
+		return x.Lost
+	}
+	return nil
+}
+
+func (x *GetDampeningStateResponse) GetTorn() []string {
+	if x != nil {
+		return x.Torn
+	}
+	return nil
+}
+
+func (x *GetDampeningStateResponse) GetCurrentGeneration() uint64 {
+	if x != nil {
+		return x.CurrentGeneration
+	}
+	return 0
+}
+
 var File_rsguard_v1_dampening_proto protoreflect.FileDescriptor
 
 const file_rsguard_v1_dampening_proto_rawDesc = "" +
@@ -342,10 +479,20 @@ const file_rsguard_v1_dampening_proto_rawDesc = "" +
 	"\x04peer\x18\x01 \x01(\tR\x04peer\x12\x16\n" +
 	"\x06prefix\x18\x02 \x01(\tR\x06prefix\"2\n" +
 	"\x16ClearDampeningResponse\x12\x18\n" +
-	"\acleared\x18\x01 \x01(\rR\acleared2\xc0\x01\n" +
+	"\acleared\x18\x01 \x01(\rR\acleared\"\x1a\n" +
+	"\x18GetDampeningStateRequest\"\xbb\x02\n" +
+	"\x19GetDampeningStateResponse\x12\x16\n" +
+	"\x06status\x18\x01 \x01(\tR\x06status\x12/\n" +
+	"\x13restored_generation\x18\x02 \x01(\x04R\x12restoredGeneration\x12F\n" +
+	"\x11restored_saved_at\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\x0frestoredSavedAt\x126\n" +
+	"\x17journal_entries_applied\x18\x04 \x01(\rR\x15journalEntriesApplied\x12\x12\n" +
+	"\x04lost\x18\x05 \x03(\tR\x04lost\x12\x12\n" +
+	"\x04torn\x18\x06 \x03(\tR\x04torn\x12-\n" +
+	"\x12current_generation\x18\a \x01(\x04R\x11currentGeneration2\xa2\x02\n" +
 	"\x10DampeningService\x12S\n" +
 	"\fListDampened\x12\x1f.rsguard.v1.ListDampenedRequest\x1a .rsguard.v1.ListDampenedResponse0\x01\x12W\n" +
-	"\x0eClearDampening\x12!.rsguard.v1.ClearDampeningRequest\x1a\".rsguard.v1.ClearDampeningResponseB7Z5github.com/rsguard/rsguard/proto/rsguard/v1;rsguardv1b\x06proto3"
+	"\x0eClearDampening\x12!.rsguard.v1.ClearDampeningRequest\x1a\".rsguard.v1.ClearDampeningResponse\x12`\n" +
+	"\x11GetDampeningState\x12$.rsguard.v1.GetDampeningStateRequest\x1a%.rsguard.v1.GetDampeningStateResponseB7Z5github.com/rsguard/rsguard/proto/rsguard/v1;rsguardv1b\x06proto3"
 
 var (
 	file_rsguard_v1_dampening_proto_rawDescOnce sync.Once
@@ -359,28 +506,33 @@ func file_rsguard_v1_dampening_proto_rawDescGZIP() []byte {
 	return file_rsguard_v1_dampening_proto_rawDescData
 }
 
-var file_rsguard_v1_dampening_proto_msgTypes = make([]protoimpl.MessageInfo, 5)
+var file_rsguard_v1_dampening_proto_msgTypes = make([]protoimpl.MessageInfo, 7)
 var file_rsguard_v1_dampening_proto_goTypes = []any{
-	(*DampenedRoute)(nil),          // 0: rsguard.v1.DampenedRoute
-	(*ListDampenedRequest)(nil),    // 1: rsguard.v1.ListDampenedRequest
-	(*ListDampenedResponse)(nil),   // 2: rsguard.v1.ListDampenedResponse
-	(*ClearDampeningRequest)(nil),  // 3: rsguard.v1.ClearDampeningRequest
-	(*ClearDampeningResponse)(nil), // 4: rsguard.v1.ClearDampeningResponse
-	(*timestamppb.Timestamp)(nil),  // 5: google.protobuf.Timestamp
+	(*DampenedRoute)(nil),             // 0: rsguard.v1.DampenedRoute
+	(*ListDampenedRequest)(nil),       // 1: rsguard.v1.ListDampenedRequest
+	(*ListDampenedResponse)(nil),      // 2: rsguard.v1.ListDampenedResponse
+	(*ClearDampeningRequest)(nil),     // 3: rsguard.v1.ClearDampeningRequest
+	(*ClearDampeningResponse)(nil),    // 4: rsguard.v1.ClearDampeningResponse
+	(*GetDampeningStateRequest)(nil),  // 5: rsguard.v1.GetDampeningStateRequest
+	(*GetDampeningStateResponse)(nil), // 6: rsguard.v1.GetDampeningStateResponse
+	(*timestamppb.Timestamp)(nil),     // 7: google.protobuf.Timestamp
 }
 var file_rsguard_v1_dampening_proto_depIdxs = []int32{
-	5, // 0: rsguard.v1.DampenedRoute.suppressed_since:type_name -> google.protobuf.Timestamp
-	5, // 1: rsguard.v1.DampenedRoute.reuse_at:type_name -> google.protobuf.Timestamp
+	7, // 0: rsguard.v1.DampenedRoute.suppressed_since:type_name -> google.protobuf.Timestamp
+	7, // 1: rsguard.v1.DampenedRoute.reuse_at:type_name -> google.protobuf.Timestamp
 	0, // 2: rsguard.v1.ListDampenedResponse.route:type_name -> rsguard.v1.DampenedRoute
-	1, // 3: rsguard.v1.DampeningService.ListDampened:input_type -> rsguard.v1.ListDampenedRequest
-	3, // 4: rsguard.v1.DampeningService.ClearDampening:input_type -> rsguard.v1.ClearDampeningRequest
-	2, // 5: rsguard.v1.DampeningService.ListDampened:output_type -> rsguard.v1.ListDampenedResponse
-	4, // 6: rsguard.v1.DampeningService.ClearDampening:output_type -> rsguard.v1.ClearDampeningResponse
-	5, // [5:7] is the sub-list for method output_type
-	3, // [3:5] is the sub-list for method input_type
-	3, // [3:3] is the sub-list for extension type_name
-	3, // [3:3] is the sub-list for extension extendee
-	0, // [0:3] is the sub-list for field type_name
+	7, // 3: rsguard.v1.GetDampeningStateResponse.restored_saved_at:type_name -> google.protobuf.Timestamp
+	1, // 4: rsguard.v1.DampeningService.ListDampened:input_type -> rsguard.v1.ListDampenedRequest
+	3, // 5: rsguard.v1.DampeningService.ClearDampening:input_type -> rsguard.v1.ClearDampeningRequest
+	5, // 6: rsguard.v1.DampeningService.GetDampeningState:input_type -> rsguard.v1.GetDampeningStateRequest
+	2, // 7: rsguard.v1.DampeningService.ListDampened:output_type -> rsguard.v1.ListDampenedResponse
+	4, // 8: rsguard.v1.DampeningService.ClearDampening:output_type -> rsguard.v1.ClearDampeningResponse
+	6, // 9: rsguard.v1.DampeningService.GetDampeningState:output_type -> rsguard.v1.GetDampeningStateResponse
+	7, // [7:10] is the sub-list for method output_type
+	4, // [4:7] is the sub-list for method input_type
+	4, // [4:4] is the sub-list for extension type_name
+	4, // [4:4] is the sub-list for extension extendee
+	0, // [0:4] is the sub-list for field type_name
 }
 
 func init() { file_rsguard_v1_dampening_proto_init() }
@@ -394,7 +546,7 @@ func file_rsguard_v1_dampening_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_rsguard_v1_dampening_proto_rawDesc), len(file_rsguard_v1_dampening_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   5,
+			NumMessages:   7,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -19,8 +19,9 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	DampeningService_ListDampened_FullMethodName   = "/rsguard.v1.DampeningService/ListDampened"
-	DampeningService_ClearDampening_FullMethodName = "/rsguard.v1.DampeningService/ClearDampening"
+	DampeningService_ListDampened_FullMethodName      = "/rsguard.v1.DampeningService/ListDampened"
+	DampeningService_ClearDampening_FullMethodName    = "/rsguard.v1.DampeningService/ClearDampening"
+	DampeningService_GetDampeningState_FullMethodName = "/rsguard.v1.DampeningService/GetDampeningState"
 )
 
 // DampeningServiceClient is the client API for DampeningService service.
@@ -31,6 +32,9 @@ const (
 type DampeningServiceClient interface {
 	ListDampened(ctx context.Context, in *ListDampenedRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[ListDampenedResponse], error)
 	ClearDampening(ctx context.Context, in *ClearDampeningRequest, opts ...grpc.CallOption) (*ClearDampeningResponse, error)
+	// GetDampeningState says what was restored from state_dir at start and
+	// what could not be (corrupt snapshot, bad journal records).
+	GetDampeningState(ctx context.Context, in *GetDampeningStateRequest, opts ...grpc.CallOption) (*GetDampeningStateResponse, error)
 }
 
 type dampeningServiceClient struct {
@@ -70,6 +74,16 @@ func (c *dampeningServiceClient) ClearDampening(ctx context.Context, in *ClearDa
 	return out, nil
 }
 
+func (c *dampeningServiceClient) GetDampeningState(ctx context.Context, in *GetDampeningStateRequest, opts ...grpc.CallOption) (*GetDampeningStateResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetDampeningStateResponse)
+	err := c.cc.Invoke(ctx, DampeningService_GetDampeningState_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // DampeningServiceServer is the server API for DampeningService service.
 // All implementations must embed UnimplementedDampeningServiceServer
 // for forward compatibility.
@@ -78,6 +92,9 @@ func (c *dampeningServiceClient) ClearDampening(ctx context.Context, in *ClearDa
 type DampeningServiceServer interface {
 	ListDampened(*ListDampenedRequest, grpc.ServerStreamingServer[ListDampenedResponse]) error
 	ClearDampening(context.Context, *ClearDampeningRequest) (*ClearDampeningResponse, error)
+	// GetDampeningState says what was restored from state_dir at start and
+	// what could not be (corrupt snapshot, bad journal records).
+	GetDampeningState(context.Context, *GetDampeningStateRequest) (*GetDampeningStateResponse, error)
 	mustEmbedUnimplementedDampeningServiceServer()
 }
 
@@ -93,6 +110,9 @@ func (UnimplementedDampeningServiceServer) ListDampened(*ListDampenedRequest, gr
 }
 func (UnimplementedDampeningServiceServer) ClearDampening(context.Context, *ClearDampeningRequest) (*ClearDampeningResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ClearDampening not implemented")
+}
+func (UnimplementedDampeningServiceServer) GetDampeningState(context.Context, *GetDampeningStateRequest) (*GetDampeningStateResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetDampeningState not implemented")
 }
 func (UnimplementedDampeningServiceServer) mustEmbedUnimplementedDampeningServiceServer() {}
 func (UnimplementedDampeningServiceServer) testEmbeddedByValue()                          {}
@@ -144,6 +164,24 @@ func _DampeningService_ClearDampening_Handler(srv interface{}, ctx context.Conte
 	return interceptor(ctx, in, info, handler)
 }
 
+func _DampeningService_GetDampeningState_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetDampeningStateRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DampeningServiceServer).GetDampeningState(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: DampeningService_GetDampeningState_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DampeningServiceServer).GetDampeningState(ctx, req.(*GetDampeningStateRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // DampeningService_ServiceDesc is the grpc.ServiceDesc for DampeningService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -154,6 +192,10 @@ var DampeningService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ClearDampening",
 			Handler:    _DampeningService_ClearDampening_Handler,
+		},
+		{
+			MethodName: "GetDampeningState",
+			Handler:    _DampeningService_GetDampeningState_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{
