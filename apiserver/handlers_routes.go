@@ -63,7 +63,7 @@ func routeQueryFromProto(req *rsguardv1.ListRoutesRequest) (RouteQuery, error) {
 func routeEntryToProto(e RouteEntry) *rsguardv1.RouteEntry {
 	return &rsguardv1.RouteEntry{
 		Peer:       e.Peer,
-		Route:      RouteToProto(e.Route),
+		Route:      routeWithCommunities(e.Route, e.Communities),
 		Rejections: RejectionsToProto(e.Rejections),
 		ReceivedAt: timeToProto(e.ReceivedAt),
 	}
@@ -96,6 +96,12 @@ func explainQueryFromProto(req *rsguardv1.ExplainRouteRequest) (ExplainQuery, er
 	if q.NextHop, err = parseAddrArg("next_hop", req.GetNextHop()); err != nil {
 		return q, err
 	}
+	if len(req.GetCommunities()) > 0 || len(req.GetLargeCommunities()) > 0 {
+		q.CommunitiesSet = true
+		if q.Communities, err = CommunitiesFromProto(req.GetCommunities(), req.GetLargeCommunities()); err != nil {
+			return q, err
+		}
+	}
 	if req.AsPath != nil {
 		q.ASPathSet = true
 		if q.ASPath, err = ASPathFromProto(req.GetAsPath()); err != nil {
@@ -108,9 +114,10 @@ func explainQueryFromProto(req *rsguardv1.ExplainRouteRequest) (ExplainQuery, er
 func explanationToProto(ex Explanation) *rsguardv1.ExplainRouteResponse {
 	out := &rsguardv1.ExplainRouteResponse{
 		Peer:       ex.Peer,
-		Route:      RouteToProto(ex.Route),
+		Route:      routeWithCommunities(ex.Route, ex.Communities),
 		Verdict:    rsguardv1.Verdict_VERDICT_ACCEPT,
 		Rejections: RejectionsToProto(ex.Verdict.Rejections),
+		Exports:    ExportsToProto(ex.Exports),
 	}
 	if !ex.Verdict.Accepted() {
 		out.Verdict = rsguardv1.Verdict_VERDICT_REJECT

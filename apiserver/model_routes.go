@@ -75,6 +75,8 @@ type RouteEntry struct {
 	Route      filters.Route
 	Rejections []filters.Rejection
 	ReceivedAt time.Time // zero if unknown
+	// Communities as received (or, in the advertised view, as sent).
+	Communities filters.Communities
 }
 
 // ExplainQuery is a route to evaluate as if Peer had sent it.
@@ -84,6 +86,9 @@ type ExplainQuery struct {
 	ASPath    filters.ASPath
 	ASPathSet bool       // false: fill ASPath in (see RouteBackend.ExplainRoute)
 	NextHop   netip.Addr // invalid: fill in
+	// Communities to test; CommunitiesSet false: fill in like ASPath.
+	Communities    filters.Communities
+	CommunitiesSet bool
 }
 
 // Explanation is the verdict on the route actually evaluated.
@@ -91,4 +96,8 @@ type Explanation struct {
 	Peer    string
 	Route   filters.Route
 	Verdict filters.Verdict
+	// Communities evaluated and where the route would go (export.go in
+	// filters); a route rejected on import goes nowhere.
+	Communities filters.Communities
+	Exports     []filters.ExportTarget
 }

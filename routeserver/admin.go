@@ -99,7 +99,7 @@ func (s *Server) Advertised(ctx context.Context, name string, fn func(routestore
 					if err != nil {
 						continue
 					}
-					out = append(out, routestore.Entry{Peer: name, Key: dp.Key, Route: dp.Route})
+					out = append(out, routestore.Entry{Peer: name, Key: dp.Key, Route: dp.Route, Communities: dp.Comms})
 				}
 			})
 		if err != nil {

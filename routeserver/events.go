@@ -156,7 +156,7 @@ func (s *Server) onPaths(paths []*api.Path) {
 			}
 			limits.add(p, o)
 		}
-		s.store.Put(routestore.Entry{Peer: p.cfg.Name, Key: d.Key, Route: d.Route, Verdict: v, ReceivedAt: now})
+		s.store.Put(routestore.Entry{Peer: p.cfg.Name, Key: d.Key, Route: d.Route, Verdict: v, ReceivedAt: now, Communities: d.Comms})
 		if next := p.input.Load(); next != in {
 			// The peer's filter changed while this path was evaluated, and
 			// the store's re-evaluation may have run before the Put above.

@@ -18,43 +18,9 @@ import (
 // Export tests own 127.10.12.0/24 (this engineer's octet, see common rules).
 func exportAddr(host byte) string { return fmt.Sprintf("127.10.12.%d", host) }
 
-func exportDiffConfig(honour bool) string {
-	return fmt.Sprintf(`
-[global]
-asn = 21000
-router_id = "%[1]s"
-listen_addresses = ["%[1]s"]
-listen_port = 179
-state_dir = "STATE"
-
-[communities]
-honour_well_known = %[6]v
-
-[[peers]]
-name = "a"
-address = "%[2]s"
-asn = 21001
-prefixes = ["45.12.0.0/16+"]
-
-[[peers]]
-name = "b"
-address = "%[3]s"
-asn = 21002
-prefixes = ["45.13.0.0/16+"]
-
-[[peers]]
-name = "c"
-address = "%[4]s"
-asn = 21003
-prefixes = ["45.14.0.0/16+"]
-
-[[peers]]
-name = "d"
-address = "%[5]s"
-asn = 212001
-prefixes = ["45.15.0.0/16+"]
-`, exportAddr(1), exportAddr(2), exportAddr(3), exportAddr(4), exportAddr(5), honour)
-}
+// exportDiffConfig: the receivers b, c, d of exportRSConfig on hosts 3-5,
+// raw peer a on host 2 (export_speakers_test.go).
+func exportDiffConfig(honour bool) string { return exportRSConfig(1, 2, 3, 4, 5, honour) }
 
 // exportVocabulary is every community the export policy knows, for the
 // receivers AS21002, AS21003 and AS212001, plus ones it must leave alone.

@@ -30,7 +30,7 @@ honour_well_known = %[6]v
 name = "a"
 address = "%[2]s"
 asn = 21001
-prefixes = ["45.18.0.0/16+"]
+prefixes = ["45.12.0.0/16+", "45.18.0.0/16+"]
 
 [[peers]]
 name = "b"

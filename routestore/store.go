@@ -26,6 +26,8 @@ type Entry struct {
 	Route      filters.Route
 	Verdict    filters.Verdict
 	ReceivedAt time.Time
+	// Communities as received; they steer export, not the verdict.
+	Communities filters.Communities
 }
 
 // Counts are a peer's route counters as rsguard sees them (GoBGP's own

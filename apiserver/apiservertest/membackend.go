@@ -23,6 +23,9 @@ var Epoch = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 // with reasons, IRR and damping state, canned config results and an event
 // hub. Every method is safe for concurrent use. It records write calls so
 // tests can assert what reached the backend.
+// MemRSASN is the route server ASN the fixture's export decisions assume.
+const MemRSASN = 21000
+
 type MemBackend struct {
 	Hub *apiserver.EventHub
 
@@ -229,6 +232,10 @@ func (b *MemBackend) ExplainRoute(_ context.Context, q apiserver.ExplainQuery) (
 	if err == nil {
 		peer = *p
 	}
+	var all []filters.ExportPeer
+	for _, x := range b.peers {
+		all = append(all, filters.ExportPeer{Name: x.Name, ASN: x.ASN})
+	}
 	b.mu.Unlock()
 	if err != nil {
 		return apiserver.Explanation{}, err
@@ -260,7 +267,10 @@ func (b *MemBackend) ExplainRoute(_ context.Context, q apiserver.ExplainQuery) (
 	if r.NextHop != peer.Address {
 		v.Rejections = append(v.Rejections, filters.Rejection{Reason: filters.ReasonNextHopMismatch, Detail: fmt.Sprintf("next hop %s, peer address %s", r.NextHop, peer.Address)})
 	}
-	return apiserver.Explanation{Peer: peer.Name, Route: r, Verdict: v}, nil
+	// export decisions by the real rules, as a route server AS21000
+	ex := apiserver.Explanation{Peer: peer.Name, Route: r, Verdict: v, Communities: q.Communities}
+	ex.Exports = filters.ExportTargets(filters.ExportSettings{RSASN: MemRSASN}, r, q.Communities, peer.Name, all)
+	return ex, nil
 }
 
 func (b *MemBackend) IRRStatus(_ context.Context, peer string) ([]apiserver.IRRStatus, error) {

@@ -51,7 +51,7 @@ func TestRejectedJSON(t *testing.T) {
 	if len(routes) != 2 {
 		t.Fatalf("got %d rejected routes, want 2", len(routes))
 	}
-	wantKeys(t, "route", routes[1], "peer", "prefix", "as_path", "next_hop", "reasons", "received_at", "blackhole")
+	wantKeys(t, "route", routes[1], "peer", "prefix", "as_path", "next_hop", "reasons", "received_at", "communities", "large_communities", "blackhole")
 	r := routes[1]
 	if r["peer"] != "ix-b" || r["prefix"] != "45.2.0.0/23" || r["as_path"] != "21002 64512" || r["next_hop"] != "45.255.0.2" {
 		t.Errorf("route = %v", r)
@@ -122,7 +122,7 @@ func TestExplainJSON(t *testing.T) {
 	c, _ := newCLI(t)
 	var v map[string]any
 	decode(t, c.mustRun("explain", "10.0.0.0/25", "--peer", "ix-a", "--as-path", "21002 64512", "--next-hop", "45.255.0.9", "--json").stdout, &v)
-	wantKeys(t, "explain", v, "peer", "prefix", "as_path", "next_hop", "verdict", "reasons")
+	wantKeys(t, "explain", v, "peer", "prefix", "as_path", "next_hop", "verdict", "reasons", "communities", "large_communities", "exports")
 	if v["verdict"] != "reject" || v["as_path"] != "21002 64512" || v["next_hop"] != "45.255.0.9" {
 		t.Errorf("explain = %v", v)
 	}

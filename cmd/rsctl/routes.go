@@ -71,13 +71,17 @@ type routeJSON struct {
 	NextHop    string       `json:"next_hop"`
 	Reasons    []reasonJSON `json:"reasons"`
 	ReceivedAt *string      `json:"received_at"`
-	Blackhole  bool         `json:"blackhole"` // carries BLACKHOLE (65535:666)
+	// Communities as received (advertised view: as sent).
+	Communities      []string `json:"communities"`
+	LargeCommunities []string `json:"large_communities"`
+	Blackhole        bool     `json:"blackhole"` // carries BLACKHOLE (65535:666)
 }
 
 func toRouteJSON(e *rsguardv1.RouteEntry) routeJSON {
 	out := routeJSON{
 		Peer: e.GetPeer(), Prefix: e.GetRoute().GetPrefix(), ASPath: asPathText(e.GetRoute().GetAsPath()),
 		NextHop: e.GetRoute().GetNextHop(), Reasons: toReasonsJSON(e.GetRejections()),
+		Communities: nonNilStrings(e.GetRoute().GetCommunities()), LargeCommunities: nonNilStrings(e.GetRoute().GetLargeCommunities()),
 		Blackhole: e.GetRoute().GetBlackhole(),
 	}
 	if e.ReceivedAt != nil {
@@ -190,7 +194,8 @@ func (a *app) listRoutes(parent context.Context, f routeFlags, view rsguardv1.Ro
 				return nil
 			}
 			rows = append(rows, table.Row{e.GetPeer(), prefixCell(e.GetRoute()), orDash(asPathText(e.GetRoute().GetAsPath())),
-				orDash(e.GetRoute().GetNextHop()), reasonsCell(e.GetRejections())})
+				orDash(e.GetRoute().GetNextHop()), orDash(communitiesText(e.GetRoute().GetCommunities(), e.GetRoute().GetLargeCommunities())),
+				reasonsCell(e.GetRejections())})
 			return nil
 		})
 		if err != nil {
@@ -199,7 +204,7 @@ func (a *app) listRoutes(parent context.Context, f routeFlags, view rsguardv1.Ro
 		if p.json {
 			return list.close()
 		}
-		p.table(table.Row{"Peer", "Prefix", "AS Path", "Next Hop", "Reasons"}, rows)
+		p.table(table.Row{"Peer", "Prefix", "AS Path", "Next Hop", "Communities", "Reasons"}, rows)
 		return nil
 	})
 }

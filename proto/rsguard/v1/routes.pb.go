@@ -328,9 +328,14 @@ type ExplainRouteRequest struct {
 	// hypothetical route, the peer's own ASN.
 	AsPath *AsPath `protobuf:"bytes,3,opt,name=as_path,json=asPath,proto3" json:"as_path,omitempty"`
 	// Optional: empty means the peer's next hop for this prefix, or its address.
-	NextHop       string `protobuf:"bytes,4,opt,name=next_hop,json=nextHop,proto3" json:"next_hop,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	NextHop string `protobuf:"bytes,4,opt,name=next_hop,json=nextHop,proto3" json:"next_hop,omitempty"`
+	// Optional: communities to test ("asn:value" or no_export, no_advertise,
+	// no_peer) and large communities ("global:local1:local2"). Both unset
+	// means the communities the peer sent for this prefix, or none.
+	Communities      []string `protobuf:"bytes,5,rep,name=communities,proto3" json:"communities,omitempty"`
+	LargeCommunities []string `protobuf:"bytes,6,rep,name=large_communities,json=largeCommunities,proto3" json:"large_communities,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
 }
 
 func (x *ExplainRouteRequest) Reset() {
@@ -391,13 +396,30 @@ func (x *ExplainRouteRequest) GetNextHop() string {
 	return ""
 }
 
+func (x *ExplainRouteRequest) GetCommunities() []string {
+	if x != nil {
+		return x.Communities
+	}
+	return nil
+}
+
+func (x *ExplainRouteRequest) GetLargeCommunities() []string {
+	if x != nil {
+		return x.LargeCommunities
+	}
+	return nil
+}
+
 type ExplainRouteResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	Peer  string                 `protobuf:"bytes,1,opt,name=peer,proto3" json:"peer,omitempty"`
 	// The route that was evaluated, with the defaults filled in.
-	Route         *Route       `protobuf:"bytes,2,opt,name=route,proto3" json:"route,omitempty"`
-	Verdict       Verdict      `protobuf:"varint,3,opt,name=verdict,proto3,enum=rsguard.v1.Verdict" json:"verdict,omitempty"`
-	Rejections    []*Rejection `protobuf:"bytes,4,rep,name=rejections,proto3" json:"rejections,omitempty"`
+	Route      *Route       `protobuf:"bytes,2,opt,name=route,proto3" json:"route,omitempty"`
+	Verdict    Verdict      `protobuf:"varint,3,opt,name=verdict,proto3,enum=rsguard.v1.Verdict" json:"verdict,omitempty"`
+	Rejections []*Rejection `protobuf:"bytes,4,rep,name=rejections,proto3" json:"rejections,omitempty"`
+	// Where the route would go: one entry per other peer, in config order,
+	// after announcement control (a rejected route goes nowhere).
+	Exports       []*ExportDecision `protobuf:"bytes,5,rep,name=exports,proto3" json:"exports,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -460,6 +482,110 @@ func (x *ExplainRouteResponse) GetRejections() []*Rejection {
 	return nil
 }
 
+func (x *ExplainRouteResponse) GetExports() []*ExportDecision {
+	if x != nil {
+		return x.Exports
+	}
+	return nil
+}
+
+// ExportDecision is what the route server would send one peer.
+type ExportDecision struct {
+	state   protoimpl.MessageState `protogen:"open.v1"`
+	Peer    string                 `protobuf:"bytes,1,opt,name=peer,proto3" json:"peer,omitempty"`
+	PeerAsn uint32                 `protobuf:"varint,2,opt,name=peer_asn,json=peerAsn,proto3" json:"peer_asn,omitempty"`
+	Sent    bool                   `protobuf:"varint,3,opt,name=sent,proto3" json:"sent,omitempty"`
+	// The community or setting that decided, e.g. "0:21002: do not announce
+	// to AS21002".
+	Rule string `protobuf:"bytes,4,opt,name=rule,proto3" json:"rule,omitempty"`
+	// Times the announcing peer's ASN is prepended toward this peer.
+	Prepend uint32 `protobuf:"varint,5,opt,name=prepend,proto3" json:"prepend,omitempty"`
+	// Communities as the peer would receive them.
+	Communities      []string `protobuf:"bytes,6,rep,name=communities,proto3" json:"communities,omitempty"`
+	LargeCommunities []string `protobuf:"bytes,7,rep,name=large_communities,json=largeCommunities,proto3" json:"large_communities,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
+}
+
+func (x *ExportDecision) Reset() {
+	*x = ExportDecision{}
+	mi := &file_rsguard_v1_routes_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ExportDecision) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ExportDecision) ProtoMessage() {}
+
+func (x *ExportDecision) ProtoReflect() protoreflect.Message {
+	mi := &file_rsguard_v1_routes_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ExportDecision.ProtoReflect.Descriptor instead.
+func (*ExportDecision) Descriptor() ([]byte, []int) {
+	return file_rsguard_v1_routes_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *ExportDecision) GetPeer() string {
+	if x != nil {
+		return x.Peer
+	}
+	return ""
+}
+
+func (x *ExportDecision) GetPeerAsn() uint32 {
+	if x != nil {
+		return x.PeerAsn
+	}
+	return 0
+}
+
+func (x *ExportDecision) GetSent() bool {
+	if x != nil {
+		return x.Sent
+	}
+	return false
+}
+
+func (x *ExportDecision) GetRule() string {
+	if x != nil {
+		return x.Rule
+	}
+	return ""
+}
+
+func (x *ExportDecision) GetPrepend() uint32 {
+	if x != nil {
+		return x.Prepend
+	}
+	return 0
+}
+
+func (x *ExportDecision) GetCommunities() []string {
+	if x != nil {
+		return x.Communities
+	}
+	return nil
+}
+
+func (x *ExportDecision) GetLargeCommunities() []string {
+	if x != nil {
+		return x.LargeCommunities
+	}
+	return nil
+}
+
 var File_rsguard_v1_routes_proto protoreflect.FileDescriptor
 
 const file_rsguard_v1_routes_proto_rawDesc = "" +
@@ -482,19 +608,30 @@ const file_rsguard_v1_routes_proto_rawDesc = "" +
 	"\vreceived_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"receivedAt\"B\n" +
 	"\x12ListRoutesResponse\x12,\n" +
-	"\x05route\x18\x01 \x01(\v2\x16.rsguard.v1.RouteEntryR\x05route\"\x89\x01\n" +
+	"\x05route\x18\x01 \x01(\v2\x16.rsguard.v1.RouteEntryR\x05route\"\xd8\x01\n" +
 	"\x13ExplainRouteRequest\x12\x12\n" +
 	"\x04peer\x18\x01 \x01(\tR\x04peer\x12\x16\n" +
 	"\x06prefix\x18\x02 \x01(\tR\x06prefix\x12+\n" +
 	"\aas_path\x18\x03 \x01(\v2\x12.rsguard.v1.AsPathR\x06asPath\x12\x19\n" +
-	"\bnext_hop\x18\x04 \x01(\tR\anextHop\"\xb9\x01\n" +
+	"\bnext_hop\x18\x04 \x01(\tR\anextHop\x12 \n" +
+	"\vcommunities\x18\x05 \x03(\tR\vcommunities\x12+\n" +
+	"\x11large_communities\x18\x06 \x03(\tR\x10largeCommunities\"\xef\x01\n" +
 	"\x14ExplainRouteResponse\x12\x12\n" +
 	"\x04peer\x18\x01 \x01(\tR\x04peer\x12'\n" +
 	"\x05route\x18\x02 \x01(\v2\x11.rsguard.v1.RouteR\x05route\x12-\n" +
 	"\averdict\x18\x03 \x01(\x0e2\x13.rsguard.v1.VerdictR\averdict\x125\n" +
 	"\n" +
 	"rejections\x18\x04 \x03(\v2\x15.rsguard.v1.RejectionR\n" +
-	"rejections*\x8d\x01\n" +
+	"rejections\x124\n" +
+	"\aexports\x18\x05 \x03(\v2\x1a.rsguard.v1.ExportDecisionR\aexports\"\xd0\x01\n" +
+	"\x0eExportDecision\x12\x12\n" +
+	"\x04peer\x18\x01 \x01(\tR\x04peer\x12\x19\n" +
+	"\bpeer_asn\x18\x02 \x01(\rR\apeerAsn\x12\x12\n" +
+	"\x04sent\x18\x03 \x01(\bR\x04sent\x12\x12\n" +
+	"\x04rule\x18\x04 \x01(\tR\x04rule\x12\x18\n" +
+	"\aprepend\x18\x05 \x01(\rR\aprepend\x12 \n" +
+	"\vcommunities\x18\x06 \x03(\tR\vcommunities\x12+\n" +
+	"\x11large_communities\x18\a \x03(\tR\x10largeCommunities*\x8d\x01\n" +
 	"\tRouteView\x12\x1a\n" +
 	"\x16ROUTE_VIEW_UNSPECIFIED\x10\x00\x12\x17\n" +
 	"\x13ROUTE_VIEW_RECEIVED\x10\x01\x12\x17\n" +
@@ -523,7 +660,7 @@ func file_rsguard_v1_routes_proto_rawDescGZIP() []byte {
 }
 
 var file_rsguard_v1_routes_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_rsguard_v1_routes_proto_msgTypes = make([]protoimpl.MessageInfo, 5)
+var file_rsguard_v1_routes_proto_msgTypes = make([]protoimpl.MessageInfo, 6)
 var file_rsguard_v1_routes_proto_goTypes = []any{
 	(RouteView)(0),                // 0: rsguard.v1.RouteView
 	(Verdict)(0),                  // 1: rsguard.v1.Verdict
@@ -532,32 +669,34 @@ var file_rsguard_v1_routes_proto_goTypes = []any{
 	(*ListRoutesResponse)(nil),    // 4: rsguard.v1.ListRoutesResponse
 	(*ExplainRouteRequest)(nil),   // 5: rsguard.v1.ExplainRouteRequest
 	(*ExplainRouteResponse)(nil),  // 6: rsguard.v1.ExplainRouteResponse
-	(RejectReason)(0),             // 7: rsguard.v1.RejectReason
-	(*Route)(nil),                 // 8: rsguard.v1.Route
-	(*Rejection)(nil),             // 9: rsguard.v1.Rejection
-	(*timestamppb.Timestamp)(nil), // 10: google.protobuf.Timestamp
-	(*AsPath)(nil),                // 11: rsguard.v1.AsPath
+	(*ExportDecision)(nil),        // 7: rsguard.v1.ExportDecision
+	(RejectReason)(0),             // 8: rsguard.v1.RejectReason
+	(*Route)(nil),                 // 9: rsguard.v1.Route
+	(*Rejection)(nil),             // 10: rsguard.v1.Rejection
+	(*timestamppb.Timestamp)(nil), // 11: google.protobuf.Timestamp
+	(*AsPath)(nil),                // 12: rsguard.v1.AsPath
 }
 var file_rsguard_v1_routes_proto_depIdxs = []int32{
 	0,  // 0: rsguard.v1.ListRoutesRequest.view:type_name -> rsguard.v1.RouteView
-	7,  // 1: rsguard.v1.ListRoutesRequest.reasons:type_name -> rsguard.v1.RejectReason
-	8,  // 2: rsguard.v1.RouteEntry.route:type_name -> rsguard.v1.Route
-	9,  // 3: rsguard.v1.RouteEntry.rejections:type_name -> rsguard.v1.Rejection
-	10, // 4: rsguard.v1.RouteEntry.received_at:type_name -> google.protobuf.Timestamp
+	8,  // 1: rsguard.v1.ListRoutesRequest.reasons:type_name -> rsguard.v1.RejectReason
+	9,  // 2: rsguard.v1.RouteEntry.route:type_name -> rsguard.v1.Route
+	10, // 3: rsguard.v1.RouteEntry.rejections:type_name -> rsguard.v1.Rejection
+	11, // 4: rsguard.v1.RouteEntry.received_at:type_name -> google.protobuf.Timestamp
 	3,  // 5: rsguard.v1.ListRoutesResponse.route:type_name -> rsguard.v1.RouteEntry
-	11, // 6: rsguard.v1.ExplainRouteRequest.as_path:type_name -> rsguard.v1.AsPath
-	8,  // 7: rsguard.v1.ExplainRouteResponse.route:type_name -> rsguard.v1.Route
+	12, // 6: rsguard.v1.ExplainRouteRequest.as_path:type_name -> rsguard.v1.AsPath
+	9,  // 7: rsguard.v1.ExplainRouteResponse.route:type_name -> rsguard.v1.Route
 	1,  // 8: rsguard.v1.ExplainRouteResponse.verdict:type_name -> rsguard.v1.Verdict
-	9,  // 9: rsguard.v1.ExplainRouteResponse.rejections:type_name -> rsguard.v1.Rejection
-	2,  // 10: rsguard.v1.RouteService.ListRoutes:input_type -> rsguard.v1.ListRoutesRequest
-	5,  // 11: rsguard.v1.RouteService.ExplainRoute:input_type -> rsguard.v1.ExplainRouteRequest
-	4,  // 12: rsguard.v1.RouteService.ListRoutes:output_type -> rsguard.v1.ListRoutesResponse
-	6,  // 13: rsguard.v1.RouteService.ExplainRoute:output_type -> rsguard.v1.ExplainRouteResponse
-	12, // [12:14] is the sub-list for method output_type
-	10, // [10:12] is the sub-list for method input_type
-	10, // [10:10] is the sub-list for extension type_name
-	10, // [10:10] is the sub-list for extension extendee
-	0,  // [0:10] is the sub-list for field type_name
+	10, // 9: rsguard.v1.ExplainRouteResponse.rejections:type_name -> rsguard.v1.Rejection
+	7,  // 10: rsguard.v1.ExplainRouteResponse.exports:type_name -> rsguard.v1.ExportDecision
+	2,  // 11: rsguard.v1.RouteService.ListRoutes:input_type -> rsguard.v1.ListRoutesRequest
+	5,  // 12: rsguard.v1.RouteService.ExplainRoute:input_type -> rsguard.v1.ExplainRouteRequest
+	4,  // 13: rsguard.v1.RouteService.ListRoutes:output_type -> rsguard.v1.ListRoutesResponse
+	6,  // 14: rsguard.v1.RouteService.ExplainRoute:output_type -> rsguard.v1.ExplainRouteResponse
+	13, // [13:15] is the sub-list for method output_type
+	11, // [11:13] is the sub-list for method input_type
+	11, // [11:11] is the sub-list for extension type_name
+	11, // [11:11] is the sub-list for extension extendee
+	0,  // [0:11] is the sub-list for field type_name
 }
 
 func init() { file_rsguard_v1_routes_proto_init() }
@@ -572,7 +711,7 @@ func file_rsguard_v1_routes_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_rsguard_v1_routes_proto_rawDesc), len(file_rsguard_v1_routes_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   5,
+			NumMessages:   6,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
