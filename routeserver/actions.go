@@ -3,6 +3,7 @@ package routeserver
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	api "github.com/osrg/gobgp/v3/api"
 	"github.com/osrg/gobgp/v3/pkg/server"
@@ -123,4 +124,23 @@ func (s *Server) deleteActionSets(ctx context.Context, peer string) {
 	for _, n := range []string{sets.Blackhole4, sets.Blackhole6, sets.Gshut4, sets.Gshut6} {
 		_ = s.bgp.DeleteDefinedSet(ctx, &api.DeleteDefinedSetRequest{DefinedSet: &api.DefinedSet{DefinedType: api.DefinedType_PREFIX, Name: n}, All: true})
 	}
+}
+
+// GuardExports applies the export guards to explained export decisions:
+// a route carrying BLACKHOLE goes to no peer with accept_blackholes =
+// false, whatever its communities ask (tagged routes are rejected ones,
+// which the caller already sends nowhere).
+func (s *Server) GuardExports(c filters.Communities, ts []filters.ExportTarget) []filters.ExportTarget {
+	if !c.CarriesBlackhole() {
+		return ts
+	}
+	ts = slices.Clone(ts)
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for i := range ts {
+		if pc, ok := s.cfg.Peer(ts[i].Peer.Name); ok && !pc.AcceptBlackholes {
+			ts[i].Decision = filters.ExportDecision{Rule: "BLACKHOLE (65535:666): the peer has accept_blackholes = false"}
+		}
+	}
+	return ts
 }
