@@ -408,17 +408,3 @@ func (b *MemBackend) ReloadConfig(context.Context) (apiserver.ReloadResult, erro
 func (b *MemBackend) SubscribeEvents(ctx context.Context, f apiserver.EventFilter, emit func(apiserver.Event) error) error {
 	return b.Hub.Subscribe(ctx, f, emit)
 }
-
-func (b *MemBackend) GracefulShutdown(_ context.Context, g apiserver.GracefulShutdown) error {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if g.Peer != "" {
-		p, err := b.peer(g.Peer)
-		if err != nil {
-			return err
-		}
-		p.Disabled, p.ShutdownMessage, p.State = true, g.Message, apiserver.PeerStateIdle
-	}
-	b.record("GracefulShutdown %q %s %s %v", g.Peer, g.Wait, g.Message, g.Undo)
-	return nil
-}

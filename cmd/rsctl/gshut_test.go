@@ -1,8 +1,12 @@
 package main
 
 import (
+	"net/netip"
 	"strings"
 	"testing"
+
+	"github.com/rsguard/rsguard/apiserver"
+	"github.com/rsguard/rsguard/filters"
 )
 
 // TestGracefulShutdownCommands: peer shutdown --graceful and shutdown
@@ -26,5 +30,25 @@ func TestGracefulShutdownCommands(t *testing.T) {
 		if r := c.run(args...); r.code != 2 {
 			t.Errorf("%v: exit %d, want 2 (usage); stderr %q", args, r.code, r.stderr)
 		}
+	}
+}
+
+// TestRoutesMarkBlackhole: a blackhole request is marked in the table and
+// in --json.
+func TestRoutesMarkBlackhole(t *testing.T) {
+	c, b := newCLI(t)
+	b.AddRoute(apiserver.RouteEntry{Peer: "ix-a", Route: filters.Route{Prefix: netip.MustParsePrefix("45.1.0.1/32"),
+		ASPath: filters.Seq(21001), NextHop: netip.MustParseAddr("45.255.0.1"), Blackhole: true}})
+	if out := c.mustRun("routes", "--peer", "ix-a", "--view", "accepted").stdout; !strings.Contains(out, "45.1.0.1/32 (blackhole)") || strings.Contains(out, "45.1.0.0/24 (blackhole)") {
+		t.Errorf("table:\n%s", out)
+	}
+	var routes []map[string]any
+	decode(t, c.mustRun("routes", "--peer", "ix-a", "--view", "accepted", "--json").stdout, &routes)
+	marked := map[string]bool{}
+	for _, r := range routes {
+		marked[r["prefix"].(string)] = r["blackhole"] == true
+	}
+	if !marked["45.1.0.1/32"] || marked["45.1.0.0/24"] {
+		t.Errorf("json blackhole flags %v", marked)
 	}
 }
