@@ -173,34 +173,43 @@ func TestActionsDifferential(t *testing.T) {
 	}
 }
 
-// ribCauses lists the route server's RIB as viewer sees it, with each
-// route's RS:65520:code values and its RS:1101:x as 11010000+x.
-func ribCauses(t *testing.T, s *Server, viewer string) map[netip.Prefix][]uint32 {
+// ribPaths lists the route server's RIB as viewer sees it (before export
+// policy), both families.
+func ribPaths(t *testing.T, s *Server, viewer string) map[netip.Prefix]decodedPath {
 	t.Helper()
-	out := map[netip.Prefix][]uint32{}
+	out := map[netip.Prefix]decodedPath{}
 	for _, f := range []*api.Family{familyV4, familyV6} {
 		err := s.bgp.ListPath(context.Background(), &api.ListPathRequest{TableType: api.TableType_LOCAL, Name: viewer, Family: f},
 			func(d *api.Destination) {
 				for _, ap := range d.Paths {
-					dp, err := decodePath(ap)
-					if err != nil {
-						continue
+					if dp, err := decodePath(ap); err == nil {
+						out[dp.Key.Prefix] = dp
 					}
-					codes := []uint32{}
-					for _, l := range dp.Comms.Large {
-						if l.Global == 21000 && l.Local1 == filters.LCRejectCause {
-							codes = append(codes, l.Local2)
-						}
-						if l.Global == 21000 && l.Local1 == filters.LCFiltered {
-							codes = append(codes, 1101_0000+l.Local2) // Euro-IX, kept apart
-						}
-					}
-					out[dp.Key.Prefix] = codes
 				}
 			})
 		if err != nil {
 			t.Fatal(err)
 		}
+	}
+	return out
+}
+
+// ribCauses is ribPaths reduced to each route's RS:65520:code values and
+// its RS:1101:x as 11010000+x.
+func ribCauses(t *testing.T, s *Server, viewer string) map[netip.Prefix][]uint32 {
+	t.Helper()
+	out := map[netip.Prefix][]uint32{}
+	for p, dp := range ribPaths(t, s, viewer) {
+		codes := []uint32{}
+		for _, l := range dp.Comms.Large {
+			if l.Global == 21000 && l.Local1 == filters.LCRejectCause {
+				codes = append(codes, l.Local2)
+			}
+			if l.Global == 21000 && l.Local1 == filters.LCFiltered {
+				codes = append(codes, 1101_0000+l.Local2) // Euro-IX, kept apart
+			}
+		}
+		out[p] = codes
 	}
 	return out
 }

@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	api "github.com/osrg/gobgp/v3/api"
 	"github.com/rsguard/rsguard/filters"
 	"github.com/rsguard/rsguard/internal/speakers"
 	"github.com/rsguard/rsguard/routestore"
@@ -238,25 +237,12 @@ func peerState(s *Server, name string) string {
 // RIB as peer viewer sees it (before export policy).
 func ribLarge(t *testing.T, s *Server, viewer, prefix string) ([]string, bool) {
 	t.Helper()
+	dp, ok := ribPaths(t, s, viewer)[netip.MustParsePrefix(prefix)]
 	var out []string
-	found := false
-	err := s.bgp.ListPath(context.Background(), &api.ListPathRequest{TableType: api.TableType_LOCAL, Name: viewer, Family: familyV4,
-		Prefixes: []*api.TableLookupPrefix{{Prefix: prefix}}}, func(d *api.Destination) {
-		for _, ap := range d.Paths {
-			dp, err := decodePath(ap)
-			if err != nil || dp.Key.Prefix.String() != prefix {
-				continue
-			}
-			found = true
-			for _, l := range dp.Comms.Large {
-				out = append(out, l.String())
-			}
-		}
-	})
-	if err != nil {
-		t.Fatal(err)
+	for _, l := range dp.Comms.Large {
+		out = append(out, l.String())
 	}
-	return out, found
+	return out, ok
 }
 
 // TestRejectPolicyTagBIRD: with reject_policy = "tag" a rejected route
