@@ -55,9 +55,11 @@ prefixes = ["45.9.0.0/16+"]
 // the evaluator accepts, and every accepted blackhole arrives with the
 // blackhole next hop and NO_EXPORT.
 func TestActionsDifferential(t *testing.T) {
-	rs := startRS(t, actionsDiffConfig(), nil)
+	srs := startRSStopFirst(t, actionsDiffConfig())
+	rs := srs.Server
 	ctx := context.Background()
 	b := startSpeaker(t, SpeakerConfig{ASN: 21002, RouterID: bhAddr(23), Address: bhAddr(23), RSAddr: bhAddr(21), RSPort: 179, RSASN: 21000})
+	srs.stopFirst(t) // a GoBGP speaker stopped while receiving races inside GoBGP
 	if err := b.WaitEstablished(ctx, 30*time.Second); err != nil {
 		t.Fatal(err)
 	}
