@@ -66,6 +66,7 @@ func routeEntryToProto(e RouteEntry) *rsguardv1.RouteEntry {
 		Route:      routeWithCommunities(e.Route, e.Communities),
 		Rejections: RejectionsToProto(e.Rejections),
 		ReceivedAt: timeToProto(e.ReceivedAt),
+		RpkiState:  RPKIStateToProto(e.RPKI),
 	}
 }
 
@@ -118,6 +119,7 @@ func explanationToProto(ex Explanation) *rsguardv1.ExplainRouteResponse {
 		Verdict:    rsguardv1.Verdict_VERDICT_ACCEPT,
 		Rejections: RejectionsToProto(ex.Verdict.Rejections),
 		Exports:    ExportsToProto(ex.Exports),
+		RpkiState:  RPKIStateToProto(ex.Verdict.RPKI),
 	}
 	if !ex.Verdict.Accepted() {
 		out.Verdict = rsguardv1.Verdict_VERDICT_REJECT

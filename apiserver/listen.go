@@ -107,7 +107,7 @@ func (s *Server) Listen(cfg ListenConfig) (*Listening, error) {
 		tcpOpts = []grpc.ServerOption{
 			grpc.Creds(credentials.NewTLS(&tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})),
 			grpc.ChainUnaryInterceptor(auth.unary),
-			grpc.ChainStreamInterceptor(auth.stream),
+			grpc.ChainStreamInterceptor(auth.stream, newStreamLimits().stream), // authenticated before counted
 		}
 	}
 
@@ -115,7 +115,7 @@ func (s *Server) Listen(cfg ListenConfig) (*Listening, error) {
 	if l.unixLn, l.socketInfo, err = listenUnix(cfg.Socket); err != nil {
 		return nil, err
 	}
-	l.unixGRPC = grpc.NewServer()
+	l.unixGRPC = grpc.NewServer(grpc.ChainStreamInterceptor(newStreamLimits().stream))
 	s.register(l.unixGRPC, l.stopping)
 
 	if cfg.TCPAddr != "" {

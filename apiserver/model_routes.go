@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/rsguard/rsguard/filters"
+	"github.com/rsguard/rsguard/rpki"
 )
 
 // RouteView selects which table ListRoutes reads.
@@ -77,6 +78,7 @@ type RouteEntry struct {
 	ReceivedAt time.Time // zero if unknown
 	// Communities as received (or, in the advertised view, as sent).
 	Communities filters.Communities
+	RPKI        rpki.State
 }
 
 // ExplainQuery is a route to evaluate as if Peer had sent it.

@@ -35,6 +35,7 @@ type Config struct {
 	Filters   Filters
 	IRR       IRR
 	Dampening Dampening
+	RPKI      RPKI
 	Peers     []Peer
 	// Communities is [communities] (communities.go).
 	Communities Communities
@@ -217,6 +218,7 @@ func defaults() *Config {
 		},
 		IRR: IRR{Refresh: DefaultIRRRefresh, MaxShrink: DefaultIRRMaxShrink, Concurrency: DefaultIRRConcurrency,
 			QueryTimeout: DefaultIRRQueryTimeout, RefreshTimeout: DefaultIRRRefreshTimeout},
+		RPKI: RPKI{StaleAfter: DefaultRPKIStaleAfter, Poll: DefaultRPKIPoll},
 		Dampening: Dampening{
 			Mode:                   DampeningEnforce,
 			HalfLife:               d.HalfLife,

@@ -96,6 +96,7 @@ func (d *decoder) document(cfg *Config, raw map[string]any) {
 		{"dampening", func(t *table) { d.dampening(&cfg.Dampening, t) }},
 		{"communities", func(t *table) { d.communities(&cfg.Communities, t) }},
 		{"blackhole", func(t *table) { d.blackhole(&cfg.Blackhole, t) }},
+		{"rpki", func(t *table) { d.rpki(&cfg.RPKI, t) }},
 	}
 	for _, s := range sections {
 		v, at, _ := root.get(s.key)
@@ -315,6 +316,7 @@ func (c *Config) dropEmptyLists() {
 			*l = nil
 		}
 	}
+	c.RPKI.dropEmptyLists()
 	for i := range c.Peers {
 		if len(c.Peers[i].Prefixes) == 0 {
 			c.Peers[i].Prefixes = nil

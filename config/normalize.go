@@ -24,6 +24,7 @@ type (
 		Dampening   renderDampening   `toml:"dampening"`
 		Communities renderCommunities `toml:"communities"`
 		Blackhole   renderBlackhole   `toml:"blackhole"`
+		RPKI        renderRPKI        `toml:"rpki"`
 		Peers       []renderPeer      `toml:"peers"`
 	}
 	renderGlobal struct {
@@ -158,6 +159,7 @@ func (c *Config) NormalizedTOML() ([]byte, error) {
 		Communities: renderCommunities(c.Communities),
 		Blackhole:   renderBlackhole{NextHopIPv4: addrString(c.Blackhole.NextHopIPv4), NextHopIPv6: addrString(c.Blackhole.NextHopIPv6)},
 	}
+	r.RPKI = renderRPKIOf(c.RPKI)
 	for _, p := range c.Peers {
 		rp := renderPeer{
 			Name:             p.Name,

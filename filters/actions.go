@@ -24,7 +24,7 @@ import (
 //     the Euro-IX RS:1101:x)"; such routes stay in the RIB and the export
 //     guard (routeserver/guard.go) sends them to no one;
 //   - info_communities: RS:1001:1 on routes inside the registered space,
-//     RS:1000:3 (RPKI not checked).
+//     RS:1000:1/2/4 (RPKI valid/unknown/invalid), RS:1000:3 without RPKI.
 //
 // A modifying statement has no route action, so GoBGP goes on with the
 // next statement (Statement.Apply returns ROUTE_TYPE_NONE): every failing
@@ -56,8 +56,22 @@ const (
 	LCRPKIInfo    = 1000  // RS:1000:x, Euro-IX RPKI state
 	LCIRRInfo     = 1001  // RS:1001:x, Euro-IX IRR state
 
-	RPKIInfoNotChecked = 3 // RS:1000:3
-	IRRInfoValid       = 1 // RS:1001:1
+	RPKIInfoValid       = 1 // RS:1000:1
+	RPKIInfoUnknown     = 2 // RS:1000:2 (no VRP covers the prefix)
+	RPKIInfoNotChecked  = 3 // RS:1000:3
+	RPKIInfoInvalid     = 4 // RS:1000:4
+	IRRInfoValid        = 1 // RS:1001:1
+	IRRInfoMoreSpecific = 3 // RS:1001:3: a blackhole request past the registered length
+)
+
+// RPKICondition is a condition on GoBGP's origin validation of a route.
+type RPKICondition uint8
+
+const (
+	RPKIAny      RPKICondition = iota // no condition
+	RPKINotFound                      // no VRP covers the prefix
+	RPKIValid
+	RPKIInvalidState
 )
 
 // EuroIXFiltered maps reject reasons to Euro-IX RS:1101:x, as ARouteServer's
@@ -94,6 +108,9 @@ type ActionSettings struct {
 	Blackhole BlackholeSettings
 	// GracefulShutdown tags every route ([global] graceful_shutdown).
 	GracefulShutdown bool
+	// RPKI: origin validation is on ([rpki] has a source), so the info
+	// communities carry its state; off: RS:1000:3 (not checked).
+	RPKI bool
 }
 
 // Shared sets of the import actions.
@@ -102,6 +119,7 @@ const (
 	setActGshut     = "rs-act-gshut"
 	setActTagged    = "rs-act-tagged"
 	setActOwnInfo   = "rs-act-own-info"
+	setActIRRValid  = "rs-act-irr-valid"
 	setBHLength4    = "rs-bh-length-v4"
 	setBHLength6    = "rs-bh-length-v6"
 	// SetGshutAll4 and SetGshutAll6 hold every prefix of their family
@@ -165,6 +183,10 @@ func CompileCommonActions(c Compiled, s *Settings, a ActionSettings) Compiled {
 	if a.Tag || a.Info {
 		c.CommunitySets = append(c.CommunitySets, CommunitySetDef{Name: setActOwnInfo, Large: true, Patterns: ownInfo(a.RSASN)})
 	}
+	if a.Info {
+		c.CommunitySets = append(c.CommunitySets, CommunitySetDef{Name: setActIRRValid, Large: true,
+			Patterns: []string{litLarge(a.RSASN, LCIRRInfo, IRRInfoValid)}})
+	}
 	c.PrefixSets = append(c.PrefixSets,
 		PrefixSetDef{Name: setBHLength4, Family: FamilyIPv4, Entries: []PrefixRange{{Prefix: netip.MustParsePrefix("0.0.0.0/0"), Min: s.IPv4Length[0], Max: 32}}},
 		PrefixSetDef{Name: setBHLength6, Family: FamilyIPv6, Entries: []PrefixRange{{Prefix: netip.MustParsePrefix("::/0"), Min: s.IPv6Length[0], Max: 128}}},
@@ -205,7 +227,7 @@ func CompilePeerActions(c Compiled, s *Settings, a ActionSettings, p *Peer, gshu
 		st = tagRejects(st, a)
 		st = append(st, euroIXStatements(a)...)
 		if a.Info {
-			st = append(st, infoStatements(a, n)...)
+			st = append(st, infoStatements(a, n, sets)...)
 		}
 		st = append(st, blackholeStatements(a)...)
 		st = append(st, gshutStatements(sets)...)
@@ -317,15 +339,32 @@ func euroIXStatements(a ActionSettings) []Statement {
 	return out
 }
 
-func infoStatements(a ActionSettings, n PeerSetNames) []Statement {
+// infoStatements: RS:1001:1 inside the registered space and lengths;
+// RS:1001:3 for a blackhole request inside the space but longer (the
+// blackhole set of a family without blackholing is empty).
+func infoStatements(a ActionSettings, n PeerSetNames, sets ActionSetNames) []Statement {
 	valid := &Mods{AddLarge: []LargeCommunity{{a.RSASN, LCIRRInfo, IRRInfoValid}}}
-	return []Statement{
+	more := &Mods{AddLarge: []LargeCommunity{{a.RSASN, LCIRRInfo, IRRInfoMoreSpecific}}}
+	notValid := &CommunityMatch{Set: setActIRRValid, Invert: true}
+	return append([]Statement{
 		{Name: "info-irr-v4", Family: FamilyIPv4, PrefixSet: n.Allow4, Mods: valid},
 		{Name: "info-irr-v6", Family: FamilyIPv6, PrefixSet: n.Allow6, Mods: valid},
-		// RPKI hook: rsguard has no RPKI validation yet (branch rpki);
-		// until then every route is "not checked". With RPKI, this
-		// becomes one statement per validation state.
-		{Name: "info-rpki", Mods: &Mods{AddLarge: []LargeCommunity{{a.RSASN, LCRPKIInfo, RPKIInfoNotChecked}}}},
+		{Name: "info-irr-blackhole-v4", Family: FamilyIPv4, PrefixSet: sets.Blackhole4, Std: isBlackhole, Large: notValid, Mods: more},
+		{Name: "info-irr-blackhole-v6", Family: FamilyIPv6, PrefixSet: sets.Blackhole6, Std: isBlackhole, Large: notValid, Mods: more},
+	}, rpkiInfoStatements(a)...)
+}
+
+// rpkiInfoStatements: GoBGP's own validation (the ROA table the
+// rpki-invalid check uses) decides the state; without RPKI, "not checked".
+func rpkiInfoStatements(a ActionSettings) []Statement {
+	info := func(x uint32) *Mods { return &Mods{AddLarge: []LargeCommunity{{a.RSASN, LCRPKIInfo, x}}} }
+	if !a.RPKI {
+		return []Statement{{Name: "info-rpki-not-checked", Mods: info(RPKIInfoNotChecked)}}
+	}
+	return []Statement{
+		{Name: "info-rpki-valid", RPKIState: RPKIValid, Mods: info(RPKIInfoValid)},
+		{Name: "info-rpki-unknown", RPKIState: RPKINotFound, Mods: info(RPKIInfoUnknown)},
+		{Name: "info-rpki-invalid", RPKIState: RPKIInvalidState, Mods: info(RPKIInfoInvalid)},
 	}
 }
 

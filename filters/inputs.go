@@ -15,6 +15,8 @@ type Settings struct {
 	// Blackhole: families with a blackhole next hop honour RFC 7999
 	// requests (filters/blackhole.go). Zero: blackholing off.
 	Blackhole BlackholeSettings
+	// RPKI validates origins (check 14); nil: RPKI is off.
+	RPKI RPKIValidator
 }
 
 // DefaultSettings are ARouteServer's defaults: /8-/24, /12-/48, 32 ASNs,

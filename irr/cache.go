@@ -41,7 +41,8 @@ func (c Cache) path(key string) (string, error) {
 }
 
 // Save writes the result atomically: a temporary file in the same
-// directory, synced, then renamed over the old one.
+// directory, synced, then renamed over the old one, and the directory
+// synced.
 func (c Cache) Save(key string, r *Result) error {
 	p, err := c.path(key)
 	if err != nil {
@@ -54,7 +55,7 @@ func (c Cache) Save(key string, r *Result) error {
 	if err != nil {
 		return fmt.Errorf("irr cache %s: %w", key, err)
 	}
-	tmp, err := os.CreateTemp(c.Dir, ".tmp-*")
+	tmp, err := os.CreateTemp(c.Dir, cacheTempPattern)
 	if err != nil {
 		return fmt.Errorf("irr cache: %w", err)
 	}
@@ -73,7 +74,42 @@ func (c Cache) Save(key string, r *Result) error {
 	if err := os.Rename(tmp.Name(), p); err != nil {
 		return fmt.Errorf("irr cache %s: %w", key, err)
 	}
+	// The rename is atomic against a crash of the process; syncing the
+	// directory makes it durable against a power loss too.
+	if d, err := os.Open(c.Dir); err == nil {
+		err = d.Sync()
+		d.Close()
+		if err != nil {
+			return fmt.Errorf("irr cache %s: %w", key, err)
+		}
+	}
 	return nil
+}
+
+// cacheTempPattern names Save's temporary files; Load never reads them.
+const cacheTempPattern = ".tmp-*"
+
+// RemoveTemps deletes the temporary files of writes that never reached
+// their rename: a process killed (kill -9, power loss) between create and
+// rename leaves one behind, each as large as a cache. Call it at start,
+// before any Save: the directory belongs to one daemon, so every temporary
+// file then present is such a leftover. It returns the names removed.
+func (c Cache) RemoveTemps() ([]string, error) {
+	stale, err := filepath.Glob(filepath.Join(c.Dir, cacheTempPattern))
+	if err != nil {
+		return nil, fmt.Errorf("irr cache: %w", err)
+	}
+	var removed []string
+	for _, p := range stale {
+		if strings.HasSuffix(p, ".json") {
+			continue // a cache: a peer may be called ".tmp-x"
+		}
+		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return removed, fmt.Errorf("irr cache: %w", err)
+		}
+		removed = append(removed, filepath.Base(p))
+	}
+	return removed, nil
 }
 
 // Load returns the saved result for key, or ErrNotCached.

@@ -141,7 +141,15 @@ func TestHangingRegistriesDoNotBlockOthers(t *testing.T) {
 // its connections with it, when the test ends.
 func fakeRegistry(t *testing.T, host string, serve func(net.Conn, *bufio.Reader)) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", host+":0")
+	addr, _ := fakeRegistryAt(t, host+":0", serve)
+	return addr
+}
+
+// fakeRegistryAt is fakeRegistry on addr exactly (the port a test's whois
+// server had); stop closes it before the test ends.
+func fakeRegistryAt(t *testing.T, addr string, serve func(net.Conn, *bufio.Reader)) (bound string, stop func()) {
+	t.Helper()
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,16 +176,20 @@ func fakeRegistry(t *testing.T, host string, serve func(net.Conn, *bufio.Reader)
 			}()
 		}
 	}()
-	t.Cleanup(func() {
-		ln.Close()
-		mu.Lock()
-		for _, c := range conns {
-			c.Close()
-		}
-		mu.Unlock()
-		wg.Wait()
-	})
-	return ln.Addr().String()
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			ln.Close()
+			mu.Lock()
+			for _, c := range conns {
+				c.Close()
+			}
+			mu.Unlock()
+			wg.Wait()
+		})
+	}
+	t.Cleanup(stop)
+	return ln.Addr().String(), stop
 }
 
 // TestSlowRegistriesSayTimeout: through the real whois client, a registry

@@ -210,7 +210,7 @@ func (r *Result) countFrom(res *irr.Result, inForce bool) {
 // expand resolves the peer's as_set with aggregation and its max lengths,
 // like `bgpq4 -A -R <irr_max_length>`.
 func (s *Syncer) expand(ctx context.Context, p config.Peer) (*irr.Result, error) {
-	pinned, name := splitTarget(p.ASSet)
+	pinned, name := SplitTarget(p.ASSet)
 	src, release, err := s.source(pinned)
 	if err != nil {
 		return nil, err

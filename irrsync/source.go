@@ -9,12 +9,13 @@ import (
 	"time"
 
 	"github.com/rsguard/rsguard/irr"
+	"github.com/sirupsen/logrus"
 )
 
-// splitTarget separates an as_set of the form "RIPE::AS-FOO" into the IRR
+// SplitTarget separates an as_set of the form "RIPE::AS-FOO" into the IRR
 // source it is pinned to and the name to expand. Other forms have no
 // source.
-func splitTarget(asSet string) (source, name string) {
+func SplitTarget(asSet string) (source, name string) {
 	if src, rest, ok := strings.Cut(asSet, "::"); ok {
 		return src, rest
 	}
@@ -40,30 +41,21 @@ func (s *Syncer) source(pinned string) (src irr.Source, release func(), err erro
 	s.mu.Lock()
 	irrCfg, files := s.cfg.IRR, s.files
 	s.mu.Unlock()
-	sources := irrCfg.Sources
-	if pinned != "" {
-		sources = []string{pinned}
-	}
-	var merged irr.Merged
-	var client *irr.Client
+	var db *irr.DB
 	if files != nil {
 		// A dump that cannot be read again while an earlier parse of it is
 		// at hand still answers (with that older data); with none, this
 		// part of the registry is missing and the refresh fails.
-		db, stale := files.load()
+		var stale error
+		db, stale = files.load()
 		if db == nil {
 			return nil, func() {}, stale
 		}
 		if stale != nil {
 			s.log.WithError(stale).Warn("irr dump reload failed: using the dump as last read")
 		}
-		merged = append(merged, irr.DBSource{DB: db, Select: sources})
 	}
-	if len(irrCfg.Servers) > 0 {
-		client = irr.NewClient(irr.ClientOptions{Servers: irrCfg.Servers, Sources: sources,
-			Timeout: s.queryTimeout(irrCfg), Name: "rsguard"})
-		merged = append(irr.Merged{client}, merged...) // servers first
-	}
+	merged, client := Registry(irrCfg, db, pinned, s.queryTimeout(irrCfg))
 	release = func() {
 		if client != nil {
 			if err := client.Close(); err != nil {
@@ -78,6 +70,7 @@ func (s *Syncer) source(pinned string) (src irr.Source, release func(), err erro
 // them changed on disk (an operator or a cron job replaced the dump).
 type fileDB struct {
 	paths []string
+	log   *logrus.Entry // parse warnings of a dump (nil: not logged)
 
 	mu     sync.Mutex
 	db     *irr.DB
@@ -110,5 +103,15 @@ func (f *fileDB) load() (*irr.DB, error) {
 		return f.db, fmt.Errorf("irr files: %w", err)
 	}
 	f.db, f.stamps = db, stamps
+	if len(db.Warnings) > 0 && f.log != nil {
+		// A dump that is garbage parses to nothing; without this the
+		// operator would only see the set "not found".
+		first := make([]string, 0, 5)
+		for _, w := range db.Warnings[:min(5, len(db.Warnings))] {
+			first = append(first, w.String())
+		}
+		f.log.WithField("count", len(db.Warnings)).WithField("first", strings.Join(first, "; ")).
+			Warn("irr files: objects skipped while parsing the dump")
+	}
 	return db, nil
 }

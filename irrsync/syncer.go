@@ -119,6 +119,9 @@ func New(cfg *config.Config, log *logrus.Logger, opts Options) (*Syncer, error) 
 	if err := s.checkSources(cfg); err != nil {
 		return nil, err
 	}
+	if removed, err := s.cache.RemoveTemps(); err != nil || len(removed) > 0 {
+		s.log.WithError(err).WithField("files", removed).Warn("irr cache: removed temporary files of writes interrupted by a crash")
+	}
 	s.files = s.filesFor(cfg, nil)
 	for _, p := range cfg.Peers {
 		if p.ASSet == "" {
@@ -152,7 +155,7 @@ func (s *Syncer) filesFor(cfg *config.Config, old *fileDB) *fileDB {
 	case old != nil && slices.Equal(old.paths, cfg.IRR.Files):
 		return old
 	}
-	return &fileDB{paths: slices.Clone(cfg.IRR.Files)}
+	return &fileDB{paths: slices.Clone(cfg.IRR.Files), log: s.log}
 }
 
 func (s *Syncer) newPeerState(p config.Peer) *peerState {

@@ -14,7 +14,7 @@ import (
 // actionSettings derives the import actions' switches from the config.
 func actionSettings(c *config.Config) filters.ActionSettings {
 	return filters.ActionSettings{RSASN: c.Global.ASN, Tag: c.Filters.RejectPolicy == config.RejectPolicyTag,
-		Info: c.Filters.InfoCommunities, GracefulShutdown: c.Global.GracefulShutdown,
+		Info: c.Filters.InfoCommunities, GracefulShutdown: c.Global.GracefulShutdown, RPKI: c.RPKI.Enabled(),
 		Blackhole: filters.BlackholeSettings{NextHopIPv4: c.Blackhole.NextHopIPv4, NextHopIPv6: c.Blackhole.NextHopIPv6}}
 }
 
@@ -31,6 +31,10 @@ func largeStrings(ls []filters.LargeCommunity) []string {
 func withActions(st *api.Statement, s filters.Statement) *api.Statement {
 	st.Conditions.CommunitySet = apiCommunityMatch(s.Std)
 	st.Conditions.LargeCommunitySet = apiCommunityMatch(s.Large)
+	if s.RPKIState != filters.RPKIAny {
+		// oc.RpkiValidationResultTypeToIntMap: 1 not-found, 2 valid, 3 invalid
+		st.Conditions.RpkiResult = int32(s.RPKIState)
+	}
 	m := s.Mods
 	if m == nil {
 		return st

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/netip"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -312,6 +314,51 @@ info_communities = true`), nil)
 		e := storeEntry(t, rs, "a", p)
 		if (p == "45.1.1.0/24") != e.Verdict.Accepted() {
 			t.Errorf("store: %s accepted=%v, %+v", p, e.Verdict.Accepted(), e.Verdict.Rejections)
+		}
+	}
+}
+
+// TestBlackholeRPKIBIRD: a blackhole request must also be RPKI not
+// invalid. 45.1.9.1/32 is covered by a ROA allowing /32 (valid: accepted,
+// reaches b); 45.1.200.1/32 only by one with maxLength 24 (invalid:
+// rejected as rpki_invalid). In tag mode with info communities the RIB
+// shows the RPKI state (RS:1000:1 / RS:1000:4) and the cause (RS:65520:14,
+// RS:1101:13).
+func TestBlackholeRPKIBIRD(t *testing.T) {
+	speakers.Require(t, "bird")
+	vrpFile := filepath.Join(t.TempDir(), "vrps.json")
+	writeVRPs(t, vrpFile, `{"roas":[{"prefix":"45.1.0.0/17","maxLength":32,"asn":21001},{"prefix":"45.1.128.0/17","maxLength":24,"asn":21001}]}`, time.Now())
+	rs := startRS(t, bhConfig(41, 42, 43, 44, fmt.Sprintf("[rpki]\nfiles = [%q]", vrpFile), `reject_policy = "tag"
+info_communities = true`), nil)
+	bh := speakers.RouteCommunities{Std: []string{"65535:666"}}
+	_, b, _ := startBHClients(t, 41, 42, 43, 44, map[string]speakers.RouteCommunities{"45.1.9.1/32": bh, "45.1.200.1/32": bh})
+	if got, err := b.WaitRoutes("master4", func(rs []speakers.Route) bool { _, ok := routeFrom(rs, "45.1.9.1/32"); return ok }, 30*time.Second); err != nil {
+		t.Fatalf("RPKI-valid blackhole not at b: %v (%v)", err, got)
+	}
+	time.Sleep(time.Second)
+	if len(speakers.FindRoute(mustRoutes(t, b), "45.1.200.1/32")) > 0 {
+		t.Errorf("RPKI-invalid blackhole reached b")
+	}
+	if e := storeEntry(t, rs, "a", "45.1.200.1/32"); len(e.Verdict.Rejections) != 1 || !e.Verdict.Has(filters.ReasonRPKIInvalid) {
+		t.Errorf("store: invalid blackhole: want only rpki_invalid, got %+v", e.Verdict.Rejections)
+	}
+	if e := storeEntry(t, rs, "a", "45.1.9.1/32"); !e.Verdict.Accepted() {
+		t.Errorf("store: valid blackhole rejected: %+v", e.Verdict.Rejections)
+	}
+	for p, want := range map[string][]string{
+		"45.1.9.1/32":   {"21000:1000:1", "21000:1001:3"},
+		"45.1.200.1/32": {"21000:1000:4", "21000:65520:14", "21000:1101:13"},
+	} {
+		var l []string
+		waitFor(t, 20*time.Second, p+" in the RS RIB", func() bool {
+			var ok bool
+			l, ok = ribLarge(t, rs, bhAddr(43), p)
+			return ok
+		})
+		for _, w := range want {
+			if !slices.Contains(l, w) {
+				t.Errorf("%s in the RIB: missing %s (has %v)", p, w, l)
+			}
 		}
 	}
 }

@@ -24,6 +24,7 @@ type explainJSON struct {
 	Communities      []string     `json:"communities"`
 	LargeCommunities []string     `json:"large_communities"`
 	Exports          []exportJSON `json:"exports"`
+	RPKI             *string      `json:"rpki"` // null when RPKI is off
 }
 
 func (a *app) explainCmd() *cobra.Command {
@@ -89,13 +90,18 @@ func verdictWord(v rsguardv1.Verdict) string {
 
 func (a *app) printExplain(resp *rsguardv1.ExplainRouteResponse) error {
 	r := resp.GetRoute()
+	st := rpkiWord(resp.GetRpkiState())
 	if a.json {
-		return a.printer().object(explainJSON{
+		out := explainJSON{
 			Peer: resp.GetPeer(), Prefix: r.GetPrefix(), ASPath: asPathText(r.GetAsPath()), NextHop: r.GetNextHop(),
 			Verdict: verdictWord(resp.GetVerdict()), Reasons: toReasonsJSON(resp.GetRejections()),
-			Communities: nonNilStrings(r.GetCommunities()), LargeCommunities: nonNilStrings(r.GetLargeCommunities()),
-			Exports: toExportsJSON(resp.GetExports()),
-		})
+		}
+		out.Communities, out.LargeCommunities = nonNilStrings(r.GetCommunities()), nonNilStrings(r.GetLargeCommunities())
+		out.Exports = toExportsJSON(resp.GetExports())
+		if st != "" {
+			out.RPKI = &st
+		}
+		return a.printer().object(out)
 	}
 	w := a.streams.Out
 	fmt.Fprintf(w, "verdict:   %s\n", verdictWord(resp.GetVerdict()))
@@ -104,6 +110,9 @@ func (a *app) printExplain(resp *rsguardv1.ExplainRouteResponse) error {
 	fmt.Fprintf(w, "next hop:  %s\n", orDash(r.GetNextHop()))
 	fmt.Fprintf(w, "communities: %s\n", orDash(communitiesText(r.GetCommunities(), r.GetLargeCommunities())))
 	defer a.printExports(resp.GetExports())
+	if st != "" {
+		fmt.Fprintf(w, "rpki:      %s\n", st)
+	}
 	if len(resp.GetRejections()) == 0 {
 		return nil
 	}

@@ -61,6 +61,7 @@ func NewRootCommand(s Streams) *cobra.Command {
 		a.eventsCmd(),
 		a.aclCmd(),
 		a.shutdownCmd(),
+		a.rpkiCmd(),
 	)
 	return root
 }

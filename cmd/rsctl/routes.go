@@ -75,6 +75,8 @@ type routeJSON struct {
 	Communities      []string `json:"communities"`
 	LargeCommunities []string `json:"large_communities"`
 	Blackhole        bool     `json:"blackhole"` // carries BLACKHOLE (65535:666)
+	// RPKI is "valid", "invalid" or "not-found"; null when RPKI is off.
+	RPKI *string `json:"rpki"`
 }
 
 func toRouteJSON(e *rsguardv1.RouteEntry) routeJSON {
@@ -86,6 +88,9 @@ func toRouteJSON(e *rsguardv1.RouteEntry) routeJSON {
 	}
 	if e.ReceivedAt != nil {
 		out.ReceivedAt = jsonTime(e.GetReceivedAt().AsTime())
+	}
+	if s := rpkiWord(e.GetRpkiState()); s != "" {
+		out.RPKI = &s
 	}
 	return out
 }
@@ -195,7 +200,7 @@ func (a *app) listRoutes(parent context.Context, f routeFlags, view rsguardv1.Ro
 			}
 			rows = append(rows, table.Row{e.GetPeer(), prefixCell(e.GetRoute()), orDash(asPathText(e.GetRoute().GetAsPath())),
 				orDash(e.GetRoute().GetNextHop()), orDash(communitiesText(e.GetRoute().GetCommunities(), e.GetRoute().GetLargeCommunities())),
-				reasonsCell(e.GetRejections())})
+				orDash(rpkiWord(e.GetRpkiState())), reasonsCell(e.GetRejections())})
 			return nil
 		})
 		if err != nil {
@@ -204,7 +209,7 @@ func (a *app) listRoutes(parent context.Context, f routeFlags, view rsguardv1.Ro
 		if p.json {
 			return list.close()
 		}
-		p.table(table.Row{"Peer", "Prefix", "AS Path", "Next Hop", "Communities", "Reasons"}, rows)
+		p.table(table.Row{"Peer", "Prefix", "AS Path", "Next Hop", "Communities", "RPKI", "Reasons"}, rows)
 		return nil
 	})
 }

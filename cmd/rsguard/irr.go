@@ -11,7 +11,9 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/rsguard/rsguard/config"
 	"github.com/rsguard/rsguard/irr"
+	"github.com/rsguard/rsguard/irrsync"
 	"github.com/sirupsen/logrus"
 	"github.com/spf13/cobra"
 )
@@ -68,6 +70,7 @@ func newIRRServeCommand() *cobra.Command {
 }
 
 type expandFlags struct {
+	config     string
 	ipv6       bool
 	jsonOut    bool
 	servers    []string
@@ -81,19 +84,27 @@ type expandFlags struct {
 func newIRRExpandCommand() *cobra.Command {
 	var f expandFlags
 	cmd := &cobra.Command{
-		Use:   "expand AS-SET|ASN",
-		Short: "Expand an AS-SET or ASN into origins and prefixes (whois servers, local files, or both)",
-		Args:  cobra.ExactArgs(1),
+		Use:   "expand AS-SET|ASN [-c CONFIG | --server ADDR... --file DUMP...]",
+		Short: "Expand an AS-SET or ASN into origins and prefixes, against the registry the daemon uses",
+		Long: `Expand an AS-SET or ASN into origins and prefixes against the registry the
+daemon uses: whois servers (tried in order) and local dumps read as one
+(a set from the first that has it, route objects from all; any part
+failing fails the expansion). -c takes [irr] servers, sources, files and
+query_timeout from a config file; else --server/--source/--file say them.
+"RIPE::AS-FOO" pins the expansion to one IRR source. An AS-SET that no
+part of the registry has is an error (exit status 1).`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runIRRExpand(cmd.Context(), cmd.OutOrStdout(), args[0], f)
 		},
 	}
 	fl := cmd.Flags()
+	fl.StringVarP(&f.config, "config", "c", "", "take [irr] servers, sources and files from this config file, as the daemon does")
 	fl.BoolVar(&f.ipv6, "ipv6", false, "print IPv6 prefixes instead of IPv4")
 	fl.BoolVar(&f.jsonOut, "json", false, "print JSON")
 	fl.StringSliceVar(&f.servers, "server", nil, "whois server host:port, tried in order (repeatable)")
 	fl.StringSliceVar(&f.sources, "source", nil, "IRR source in priority order (repeatable), e.g. RIPE")
-	fl.StringSliceVar(&f.files, "file", nil, "RPSL dump (plain or .gz) used when no server answers (repeatable)")
+	fl.StringSliceVar(&f.files, "file", nil, "RPSL dump (plain or .gz), read after the servers (repeatable)")
 	fl.IntVar(&f.maxLength, "max-length", 0, "aggregate like bgpq4 -A -R N (0: exact prefixes)")
 	fl.BoolVar(&f.keepBogons, "keep-bogon-asns", false, "keep private/reserved ASNs found in the set")
 	fl.DurationVar(&f.timeout, "timeout", 2*time.Minute, "overall time limit")
@@ -104,23 +115,25 @@ func runIRRExpand(ctx context.Context, out io.Writer, target string, f expandFla
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	if len(f.servers) == 0 && len(f.files) == 0 {
-		return fmt.Errorf("irr expand: give at least one --server or --file")
+	irrCfg, err := f.registry()
+	if err != nil {
+		return err
 	}
 	ctx, cancel := context.WithTimeout(ctx, f.timeout)
 	defer cancel()
-	var multi irr.Multi
-	if len(f.servers) > 0 {
-		c := irr.NewClient(irr.ClientOptions{Servers: f.servers, Sources: f.sources})
-		defer c.Close()
-		multi = append(multi, c)
-	}
-	if len(f.files) > 0 {
-		db, err := irr.LoadFiles(f.files...)
-		if err != nil {
+	var db *irr.DB
+	if len(irrCfg.Files) > 0 {
+		if db, err = irr.LoadFiles(irrCfg.Files...); err != nil {
 			return err
 		}
-		multi = append(multi, irr.DBSource{DB: db, Select: f.sources})
+	}
+	pinned, name := irrsync.SplitTarget(target)
+	src, client := irrsync.Registry(irrCfg, db, pinned, 0)
+	if client != nil {
+		defer client.Close()
+	}
+	if err := requireSet(ctx, src, name); err != nil {
+		return err
 	}
 	opts := irr.ExpandOptions{NoIPv4: f.ipv6, NoIPv6: !f.ipv6, KeepBogonASNs: f.keepBogons}
 	if f.maxLength > 0 {
@@ -131,16 +144,58 @@ func runIRRExpand(ctx context.Context, out io.Writer, target string, f expandFla
 			opts.MaxLength4 = f.maxLength
 		}
 	}
-	res, err := irr.Expand(ctx, multi, target, opts)
+	res, err := irr.Expand(ctx, src, name, opts)
 	if err != nil {
 		return err
 	}
+	res.Target = target
 	if f.jsonOut {
 		enc := json.NewEncoder(out)
 		enc.SetIndent("", "  ")
 		return enc.Encode(res)
 	}
 	return printExpandText(out, res, f.ipv6)
+}
+
+// registry returns the [irr] settings to expand with: those of the config
+// file given with -c (loaded and validated as the daemon loads it), or the
+// flags.
+func (f expandFlags) registry() (config.IRR, error) {
+	if f.config == "" {
+		if len(f.servers) == 0 && len(f.files) == 0 {
+			return config.IRR{}, fmt.Errorf("irr expand: give -c CONFIG, or at least one --server or --file")
+		}
+		return config.IRR{Servers: f.servers, Sources: f.sources, Files: f.files}, nil
+	}
+	if len(f.servers)+len(f.sources)+len(f.files) > 0 {
+		return config.IRR{}, fmt.Errorf("irr expand: -c takes servers, sources and files from %s; --server, --source and --file cannot be added to it", f.config)
+	}
+	cfg, err := config.Load(f.config)
+	if err != nil {
+		return config.IRR{}, err
+	}
+	if len(cfg.IRR.Servers) == 0 && len(cfg.IRR.Files) == 0 {
+		return config.IRR{}, fmt.Errorf("irr expand: %s: [irr] lists no servers and no files", f.config)
+	}
+	return cfg.IRR, nil
+}
+
+// requireSet fails when name is a set (not an ASN) that no part of the
+// registry has: an expansion of a missing set is empty, which a script
+// must not mistake for a set without members.
+func requireSet(ctx context.Context, src irr.Source, name string) error {
+	if _, err := irr.ParseASN(name); err == nil {
+		return nil
+	}
+	found, err := src.SetMembers(ctx, []string{name})
+	if err != nil {
+		return err
+	}
+	if _, ok := found[strings.ToUpper(name)]; !ok {
+		srcs, _ := src.Sources(ctx)
+		return fmt.Errorf("irr expand: set %s not found (sources %s)", strings.ToUpper(name), strings.Join(srcs, ","))
+	}
+	return nil
 }
 
 func printExpandText(out io.Writer, res *irr.Result, v6 bool) error {

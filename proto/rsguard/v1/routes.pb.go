@@ -78,6 +78,59 @@ func (RouteView) EnumDescriptor() ([]byte, []int) {
 	return file_rsguard_v1_routes_proto_rawDescGZIP(), []int{0}
 }
 
+// RpkiState is a route's RPKI origin validation state (RFC 6811).
+type RpkiState int32
+
+const (
+	RpkiState_RPKI_STATE_UNSPECIFIED RpkiState = 0 // validation is off
+	RpkiState_RPKI_STATE_NOT_FOUND   RpkiState = 1 // no VRP covers the prefix
+	RpkiState_RPKI_STATE_VALID       RpkiState = 2 // a covering VRP matches origin AS and length
+	RpkiState_RPKI_STATE_INVALID     RpkiState = 3 // covered, but no VRP matches (reason 14)
+)
+
+// Enum value maps for RpkiState.
+var (
+	RpkiState_name = map[int32]string{
+		0: "RPKI_STATE_UNSPECIFIED",
+		1: "RPKI_STATE_NOT_FOUND",
+		2: "RPKI_STATE_VALID",
+		3: "RPKI_STATE_INVALID",
+	}
+	RpkiState_value = map[string]int32{
+		"RPKI_STATE_UNSPECIFIED": 0,
+		"RPKI_STATE_NOT_FOUND":   1,
+		"RPKI_STATE_VALID":       2,
+		"RPKI_STATE_INVALID":     3,
+	}
+)
+
+func (x RpkiState) Enum() *RpkiState {
+	p := new(RpkiState)
+	*p = x
+	return p
+}
+
+func (x RpkiState) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (RpkiState) Descriptor() protoreflect.EnumDescriptor {
+	return file_rsguard_v1_routes_proto_enumTypes[1].Descriptor()
+}
+
+func (RpkiState) Type() protoreflect.EnumType {
+	return &file_rsguard_v1_routes_proto_enumTypes[1]
+}
+
+func (x RpkiState) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use RpkiState.Descriptor instead.
+func (RpkiState) EnumDescriptor() ([]byte, []int) {
+	return file_rsguard_v1_routes_proto_rawDescGZIP(), []int{1}
+}
+
 type Verdict int32
 
 const (
@@ -111,11 +164,11 @@ func (x Verdict) String() string {
 }
 
 func (Verdict) Descriptor() protoreflect.EnumDescriptor {
-	return file_rsguard_v1_routes_proto_enumTypes[1].Descriptor()
+	return file_rsguard_v1_routes_proto_enumTypes[2].Descriptor()
 }
 
 func (Verdict) Type() protoreflect.EnumType {
-	return &file_rsguard_v1_routes_proto_enumTypes[1]
+	return &file_rsguard_v1_routes_proto_enumTypes[2]
 }
 
 func (x Verdict) Number() protoreflect.EnumNumber {
@@ -124,7 +177,7 @@ func (x Verdict) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use Verdict.Descriptor instead.
 func (Verdict) EnumDescriptor() ([]byte, []int) {
-	return file_rsguard_v1_routes_proto_rawDescGZIP(), []int{1}
+	return file_rsguard_v1_routes_proto_rawDescGZIP(), []int{2}
 }
 
 type ListRoutesRequest struct {
@@ -212,8 +265,10 @@ type RouteEntry struct {
 	Peer  string                 `protobuf:"bytes,1,opt,name=peer,proto3" json:"peer,omitempty"`
 	Route *Route                 `protobuf:"bytes,2,opt,name=route,proto3" json:"route,omitempty"`
 	// Every failing check; empty for routes that were accepted.
-	Rejections    []*Rejection           `protobuf:"bytes,3,rep,name=rejections,proto3" json:"rejections,omitempty"`
-	ReceivedAt    *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=received_at,json=receivedAt,proto3" json:"received_at,omitempty"`
+	Rejections []*Rejection           `protobuf:"bytes,3,rep,name=rejections,proto3" json:"rejections,omitempty"`
+	ReceivedAt *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=received_at,json=receivedAt,proto3" json:"received_at,omitempty"`
+	// RFC 6811 origin validation state; UNSPECIFIED when [rpki] is off.
+	RpkiState     RpkiState `protobuf:"varint,5,opt,name=rpki_state,json=rpkiState,proto3,enum=rsguard.v1.RpkiState" json:"rpki_state,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -274,6 +329,13 @@ func (x *RouteEntry) GetReceivedAt() *timestamppb.Timestamp {
 		return x.ReceivedAt
 	}
 	return nil
+}
+
+func (x *RouteEntry) GetRpkiState() RpkiState {
+	if x != nil {
+		return x.RpkiState
+	}
+	return RpkiState_RPKI_STATE_UNSPECIFIED
 }
 
 type ListRoutesResponse struct {
@@ -417,9 +479,10 @@ type ExplainRouteResponse struct {
 	Route      *Route       `protobuf:"bytes,2,opt,name=route,proto3" json:"route,omitempty"`
 	Verdict    Verdict      `protobuf:"varint,3,opt,name=verdict,proto3,enum=rsguard.v1.Verdict" json:"verdict,omitempty"`
 	Rejections []*Rejection `protobuf:"bytes,4,rep,name=rejections,proto3" json:"rejections,omitempty"`
+	RpkiState  RpkiState    `protobuf:"varint,5,opt,name=rpki_state,json=rpkiState,proto3,enum=rsguard.v1.RpkiState" json:"rpki_state,omitempty"`
 	// Where the route would go: one entry per other peer, in config order,
 	// after announcement control (a rejected route goes nowhere).
-	Exports       []*ExportDecision `protobuf:"bytes,5,rep,name=exports,proto3" json:"exports,omitempty"`
+	Exports       []*ExportDecision `protobuf:"bytes,6,rep,name=exports,proto3" json:"exports,omitempty"` // 5 is rpki_state (branch rpki)
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -480,6 +543,13 @@ func (x *ExplainRouteResponse) GetRejections() []*Rejection {
 		return x.Rejections
 	}
 	return nil
+}
+
+func (x *ExplainRouteResponse) GetRpkiState() RpkiState {
+	if x != nil {
+		return x.RpkiState
+	}
+	return RpkiState_RPKI_STATE_UNSPECIFIED
 }
 
 func (x *ExplainRouteResponse) GetExports() []*ExportDecision {
@@ -597,7 +667,7 @@ const file_rsguard_v1_routes_proto_rawDesc = "" +
 	"\x04view\x18\x02 \x01(\x0e2\x15.rsguard.v1.RouteViewR\x04view\x12\x16\n" +
 	"\x06prefix\x18\x03 \x01(\tR\x06prefix\x12)\n" +
 	"\x10contains_address\x18\x04 \x01(\tR\x0fcontainsAddress\x122\n" +
-	"\areasons\x18\x05 \x03(\x0e2\x18.rsguard.v1.RejectReasonR\areasons\"\xbd\x01\n" +
+	"\areasons\x18\x05 \x03(\x0e2\x18.rsguard.v1.RejectReasonR\areasons\"\xf3\x01\n" +
 	"\n" +
 	"RouteEntry\x12\x12\n" +
 	"\x04peer\x18\x01 \x01(\tR\x04peer\x12'\n" +
@@ -606,7 +676,9 @@ const file_rsguard_v1_routes_proto_rawDesc = "" +
 	"rejections\x18\x03 \x03(\v2\x15.rsguard.v1.RejectionR\n" +
 	"rejections\x12;\n" +
 	"\vreceived_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"receivedAt\"B\n" +
+	"receivedAt\x124\n" +
+	"\n" +
+	"rpki_state\x18\x05 \x01(\x0e2\x15.rsguard.v1.RpkiStateR\trpkiState\"B\n" +
 	"\x12ListRoutesResponse\x12,\n" +
 	"\x05route\x18\x01 \x01(\v2\x16.rsguard.v1.RouteEntryR\x05route\"\xd8\x01\n" +
 	"\x13ExplainRouteRequest\x12\x12\n" +
@@ -615,7 +687,7 @@ const file_rsguard_v1_routes_proto_rawDesc = "" +
 	"\aas_path\x18\x03 \x01(\v2\x12.rsguard.v1.AsPathR\x06asPath\x12\x19\n" +
 	"\bnext_hop\x18\x04 \x01(\tR\anextHop\x12 \n" +
 	"\vcommunities\x18\x05 \x03(\tR\vcommunities\x12+\n" +
-	"\x11large_communities\x18\x06 \x03(\tR\x10largeCommunities\"\xef\x01\n" +
+	"\x11large_communities\x18\x06 \x03(\tR\x10largeCommunities\"\xa5\x02\n" +
 	"\x14ExplainRouteResponse\x12\x12\n" +
 	"\x04peer\x18\x01 \x01(\tR\x04peer\x12'\n" +
 	"\x05route\x18\x02 \x01(\v2\x11.rsguard.v1.RouteR\x05route\x12-\n" +
@@ -623,7 +695,9 @@ const file_rsguard_v1_routes_proto_rawDesc = "" +
 	"\n" +
 	"rejections\x18\x04 \x03(\v2\x15.rsguard.v1.RejectionR\n" +
 	"rejections\x124\n" +
-	"\aexports\x18\x05 \x03(\v2\x1a.rsguard.v1.ExportDecisionR\aexports\"\xd0\x01\n" +
+	"\n" +
+	"rpki_state\x18\x05 \x01(\x0e2\x15.rsguard.v1.RpkiStateR\trpkiState\x124\n" +
+	"\aexports\x18\x06 \x03(\v2\x1a.rsguard.v1.ExportDecisionR\aexports\"\xd0\x01\n" +
 	"\x0eExportDecision\x12\x12\n" +
 	"\x04peer\x18\x01 \x01(\tR\x04peer\x12\x19\n" +
 	"\bpeer_asn\x18\x02 \x01(\rR\apeerAsn\x12\x12\n" +
@@ -637,7 +711,12 @@ const file_rsguard_v1_routes_proto_rawDesc = "" +
 	"\x13ROUTE_VIEW_RECEIVED\x10\x01\x12\x17\n" +
 	"\x13ROUTE_VIEW_ACCEPTED\x10\x02\x12\x17\n" +
 	"\x13ROUTE_VIEW_REJECTED\x10\x03\x12\x19\n" +
-	"\x15ROUTE_VIEW_ADVERTISED\x10\x04*J\n" +
+	"\x15ROUTE_VIEW_ADVERTISED\x10\x04*o\n" +
+	"\tRpkiState\x12\x1a\n" +
+	"\x16RPKI_STATE_UNSPECIFIED\x10\x00\x12\x18\n" +
+	"\x14RPKI_STATE_NOT_FOUND\x10\x01\x12\x14\n" +
+	"\x10RPKI_STATE_VALID\x10\x02\x12\x16\n" +
+	"\x12RPKI_STATE_INVALID\x10\x03*J\n" +
 	"\aVerdict\x12\x17\n" +
 	"\x13VERDICT_UNSPECIFIED\x10\x00\x12\x12\n" +
 	"\x0eVERDICT_ACCEPT\x10\x01\x12\x12\n" +
@@ -659,44 +738,47 @@ func file_rsguard_v1_routes_proto_rawDescGZIP() []byte {
 	return file_rsguard_v1_routes_proto_rawDescData
 }
 
-var file_rsguard_v1_routes_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
+var file_rsguard_v1_routes_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
 var file_rsguard_v1_routes_proto_msgTypes = make([]protoimpl.MessageInfo, 6)
 var file_rsguard_v1_routes_proto_goTypes = []any{
 	(RouteView)(0),                // 0: rsguard.v1.RouteView
-	(Verdict)(0),                  // 1: rsguard.v1.Verdict
-	(*ListRoutesRequest)(nil),     // 2: rsguard.v1.ListRoutesRequest
-	(*RouteEntry)(nil),            // 3: rsguard.v1.RouteEntry
-	(*ListRoutesResponse)(nil),    // 4: rsguard.v1.ListRoutesResponse
-	(*ExplainRouteRequest)(nil),   // 5: rsguard.v1.ExplainRouteRequest
-	(*ExplainRouteResponse)(nil),  // 6: rsguard.v1.ExplainRouteResponse
-	(*ExportDecision)(nil),        // 7: rsguard.v1.ExportDecision
-	(RejectReason)(0),             // 8: rsguard.v1.RejectReason
-	(*Route)(nil),                 // 9: rsguard.v1.Route
-	(*Rejection)(nil),             // 10: rsguard.v1.Rejection
-	(*timestamppb.Timestamp)(nil), // 11: google.protobuf.Timestamp
-	(*AsPath)(nil),                // 12: rsguard.v1.AsPath
+	(RpkiState)(0),                // 1: rsguard.v1.RpkiState
+	(Verdict)(0),                  // 2: rsguard.v1.Verdict
+	(*ListRoutesRequest)(nil),     // 3: rsguard.v1.ListRoutesRequest
+	(*RouteEntry)(nil),            // 4: rsguard.v1.RouteEntry
+	(*ListRoutesResponse)(nil),    // 5: rsguard.v1.ListRoutesResponse
+	(*ExplainRouteRequest)(nil),   // 6: rsguard.v1.ExplainRouteRequest
+	(*ExplainRouteResponse)(nil),  // 7: rsguard.v1.ExplainRouteResponse
+	(*ExportDecision)(nil),        // 8: rsguard.v1.ExportDecision
+	(RejectReason)(0),             // 9: rsguard.v1.RejectReason
+	(*Route)(nil),                 // 10: rsguard.v1.Route
+	(*Rejection)(nil),             // 11: rsguard.v1.Rejection
+	(*timestamppb.Timestamp)(nil), // 12: google.protobuf.Timestamp
+	(*AsPath)(nil),                // 13: rsguard.v1.AsPath
 }
 var file_rsguard_v1_routes_proto_depIdxs = []int32{
 	0,  // 0: rsguard.v1.ListRoutesRequest.view:type_name -> rsguard.v1.RouteView
-	8,  // 1: rsguard.v1.ListRoutesRequest.reasons:type_name -> rsguard.v1.RejectReason
-	9,  // 2: rsguard.v1.RouteEntry.route:type_name -> rsguard.v1.Route
-	10, // 3: rsguard.v1.RouteEntry.rejections:type_name -> rsguard.v1.Rejection
-	11, // 4: rsguard.v1.RouteEntry.received_at:type_name -> google.protobuf.Timestamp
-	3,  // 5: rsguard.v1.ListRoutesResponse.route:type_name -> rsguard.v1.RouteEntry
-	12, // 6: rsguard.v1.ExplainRouteRequest.as_path:type_name -> rsguard.v1.AsPath
-	9,  // 7: rsguard.v1.ExplainRouteResponse.route:type_name -> rsguard.v1.Route
-	1,  // 8: rsguard.v1.ExplainRouteResponse.verdict:type_name -> rsguard.v1.Verdict
-	10, // 9: rsguard.v1.ExplainRouteResponse.rejections:type_name -> rsguard.v1.Rejection
-	7,  // 10: rsguard.v1.ExplainRouteResponse.exports:type_name -> rsguard.v1.ExportDecision
-	2,  // 11: rsguard.v1.RouteService.ListRoutes:input_type -> rsguard.v1.ListRoutesRequest
-	5,  // 12: rsguard.v1.RouteService.ExplainRoute:input_type -> rsguard.v1.ExplainRouteRequest
-	4,  // 13: rsguard.v1.RouteService.ListRoutes:output_type -> rsguard.v1.ListRoutesResponse
-	6,  // 14: rsguard.v1.RouteService.ExplainRoute:output_type -> rsguard.v1.ExplainRouteResponse
-	13, // [13:15] is the sub-list for method output_type
-	11, // [11:13] is the sub-list for method input_type
-	11, // [11:11] is the sub-list for extension type_name
-	11, // [11:11] is the sub-list for extension extendee
-	0,  // [0:11] is the sub-list for field type_name
+	9,  // 1: rsguard.v1.ListRoutesRequest.reasons:type_name -> rsguard.v1.RejectReason
+	10, // 2: rsguard.v1.RouteEntry.route:type_name -> rsguard.v1.Route
+	11, // 3: rsguard.v1.RouteEntry.rejections:type_name -> rsguard.v1.Rejection
+	12, // 4: rsguard.v1.RouteEntry.received_at:type_name -> google.protobuf.Timestamp
+	1,  // 5: rsguard.v1.RouteEntry.rpki_state:type_name -> rsguard.v1.RpkiState
+	4,  // 6: rsguard.v1.ListRoutesResponse.route:type_name -> rsguard.v1.RouteEntry
+	13, // 7: rsguard.v1.ExplainRouteRequest.as_path:type_name -> rsguard.v1.AsPath
+	10, // 8: rsguard.v1.ExplainRouteResponse.route:type_name -> rsguard.v1.Route
+	2,  // 9: rsguard.v1.ExplainRouteResponse.verdict:type_name -> rsguard.v1.Verdict
+	11, // 10: rsguard.v1.ExplainRouteResponse.rejections:type_name -> rsguard.v1.Rejection
+	1,  // 11: rsguard.v1.ExplainRouteResponse.rpki_state:type_name -> rsguard.v1.RpkiState
+	8,  // 12: rsguard.v1.ExplainRouteResponse.exports:type_name -> rsguard.v1.ExportDecision
+	3,  // 13: rsguard.v1.RouteService.ListRoutes:input_type -> rsguard.v1.ListRoutesRequest
+	6,  // 14: rsguard.v1.RouteService.ExplainRoute:input_type -> rsguard.v1.ExplainRouteRequest
+	5,  // 15: rsguard.v1.RouteService.ListRoutes:output_type -> rsguard.v1.ListRoutesResponse
+	7,  // 16: rsguard.v1.RouteService.ExplainRoute:output_type -> rsguard.v1.ExplainRouteResponse
+	15, // [15:17] is the sub-list for method output_type
+	13, // [13:15] is the sub-list for method input_type
+	13, // [13:13] is the sub-list for extension type_name
+	13, // [13:13] is the sub-list for extension extendee
+	0,  // [0:13] is the sub-list for field type_name
 }
 
 func init() { file_rsguard_v1_routes_proto_init() }
@@ -710,7 +792,7 @@ func file_rsguard_v1_routes_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_rsguard_v1_routes_proto_rawDesc), len(file_rsguard_v1_routes_proto_rawDesc)),
-			NumEnums:      2,
+			NumEnums:      3,
 			NumMessages:   6,
 			NumExtensions: 0,
 			NumServices:   1,
