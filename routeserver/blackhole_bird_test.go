@@ -170,8 +170,26 @@ func TestBlackholeAndGracefulShutdownBIRD(t *testing.T) {
 		t.Errorf("store: blackhole outside space: want only prefix_not_registered, got %+v", out.Verdict.Rejections)
 	}
 
-	// Server-wide graceful shutdown: every route b receives is tagged.
+	// An IRR-style filter change reaches the blackhole sets too: once
+	// 45.7.0.0/16 is a's, its /32 request is accepted (store and wire).
 	ctx := context.Background()
+	wider := []filters.PrefixRange{
+		{Prefix: netip.MustParsePrefix("45.1.0.0/16"), Min: 16, Max: 24},
+		{Prefix: netip.MustParsePrefix("45.7.0.0/16"), Min: 16, Max: 24}}
+	if _, err := rs.SetPeerFilter(ctx, "a", wider, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := b.WaitRoutes("master4", func(rs []speakers.Route) bool {
+		r, ok := routeFrom(rs, "45.7.7.7/32")
+		return ok && r.NextHop.String() == bhAddr(66)
+	}, 30*time.Second); err != nil {
+		t.Fatalf("blackhole inside the widened space not at b: %v (%v)", err, got)
+	}
+	if e := storeEntry(t, rs, "a", "45.7.7.7/32"); !e.Verdict.Accepted() {
+		t.Errorf("store after the filter change: %+v", e.Verdict.Rejections)
+	}
+
+	// Server-wide graceful shutdown: every route b receives is tagged.
 	if err := rs.SetGracefulShutdown(ctx, true); err != nil {
 		t.Fatal(err)
 	}
