@@ -67,6 +67,7 @@ func routeEntryToProto(e RouteEntry) *rsguardv1.RouteEntry {
 		Rejections: RejectionsToProto(e.Rejections),
 		ReceivedAt: timeToProto(e.ReceivedAt),
 		RpkiState:  RPKIStateToProto(e.RPKI),
+		Notes:      RejectionsToProto(e.Notes),
 	}
 }
 
@@ -120,6 +121,7 @@ func explanationToProto(ex Explanation) *rsguardv1.ExplainRouteResponse {
 		Rejections: RejectionsToProto(ex.Verdict.Rejections),
 		Exports:    ExportsToProto(ex.Exports),
 		RpkiState:  RPKIStateToProto(ex.Verdict.RPKI),
+		Notes:      RejectionsToProto(ex.Verdict.Notes),
 	}
 	if !ex.Verdict.Accepted() {
 		out.Verdict = rsguardv1.Verdict_VERDICT_REJECT

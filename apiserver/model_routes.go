@@ -76,9 +76,11 @@ type RouteEntry struct {
 	Route      filters.Route
 	Rejections []filters.Rejection
 	ReceivedAt time.Time // zero if unknown
+	RPKI       rpki.State
+	// Notes: failing checks the peer's config turned off (not enforced).
+	Notes []filters.Rejection
 	// Communities as received (or, in the advertised view, as sent).
 	Communities filters.Communities
-	RPKI        rpki.State
 }
 
 // ExplainQuery is a route to evaluate as if Peer had sent it.

@@ -36,7 +36,7 @@ next_hop_ipv6 = "2001:7f8::666"
 		t.Fatal(err)
 	}
 	back := mustParse(t, strings.ReplaceAll(string(out), Redacted, "x"), t.TempDir())
-	if back.Filters != c.Filters || back.Blackhole != c.Blackhole || back.Global.GracefulShutdown != true || back.Peers[0].AcceptBlackholes {
+	if back.Filters.RejectPolicy != c.Filters.RejectPolicy || back.Filters.InfoCommunities != c.Filters.InfoCommunities || back.Blackhole != c.Blackhole || back.Global.GracefulShutdown != true || back.Peers[0].AcceptBlackholes {
 		t.Errorf("normalized round trip lost a key:\n%s", out)
 	}
 }

@@ -60,6 +60,9 @@ type Global struct {
 	// GracefulShutdown tags every route with GRACEFUL_SHUTDOWN (RFC 8326)
 	// for the route server's own maintenance (actions.go).
 	GracefulShutdown bool
+	// PeeringLANs are the IXP's LAN prefixes: no client may announce them
+	// (or anything inside); they head the global blacklist.
+	PeeringLANs []netip.Prefix
 }
 
 // API is the [api] table. The API is closed by default: only the Unix
@@ -86,6 +89,13 @@ type Filters struct {
 	NextHop          string // NextHopStrict, NextHopSameAS, NextHopAuthorized or NextHopOff
 	RejectPolicy     string // RejectPolicyReject or RejectPolicyTag (actions.go)
 	InfoCommunities  bool   // add Euro-IX RS:1000:x / RS:1001:x (actions.go)
+
+	// List checks (filters_lists.go).
+	GlobalBlacklist              []filters.PrefixRange // reason 3, plus Global.PeeringLANs
+	TransitFreeASNs              []uint32              // reason 8; empty: off
+	NeverViaRouteServersASNs     []uint32              // reason 15, inline
+	NeverViaRouteServersFile     string                // reason 15, one ASN per line
+	NeverViaRouteServersFileASNs []filters.ListedASN   // what the file held at load time
 }
 
 // IRR is the [irr] table: where AS-SETs and route objects come from.
@@ -150,6 +160,12 @@ type Peer struct {
 	IRRMaxLengthIPv6 uint8
 	Dampening        string // "" inherits [dampening] mode
 
+	// Lists and switches (filters_lists.go).
+	Blacklist      []filters.PrefixRange  // reason 11
+	AllowedOrigins []uint32               // added to the AS-SET's origins
+	AllowedRoutes  []filters.AllowedRoute // pass the IRR checks
+	PrefixCheckOff bool                   // enforce_prefixes = false
+	OriginCheckOff bool                   // enforce_origins = false
 	// Addressing on the peering LAN (config/peer_addresses.go): the peer's
 	// addresses besides the session address, the families its session
 	// carries (nil: the session's own family) and its next-hop policy.
@@ -215,6 +231,7 @@ func defaults() *Config {
 			MaxASPathLength:  DefaultMaxASPathLength,
 			NextHop:          NextHopStrict,
 			RejectPolicy:     RejectPolicyReject,
+			TransitFreeASNs:  append([]uint32(nil), filters.DefaultTransitFreeASNs...),
 		},
 		IRR: IRR{Refresh: DefaultIRRRefresh, MaxShrink: DefaultIRRMaxShrink, Concurrency: DefaultIRRConcurrency,
 			QueryTimeout: DefaultIRRQueryTimeout, RefreshTimeout: DefaultIRRRefreshTimeout},

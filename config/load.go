@@ -134,6 +134,7 @@ func (d *decoder) global(g *Global, t *table) {
 		g.StateDir = d.resolve(s)
 	}
 	d.globalActions(g, t)
+	d.peeringLANs(g, t)
 }
 
 func (d *decoder) addr(at loc, s string) netip.Addr {
@@ -185,6 +186,7 @@ func (d *decoder) filters(f *Filters, t *table) {
 		f.NextHop = s
 	}
 	d.filterActions(f, t)
+	d.filterLists(f, t)
 }
 
 // lengthPair reads [min, max] prefix lengths.

@@ -34,7 +34,8 @@ type (
 		ListenPort      uint16   `toml:"listen_port"`
 		StateDir        string   `toml:"state_dir"`
 		// actions.go
-		GracefulShutdown bool `toml:"graceful_shutdown"`
+		GracefulShutdown bool     `toml:"graceful_shutdown"`
+		PeeringLANs      []string `toml:"peering_lans"`
 	}
 	renderAPI struct {
 		Socket    string `toml:"socket"`
@@ -55,6 +56,7 @@ type (
 		// actions.go
 		RejectPolicy    string `toml:"reject_policy"`
 		InfoCommunities bool   `toml:"info_communities"`
+		renderFilterLists
 	}
 	renderIRR struct {
 		Servers   []string `toml:"servers"`
@@ -96,7 +98,6 @@ type (
 		MaxPrefixWarnPercent   *uint8 `toml:"max_prefix_warn_percent,omitempty"`
 		ContactNOC             string `toml:"contact_noc,omitempty"`
 		ContactAbuse           string `toml:"contact_abuse,omitempty"`
-		ASSet                  string `toml:"as_set,omitempty"`
 		IRRMaxLengthIPv4       uint8  `toml:"irr_max_length_ipv4"`
 		IRRMaxLengthIPv6       uint8  `toml:"irr_max_length_ipv6"`
 		Dampening              string `toml:"dampening,omitempty"`
@@ -108,6 +109,7 @@ type (
 		NextHop            string   `toml:"next_hop,omitempty"`
 		AuthorizedNextHops []string `toml:"authorized_next_hops,omitempty"`
 		AcceptBlackholes   bool     `toml:"accept_blackholes"` // actions.go
+		renderPeerLists
 	}
 )
 
@@ -125,16 +127,18 @@ func (c *Config) NormalizedTOML() ([]byte, error) {
 			StateDir:        c.Global.StateDir,
 
 			GracefulShutdown: c.Global.GracefulShutdown,
+			PeeringLANs:      stringsOf(c.Global.PeeringLANs),
 		},
 		API: renderAPI(c.API),
 		Log: renderLog(c.Log),
 		Filters: renderFilters{
-			IPv4PrefixLength: c.Filters.IPv4PrefixLength[:],
-			IPv6PrefixLength: c.Filters.IPv6PrefixLength[:],
-			MaxASPathLength:  c.Filters.MaxASPathLength,
-			NextHop:          c.Filters.NextHop,
-			RejectPolicy:     c.Filters.RejectPolicy,
-			InfoCommunities:  c.Filters.InfoCommunities,
+			RejectPolicy:      c.Filters.RejectPolicy,
+			InfoCommunities:   c.Filters.InfoCommunities,
+			IPv4PrefixLength:  c.Filters.IPv4PrefixLength[:],
+			IPv6PrefixLength:  c.Filters.IPv6PrefixLength[:],
+			MaxASPathLength:   c.Filters.MaxASPathLength,
+			NextHop:           c.Filters.NextHop,
+			renderFilterLists: filterListsRender(c.Filters),
 		},
 		IRR: renderIRR{
 			Servers:        nonNil(c.IRR.Servers),
@@ -171,10 +175,10 @@ func (c *Config) NormalizedTOML() ([]byte, error) {
 			Prefixes:         stringsOf(p.Prefixes),
 			MaxPrefixesIPv4:  p.MaxPrefixesIPv4,
 			MaxPrefixesIPv6:  p.MaxPrefixesIPv6,
-			ASSet:            p.ASSet,
 			IRRMaxLengthIPv4: p.IRRMaxLengthIPv4,
 			IRRMaxLengthIPv6: p.IRRMaxLengthIPv6,
 			Dampening:        p.Dampening,
+			renderPeerLists:  peerListsRender(p),
 
 			IPv4Address:        addrString(p.IPv4Address),
 			IPv6Address:        addrString(p.IPv6Address),

@@ -69,7 +69,7 @@ func (d *Daemon) withFlaps(p apiserver.Peer) apiserver.Peer {
 func (d *Daemon) ListPeers(ctx context.Context) ([]apiserver.Peer, error) {
 	var out []apiserver.Peer
 	for _, p := range d.rs.Peers() {
-		out = append(out, d.withFlaps(toAPIPeer(p)))
+		out = append(out, d.withChecksOff(d.withFlaps(toAPIPeer(p))))
 	}
 	return out, nil
 }
@@ -77,7 +77,7 @@ func (d *Daemon) ListPeers(ctx context.Context) ([]apiserver.Peer, error) {
 func (d *Daemon) GetPeer(ctx context.Context, name string) (apiserver.Peer, error) {
 	for _, p := range d.rs.Peers() {
 		if p.Name == name {
-			return d.withFlaps(toAPIPeer(p)), nil
+			return d.withChecksOff(d.withFlaps(toAPIPeer(p))), nil
 		}
 	}
 	return apiserver.Peer{}, fmt.Errorf("peer %q: %w", name, apiserver.ErrNotFound)

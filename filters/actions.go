@@ -219,18 +219,35 @@ func CompilePeerActions(c Compiled, s *Settings, a ActionSettings, p *Peer, gshu
 		PrefixSetDef{Name: sets.Blackhole6, Family: FamilyIPv6, Entries: v6},
 		PrefixSetDef{Name: sets.Gshut4, Family: FamilyIPv4, Entries: onOff(gshut, true)},
 		PrefixSetDef{Name: sets.Gshut6, Family: FamilyIPv6, Entries: onOff(gshut, false)})
+	// The chain is [common, peer, IRR]. The IRR policy comes last because
+	// its allowed_routes statements ACCEPT, which ends the chain: the route
+	// changes every route needs (blackhole, graceful shutdown, RPKI info,
+	// Euro-IX codes of the causes so far) go at the end of the peer's own
+	// policy; the IRR info and the Euro-IX codes of the IRR causes at the
+	// end of the IRR policy. Deriving Euro-IX codes twice is harmless:
+	// remove, then add.
+	irr := ListSetNames(p.Name).IRRPolicy
 	for i := range c.Policies {
-		if c.Policies[i].Name != n.Policy {
+		st := c.Policies[i].Statements
+		switch c.Policies[i].Name {
+		case n.Policy:
+			st = tagRejects(st, a)
+			st = append(st, euroIXStatements(a)...)
+			if a.Info {
+				st = append(st, rpkiInfoStatements(a)...)
+			}
+			st = append(st, blackholeStatements(a)...)
+			st = append(st, gshutStatements(sets)...)
+		case irr:
+			st = splitBlackhole(st, a.Blackhole, ReasonPrefixNotRegistered, sets.Blackhole4, sets.Blackhole6)
+			st = tagRejects(st, a)
+			st = append(st, euroIXStatements(a)...)
+			if a.Info {
+				st = append(st, infoStatements(a, n, sets)...)
+			}
+		default:
 			continue
 		}
-		st := splitBlackhole(c.Policies[i].Statements, a.Blackhole, ReasonPrefixNotRegistered, sets.Blackhole4, sets.Blackhole6)
-		st = tagRejects(st, a)
-		st = append(st, euroIXStatements(a)...)
-		if a.Info {
-			st = append(st, infoStatements(a, n, sets)...)
-		}
-		st = append(st, blackholeStatements(a)...)
-		st = append(st, gshutStatements(sets)...)
 		c.Policies[i].Statements = st
 	}
 	return c
@@ -243,7 +260,7 @@ func CompilePeerActions(c Compiled, s *Settings, a ActionSettings, p *Peer, gshu
 func splitBlackhole(in []Statement, b BlackholeSettings, r Reason, set4, set6 string) []Statement {
 	var out []Statement
 	for _, st := range in {
-		if st.Reason != r || st.Mods != nil || !st.PrefixSetInvert {
+		if st.Reason != r || st.Mods != nil || st.Accept || !st.PrefixSetInvert {
 			out = append(out, st)
 			continue
 		}
@@ -273,7 +290,7 @@ func tagRejects(in []Statement, a ActionSettings) []Statement {
 	}
 	out := make([]Statement, len(in))
 	for i, st := range in {
-		if st.Mods == nil && st.Large == nil {
+		if st.Mods == nil && st.Large == nil && !st.Accept {
 			st.Mods = &Mods{AddLarge: []LargeCommunity{{a.RSASN, LCRejectCause, uint32(st.Reason)}}, LocalPref: LocalPrefLowest}
 			st.Large = &CommunityMatch{Set: causeSet(st.Reason), Invert: true}
 		}
@@ -346,12 +363,12 @@ func infoStatements(a ActionSettings, n PeerSetNames, sets ActionSetNames) []Sta
 	valid := &Mods{AddLarge: []LargeCommunity{{a.RSASN, LCIRRInfo, IRRInfoValid}}}
 	more := &Mods{AddLarge: []LargeCommunity{{a.RSASN, LCIRRInfo, IRRInfoMoreSpecific}}}
 	notValid := &CommunityMatch{Set: setActIRRValid, Invert: true}
-	return append([]Statement{
+	return []Statement{
 		{Name: "info-irr-v4", Family: FamilyIPv4, PrefixSet: n.Allow4, Mods: valid},
 		{Name: "info-irr-v6", Family: FamilyIPv6, PrefixSet: n.Allow6, Mods: valid},
 		{Name: "info-irr-blackhole-v4", Family: FamilyIPv4, PrefixSet: sets.Blackhole4, Std: isBlackhole, Large: notValid, Mods: more},
 		{Name: "info-irr-blackhole-v6", Family: FamilyIPv6, PrefixSet: sets.Blackhole6, Std: isBlackhole, Large: notValid, Mods: more},
-	}, rpkiInfoStatements(a)...)
+	}
 }
 
 // rpkiInfoStatements: GoBGP's own validation (the ROA table the

@@ -57,7 +57,7 @@ func TestEvaluate(t *testing.T) {
 		{"exact entry only", Route{Prefix: netip.MustParsePrefix("45.2.0.0/23"), ASPath: Seq(21001), NextHop: nh},
 			[]Reason{ReasonPrefixNotRegistered}, "not covered"},
 		{"v6 outside global", Route{Prefix: netip.MustParsePrefix("fd00:1::/32"), ASPath: Seq(21001), NextHop: nh},
-			[]Reason{ReasonInvalidAFI, ReasonBogonPrefix, ReasonPrefixNotRegistered}, ""},
+			[]Reason{ReasonInvalidAFI, ReasonBogonPrefix, ReasonIPv6NotGlobalUnicast, ReasonPrefixNotRegistered}, ""},
 		{"v6 too specific", Route{Prefix: netip.MustParsePrefix("2a0a:1:5:1::/64"), ASPath: Seq(21001), NextHop: nh},
 			[]Reason{ReasonInvalidAFI, ReasonPrefixLength, ReasonPrefixNotRegistered}, ""},
 		{"everything", Route{Prefix: netip.MustParsePrefix("192.168.1.128/25"), ASPath: Seq(64500, 21002), NextHop: netip.MustParseAddr("127.0.0.9")},

@@ -54,6 +54,7 @@ func std16(asn uint32) bool { return asn <= 0xFFFF }
 // GoBGP export policy compiled by CompileExport must agree with it
 // (routeserver/export_differential_test.go); explain shows its result.
 // Rules, first match wins:
+//  0. The receiver's ASN is in the AS_SEQUENCE: not sent (a loop for it).
 //  1. HonourWellKnown and NO_ADVERTISE or NO_EXPORT: sent to nobody.
 //  2. 0:peer or RS:0:peer: not to that peer.
 //  3. RS:peer or RS:1:peer: to that peer (overrides 4 and 5, so the
@@ -81,6 +82,9 @@ func DecideExport(s ExportSettings, r Route, c Communities, to uint32) ExportDec
 	hasLrg := func(l1, l2 uint32) bool { return hasLarge(c.Large, LargeCommunity{rs, l1, l2}) }
 	drop := func(rule string) ExportDecision { return ExportDecision{Rule: rule} }
 
+	if inASPath(r.ASPath, to) {
+		return drop(fmt.Sprintf("AS%d is in the AS_PATH: it would drop the route as a loop", to))
+	}
 	if s.HonourWellKnown {
 		if hasCommunity(c.Std, NoAdvertise) {
 			return drop("NO_ADVERTISE honoured (communities.honour_well_known)")
@@ -143,6 +147,17 @@ func DecideExport(s ExportSettings, r Route, c Communities, to uint32) ExportDec
 		}
 	}
 	return d
+}
+
+// inASPath: asn in an AS_SEQUENCE segment, as GoBGP's "_N_" matches it.
+// Paths with an AS_SET never get here: the import checks reject them.
+func inASPath(p ASPath, asn uint32) bool {
+	for _, s := range p {
+		if s.Type == SegSequence && slices.Contains(s.ASNs, asn) {
+			return true
+		}
+	}
+	return false
 }
 
 // scrubbedStd: standard communities addressed to the route server (0:*

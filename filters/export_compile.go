@@ -23,9 +23,10 @@ type CommunityMatch struct {
 // changes, then Reject. A statement without Reject never ends the policy,
 // so later statements still see (and change) the route.
 type ExportStatement struct {
-	Name  string
-	Std   *CommunityMatch // nil: no condition on standard communities
-	Large *CommunityMatch // nil: no condition on large communities
+	Name      string
+	Std       *CommunityMatch // nil: no condition on standard communities
+	Large     *CommunityMatch // nil: no condition on large communities
+	ASPathSet string          // "": none; else the AS_PATH matches the set
 
 	Reject          bool
 	PrependLeftMost int         // >0: prepend the left-most ASN this many times
@@ -43,8 +44,9 @@ type ExportPolicy struct {
 
 // ExportCompiled is the engine-neutral form of export control.
 type ExportCompiled struct {
-	Sets     []CommunitySetDef
-	Policies []ExportPolicy
+	Sets       []CommunitySetDef
+	ASPathSets []ASPathSetDef
+	Policies   []ExportPolicy
 }
 
 // Shared export sets: the same for every receiving peer.
@@ -116,6 +118,7 @@ type exportTarget struct {
 	policy string
 	asn    uint32
 	sets   *[]CommunitySetDef
+	paths  *[]ASPathSetDef
 }
 
 // set defines a peer-specific set and returns a condition on it.
@@ -134,6 +137,7 @@ var exportStages = []struct {
 	name    string
 	compile func(t exportTarget) []ExportStatement
 }{
+	{"as-path-loop", loopStage},
 	{"honour-well-known", wellKnownStage},
 	{"do-not-announce", doNotAnnounceStage},
 	{"announce-to", announceToStage},
@@ -147,13 +151,27 @@ var exportStages = []struct {
 // with ASN asn.
 func CompileExport(s ExportSettings, name string, asn uint32) ExportCompiled {
 	var c ExportCompiled
-	t := exportTarget{s: s, policy: ExportPolicyName(name), asn: asn, sets: &c.Sets}
+	t := exportTarget{s: s, policy: ExportPolicyName(name), asn: asn, sets: &c.Sets, paths: &c.ASPathSets}
 	p := ExportPolicy{Name: t.policy}
 	for _, st := range exportStages {
 		p.Statements = append(p.Statements, st.compile(t)...)
 	}
 	c.Policies = []ExportPolicy{p}
 	return c
+}
+
+// loopStage keeps a route from a peer whose ASN is in its AS_SEQUENCE, as
+// GoBGP's own route-server selection does. It must be an export statement:
+// with secondary routes on, GoBGP's per-client selection no longer skips
+// such paths, and a client would get a path it must drop instead of the
+// next best one. AS_SETs need no pattern: the import checks reject every
+// path with one (as_set_in_path), and a set pattern would make GoBGP render
+// every path as text for every peer.
+func loopStage(t exportTarget) []ExportStatement {
+	name := t.policy + "-loop"
+	// "_N_" is GoBGP's fast single-ASN match over the AS_SEQUENCE segments
+	*t.paths = append(*t.paths, ASPathSetDef{Name: name, Patterns: []string{fmt.Sprintf("_%d_", t.asn)}})
+	return []ExportStatement{{Name: "as-path-loop", ASPathSet: name, Reject: true}}
 }
 
 func wellKnownStage(t exportTarget) []ExportStatement {

@@ -82,6 +82,25 @@ func TestDecideExport(t *testing.T) {
 			to: 21002, send: true, outLrg: []string{"21001:1000:1"}},
 		{name: "RS:1:0 is not announce-to", large: []string{"21000:1:0"}, to: 21002, send: true},
 	}
+	loops := []struct {
+		name string
+		path ASPath
+		to   uint32
+		send bool
+	}{
+		{"receiver in sequence", Seq(21001, 21002, 21011), 21002, false},
+		// sets are rejected on import (as_set_in_path); GoBGP's "_N_" does not look in them
+		{"receiver only in set", ASPath{{Type: SegSequence, ASNs: []uint32{21001}}, {Type: SegSet, ASNs: []uint32{21011, 21002}}}, 21002, true},
+		{"receiver only in confed segment", ASPath{{Type: SegSequence, ASNs: []uint32{21001}}, {Type: SegConfedSequence, ASNs: []uint32{21002}}}, 21002, true},
+		{"other peer", Seq(21001, 21002), 21003, true},
+	}
+	for _, c := range loops {
+		t.Run("loop: "+c.name, func(t *testing.T) {
+			if d := DecideExport(ExportSettings{RSASN: 21000}, Route{ASPath: c.path}, Communities{}, c.to); d.Send != c.send {
+				t.Errorf("send = %v (%s), want %v", d.Send, d.Rule, c.send)
+			}
+		})
+	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			s := ExportSettings{RSASN: 21000, HonourWellKnown: c.honour}
@@ -144,6 +163,9 @@ func TestCompileExportShape(t *testing.T) {
 		for _, s := range c.Sets {
 			sets[s.Name] = true
 		}
+		for _, s := range c.ASPathSets {
+			sets[s.Name] = true
+		}
 		for _, s := range CompileExportCommon(ExportSettings{RSASN: 21000}).Sets {
 			sets[s.Name] = true
 		}
@@ -156,8 +178,8 @@ func TestCompileExportShape(t *testing.T) {
 			if len(s.AddStd) > 0 && len(s.RemoveStd) > 0 {
 				t.Errorf("%s adds and removes", s.Name)
 			}
-			for _, m := range []*CommunityMatch{s.Std, s.Large} {
-				if m != nil && !sets[m.Set] {
+			for _, m := range []*CommunityMatch{s.Std, s.Large, {Set: s.ASPathSet}} {
+				if m != nil && m.Set != "" && !sets[m.Set] {
 					t.Errorf("%s uses undefined set %s", s.Name, m.Set)
 				}
 			}

@@ -207,10 +207,10 @@ func (r *Result) countFrom(res *irr.Result, inForce bool) {
 	}
 }
 
-// expand resolves the peer's as_set with aggregation and its max lengths,
-// like `bgpq4 -A -R <irr_max_length>`.
-func (s *Syncer) expand(ctx context.Context, p config.Peer) (*irr.Result, error) {
-	pinned, name := SplitTarget(p.ASSet)
+// expandOne resolves one of the peer's AS-SETs with aggregation and its
+// max lengths, like `bgpq4 -A -R <irr_max_length>`.
+func (s *Syncer) expandOne(ctx context.Context, p config.Peer, asSet string) (*irr.Result, error) {
+	pinned, name := SplitTarget(asSet)
 	src, release, err := s.source(pinned)
 	if err != nil {
 		return nil, err
@@ -221,8 +221,7 @@ func (s *Syncer) expand(ctx context.Context, p config.Peer) (*irr.Result, error)
 	if err != nil {
 		return nil, err
 	}
-	res.Target = p.ASSet // the cache is matched against the configured name
-	res.Sanitize()       // bogons, default routes and over-broad ranges never reach the filter
+	res.Sanitize() // bogons, default routes and over-broad ranges never reach the filter
 	return res, nil
 }
 

@@ -85,17 +85,27 @@ func guardedExport(a *api.PolicyAssignment, as filters.ActionSettings, c config.
 }
 
 // compileCommon is the shared import policy with the import actions.
-func (s *Server) compileCommon() filters.Compiled {
-	return filters.CompileCommonActions(filters.CompileCommon(&s.settings), &s.settings, actionSettings(s.cfg))
+func (s *Server) compileCommon() filters.Compiled { return s.compileCommonWith(&s.settings) }
+
+// compileCommonWith compiles the shared policy for settings, with the
+// import actions of the config in force. Every compile of a live policy
+// goes through here or compilePeerWith, so policy diffs see the same
+// statements GoBGP holds.
+func (s *Server) compileCommonWith(set *filters.Settings) filters.Compiled {
+	return filters.CompileCommonActions(filters.CompileCommon(set), set, actionSettings(s.Config()))
 }
 
 // compilePeer is a peer's import policy with the import actions.
 func (s *Server) compilePeer(p *peer) filters.Compiled {
+	return s.compilePeerWith(&s.settings, p, p.input.Load())
+}
+
+// compilePeerWith compiles peer p's policy for settings and input in.
+func (s *Server) compilePeerWith(set *filters.Settings, p *peer, in *filters.Peer) filters.Compiled {
 	p.mu.Lock()
 	gshut := p.gshut
 	p.mu.Unlock()
-	in := p.input.Load()
-	return filters.CompilePeerActions(filters.CompilePeer(&s.settings, in), &s.settings, actionSettings(s.Config()), in, gshut)
+	return filters.CompilePeerActions(filters.CompilePeer(set, in), set, actionSettings(s.Config()), in, gshut)
 }
 
 // updateBlackholeSets follows a change of a peer's allowed prefixes in its

@@ -44,3 +44,38 @@ func TestExplainBlackhole(t *testing.T) {
 		}
 	}
 }
+
+// TestPlanActionKeys: reject_policy, info_communities, [blackhole] and
+// [global] graceful_shutdown need a restart; accept_blackholes re-creates
+// the peer (its export chain).
+func TestPlanActionKeys(t *testing.T) {
+	dir := t.TempDir() // one base: state_dir resolves the same
+	parse := func(global, filtersExtra string) *config.Config {
+		c, err := config.Parse([]byte(bhConfig(31, 32, 33, 34, global, filtersExtra)), "test.toml", dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	base := parse("", "")
+	for name, next := range map[string]*config.Config{
+		"reject_policy":     parse("", `reject_policy = "tag"`),
+		"info_communities":  parse("", "info_communities = true"),
+		"graceful_shutdown": parse("graceful_shutdown = true", ""),
+	} {
+		if p := PlanReload(base, next); len(p.Restart) != 1 {
+			t.Errorf("%s: plan %+v, want a restart for it alone", name, p)
+		}
+	}
+	bh := parse("", "")
+	bh.Blackhole.NextHopIPv4 = netip.MustParseAddr("45.255.0.99")
+	if p := PlanReload(base, bh); len(p.Restart) != 1 || p.Restart[0].Section != "[blackhole]" {
+		t.Errorf("[blackhole]: plan %+v, want a restart", p)
+	}
+	acc := parse("", "")
+	acc.Peers[1].AcceptBlackholes = false
+	p := PlanReload(base, acc)
+	if len(p.Restart) != 0 || len(p.Peers) != 1 || p.Peers[0].Kind != PeerReset {
+		t.Errorf("accept_blackholes: plan %+v, want peer b re-created", p)
+	}
+}

@@ -220,7 +220,7 @@ func TestBlackholeAndGracefulShutdownBIRD(t *testing.T) {
 	if got, err := b.WaitRoutes("master4", tagged(true, "45.1.5.0/24"), 4*time.Second); err != nil {
 		t.Fatalf("a's routes not tagged during its graceful shutdown: %v (b has %v)", err, got)
 	}
-	if st := peerState(rs, "a"); st != "ESTABLISHED" {
+	if st := peerStateName(rs, "a"); st != "ESTABLISHED" {
 		t.Fatalf("a is %s while its routes are only tagged", st)
 	}
 	if r, _ := routeFrom(mustRoutes(t, b), "45.3.1.0/24"); hasStd(r, "65535:0") {
@@ -231,7 +231,7 @@ func TestBlackholeAndGracefulShutdownBIRD(t *testing.T) {
 	}
 	waitFor(t, 20*time.Second, "a's session down and its routes gone at b", func() bool {
 		rs2, _ := b.Routes("to_rs", "master4")
-		return peerState(rs, "a") != "ESTABLISHED" && len(speakers.FindRoute(rs2, "45.1.5.0/24")) == 0
+		return peerStateName(rs, "a") != "ESTABLISHED" && len(speakers.FindRoute(rs2, "45.1.5.0/24")) == 0
 	})
 }
 
@@ -244,13 +244,9 @@ func mustRoutes(t *testing.T, b *speakers.BIRD) []speakers.Route {
 	return rs
 }
 
-func peerState(s *Server, name string) string {
-	for _, p := range s.Peers() {
-		if p.Name == name {
-			return p.State
-		}
-	}
-	return ""
+func peerStateName(s *Server, name string) string {
+	p, _ := peerState(s, name)
+	return p.State
 }
 
 // ribLarge returns the large communities of prefix in the route server's

@@ -37,6 +37,9 @@ func communityStrings(cs []filters.Community) []string {
 // communities in the same statement is refused.
 func apiExportStatement(policy string, s filters.ExportStatement) (*api.Statement, error) {
 	c := &api.Conditions{CommunitySet: apiCommunityMatch(s.Std), LargeCommunitySet: apiCommunityMatch(s.Large)}
+	if s.ASPathSet != "" {
+		c.AsPathSet = &api.MatchSet{Name: s.ASPathSet, Type: api.MatchSet_ANY}
+	}
 	a := &api.Actions{RouteAction: api.RouteAction_NONE}
 	if s.Reject {
 		a.RouteAction = api.RouteAction_REJECT
@@ -66,11 +69,20 @@ func apiCommunitySet(d filters.CommunitySetDef) *api.DefinedSet {
 	return &api.DefinedSet{DefinedType: t, Name: d.Name, List: d.Patterns}
 }
 
+func apiASPathSet(d filters.ASPathSetDef) *api.DefinedSet {
+	return &api.DefinedSet{DefinedType: api.DefinedType_AS_PATH, Name: d.Name, List: d.Patterns}
+}
+
 // installExport adds compiled export sets and policies to GoBGP.
 func installExport(ctx context.Context, s *server.BgpServer, c filters.ExportCompiled) error {
 	for _, d := range c.Sets {
 		if err := s.AddDefinedSet(ctx, &api.AddDefinedSetRequest{DefinedSet: apiCommunitySet(d)}); err != nil {
 			return fmt.Errorf("community set %s: %w", d.Name, err)
+		}
+	}
+	for _, d := range c.ASPathSets {
+		if err := s.AddDefinedSet(ctx, &api.AddDefinedSetRequest{DefinedSet: apiASPathSet(d)}); err != nil {
+			return fmt.Errorf("as-path set %s: %w", d.Name, err)
 		}
 	}
 	for _, p := range c.Policies {
@@ -103,6 +115,11 @@ func removeExport(ctx context.Context, s *server.BgpServer, es filters.ExportSet
 	for _, d := range c.Sets {
 		if err := s.DeleteDefinedSet(ctx, &api.DeleteDefinedSetRequest{DefinedSet: apiCommunitySet(d), All: true}); err != nil && first == nil {
 			first = fmt.Errorf("community set %s: %w", d.Name, err)
+		}
+	}
+	for _, d := range c.ASPathSets {
+		if err := s.DeleteDefinedSet(ctx, &api.DeleteDefinedSetRequest{DefinedSet: apiASPathSet(d), All: true}); err != nil && first == nil {
+			first = fmt.Errorf("as-path set %s: %w", d.Name, err)
 		}
 	}
 	return first

@@ -46,6 +46,9 @@ func exportFixtures(t *testing.T, n int, seed int64) ([]filters.Route, []filters
 		if rng.Intn(2) == 0 {
 			path = append(path, 21011)
 		}
+		if rng.Intn(8) == 0 { // a receiver's ASN in the path: never sent to it
+			path = append(path, []uint32{21002, 21003, 212001}[rng.Intn(3)])
+		}
 		var c filters.Communities
 		for k := rng.Intn(5); k > 0; k-- {
 			if rng.Intn(2) == 0 {
@@ -149,7 +152,7 @@ func exportDifferential(t *testing.T, honour bool) {
 	routes, comms := exportFixtures(t, 250, 12)
 	es := exportSettings(rs.Config())
 	want := map[uint32]map[netip.Prefix]filters.ExportDecision{}
-	sent, dropped, prepended, added := 0, 0, 0, 0
+	sent, dropped, prepended, added, loops := 0, 0, 0, 0, 0
 	for _, r := range recv {
 		want[r.asn] = map[netip.Prefix]filters.ExportDecision{}
 		for i, rt := range routes {
@@ -163,13 +166,17 @@ func exportDifferential(t *testing.T, honour bool) {
 				added += len(d.Added)
 			} else {
 				dropped++
+				if strings.Contains(d.Rule, "AS_PATH") {
+					loops++
+				}
 			}
 		}
 	}
-	if sent == 0 || dropped == 0 || prepended == 0 || added == 0 {
-		t.Fatalf("fixtures too narrow: %d sent, %d dropped, %d prepended, %d with added communities", sent, dropped, prepended, added)
+	if sent == 0 || dropped == 0 || prepended == 0 || added == 0 || loops == 0 {
+		t.Fatalf("fixtures too narrow: %d sent, %d dropped (%d loops), %d prepended, %d with added communities", sent, dropped, loops, prepended, added)
 	}
-	t.Logf("%d routes x %d receivers: %d sent, %d dropped, %d prepended, %d well-known added", len(routes), len(recv), sent, dropped, prepended, added)
+	t.Logf("%d routes x %d receivers: %d sent, %d dropped (%d for a loop), %d prepended, %d well-known added",
+		len(routes), len(recv), sent, dropped, loops, prepended, added)
 	for i, rt := range routes {
 		if err := a.AnnounceWithCommunities(rt, comms[i]); err != nil {
 			t.Fatal(err)

@@ -73,12 +73,45 @@ func TestExportNoPathHiding(t *testing.T) {
 		got, err = c.ReceivedIPv4(ctx)
 		return err == nil && len(got) == 1 && got[0].Route.ASPath.String() == "21002 21012"
 	})
+	// a path carrying AS21003 itself (it would drop it as a loop) must not
+	// hide b's either
+	loop := netip.MustParsePrefix("45.16.2.0/24")
+	if err := a.AnnounceWithCommunities(filters.Route{Prefix: loop, ASPath: filters.Seq(21001, 21003), NextHop: netip.MustParseAddr(exportAddr(22))},
+		filters.Communities{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.AnnounceWithCommunities(filters.Route{Prefix: loop, ASPath: filters.Seq(21002, 21012, 21013), NextHop: netip.MustParseAddr(exportAddr(23))},
+		filters.Communities{}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 20*time.Second, "AS21003 to receive the loop-free path", func() bool {
+		got, err := c.ReceivedIPv4(ctx)
+		if err != nil {
+			return false
+		}
+		for _, g := range got {
+			if g.Key.Prefix == loop {
+				return g.Route.ASPath.String() == "21002 21012 21013"
+			}
+		}
+		return false
+	})
 	// and when a withdraws, b's path stays; when a comes back, still b's
 	if err := a.Withdraw(pfx); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(300 * time.Millisecond)
-	if got, _ = c.ReceivedIPv4(ctx); len(got) != 1 || got[0].Route.ASPath.String() != "21002 21012" {
+	got, _ = c.ReceivedIPv4(ctx)
+	n := 0
+	for _, g := range got {
+		if g.Key.Prefix == pfx {
+			n++
+			if g.Route.ASPath.String() != "21002 21012" {
+				t.Errorf("after a's withdrawal AS21003 has %s via %s", pfx, g.Route.ASPath)
+			}
+		}
+	}
+	if n != 1 {
 		t.Fatalf("after a's withdrawal AS21003 has %v", fmt.Sprint(got))
 	}
 }

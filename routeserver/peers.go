@@ -76,6 +76,7 @@ func filterInput(c config.Peer) *filters.Peer {
 		// rejects every route, and the policy gets its origin statement.
 		in.Origins = filters.NewOriginSet(c.ASSet, nil)
 	}
+	withPeerLists(in, c)
 	return in
 }
 

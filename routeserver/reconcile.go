@@ -157,6 +157,10 @@ func (s *Server) SetPeerFilter(ctx context.Context, peer string, allowed []filte
 	s.mu.RLock()
 	p := s.peers[peer]
 	settings := s.settings
+	var allowedOrigins []uint32
+	if pc, ok := s.cfg.Peer(peer); ok { // the config in force, not p.cfg: read unlocked elsewhere
+		allowedOrigins = pc.AllowedOrigins
+	}
 	s.mu.RUnlock()
 	if p == nil {
 		return FilterChange{}, fmt.Errorf("%w %q", ErrUnknownPeer, peer)
@@ -169,6 +173,7 @@ func (s *Server) SetPeerFilter(ctx context.Context, peer string, allowed []filte
 		if cur.Origins == nil {
 			return FilterChange{}, fmt.Errorf("peer %s has no as_set configured: its policy has no origin check", peer)
 		}
+		origins = origins.With(allowedOrigins, allowedOriginsLabel)
 		next.Origins = origins
 	}
 	var fc FilterChange

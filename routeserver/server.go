@@ -80,23 +80,11 @@ func New(cfg *config.Config, opts Options) *Server {
 		opts.Logger = logrus.StandardLogger()
 	}
 	s := &Server{log: opts.Logger, store: routestore.New(opts.StoreLimit), cfg: cfg, opts: opts,
-		settings: SettingsFrom(cfg.Filters), peers: map[string]*peer{}, byAddr: map[netip.Addr]*peer{}}
+		settings: settingsFor(cfg), peers: map[string]*peer{}, byAddr: map[netip.Addr]*peer{}}
 	s.resets.run = s.softResetIn
-	s.settings.Blackhole = actionSettings(cfg).Blackhole
 	for _, pc := range cfg.Peers {
 		p := newPeer(pc)
-		in := filterInput(pc)
-		withAddressing(cfg, pc, in)
-		if opts.InitialFilter != nil {
-			allowed, origins := opts.InitialFilter(pc)
-			if allowed != nil {
-				in.Allowed = filters.NewPrefixList(allowed)
-			}
-			if origins != nil {
-				in.Origins = origins
-			}
-		}
-		p.setInitialInput(in)
+		p.setInitialInput(peerInput(cfg, pc, opts.InitialFilter))
 		s.peers[pc.Name] = p
 		s.byAddr[pc.Address] = p
 	}

@@ -57,12 +57,14 @@ type Store struct {
 const maxInterned = 1 << 16
 
 func (s *Store) intern(v filters.Verdict) {
-	for i := range v.Rejections {
-		d := v.Rejections[i].Detail
-		if x, ok := s.details[d]; ok {
-			v.Rejections[i].Detail = x
-		} else if len(s.details) < maxInterned {
-			s.details[d] = d
+	for _, rs := range [][]filters.Rejection{v.Rejections, v.Notes} {
+		for i := range rs {
+			d := rs[i].Detail
+			if x, ok := s.details[d]; ok {
+				rs[i].Detail = x
+			} else if len(s.details) < maxInterned {
+				s.details[d] = d
+			}
 		}
 	}
 }

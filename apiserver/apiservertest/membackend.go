@@ -381,13 +381,18 @@ func prefixText(p netip.Prefix) string {
 }
 
 // CheckConfig: "" checks the running file (clean); a path containing "bad"
-// has two errors; a path containing "missing" does not exist.
+// has two errors; a path containing "missing" does not exist; one
+// containing "restart" would be refused by a reload.
 func (b *MemBackend) CheckConfig(_ context.Context, path string) (apiserver.CheckResult, error) {
 	switch {
 	case path == "":
 		return apiserver.CheckResult{Path: "/etc/rsguard/rsguard.toml"}, nil
 	case strings.Contains(path, "missing"):
 		return apiserver.CheckResult{}, fmt.Errorf("config file %s: %w", path, apiserver.ErrNotFound)
+	case strings.Contains(path, "restart"):
+		return apiserver.CheckResult{Path: path,
+			Errors: []apiserver.ConfigError{{File: path, Message: "[global] listen_port changed: needs a restart (the running config is unchanged)"}},
+			Plan:   []string{"[global] listen_port changed: needs a restart, a reload is refused", "peer ix-b: added"}}, nil
 	case strings.Contains(path, "bad"):
 		return apiserver.CheckResult{Path: path, Errors: []apiserver.ConfigError{
 			{File: path, Line: 12, Key: `peers."ix-a".asn`, Message: "64512 is a private ASN"},

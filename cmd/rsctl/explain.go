@@ -20,11 +20,13 @@ type explainJSON struct {
 	NextHop string       `json:"next_hop"`
 	Verdict string       `json:"verdict"` // "accept" or "reject"
 	Reasons []reasonJSON `json:"reasons"`
+	RPKI    *string      `json:"rpki"` // null when RPKI is off
+	// Notes: checks the peer's config turned off, with what they found.
+	Notes []reasonJSON `json:"notes"`
 	// explain_export.go
 	Communities      []string     `json:"communities"`
 	LargeCommunities []string     `json:"large_communities"`
 	Exports          []exportJSON `json:"exports"`
-	RPKI             *string      `json:"rpki"` // null when RPKI is off
 }
 
 func (a *app) explainCmd() *cobra.Command {
@@ -95,9 +97,10 @@ func (a *app) printExplain(resp *rsguardv1.ExplainRouteResponse) error {
 		out := explainJSON{
 			Peer: resp.GetPeer(), Prefix: r.GetPrefix(), ASPath: asPathText(r.GetAsPath()), NextHop: r.GetNextHop(),
 			Verdict: verdictWord(resp.GetVerdict()), Reasons: toReasonsJSON(resp.GetRejections()),
+			Notes:       toReasonsJSON(resp.GetNotes()),
+			Communities: nonNilStrings(r.GetCommunities()), LargeCommunities: nonNilStrings(r.GetLargeCommunities()),
+			Exports: toExportsJSON(resp.GetExports()),
 		}
-		out.Communities, out.LargeCommunities = nonNilStrings(r.GetCommunities()), nonNilStrings(r.GetLargeCommunities())
-		out.Exports = toExportsJSON(resp.GetExports())
 		if st != "" {
 			out.RPKI = &st
 		}
@@ -108,11 +111,14 @@ func (a *app) printExplain(resp *rsguardv1.ExplainRouteResponse) error {
 	fmt.Fprintf(w, "route:     %s from %s\n", r.GetPrefix(), resp.GetPeer())
 	fmt.Fprintf(w, "as path:   %s\n", orDash(asPathText(r.GetAsPath())))
 	fmt.Fprintf(w, "next hop:  %s\n", orDash(r.GetNextHop()))
-	fmt.Fprintf(w, "communities: %s\n", orDash(communitiesText(r.GetCommunities(), r.GetLargeCommunities())))
-	defer a.printExports(resp.GetExports())
 	if st != "" {
 		fmt.Fprintf(w, "rpki:      %s\n", st)
 	}
+	for _, n := range resp.GetNotes() {
+		fmt.Fprintf(w, "note:      %s (%d): %s\n", reasonName(n), int32(n.GetReason()), n.GetDetail())
+	}
+	fmt.Fprintf(w, "communities: %s\n", orDash(communitiesText(r.GetCommunities(), r.GetLargeCommunities())))
+	defer a.printExports(resp.GetExports())
 	if len(resp.GetRejections()) == 0 {
 		return nil
 	}

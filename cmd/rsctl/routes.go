@@ -39,6 +39,15 @@ func reasonName(r *rsguardv1.Rejection) string {
 }
 
 // reasonsCell renders reasons one per line: "bogon_prefix (2): inside 10.0.0.0/8".
+// notesCell shows the checks a peer's config turned off after the reasons.
+func notesCell(ns []*rsguardv1.Rejection) string {
+	var out strings.Builder
+	for _, n := range ns {
+		fmt.Fprintf(&out, "\nnote: %s (%d): %s", reasonName(n), int32(n.GetReason()), n.GetDetail())
+	}
+	return out.String()
+}
+
 func reasonsCell(rs []*rsguardv1.Rejection) string {
 	if len(rs) == 0 {
 		return "-"
@@ -71,18 +80,21 @@ type routeJSON struct {
 	NextHop    string       `json:"next_hop"`
 	Reasons    []reasonJSON `json:"reasons"`
 	ReceivedAt *string      `json:"received_at"`
+	// RPKI is "valid", "invalid" or "not-found"; null when RPKI is off.
+	RPKI *string `json:"rpki"`
+	// Notes: failing checks the peer's config turned off (not enforced).
+	Notes []reasonJSON `json:"notes"`
 	// Communities as received (advertised view: as sent).
 	Communities      []string `json:"communities"`
 	LargeCommunities []string `json:"large_communities"`
 	Blackhole        bool     `json:"blackhole"` // carries BLACKHOLE (65535:666)
-	// RPKI is "valid", "invalid" or "not-found"; null when RPKI is off.
-	RPKI *string `json:"rpki"`
 }
 
 func toRouteJSON(e *rsguardv1.RouteEntry) routeJSON {
 	out := routeJSON{
 		Peer: e.GetPeer(), Prefix: e.GetRoute().GetPrefix(), ASPath: asPathText(e.GetRoute().GetAsPath()),
 		NextHop: e.GetRoute().GetNextHop(), Reasons: toReasonsJSON(e.GetRejections()),
+		Notes:       toReasonsJSON(e.GetNotes()),
 		Communities: nonNilStrings(e.GetRoute().GetCommunities()), LargeCommunities: nonNilStrings(e.GetRoute().GetLargeCommunities()),
 		Blackhole: e.GetRoute().GetBlackhole(),
 	}
@@ -199,8 +211,8 @@ func (a *app) listRoutes(parent context.Context, f routeFlags, view rsguardv1.Ro
 				return nil
 			}
 			rows = append(rows, table.Row{e.GetPeer(), prefixCell(e.GetRoute()), orDash(asPathText(e.GetRoute().GetAsPath())),
-				orDash(e.GetRoute().GetNextHop()), orDash(communitiesText(e.GetRoute().GetCommunities(), e.GetRoute().GetLargeCommunities())),
-				orDash(rpkiWord(e.GetRpkiState())), reasonsCell(e.GetRejections())})
+				orDash(e.GetRoute().GetNextHop()), orDash(rpkiWord(e.GetRpkiState())),
+				orDash(communitiesText(e.GetRoute().GetCommunities(), e.GetRoute().GetLargeCommunities())), reasonsCell(e.GetRejections()) + notesCell(e.GetNotes())})
 			return nil
 		})
 		if err != nil {
@@ -209,7 +221,7 @@ func (a *app) listRoutes(parent context.Context, f routeFlags, view rsguardv1.Ro
 		if p.json {
 			return list.close()
 		}
-		p.table(table.Row{"Peer", "Prefix", "AS Path", "Next Hop", "Communities", "RPKI", "Reasons"}, rows)
+		p.table(table.Row{"Peer", "Prefix", "AS Path", "Next Hop", "RPKI", "Communities", "Reasons"}, rows)
 		return nil
 	})
 }

@@ -156,10 +156,14 @@ type Peer struct {
 	LastError       string               `protobuf:"bytes,13,opt,name=last_error,json=lastError,proto3" json:"last_error,omitempty"` // last NOTIFICATION or connect error
 	// RFC 2439 flap counters of this peer since the daemon started (or since
 	// its dampening state was restored).
-	Flaps         *PeerFlapCounters `protobuf:"bytes,14,opt,name=flaps,proto3" json:"flaps,omitempty"`
-	MaxPrefix     *PeerMaxPrefix    `protobuf:"bytes,15,opt,name=max_prefix,json=maxPrefix,proto3" json:"max_prefix,omitempty"`
-	ContactNoc    string            `protobuf:"bytes,16,opt,name=contact_noc,json=contactNoc,proto3" json:"contact_noc,omitempty"` // RFC 2142 role mailboxes from the config
-	ContactAbuse  string            `protobuf:"bytes,17,opt,name=contact_abuse,json=contactAbuse,proto3" json:"contact_abuse,omitempty"`
+	Flaps        *PeerFlapCounters `protobuf:"bytes,14,opt,name=flaps,proto3" json:"flaps,omitempty"`
+	MaxPrefix    *PeerMaxPrefix    `protobuf:"bytes,15,opt,name=max_prefix,json=maxPrefix,proto3" json:"max_prefix,omitempty"`
+	ContactNoc   string            `protobuf:"bytes,16,opt,name=contact_noc,json=contactNoc,proto3" json:"contact_noc,omitempty"` // RFC 2142 role mailboxes from the config
+	ContactAbuse string            `protobuf:"bytes,17,opt,name=contact_abuse,json=contactAbuse,proto3" json:"contact_abuse,omitempty"`
+	// Checks the peer's config turned off (enforce_prefixes / enforce_origins
+	// = false): they are evaluated and noted, never enforced. detail names
+	// the config key.
+	ChecksOff     []*Rejection `protobuf:"bytes,18,rep,name=checks_off,json=checksOff,proto3" json:"checks_off,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -311,6 +315,13 @@ func (x *Peer) GetContactAbuse() string {
 		return x.ContactAbuse
 	}
 	return ""
+}
+
+func (x *Peer) GetChecksOff() []*Rejection {
+	if x != nil {
+		return x.ChecksOff
+	}
+	return nil
 }
 
 // PeerMaxPrefix is a peer's max-prefix configuration and state.
@@ -1095,7 +1106,7 @@ var File_rsguard_v1_peers_proto protoreflect.FileDescriptor
 const file_rsguard_v1_peers_proto_rawDesc = "" +
 	"\n" +
 	"\x16rsguard/v1/peers.proto\x12\n" +
-	"rsguard.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xf3\x04\n" +
+	"rsguard.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x17rsguard/v1/common.proto\"\xa9\x05\n" +
 	"\x04Peer\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12 \n" +
 	"\vdescription\x18\x02 \x01(\tR\vdescription\x12\x18\n" +
@@ -1118,7 +1129,9 @@ const file_rsguard_v1_peers_proto_rawDesc = "" +
 	"max_prefix\x18\x0f \x01(\v2\x19.rsguard.v1.PeerMaxPrefixR\tmaxPrefix\x12\x1f\n" +
 	"\vcontact_noc\x18\x10 \x01(\tR\n" +
 	"contactNoc\x12#\n" +
-	"\rcontact_abuse\x18\x11 \x01(\tR\fcontactAbuse\"\xa5\x04\n" +
+	"\rcontact_abuse\x18\x11 \x01(\tR\fcontactAbuse\x124\n" +
+	"\n" +
+	"checks_off\x18\x12 \x03(\v2\x15.rsguard.v1.RejectionR\tchecksOff\"\xa5\x04\n" +
 	"\rPeerMaxPrefix\x12\x1d\n" +
 	"\n" +
 	"limit_ipv4\x18\x01 \x01(\rR\tlimitIpv4\x12\x1d\n" +
@@ -1227,6 +1240,7 @@ var file_rsguard_v1_peers_proto_goTypes = []any{
 	(*GracefulShutdownResponse)(nil), // 16: rsguard.v1.GracefulShutdownResponse
 	(*timestamppb.Timestamp)(nil),    // 17: google.protobuf.Timestamp
 	(*durationpb.Duration)(nil),      // 18: google.protobuf.Duration
+	(*Rejection)(nil),                // 19: rsguard.v1.Rejection
 }
 var file_rsguard_v1_peers_proto_depIdxs = []int32{
 	0,  // 0: rsguard.v1.Peer.state:type_name -> rsguard.v1.PeerState
@@ -1234,30 +1248,31 @@ var file_rsguard_v1_peers_proto_depIdxs = []int32{
 	18, // 2: rsguard.v1.Peer.uptime:type_name -> google.protobuf.Duration
 	4,  // 3: rsguard.v1.Peer.flaps:type_name -> rsguard.v1.PeerFlapCounters
 	3,  // 4: rsguard.v1.Peer.max_prefix:type_name -> rsguard.v1.PeerMaxPrefix
-	18, // 5: rsguard.v1.PeerMaxPrefix.restart_after:type_name -> google.protobuf.Duration
-	17, // 6: rsguard.v1.PeerMaxPrefix.last_sanction_time:type_name -> google.protobuf.Timestamp
-	17, // 7: rsguard.v1.PeerMaxPrefix.restart_at:type_name -> google.protobuf.Timestamp
-	2,  // 8: rsguard.v1.ListPeersResponse.peer:type_name -> rsguard.v1.Peer
-	2,  // 9: rsguard.v1.GetPeerResponse.peer:type_name -> rsguard.v1.Peer
-	1,  // 10: rsguard.v1.ResetPeerRequest.mode:type_name -> rsguard.v1.ResetMode
-	18, // 11: rsguard.v1.GracefulShutdownRequest.wait:type_name -> google.protobuf.Duration
-	5,  // 12: rsguard.v1.PeerService.ListPeers:input_type -> rsguard.v1.ListPeersRequest
-	7,  // 13: rsguard.v1.PeerService.GetPeer:input_type -> rsguard.v1.GetPeerRequest
-	9,  // 14: rsguard.v1.PeerService.EnablePeer:input_type -> rsguard.v1.EnablePeerRequest
-	11, // 15: rsguard.v1.PeerService.DisablePeer:input_type -> rsguard.v1.DisablePeerRequest
-	13, // 16: rsguard.v1.PeerService.ResetPeer:input_type -> rsguard.v1.ResetPeerRequest
-	15, // 17: rsguard.v1.PeerService.GracefulShutdown:input_type -> rsguard.v1.GracefulShutdownRequest
-	6,  // 18: rsguard.v1.PeerService.ListPeers:output_type -> rsguard.v1.ListPeersResponse
-	8,  // 19: rsguard.v1.PeerService.GetPeer:output_type -> rsguard.v1.GetPeerResponse
-	10, // 20: rsguard.v1.PeerService.EnablePeer:output_type -> rsguard.v1.EnablePeerResponse
-	12, // 21: rsguard.v1.PeerService.DisablePeer:output_type -> rsguard.v1.DisablePeerResponse
-	14, // 22: rsguard.v1.PeerService.ResetPeer:output_type -> rsguard.v1.ResetPeerResponse
-	16, // 23: rsguard.v1.PeerService.GracefulShutdown:output_type -> rsguard.v1.GracefulShutdownResponse
-	18, // [18:24] is the sub-list for method output_type
-	12, // [12:18] is the sub-list for method input_type
-	12, // [12:12] is the sub-list for extension type_name
-	12, // [12:12] is the sub-list for extension extendee
-	0,  // [0:12] is the sub-list for field type_name
+	19, // 5: rsguard.v1.Peer.checks_off:type_name -> rsguard.v1.Rejection
+	18, // 6: rsguard.v1.PeerMaxPrefix.restart_after:type_name -> google.protobuf.Duration
+	17, // 7: rsguard.v1.PeerMaxPrefix.last_sanction_time:type_name -> google.protobuf.Timestamp
+	17, // 8: rsguard.v1.PeerMaxPrefix.restart_at:type_name -> google.protobuf.Timestamp
+	2,  // 9: rsguard.v1.ListPeersResponse.peer:type_name -> rsguard.v1.Peer
+	2,  // 10: rsguard.v1.GetPeerResponse.peer:type_name -> rsguard.v1.Peer
+	1,  // 11: rsguard.v1.ResetPeerRequest.mode:type_name -> rsguard.v1.ResetMode
+	18, // 12: rsguard.v1.GracefulShutdownRequest.wait:type_name -> google.protobuf.Duration
+	5,  // 13: rsguard.v1.PeerService.ListPeers:input_type -> rsguard.v1.ListPeersRequest
+	7,  // 14: rsguard.v1.PeerService.GetPeer:input_type -> rsguard.v1.GetPeerRequest
+	9,  // 15: rsguard.v1.PeerService.EnablePeer:input_type -> rsguard.v1.EnablePeerRequest
+	11, // 16: rsguard.v1.PeerService.DisablePeer:input_type -> rsguard.v1.DisablePeerRequest
+	13, // 17: rsguard.v1.PeerService.ResetPeer:input_type -> rsguard.v1.ResetPeerRequest
+	15, // 18: rsguard.v1.PeerService.GracefulShutdown:input_type -> rsguard.v1.GracefulShutdownRequest
+	6,  // 19: rsguard.v1.PeerService.ListPeers:output_type -> rsguard.v1.ListPeersResponse
+	8,  // 20: rsguard.v1.PeerService.GetPeer:output_type -> rsguard.v1.GetPeerResponse
+	10, // 21: rsguard.v1.PeerService.EnablePeer:output_type -> rsguard.v1.EnablePeerResponse
+	12, // 22: rsguard.v1.PeerService.DisablePeer:output_type -> rsguard.v1.DisablePeerResponse
+	14, // 23: rsguard.v1.PeerService.ResetPeer:output_type -> rsguard.v1.ResetPeerResponse
+	16, // 24: rsguard.v1.PeerService.GracefulShutdown:output_type -> rsguard.v1.GracefulShutdownResponse
+	19, // [19:25] is the sub-list for method output_type
+	13, // [13:19] is the sub-list for method input_type
+	13, // [13:13] is the sub-list for extension type_name
+	13, // [13:13] is the sub-list for extension extendee
+	0,  // [0:13] is the sub-list for field type_name
 }
 
 func init() { file_rsguard_v1_peers_proto_init() }
@@ -1265,6 +1280,7 @@ func file_rsguard_v1_peers_proto_init() {
 	if File_rsguard_v1_peers_proto != nil {
 		return
 	}
+	file_rsguard_v1_common_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{

@@ -268,7 +268,10 @@ type RouteEntry struct {
 	Rejections []*Rejection           `protobuf:"bytes,3,rep,name=rejections,proto3" json:"rejections,omitempty"`
 	ReceivedAt *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=received_at,json=receivedAt,proto3" json:"received_at,omitempty"`
 	// RFC 6811 origin validation state; UNSPECIFIED when [rpki] is off.
-	RpkiState     RpkiState `protobuf:"varint,5,opt,name=rpki_state,json=rpkiState,proto3,enum=rsguard.v1.RpkiState" json:"rpki_state,omitempty"`
+	RpkiState RpkiState `protobuf:"varint,5,opt,name=rpki_state,json=rpkiState,proto3,enum=rsguard.v1.RpkiState" json:"rpki_state,omitempty"`
+	// Checks the peer's config turned off that this route fails: noted,
+	// never a reason to reject (see ExplainRouteResponse.notes).
+	Notes         []*Rejection `protobuf:"bytes,6,rep,name=notes,proto3" json:"notes,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -336,6 +339,13 @@ func (x *RouteEntry) GetRpkiState() RpkiState {
 		return x.RpkiState
 	}
 	return RpkiState_RPKI_STATE_UNSPECIFIED
+}
+
+func (x *RouteEntry) GetNotes() []*Rejection {
+	if x != nil {
+		return x.Notes
+	}
+	return nil
 }
 
 type ListRoutesResponse struct {
@@ -480,9 +490,13 @@ type ExplainRouteResponse struct {
 	Verdict    Verdict      `protobuf:"varint,3,opt,name=verdict,proto3,enum=rsguard.v1.Verdict" json:"verdict,omitempty"`
 	Rejections []*Rejection `protobuf:"bytes,4,rep,name=rejections,proto3" json:"rejections,omitempty"`
 	RpkiState  RpkiState    `protobuf:"varint,5,opt,name=rpki_state,json=rpkiState,proto3,enum=rsguard.v1.RpkiState" json:"rpki_state,omitempty"`
+	// Checks that failed but that the peer's config turned off
+	// (enforce_prefixes / enforce_origins = false): what they found, never a
+	// reason to reject.
+	Notes []*Rejection `protobuf:"bytes,6,rep,name=notes,proto3" json:"notes,omitempty"`
 	// Where the route would go: one entry per other peer, in config order,
 	// after announcement control (a rejected route goes nowhere).
-	Exports       []*ExportDecision `protobuf:"bytes,6,rep,name=exports,proto3" json:"exports,omitempty"` // 5 is rpki_state (branch rpki)
+	Exports       []*ExportDecision `protobuf:"bytes,7,rep,name=exports,proto3" json:"exports,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -550,6 +564,13 @@ func (x *ExplainRouteResponse) GetRpkiState() RpkiState {
 		return x.RpkiState
 	}
 	return RpkiState_RPKI_STATE_UNSPECIFIED
+}
+
+func (x *ExplainRouteResponse) GetNotes() []*Rejection {
+	if x != nil {
+		return x.Notes
+	}
+	return nil
 }
 
 func (x *ExplainRouteResponse) GetExports() []*ExportDecision {
@@ -667,7 +688,7 @@ const file_rsguard_v1_routes_proto_rawDesc = "" +
 	"\x04view\x18\x02 \x01(\x0e2\x15.rsguard.v1.RouteViewR\x04view\x12\x16\n" +
 	"\x06prefix\x18\x03 \x01(\tR\x06prefix\x12)\n" +
 	"\x10contains_address\x18\x04 \x01(\tR\x0fcontainsAddress\x122\n" +
-	"\areasons\x18\x05 \x03(\x0e2\x18.rsguard.v1.RejectReasonR\areasons\"\xf3\x01\n" +
+	"\areasons\x18\x05 \x03(\x0e2\x18.rsguard.v1.RejectReasonR\areasons\"\xa0\x02\n" +
 	"\n" +
 	"RouteEntry\x12\x12\n" +
 	"\x04peer\x18\x01 \x01(\tR\x04peer\x12'\n" +
@@ -678,7 +699,8 @@ const file_rsguard_v1_routes_proto_rawDesc = "" +
 	"\vreceived_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"receivedAt\x124\n" +
 	"\n" +
-	"rpki_state\x18\x05 \x01(\x0e2\x15.rsguard.v1.RpkiStateR\trpkiState\"B\n" +
+	"rpki_state\x18\x05 \x01(\x0e2\x15.rsguard.v1.RpkiStateR\trpkiState\x12+\n" +
+	"\x05notes\x18\x06 \x03(\v2\x15.rsguard.v1.RejectionR\x05notes\"B\n" +
 	"\x12ListRoutesResponse\x12,\n" +
 	"\x05route\x18\x01 \x01(\v2\x16.rsguard.v1.RouteEntryR\x05route\"\xd8\x01\n" +
 	"\x13ExplainRouteRequest\x12\x12\n" +
@@ -687,7 +709,7 @@ const file_rsguard_v1_routes_proto_rawDesc = "" +
 	"\aas_path\x18\x03 \x01(\v2\x12.rsguard.v1.AsPathR\x06asPath\x12\x19\n" +
 	"\bnext_hop\x18\x04 \x01(\tR\anextHop\x12 \n" +
 	"\vcommunities\x18\x05 \x03(\tR\vcommunities\x12+\n" +
-	"\x11large_communities\x18\x06 \x03(\tR\x10largeCommunities\"\xa5\x02\n" +
+	"\x11large_communities\x18\x06 \x03(\tR\x10largeCommunities\"\xd2\x02\n" +
 	"\x14ExplainRouteResponse\x12\x12\n" +
 	"\x04peer\x18\x01 \x01(\tR\x04peer\x12'\n" +
 	"\x05route\x18\x02 \x01(\v2\x11.rsguard.v1.RouteR\x05route\x12-\n" +
@@ -696,8 +718,9 @@ const file_rsguard_v1_routes_proto_rawDesc = "" +
 	"rejections\x18\x04 \x03(\v2\x15.rsguard.v1.RejectionR\n" +
 	"rejections\x124\n" +
 	"\n" +
-	"rpki_state\x18\x05 \x01(\x0e2\x15.rsguard.v1.RpkiStateR\trpkiState\x124\n" +
-	"\aexports\x18\x06 \x03(\v2\x1a.rsguard.v1.ExportDecisionR\aexports\"\xd0\x01\n" +
+	"rpki_state\x18\x05 \x01(\x0e2\x15.rsguard.v1.RpkiStateR\trpkiState\x12+\n" +
+	"\x05notes\x18\x06 \x03(\v2\x15.rsguard.v1.RejectionR\x05notes\x124\n" +
+	"\aexports\x18\a \x03(\v2\x1a.rsguard.v1.ExportDecisionR\aexports\"\xd0\x01\n" +
 	"\x0eExportDecision\x12\x12\n" +
 	"\x04peer\x18\x01 \x01(\tR\x04peer\x12\x19\n" +
 	"\bpeer_asn\x18\x02 \x01(\rR\apeerAsn\x12\x12\n" +
@@ -763,22 +786,24 @@ var file_rsguard_v1_routes_proto_depIdxs = []int32{
 	11, // 3: rsguard.v1.RouteEntry.rejections:type_name -> rsguard.v1.Rejection
 	12, // 4: rsguard.v1.RouteEntry.received_at:type_name -> google.protobuf.Timestamp
 	1,  // 5: rsguard.v1.RouteEntry.rpki_state:type_name -> rsguard.v1.RpkiState
-	4,  // 6: rsguard.v1.ListRoutesResponse.route:type_name -> rsguard.v1.RouteEntry
-	13, // 7: rsguard.v1.ExplainRouteRequest.as_path:type_name -> rsguard.v1.AsPath
-	10, // 8: rsguard.v1.ExplainRouteResponse.route:type_name -> rsguard.v1.Route
-	2,  // 9: rsguard.v1.ExplainRouteResponse.verdict:type_name -> rsguard.v1.Verdict
-	11, // 10: rsguard.v1.ExplainRouteResponse.rejections:type_name -> rsguard.v1.Rejection
-	1,  // 11: rsguard.v1.ExplainRouteResponse.rpki_state:type_name -> rsguard.v1.RpkiState
-	8,  // 12: rsguard.v1.ExplainRouteResponse.exports:type_name -> rsguard.v1.ExportDecision
-	3,  // 13: rsguard.v1.RouteService.ListRoutes:input_type -> rsguard.v1.ListRoutesRequest
-	6,  // 14: rsguard.v1.RouteService.ExplainRoute:input_type -> rsguard.v1.ExplainRouteRequest
-	5,  // 15: rsguard.v1.RouteService.ListRoutes:output_type -> rsguard.v1.ListRoutesResponse
-	7,  // 16: rsguard.v1.RouteService.ExplainRoute:output_type -> rsguard.v1.ExplainRouteResponse
-	15, // [15:17] is the sub-list for method output_type
-	13, // [13:15] is the sub-list for method input_type
-	13, // [13:13] is the sub-list for extension type_name
-	13, // [13:13] is the sub-list for extension extendee
-	0,  // [0:13] is the sub-list for field type_name
+	11, // 6: rsguard.v1.RouteEntry.notes:type_name -> rsguard.v1.Rejection
+	4,  // 7: rsguard.v1.ListRoutesResponse.route:type_name -> rsguard.v1.RouteEntry
+	13, // 8: rsguard.v1.ExplainRouteRequest.as_path:type_name -> rsguard.v1.AsPath
+	10, // 9: rsguard.v1.ExplainRouteResponse.route:type_name -> rsguard.v1.Route
+	2,  // 10: rsguard.v1.ExplainRouteResponse.verdict:type_name -> rsguard.v1.Verdict
+	11, // 11: rsguard.v1.ExplainRouteResponse.rejections:type_name -> rsguard.v1.Rejection
+	1,  // 12: rsguard.v1.ExplainRouteResponse.rpki_state:type_name -> rsguard.v1.RpkiState
+	11, // 13: rsguard.v1.ExplainRouteResponse.notes:type_name -> rsguard.v1.Rejection
+	8,  // 14: rsguard.v1.ExplainRouteResponse.exports:type_name -> rsguard.v1.ExportDecision
+	3,  // 15: rsguard.v1.RouteService.ListRoutes:input_type -> rsguard.v1.ListRoutesRequest
+	6,  // 16: rsguard.v1.RouteService.ExplainRoute:input_type -> rsguard.v1.ExplainRouteRequest
+	5,  // 17: rsguard.v1.RouteService.ListRoutes:output_type -> rsguard.v1.ListRoutesResponse
+	7,  // 18: rsguard.v1.RouteService.ExplainRoute:output_type -> rsguard.v1.ExplainRouteResponse
+	17, // [17:19] is the sub-list for method output_type
+	15, // [15:17] is the sub-list for method input_type
+	15, // [15:15] is the sub-list for extension type_name
+	15, // [15:15] is the sub-list for extension extendee
+	0,  // [0:15] is the sub-list for field type_name
 }
 
 func init() { file_rsguard_v1_routes_proto_init() }
