@@ -14,6 +14,7 @@ import (
 
 	"github.com/rsguard/rsguard/apiserver"
 	"github.com/rsguard/rsguard/apiserver/apiservertest"
+	"github.com/rsguard/rsguard/filters"
 	"github.com/rsguard/rsguard/internal/speakers"
 	"github.com/rsguard/rsguard/routestore"
 )
@@ -147,7 +148,13 @@ func takeSnapshot(t *testing.T, d *Daemon, birdB *speakers.BIRD, api *apiProbe) 
 	sort.Strings(s.AtB)
 	damp := rs.Dampening()
 	s.Dampening = fmt.Sprintf("default=%v a=%v b=%v c=%v %+v", damp.DefaultMode(), damp.PeerMode("a"), damp.PeerMode("b"), damp.PeerMode("c"), damp.Params())
-	s.Settings = fmt.Sprintf("%+v", rs.Settings())
+	// The list checks and the RPKI validator are pointers: compare what
+	// they compile to and whether RPKI is on, not their addresses.
+	fs := rs.Settings()
+	compiled := filters.CompileCommon(&fs)
+	rpkiOn := fs.RPKI != nil
+	fs.GlobalBlacklist, fs.TransitFree, fs.NeverViaRS, fs.RPKI = nil, nil, nil, nil
+	s.Settings = fmt.Sprintf("%+v rpki=%v %+v", fs, rpkiOn, compiled)
 	_, err := d.RefreshIRR(ctx, apiserver.IRRRefreshRequest{Peer: "c"}, func(apiserver.IRRProgress) {})
 	s.Refresh = fmt.Sprint(err)
 	if api != nil {
