@@ -22,7 +22,8 @@ func RejectionsToProto(rs []filters.Rejection) []*rsguardv1.Rejection {
 
 // RouteToProto converts a route; an invalid next hop becomes "".
 func RouteToProto(r filters.Route) *rsguardv1.Route {
-	return &rsguardv1.Route{Prefix: prefixString(r.Prefix), AsPath: ASPathToProto(r.ASPath), NextHop: addrString(r.NextHop)}
+	return &rsguardv1.Route{Prefix: prefixString(r.Prefix), AsPath: ASPathToProto(r.ASPath), NextHop: addrString(r.NextHop),
+		Blackhole: r.Blackhole}
 }
 
 // RouteFromProto converts a route as a client renders it (rsctl).
@@ -40,6 +41,7 @@ func RouteFromProto(r *rsguardv1.Route) (filters.Route, error) {
 		}
 	}
 	out.ASPath, err = ASPathFromProto(r.GetAsPath())
+	out.Blackhole = r.GetBlackhole()
 	return out, err
 }
 

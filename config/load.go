@@ -95,6 +95,7 @@ func (d *decoder) document(cfg *Config, raw map[string]any) {
 		{"irr", func(t *table) { d.irr(&cfg.IRR, t) }},
 		{"dampening", func(t *table) { d.dampening(&cfg.Dampening, t) }},
 		{"communities", func(t *table) { d.communities(&cfg.Communities, t) }},
+		{"blackhole", func(t *table) { d.blackhole(&cfg.Blackhole, t) }},
 		{"rpki", func(t *table) { d.rpki(&cfg.RPKI, t) }},
 		{"lg", func(t *table) { d.lg(&cfg.LG, t) }},
 	}
@@ -133,6 +134,7 @@ func (d *decoder) global(g *Global, t *table) {
 	if s, _, ok := t.str("state_dir"); ok {
 		g.StateDir = d.resolve(s)
 	}
+	d.globalActions(g, t)
 	d.peeringLANs(g, t)
 }
 
@@ -184,6 +186,7 @@ func (d *decoder) filters(f *Filters, t *table) {
 	if s, _, ok := t.str("next_hop"); ok {
 		f.NextHop = s
 	}
+	d.filterActions(f, t)
 	d.filterLists(f, t)
 }
 

@@ -52,6 +52,7 @@ func (d *decoder) peers(at loc, v any) []Peer {
 }
 
 func (d *decoder) peer(p *Peer, t *table) {
+	d.peerActions(p, t)
 	if s, at, ok := t.str("address"); ok {
 		p.Address = d.addr(at, s)
 	}

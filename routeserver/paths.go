@@ -72,6 +72,7 @@ func decodePath(p *api.Path) (decodedPath, error) {
 			}
 		}
 	}
+	d.Route.Blackhole = d.Comms.CarriesBlackhole()
 	d.AttrHash = h.sum()
 	return d, nil
 }

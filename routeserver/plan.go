@@ -90,7 +90,7 @@ func PlanReload(old, next *config.Config) ReloadPlan {
 			continue
 		}
 		sc := SectionChange{Section: "[" + strings.ToLower(f.Name) + "]", Keys: keys}
-		if liveSections[f.Name] && !restartSections[f.Name] {
+		if liveSections[f.Name] && !restartSections[f.Name] && !restartKeys(f.Name, keys) {
 			p.Live = append(p.Live, sc)
 		} else {
 			p.Restart = append(p.Restart, sc)
@@ -290,4 +290,21 @@ var liveEffect = map[string]string{
 	"[log]":       "applied",
 	"[api]":       "listeners rebound or their TLS key pair and token swapped",
 	"[rpki]":      "VRP sources switched, affected routes re-evaluated, sessions kept",
+}
+
+// restartFilterKeys are [filters] keys that shape which community sets the
+// route server installs at start (actions.go): reject_policy = "tag" needs
+// its cause sets, info_communities its own. They need a restart.
+var restartFilterKeys = map[string]bool{"reject_policy": true, "info_communities": true}
+
+func restartKeys(section string, keys []string) bool {
+	if section != "Filters" {
+		return false
+	}
+	for _, k := range keys {
+		if restartFilterKeys[k] {
+			return true
+		}
+	}
+	return false
 }

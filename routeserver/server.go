@@ -127,7 +127,10 @@ func (s *Server) Start(ctx context.Context) error {
 			p.input.Store(&in)
 		}
 	}
-	if err := installCompiled(ctx, s.bgp, filters.CompileCommon(&s.settings)); err != nil {
+	if err := installCompiled(ctx, s.bgp, s.compileCommon()); err != nil {
+		return s.failStart(err)
+	}
+	if err := installExport(ctx, s.bgp, filters.CompileExportGuards(actionSettings(s.cfg))); err != nil {
 		return s.failStart(err)
 	}
 	if err := installExport(ctx, s.bgp, filters.CompileExportCommon(exportSettings(s.cfg))); err != nil {
@@ -165,7 +168,7 @@ func (s *Server) failStart(err error) error {
 }
 
 func (s *Server) addPeer(ctx context.Context, p *peer) error {
-	if err := installCompiled(ctx, s.bgp, filters.CompilePeer(&s.settings, p.input.Load())); err != nil {
+	if err := installCompiled(ctx, s.bgp, s.compilePeer(p)); err != nil {
 		return fmt.Errorf("peer %s: policy: %w", p.cfg.Name, err)
 	}
 	if err := installExport(ctx, s.bgp, filters.CompileExport(exportSettings(s.Config()), p.cfg.Name, p.cfg.ASN)); err != nil {
@@ -174,7 +177,7 @@ func (s *Server) addPeer(ctx context.Context, p *peer) error {
 	if err := s.restoreDamped(ctx, p.cfg.Name, time.Now()); err != nil {
 		return fmt.Errorf("peer %s: restoring dampened routes: %w", p.cfg.Name, err)
 	}
-	if err := s.bgp.AddPeer(ctx, &api.AddPeerRequest{Peer: apiPeer(s.cfg.Global, p.cfg)}); err != nil {
+	if err := s.bgp.AddPeer(ctx, &api.AddPeerRequest{Peer: apiPeer(s.cfg.Global, p.cfg, actionSettings(s.Config()))}); err != nil {
 		return fmt.Errorf("peer %s (%s): %w", p.cfg.Name, p.cfg.Address, err)
 	}
 	s.peerLog(p).WithField("passive", p.cfg.Passive).WithField("md5", p.cfg.Password != "").Info("peer configured")

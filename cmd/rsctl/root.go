@@ -66,6 +66,7 @@ func NewRootCommand(s Streams) *cobra.Command {
 		a.configCmd(),
 		a.eventsCmd(),
 		a.aclCmd(),
+		a.shutdownCmd(),
 		a.rpkiCmd(),
 	)
 	clihelp.Apply(root, helpTexts) // help.go

@@ -83,6 +83,7 @@ type routeJSON struct {
 	// Communities as received (advertised view: as sent).
 	Communities      []string `json:"communities"`
 	LargeCommunities []string `json:"large_communities"`
+	Blackhole        bool     `json:"blackhole"` // carries BLACKHOLE (65535:666)
 	// LearnedFrom: the advertised view only, the peer the route came from.
 	LearnedFrom string `json:"learned_from,omitempty"`
 }
@@ -93,6 +94,7 @@ func toRouteJSON(e *rsguardv1.RouteEntry) routeJSON {
 		NextHop: e.GetRoute().GetNextHop(), Reasons: toReasonsJSON(e.GetRejections()),
 		Notes:       toReasonsJSON(e.GetNotes()),
 		Communities: nonNilStrings(e.GetRoute().GetCommunities()), LargeCommunities: nonNilStrings(e.GetRoute().GetLargeCommunities()),
+		Blackhole:   e.GetRoute().GetBlackhole(),
 		LearnedFrom: e.GetLearnedFrom(),
 	}
 	if e.ReceivedAt != nil {
