@@ -30,6 +30,20 @@ var helpTexts = map[string]clihelp.Text{
 			"--message (RFC 8203), and keeps it down until `rsctl peer enable`.",
 		Example: "  rsctl peer disable ix-a --message \"maintenance, ticket 4711\"",
 	},
+	"peer shutdown": {
+		Long: "shutdown ends a peer's session. Without --graceful it is `peer disable`. With\n" +
+			"--graceful (a member's planned maintenance, RFC 8326) every route of the peer is\n" +
+			"first re-announced to the others tagged GRACEFUL_SHUTDOWN (65535:0), so they move\n" +
+			"their traffic away; after --wait the session ends with the --message (RFC 8203).",
+		Example: "  rsctl peer shutdown ix-a --graceful --wait 2m --message \"router swap, ticket 4711\"",
+	},
+	"shutdown": {
+		Long: "shutdown --graceful tags every route the route server announces with\n" +
+			"GRACEFUL_SHUTDOWN (RFC 8326) before the route server's own maintenance, as\n" +
+			"ARouteServer's graceful_shutdown does; stop the daemon (SIGTERM) once traffic\n" +
+			"has moved. --undo lifts the tag again.",
+		Example: "  rsctl shutdown --graceful\n  rsctl shutdown --graceful --undo",
+	},
 	"peer enable": {
 		Long:    "enable lets an administratively disabled peer (or one shut down by max-prefix) connect again.",
 		Example: "  rsctl peer enable ix-a",
