@@ -96,6 +96,7 @@ func (d *decoder) document(cfg *Config, raw map[string]any) {
 		{"dampening", func(t *table) { d.dampening(&cfg.Dampening, t) }},
 		{"communities", func(t *table) { d.communities(&cfg.Communities, t) }},
 		{"rpki", func(t *table) { d.rpki(&cfg.RPKI, t) }},
+		{"mrt", func(t *table) { d.mrt(&cfg.MRT, t) }},
 	}
 	for _, s := range sections {
 		v, at, _ := root.get(s.key)
@@ -103,6 +104,9 @@ func (d *decoder) document(cfg *Config, raw map[string]any) {
 			s.decode(t)
 			t.done()
 		}
+	}
+	if v, at, _ := root.get("bmp"); v != nil {
+		cfg.BMP = d.bmpStations(at, v)
 	}
 	v, at, _ := root.get("peers")
 	cfg.Peers = d.peers(at, v)

@@ -24,6 +24,8 @@ type (
 		Dampening   renderDampening   `toml:"dampening"`
 		RPKI        renderRPKI        `toml:"rpki"`
 		Communities renderCommunities `toml:"communities"`
+		MRT         renderMRT         `toml:"mrt"`
+		BMP         []renderBMP       `toml:"bmp"`
 		Peers       []renderPeer      `toml:"peers"`
 	}
 	renderGlobal struct {
@@ -152,6 +154,7 @@ func (c *Config) NormalizedTOML() ([]byte, error) {
 		Communities: renderCommunities(c.Communities),
 	}
 	r.RPKI = renderRPKIOf(c.RPKI)
+	r.MRT, r.BMP = renderMRTOf(c.MRT), renderBMPOf(c.BMP)
 	for _, p := range c.Peers {
 		rp := renderPeer{
 			Name:             p.Name,

@@ -49,6 +49,8 @@ func validate(c *Config, col *collector) {
 	v.irr()
 	v.dampening()
 	v.rpki()
+	v.bmp()
+	v.mrt()
 	v.peers()
 	v.filterLists()
 }
