@@ -63,6 +63,7 @@ type Server struct {
 
 	rpki     rpkiRuntime    // RPKI origin validation (rpki.go)
 	dampDisk dampDurability // journal and snapshots of damp (dampening_store.go)
+	mon      monitors       // BMP stations and MRT files (monitor.go)
 }
 
 // SettingsFrom converts the [filters] table into the checks' settings.
@@ -142,6 +143,9 @@ func (s *Server) Start(ctx context.Context) error {
 			return s.failStart(err)
 		}
 	}
+	if err := s.startMonitoring(s.cfg); err != nil {
+		return s.failStart(err)
+	}
 	s.loopDone = make(chan struct{})
 	go func() {
 		defer close(s.loopDone)
@@ -217,6 +221,7 @@ func (s *Server) Stop() {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+	s.stopMonitoring()
 	if err := s.bgp.StopBgp(context.Background(), &api.StopBgpRequest{}); err != nil {
 		s.log.WithError(err).Warn("stopping BGP")
 	}
