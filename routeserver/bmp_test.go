@@ -20,7 +20,8 @@ import (
 func addrM(host byte) string { return fmt.Sprintf("127.10.18.%d", host) }
 
 // monitoringConfig: peer a (21001) may announce 45.18.0.0/16 and longer;
-// anything else it sends is rejected (prefix not registered).
+// anything else it sends is rejected (prefix not registered). It may
+// announce 2a0a:4580:1800::/40 and longer over IPv6.
 func monitoringConfig(extra string) string {
 	return fmt.Sprintf(`
 [global]
@@ -34,7 +35,9 @@ state_dir = "STATE"
 name = "a"
 address = "127.10.18.2"
 asn = 21001
-prefixes = ["45.18.0.0/16+"]
+families = ["ipv4", "ipv6"]
+ipv6_address = "2a0a:4580:1800::2"
+prefixes = ["45.18.0.0/16+", "2a0a:4580:1800::/40+"]
 `, extra)
 }
 

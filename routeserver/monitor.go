@@ -74,6 +74,12 @@ func (m *monitors) remove(key string) {
 	delete(m.sinks, key)
 }
 
+func (m *monitors) empty() bool {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return len(m.sinks) == 0
+}
+
 func (m *monitors) each(fn func(monitorSink)) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
@@ -84,6 +90,9 @@ func (m *monitors) each(fn func(monitorSink)) {
 
 // monitorPath hands a received path to every sink.
 func (s *Server) monitorPath(p *peer, ap *api.Path, withdraw, accepted bool, at time.Time) {
+	if s.mon.empty() {
+		return // the usual case: no export configured
+	}
 	p.mu.Lock()
 	rid := p.routerID
 	p.mu.Unlock()

@@ -69,10 +69,12 @@ func TestMRTExport(t *testing.T) {
 	}
 	defer a.Close()
 	accepted, rejected := "45.18.1.0/24", "46.18.1.0/24"
-	if err := a.Announce(route(accepted, addrM(2), 21001, 21011), route(rejected, addrM(2), 21001)); err != nil {
+	v6 := "2a0a:4580:1801::/48"
+	if err := a.Announce(route(accepted, addrM(2), 21001, 21011), route(rejected, addrM(2), 21001),
+		route(v6, "2a0a:4580:1800::2", 21001, 21012)); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, 20*time.Second, "both routes in the store", func() bool { return rs.Store().Counts("a").Received == 2 })
+	waitFor(t, 20*time.Second, "the three routes in the store", func() bool { return rs.Store().Counts("a").Received == 3 })
 
 	rs.mon.mu.RLock()
 	m := rs.mon.mrt
@@ -96,6 +98,7 @@ func TestMRTExport(t *testing.T) {
 	for _, want := range []map[int]string{
 		{0: "TABLE_DUMP2", 2: "B", 3: addrM(2), 4: "21001", 5: accepted, 6: "21001 21011", 8: addrM(2)},
 		{0: "TABLE_DUMP2", 2: "B", 3: addrM(2), 4: "21001", 5: rejected, 6: "21001"},
+		{0: "TABLE_DUMP2", 2: "B", 3: addrM(2), 4: "21001", 5: v6, 6: "21001 21012", 8: "2a0a:4580:1800::2"},
 	} {
 		if !hasLine(lines, want) {
 			t.Errorf("table dump lacks %v:\n%s", want, strings.Join(lines, "\n"))
@@ -115,6 +118,7 @@ func TestMRTExport(t *testing.T) {
 		{0: "BGP4MP", 2: "STATE", 3: addrM(2), 4: "21001"},
 		{0: "BGP4MP", 2: "A", 3: addrM(2), 4: "21001", 5: accepted, 6: "21001 21011", 8: addrM(2)},
 		{0: "BGP4MP", 2: "A", 3: addrM(2), 4: "21001", 5: rejected, 6: "21001"},
+		{0: "BGP4MP", 2: "A", 3: addrM(2), 4: "21001", 5: v6, 6: "21001 21012", 8: "2a0a:4580:1800::2"},
 	} {
 		if !hasLine(lines, want) {
 			t.Errorf("update log lacks %v:\n%s", want, strings.Join(lines, "\n"))
@@ -133,10 +137,10 @@ func TestMRTExport(t *testing.T) {
 	}
 
 	// Reload with the update log off: the open file is completed.
-	if err := a.Withdraw(mustPrefix(accepted)); err != nil {
+	if err := a.Withdraw(mustPrefix(accepted), mustPrefix(v6)); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, 20*time.Second, "the withdrawal in the store", func() bool { return rs.Store().Counts("a").Received == 1 })
+	waitFor(t, 20*time.Second, "the withdrawals in the store", func() bool { return rs.Store().Counts("a").Received == 1 })
 	next, err := config.Parse([]byte(monitoringConfig("[mrt]\ndump_interval = \"1h\"\nretention = 2\n")), "test.toml", t.TempDir())
 	if err != nil {
 		t.Fatal(err)
@@ -156,8 +160,10 @@ func TestMRTExport(t *testing.T) {
 	}
 	newest := filepath.Join(dir, config.MRTFileName(config.DefaultMRTUpdatesFile, start)) // opened by the rotation above
 	lines = bgpdumpLines(t, newest)
-	if !hasLine(lines, map[int]string{0: "BGP4MP", 2: "W", 3: addrM(2), 5: accepted}) {
-		t.Errorf("second update log lacks the withdrawal of %s:\n%s", accepted, strings.Join(lines, "\n"))
+	for _, p := range []string{accepted, v6} {
+		if !hasLine(lines, map[int]string{0: "BGP4MP", 2: "W", 3: addrM(2), 5: p}) {
+			t.Errorf("second update log lacks the withdrawal of %s:\n%s", p, strings.Join(lines, "\n"))
+		}
 	}
 }
 
