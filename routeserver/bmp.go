@@ -11,6 +11,7 @@ import (
 	"github.com/osrg/gobgp/v3/pkg/packet/bgp"
 	"github.com/osrg/gobgp/v3/pkg/packet/bmp"
 	"github.com/rsguard/rsguard/config"
+	"github.com/rsguard/rsguard/routestore"
 	"github.com/sirupsen/logrus"
 	"google.golang.org/protobuf/proto"
 )
@@ -33,6 +34,14 @@ const (
 type bmpItem struct {
 	path *monitoredPath
 	sess *peerSession
+	flip *bmpFlip
+}
+
+// bmpFlip is a stored verdict that changed after receipt.
+type bmpFlip struct {
+	peer     string
+	key      routestore.Key
+	accepted bool
 }
 
 type bmpStation struct {
@@ -57,6 +66,12 @@ func (st *bmpStation) enqueue(it bmpItem) {
 func (st *bmpStation) path(mp monitoredPath) { st.enqueue(bmpItem{path: &mp}) }
 func (st *bmpStation) session(ps peerSession) {
 	st.enqueue(bmpItem{sess: &ps})
+}
+
+func (st *bmpStation) flip(peer string, k routestore.Key, accepted bool) {
+	if st.post() {
+		st.enqueue(bmpItem{flip: &bmpFlip{peer: peer, key: k, accepted: accepted}})
+	}
 }
 
 func (st *bmpStation) pre() bool  { return st.cfg.RouteMonitoring != config.BMPPost }
@@ -196,6 +211,9 @@ func (st *bmpStation) messages(it bmpItem) []*bmp.BMPMessage {
 		}
 		return []*bmp.BMPMessage{bmp.NewBMPPeerDownNotification(*h, bmp.BMP_PEER_DOWN_REASON_REMOTE_NO_NOTIFICATION, nil, nil)}
 	}
+	if it.flip != nil {
+		return st.flipMessages(*it.flip)
+	}
 	mp := it.path
 	u, err := updateOf(mp.Path)
 	if err != nil {
@@ -220,6 +238,47 @@ func (st *bmpStation) messages(it bmpItem) []*bmp.BMPMessage {
 		out = append(out, bmp.NewBMPRouteMonitoring(*peerHeader(mp.Peer, mp.RouterID, true, mp.At), pu))
 	}
 	return out
+}
+
+// flipMessages updates the post-policy view for a changed verdict: the
+// path GoBGP holds when it became accepted, a withdrawal when rejected.
+func (st *bmpStation) flipMessages(f bmpFlip) []*bmp.BMPMessage {
+	s := st.s
+	s.mu.RLock()
+	p := s.peers[f.peer]
+	s.mu.RUnlock()
+	if p == nil {
+		return nil
+	}
+	p.mu.Lock()
+	rid := p.routerID
+	p.mu.Unlock()
+	h := peerHeader(p.cfg, rid, true, time.Now())
+	if !f.accepted {
+		return []*bmp.BMPMessage{bmp.NewBMPRouteMonitoring(*h, withdrawalOf(nlriOf(f.key.Prefix)))}
+	}
+	fam := familyV4
+	if f.key.Prefix.Addr().Is6() {
+		fam = familyV6
+	}
+	var held *api.Path
+	_ = s.bgp.ListPath(context.Background(), &api.ListPathRequest{TableType: api.TableType_ADJ_IN, Name: p.cfg.Address.String(), Family: fam,
+		Prefixes: []*api.TableLookupPrefix{{Prefix: f.key.Prefix.String(), Type: api.TableLookupPrefix_EXACT}}},
+		func(d *api.Destination) {
+			for _, ap := range d.Paths {
+				if ap.Identifier == f.key.PathID {
+					held = ap
+				}
+			}
+		})
+	if held == nil {
+		return nil // withdrawn meanwhile: the feed has said so
+	}
+	u, err := updateOf(held)
+	if err != nil {
+		return nil
+	}
+	return []*bmp.BMPMessage{bmp.NewBMPRouteMonitoring(*h, u)}
 }
 
 // snapshot sends Peer Up and the Adj-RIB-In of every established peer.

@@ -185,8 +185,8 @@ func viewsString(vs map[string]*rmView) string {
 }
 
 // TestBMPStation: a station receives Initiation, Peer Up, Route
-// Monitoring in both views (a rejected route pre-policy only), Statistics
-// and Peer Down; a reload removing the station ends it with Termination,
+// Monitoring in both views (a rejected route pre-policy only), verdicts
+// changed by a reload in the post-policy view, Statistics and Peer Down; a reload removing the station ends it with Termination,
 // and a reload adding it back re-synchronises it like a fresh start.
 func TestBMPStation(t *testing.T) {
 	recv := newBMPReceiver(t)
@@ -259,6 +259,37 @@ func TestBMPStation(t *testing.T) {
 	}
 	if counts[bmp.BMP_STAT_TYPE_REJECTED] != 1 || counts[bmp.BMP_STAT_TYPE_LOC_RIB] != 1 {
 		t.Errorf("statistics %v: want 1 rejected, 1 accepted of 2", counts)
+	}
+
+	// A reload that registers the rejected prefix flips its stored
+	// verdict: the post-policy view follows, both ways, on the same
+	// connection.
+	reload := func(toml string) {
+		t.Helper()
+		next, err := config.Parse([]byte(toml), "test.toml", t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		next.Global.StateDir = rs.Config().Global.StateDir
+		if _, err := rs.ApplyConfig(ctx, next, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	registered := strings.Replace(withStation, `prefixes = ["45.18.0.0/16+", `, `prefixes = ["45.18.0.0/16+", "46.18.0.0/16+", `, 1)
+	if registered == withStation {
+		t.Fatal("test config: prefixes line not found")
+	}
+	reload(registered)
+	views = map[string]*rmView{}
+	recv.collectRM(t, views, 20*time.Second, func() bool { return views["post "+rejected] != nil })
+	if v := views["post "+rejected]; !v.announced || v.asPath != "21001" || views["pre "+rejected] != nil {
+		t.Errorf("after registering %s: post %+v, pre %v; want a post-policy announcement only", rejected, *v, views["pre "+rejected])
+	}
+	reload(withStation)
+	views = map[string]*rmView{}
+	recv.collectRM(t, views, 20*time.Second, func() bool { return views["post "+rejected] != nil })
+	if v := views["post "+rejected]; v.announced || !v.withdrawn {
+		t.Errorf("after unregistering %s: post %+v, want a withdrawal", rejected, *v)
 	}
 
 	a.Close()

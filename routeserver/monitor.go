@@ -11,6 +11,7 @@ import (
 	"github.com/osrg/gobgp/v3/pkg/apiutil"
 	"github.com/osrg/gobgp/v3/pkg/packet/bgp"
 	"github.com/rsguard/rsguard/config"
+	"github.com/rsguard/rsguard/routestore"
 )
 
 // Monitoring exports (BMP stations, the MRT update log) are fed from the
@@ -100,6 +101,25 @@ func (s *Server) monitorPath(p *peer, ap *api.Path, withdraw, accepted bool, at 
 	s.mon.each(func(sk monitorSink) { sk.path(mp) })
 }
 
+// flipSink is a sink that follows verdicts changed after receipt (a
+// reload, an IRR refresh, a VRP change, dampening, max-prefix).
+type flipSink interface {
+	flip(peer string, k routestore.Key, accepted bool)
+}
+
+// monitorFlip is the route store's flip hook: it runs under the store's
+// lock, so sinks only queue.
+func (s *Server) monitorFlip(peer string, k routestore.Key, accepted bool) {
+	if s.mon.empty() {
+		return
+	}
+	s.mon.each(func(sk monitorSink) {
+		if f, ok := sk.(flipSink); ok {
+			f.flip(peer, k, accepted)
+		}
+	})
+}
+
 // monitorSession hands a session change to every sink.
 func (s *Server) monitorSession(p *peer, ap *api.Peer, up bool) {
 	ps := sessionOf(p.cfg, ap, up)
@@ -129,11 +149,7 @@ func updateOf(ap *api.Path) (*bgp.BGPMessage, error) {
 	}
 	v4, isV4 := nlri.(*bgp.IPAddrPrefix)
 	if ap.IsWithdraw {
-		if isV4 {
-			return bgp.NewBGPUpdateMessage([]*bgp.IPAddrPrefix{v4}, nil, nil), nil
-		}
-		return bgp.NewBGPUpdateMessage(nil, []bgp.PathAttributeInterface{
-			bgp.NewPathAttributeMpUnreachNLRI([]bgp.AddrPrefixInterface{nlri})}, nil), nil
+		return withdrawalOf(nlri), nil
 	}
 	attrs, err := apiutil.GetNativePathAttributes(ap)
 	if err != nil {
@@ -148,6 +164,23 @@ func updateOf(ap *api.Path) (*bgp.BGPMessage, error) {
 		}
 	}
 	return nil, fmt.Errorf("%s: a non-IPv4 path without MP_REACH_NLRI", nlri)
+}
+
+// withdrawalOf is the UPDATE withdrawing one NLRI.
+func withdrawalOf(nlri bgp.AddrPrefixInterface) *bgp.BGPMessage {
+	if v4, ok := nlri.(*bgp.IPAddrPrefix); ok {
+		return bgp.NewBGPUpdateMessage([]*bgp.IPAddrPrefix{v4}, nil, nil)
+	}
+	return bgp.NewBGPUpdateMessage(nil, []bgp.PathAttributeInterface{
+		bgp.NewPathAttributeMpUnreachNLRI([]bgp.AddrPrefixInterface{nlri})}, nil)
+}
+
+// nlriOf is a stored route's prefix as GoBGP's NLRI.
+func nlriOf(p netip.Prefix) bgp.AddrPrefixInterface {
+	if p.Addr().Is4() {
+		return bgp.NewIPAddrPrefix(uint8(p.Bits()), p.Addr().String())
+	}
+	return bgp.NewIPv6AddrPrefix(uint8(p.Bits()), p.Addr().String())
 }
 
 // ipString gives GoBGP's packet constructors an address string; an

@@ -43,11 +43,7 @@ func (s *Store) ReevaluateCovered(covered func(netip.Prefix) bool, eval func(pee
 			}
 			if now := e.Verdict.Accepted(); now != was {
 				res.VerdictChanges++
-				if now {
-					t.rejected--
-				} else {
-					t.rejected++
-				}
+				s.flipped(name, t, k, now)
 			}
 		}
 	}

@@ -51,6 +51,25 @@ type Store struct {
 	limit   int
 	dropped uint64
 	details map[string]string // interned evidence: most routes share a few texts
+	onFlip  func(peer string, k Key, accepted bool)
+}
+
+// SetFlipHook registers fn, called for every stored route whose verdict a
+// re-evaluation moves between accepted and rejected (a BMP station's
+// post-policy view follows them). It runs under the store's lock: it must
+// not block nor call the store. Set it before the store is used.
+func (s *Store) SetFlipHook(fn func(peer string, k Key, accepted bool)) { s.onFlip = fn }
+
+// flipped accounts for one verdict flip. s.mu held.
+func (s *Store) flipped(peer string, t *peerTable, k Key, accepted bool) {
+	if accepted {
+		t.rejected--
+	} else {
+		t.rejected++
+	}
+	if s.onFlip != nil {
+		s.onFlip(peer, k, accepted)
+	}
 }
 
 // maxInterned bounds the interning table; evidence beyond it is kept as is.
@@ -270,11 +289,7 @@ func (s *Store) Reevaluate(peer string, eval func(peer string, r filters.Route) 
 			s.intern(e.Verdict)
 			if now := e.Verdict.Accepted(); now != was {
 				changed++
-				if now {
-					t.rejected--
-				} else {
-					t.rejected++
-				}
+				s.flipped(name, t, e.Key, now)
 			}
 		}
 	}
@@ -299,11 +314,7 @@ func (s *Store) ReevaluateKeys(peer string, keys []Key, eval func(r filters.Rout
 		e.Verdict = eval(e.Route)
 		s.intern(e.Verdict)
 		if now := e.Verdict.Accepted(); now != was {
-			if now {
-				t.rejected--
-			} else {
-				t.rejected++
-			}
+			s.flipped(peer, t, k, now)
 		}
 	}
 }
