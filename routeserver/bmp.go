@@ -253,7 +253,7 @@ func (st *bmpStation) flipMessages(f bmpFlip) []*bmp.BMPMessage {
 	p.mu.Lock()
 	rid := p.routerID
 	p.mu.Unlock()
-	h := peerHeader(p.cfg, rid, true, time.Now())
+	h := peerHeader(idOf(p), rid, true, time.Now())
 	if !f.accepted {
 		return []*bmp.BMPMessage{bmp.NewBMPRouteMonitoring(*h, withdrawalOf(nlriOf(f.key.Prefix)))}
 	}
@@ -296,7 +296,7 @@ func (st *bmpStation) snapshot(ctx context.Context, write func(*bmp.BMPMessage) 
 		if ap == nil || ap.State == nil || ap.State.SessionState != api.PeerState_ESTABLISHED {
 			continue
 		}
-		for _, m := range st.messages(bmpItem{sess: ptr(sessionOf(p.cfg, ap, true))}) {
+		for _, m := range st.messages(bmpItem{sess: ptr(sessionOf(idOf(p), ap, true))}) {
 			if err := write(m); err != nil {
 				return err
 			}
@@ -312,7 +312,7 @@ func (st *bmpStation) snapshot(ctx context.Context, write func(*bmp.BMPMessage) 
 				continue
 			}
 			e, ok := s.store.Get(p.cfg.Name, d.Key)
-			mp := monitoredPath{Peer: p.cfg, RouterID: ap.GetSourceId(), Path: ap, Accepted: ok && e.Verdict.Accepted(), At: time.Now()}
+			mp := monitoredPath{Peer: idOf(p), RouterID: ap.GetSourceId(), Path: ap, Accepted: ok && e.Verdict.Accepted(), At: time.Now()}
 			if ap.Age != nil {
 				mp.At = ap.Age.AsTime()
 			}
@@ -342,7 +342,7 @@ func (st *bmpStation) statistics() []*bmp.BMPMessage {
 			continue
 		}
 		c := s.store.Counts(p.cfg.Name)
-		out = append(out, bmp.NewBMPStatisticsReport(*peerHeader(p.cfg, rid, false, time.Now()), []bmp.BMPStatsTLVInterface{
+		out = append(out, bmp.NewBMPStatisticsReport(*peerHeader(idOf(p), rid, false, time.Now()), []bmp.BMPStatsTLVInterface{
 			bmp.NewBMPStatsTLV32(bmp.BMP_STAT_TYPE_REJECTED, uint32(c.Rejected)),
 			bmp.NewBMPStatsTLV64(bmp.BMP_STAT_TYPE_ADJ_RIB_IN, uint64(c.Received)),
 			bmp.NewBMPStatsTLV64(bmp.BMP_STAT_TYPE_LOC_RIB, uint64(c.Accepted)),
@@ -351,7 +351,7 @@ func (st *bmpStation) statistics() []*bmp.BMPMessage {
 	return out
 }
 
-func peerHeader(pc config.Peer, rid string, post bool, at time.Time) *bmp.BMPPeerHeader {
+func peerHeader(pc peerID, rid string, post bool, at time.Time) *bmp.BMPPeerHeader {
 	var flags uint8
 	if post {
 		flags |= bmp.BMP_PEER_FLAG_POST_POLICY

@@ -24,9 +24,19 @@ import (
 // equal to what GoBGP enforces: pre-policy is every path, post-policy the
 // accepted ones.
 
+// peerID is a peer's identity: the fields a reload never rewrites in
+// place (peer.setConfig), so they are read without s.mu.
+type peerID struct {
+	Name    string
+	Address netip.Addr
+	ASN     uint32
+}
+
+func idOf(p *peer) peerID { return peerID{Name: p.cfg.Name, Address: p.cfg.Address, ASN: p.cfg.ASN} }
+
 // monitoredPath is one received path with its verdict.
 type monitoredPath struct {
-	Peer     config.Peer
+	Peer     peerID
 	RouterID string
 	Path     *api.Path
 	Withdraw bool
@@ -36,7 +46,7 @@ type monitoredPath struct {
 
 // peerSession is a session that came up or went down.
 type peerSession struct {
-	Peer                  config.Peer
+	Peer                  peerID
 	RouterID              string
 	Local                 netip.Addr
 	LocalPort, RemotePort uint16
@@ -97,7 +107,7 @@ func (s *Server) monitorPath(p *peer, ap *api.Path, withdraw, accepted bool, at 
 	p.mu.Lock()
 	rid := p.routerID
 	p.mu.Unlock()
-	mp := monitoredPath{Peer: p.cfg, RouterID: rid, Path: ap, Withdraw: withdraw, Accepted: accepted, At: at}
+	mp := monitoredPath{Peer: idOf(p), RouterID: rid, Path: ap, Withdraw: withdraw, Accepted: accepted, At: at}
 	s.mon.each(func(sk monitorSink) { sk.path(mp) })
 }
 
@@ -122,11 +132,11 @@ func (s *Server) monitorFlip(peer string, k routestore.Key, accepted bool) {
 
 // monitorSession hands a session change to every sink.
 func (s *Server) monitorSession(p *peer, ap *api.Peer, up bool) {
-	ps := sessionOf(p.cfg, ap, up)
+	ps := sessionOf(idOf(p), ap, up)
 	s.mon.each(func(sk monitorSink) { sk.session(ps) })
 }
 
-func sessionOf(pc config.Peer, ap *api.Peer, up bool) peerSession {
+func sessionOf(pc peerID, ap *api.Peer, up bool) peerSession {
 	ps := peerSession{Peer: pc, Up: up, At: time.Now()}
 	if ap.State != nil {
 		ps.RouterID = ap.State.RouterId
