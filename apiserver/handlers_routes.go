@@ -50,6 +50,11 @@ func routeQueryFromProto(req *rsguardv1.ListRoutesRequest) (RouteQuery, error) {
 	if q.Contains, err = parseAddrArg("contains_address", req.GetContainsAddress()); err != nil {
 		return q, err
 	}
+	if len(req.GetReasons()) > 0 && (q.View == ViewAccepted || q.View == ViewAdvertised) {
+		// Refused rather than answered with an empty list that reads as
+		// "no such routes".
+		return q, fmt.Errorf("reasons do not apply to the %s view: its routes failed no check: %w", q.View, ErrInvalidArgument)
+	}
 	for _, pr := range req.GetReasons() {
 		reason, err := ReasonFromProto(pr)
 		if err != nil {
@@ -62,12 +67,13 @@ func routeQueryFromProto(req *rsguardv1.ListRoutesRequest) (RouteQuery, error) {
 
 func routeEntryToProto(e RouteEntry) *rsguardv1.RouteEntry {
 	return &rsguardv1.RouteEntry{
-		Peer:       e.Peer,
-		Route:      routeWithCommunities(e.Route, e.Communities),
-		Rejections: RejectionsToProto(e.Rejections),
-		ReceivedAt: timeToProto(e.ReceivedAt),
-		RpkiState:  RPKIStateToProto(e.RPKI),
-		Notes:      RejectionsToProto(e.Notes),
+		Peer:        e.Peer,
+		Route:       routeWithCommunities(e.Route, e.Communities),
+		Rejections:  RejectionsToProto(e.Rejections),
+		ReceivedAt:  timeToProto(e.ReceivedAt),
+		RpkiState:   RPKIStateToProto(e.RPKI),
+		Notes:       RejectionsToProto(e.Notes),
+		LearnedFrom: e.LearnedFrom,
 	}
 }
 

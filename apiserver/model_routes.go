@@ -81,6 +81,8 @@ type RouteEntry struct {
 	Notes []filters.Rejection
 	// Communities as received (or, in the advertised view, as sent).
 	Communities filters.Communities
+	// LearnedFrom: the advertised view's source peer ("" elsewhere).
+	LearnedFrom string
 }
 
 // ExplainQuery is a route to evaluate as if Peer had sent it.

@@ -16,7 +16,7 @@ func (d *Daemon) ListRoutes(ctx context.Context, q apiserver.RouteQuery, emit fu
 	var emitErr error
 	send := func(e routestore.Entry) bool {
 		re := apiserver.RouteEntry{Peer: e.Peer, Route: e.Route, Rejections: e.Verdict.Rejections, ReceivedAt: e.ReceivedAt,
-			RPKI: e.Verdict.RPKI, Notes: e.Verdict.Notes, Communities: e.Communities}
+			RPKI: e.Verdict.RPKI, Notes: e.Verdict.Notes, Communities: e.Communities, LearnedFrom: e.LearnedFrom}
 		if !q.Match(re) {
 			return true
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/rsguard/rsguard/config"
 	"github.com/rsguard/rsguard/irr"
 	"github.com/rsguard/rsguard/routeserver"
+	"github.com/rsguard/rsguard/routestore"
 	"github.com/sirupsen/logrus"
 )
 
@@ -156,7 +157,7 @@ func (s *Syncer) doRefresh(ctx context.Context, st *peerState, p config.Peer, fo
 	}
 
 	if dirty || !inForce || !sameData(old, next) {
-		fc, err := applier.SetPeerFilter(ctx, p.Name, merge(next, p.Prefixes), originSet(p.ASSet, next))
+		fc, err := applier.SetPeerFilter(routestore.WithCause(ctx, routestore.IRRCause(p.ASSet)), p.Name, merge(next, p.Prefixes), originSet(p.ASSet, next))
 		if err != nil {
 			progress(fmt.Sprintf("%s: failed (%s): %v", p.Name, s.failed(st, r, log, fmt.Errorf("apply to route server: %w", err), now), err))
 			return

@@ -165,7 +165,7 @@ func (s *Server) onPaths(paths []*api.Path) {
 		if s.rpki.view.table() != vrps {
 			// The VRPs changed meanwhile; their re-evaluation may have
 			// run before the Put above.
-			s.store.ReevaluateKeys(p.cfg.Name, []routestore.Key{d.Key}, func(r filters.Route) filters.Verdict {
+			s.store.ReevaluateKeysBecause(routestore.CauseAnnouncement, p.cfg.Name, []routestore.Key{d.Key}, func(r filters.Route) filters.Verdict {
 				return filters.Evaluate(r, &settings, in)
 			})
 		}
@@ -173,7 +173,7 @@ func (s *Server) onPaths(paths []*api.Path) {
 			// The peer's filter changed while this path was evaluated, and
 			// the store's re-evaluation may have run before the Put above.
 			v = filters.Evaluate(d.Route, &settings, next)
-			s.store.ReevaluateKeys(p.cfg.Name, []routestore.Key{d.Key}, func(r filters.Route) filters.Verdict {
+			s.store.ReevaluateKeysBecause(routestore.CauseAnnouncement, p.cfg.Name, []routestore.Key{d.Key}, func(r filters.Route) filters.Verdict {
 				return filters.Evaluate(r, &settings, next)
 			})
 		}

@@ -8,6 +8,7 @@ import (
 	api "github.com/osrg/gobgp/v3/api"
 	"github.com/rsguard/rsguard/config"
 	"github.com/rsguard/rsguard/filters"
+	"github.com/rsguard/rsguard/routestore"
 )
 
 // settingsFor is SettingsFrom plus the list checks, which also need
@@ -86,7 +87,7 @@ func (s *Server) applyBlacklist(ctx context.Context, c config.Peer) (string, err
 		fc.Deleted += len(del)
 	}
 	p.input.Store(&next)
-	fc.VerdictChanges = s.store.Reevaluate(c.Name, func(_ string, r filters.Route) filters.Verdict {
+	fc.VerdictChanges = s.store.ReevaluateBecause(routestore.CauseReload, c.Name, func(_ string, r filters.Route) filters.Verdict {
 		return filters.Evaluate(r, &settings, &next)
 	})
 	if fc.Added+fc.Deleted > 0 {

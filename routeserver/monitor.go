@@ -117,15 +117,18 @@ type flipSink interface {
 	flip(peer string, k routestore.Key, accepted bool)
 }
 
-// monitorFlip is the route store's flip hook: it runs under the store's
-// lock, so sinks only queue.
-func (s *Server) monitorFlip(peer string, k routestore.Key, accepted bool) {
-	if s.mon.empty() {
+// monitorChanges is told of every batch of verdict changes (after the
+// store's lock is released); sinks only queue. New announcements are left
+// out: the feed has handed them over with their verdict already.
+func (s *Server) monitorChanges(b routestore.ChangeBatch) {
+	if b.Cause == routestore.CauseAnnouncement || s.mon.empty() {
 		return
 	}
 	s.mon.each(func(sk monitorSink) {
 		if f, ok := sk.(flipSink); ok {
-			f.flip(peer, k, accepted)
+			for _, c := range b.Changes {
+				f.flip(c.Peer, c.Key, c.Accepted())
+			}
 		}
 	})
 }

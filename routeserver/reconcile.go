@@ -9,6 +9,7 @@ import (
 
 	api "github.com/osrg/gobgp/v3/api"
 	"github.com/rsguard/rsguard/filters"
+	"github.com/rsguard/rsguard/routestore"
 	"github.com/sirupsen/logrus"
 )
 
@@ -204,7 +205,7 @@ func (s *Server) SetPeerFilter(ctx context.Context, peer string, allowed []filte
 		fc.Deleted += len(del)
 	}
 	p.input.Store(&next)
-	fc.VerdictChanges = s.store.Reevaluate(peer, func(_ string, r filters.Route) filters.Verdict {
+	fc.VerdictChanges = s.store.ReevaluateBecause(routestore.CauseFrom(ctx, routestore.CauseFilterChange), peer, func(_ string, r filters.Route) filters.Verdict {
 		return filters.Evaluate(r, &settings, &next)
 	})
 	if fc.Added+fc.Deleted > 0 {

@@ -10,6 +10,7 @@ import (
 	"github.com/rsguard/rsguard/config"
 	"github.com/rsguard/rsguard/dampening"
 	"github.com/rsguard/rsguard/filters"
+	"github.com/rsguard/rsguard/routestore"
 )
 
 // ErrNeedsRestart marks a config change that cannot be applied live.
@@ -83,7 +84,7 @@ func (s *Server) ApplyConfig(ctx context.Context, next *config.Config, src Filte
 		// Every stored verdict may have changed; the soft resets (coalesced)
 		// re-evaluate what GoBGP holds.
 		for _, pc := range next.Peers {
-			s.store.Reevaluate(pc.Name, s.evaluator())
+			s.store.ReevaluateBecause(routestore.CauseReload, pc.Name, s.evaluator())
 			s.resets.schedule(pc.Name)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/rsguard/rsguard/config"
 	"github.com/rsguard/rsguard/dampening"
 	"github.com/rsguard/rsguard/filters"
+	"github.com/rsguard/rsguard/routestore"
 	"github.com/sirupsen/logrus"
 )
 
@@ -150,7 +151,7 @@ func (s *Server) updatePeer(ctx context.Context, pc PeerChange, np config.Peer, 
 	if pc.Dampening && s.damp != nil {
 		s.enforceDampTransitions(s.setPeerDampMode(np))
 		s.syncDampenedCheck(np.Name)
-		s.store.Reevaluate(np.Name, s.evaluator())
+		s.store.ReevaluateBecause(routestore.CauseReload, np.Name, s.evaluator())
 	}
 	if pc.Filter {
 		fc, err := s.setPeerInput(ctx, p, np, src)
@@ -177,6 +178,11 @@ func (s *Server) setPeerInput(ctx context.Context, p *peer, np config.Peer, src 
 	fresh := peerInput(cfg, np, src)
 	next := *cur // keeps the dampening and max-prefix hooks
 	next.Allowed, next.Origins = fresh.Allowed, fresh.Origins
+	// The new list is the peer's base (static + IRR) for ROAs as route
+	// objects: recorded, so the VRP sync that follows the reload does not
+	// put the old base back (the history showed a reload's verdict undone
+	// by "rpki vrp change" at once).
+	next.Allowed = filters.NewPrefixList(s.withROAs(fresh, fresh.Allowed.Ranges(), fresh.Origins))
 	next.Addresses, next.Families, next.NextHop = fresh.Addresses, fresh.Families, fresh.NextHop
 	next.Blacklist = fresh.Blacklist // block sets change by diff like the allow sets
 	a, d, err := applyCompiledDiff(ctx, s.bgp, filters.CompilePeer(&settings, cur), filters.CompilePeer(&settings, &next))
@@ -185,7 +191,7 @@ func (s *Server) setPeerInput(ctx context.Context, p *peer, np config.Peer, src 
 	}
 	p.input.Store(&next)
 	fc := FilterChange{Added: a, Deleted: d}
-	fc.VerdictChanges = s.store.Reevaluate(np.Name, func(_ string, r filters.Route) filters.Verdict {
+	fc.VerdictChanges = s.store.ReevaluateBecause(routestore.CauseReload, np.Name, func(_ string, r filters.Route) filters.Verdict {
 		return filters.Evaluate(r, &settings, &next)
 	})
 	if a+d > 0 {

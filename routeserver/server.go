@@ -83,7 +83,10 @@ func New(cfg *config.Config, opts Options) *Server {
 	s := &Server{log: opts.Logger, store: routestore.New(opts.StoreLimit), cfg: cfg, opts: opts,
 		settings: settingsFor(cfg), peers: map[string]*peer{}, byAddr: map[netip.Addr]*peer{}}
 	s.resets.run = s.softResetIn
-	s.store.SetFlipHook(s.monitorFlip)
+	s.store.OnChange(func(b routestore.ChangeBatch) {
+		s.onVerdictChanges(b)
+		s.monitorChanges(b)
+	})
 	for _, pc := range cfg.Peers {
 		p := newPeer(pc)
 		p.setInitialInput(peerInput(cfg, pc, opts.InitialFilter))

@@ -28,6 +28,9 @@ type Entry struct {
 	ReceivedAt time.Time
 	// Communities as received; they steer export, not the verdict.
 	Communities filters.Communities
+	// LearnedFrom is the peer an advertised route came from (advertised
+	// view only; the store's own entries leave it empty).
+	LearnedFrom string
 }
 
 // Counts are a peer's route counters as rsguard sees them (GoBGP's own
@@ -51,25 +54,9 @@ type Store struct {
 	limit   int
 	dropped uint64
 	details map[string]string // interned evidence: most routes share a few texts
-	onFlip  func(peer string, k Key, accepted bool)
-}
 
-// SetFlipHook registers fn, called for every stored route whose verdict a
-// re-evaluation moves between accepted and rejected (a BMP station's
-// post-policy view follows them). It runs under the store's lock: it must
-// not block nor call the store. Set it before the store is used.
-func (s *Store) SetFlipHook(fn func(peer string, k Key, accepted bool)) { s.onFlip = fn }
-
-// flipped accounts for one verdict flip. s.mu held.
-func (s *Store) flipped(peer string, t *peerTable, k Key, accepted bool) {
-	if accepted {
-		t.rejected--
-	} else {
-		t.rejected++
-	}
-	if s.onFlip != nil {
-		s.onFlip(peer, k, accepted)
-	}
+	hist     *history          // verdict changes of the routes that changed (history.go)
+	onChange func(ChangeBatch) // told of every batch of changes
 }
 
 // maxInterned bounds the interning table; evidence beyond it is kept as is.
@@ -93,7 +80,7 @@ func New(limit int) *Store {
 	if limit <= 0 {
 		limit = 10_000_000
 	}
-	return &Store{peers: map[string]*peerTable{}, limit: limit, details: map[string]string{}}
+	return &Store{peers: map[string]*peerTable{}, limit: limit, details: map[string]string{}, hist: newHistory(HistoryMaxChanges)}
 }
 
 func (s *Store) table(peer string) *peerTable {
@@ -107,12 +94,18 @@ func (s *Store) table(peer string) *peerTable {
 
 // Put records an announcement, replacing any earlier one for the same key.
 func (s *Store) Put(e Entry) {
+	var log *changeLog
+	defer func() { s.publish(log) }() // runs after the unlock below
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	t := s.table(e.Peer)
 	if old, ok := t.routes[e.Key]; ok {
 		if !old.Verdict.Accepted() {
 			t.rejected--
+		}
+		if old.Verdict.Accepted() != e.Verdict.Accepted() {
+			log = newChangeLog(announcementCause(old.Verdict, e.Verdict))
+			log.note(e.Peer, &e, old.Verdict)
 		}
 	} else {
 		if s.total >= s.limit {
@@ -276,6 +269,13 @@ func (s *Store) List(q Query, fn func(Entry) bool) {
 // peer is ""), after an input changed (IRR refresh, reload, dampening). It
 // returns how many verdicts changed between accept and reject.
 func (s *Store) Reevaluate(peer string, eval func(peer string, r filters.Route) filters.Verdict) int {
+	return s.ReevaluateBecause(CauseFilterChange, peer, eval)
+}
+
+// ReevaluateBecause is Reevaluate recording cause in the routes' history.
+func (s *Store) ReevaluateBecause(cause, peer string, eval func(peer string, r filters.Route) filters.Verdict) int {
+	log := newChangeLog(cause)
+	defer s.publish(log)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	changed := 0
@@ -284,12 +284,18 @@ func (s *Store) Reevaluate(peer string, eval func(peer string, r filters.Route) 
 			continue
 		}
 		for _, e := range t.routes {
-			was := e.Verdict.Accepted()
+			old := e.Verdict
+			was := old.Accepted()
 			e.Verdict = eval(name, e.Route)
 			s.intern(e.Verdict)
+			log.note(name, e, old)
 			if now := e.Verdict.Accepted(); now != was {
 				changed++
-				s.flipped(name, t, e.Key, now)
+				if now {
+					t.rejected--
+				} else {
+					t.rejected++
+				}
 			}
 		}
 	}
@@ -299,6 +305,14 @@ func (s *Store) Reevaluate(peer string, eval func(peer string, r filters.Route) 
 // ReevaluateKeys recomputes the verdicts of the given paths of one peer
 // only (a dampening transition touches a handful of routes, not the table).
 func (s *Store) ReevaluateKeys(peer string, keys []Key, eval func(r filters.Route) filters.Verdict) {
+	s.ReevaluateKeysBecause(CauseFilterChange, peer, keys, eval)
+}
+
+// ReevaluateKeysBecause is ReevaluateKeys recording cause in the routes'
+// history.
+func (s *Store) ReevaluateKeysBecause(cause, peer string, keys []Key, eval func(r filters.Route) filters.Verdict) {
+	log := newChangeLog(cause)
+	defer s.publish(log)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	t := s.peers[peer]
@@ -310,11 +324,17 @@ func (s *Store) ReevaluateKeys(peer string, keys []Key, eval func(r filters.Rout
 		if !ok {
 			continue
 		}
-		was := e.Verdict.Accepted()
+		old := e.Verdict
+		was := old.Accepted()
 		e.Verdict = eval(e.Route)
 		s.intern(e.Verdict)
+		log.note(peer, e, old)
 		if now := e.Verdict.Accepted(); now != was {
-			s.flipped(peer, t, k, now)
+			if now {
+				t.rejected--
+			} else {
+				t.rejected++
+			}
 		}
 	}
 }

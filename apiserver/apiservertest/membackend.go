@@ -189,7 +189,7 @@ func (b *MemBackend) ListRoutes(ctx context.Context, q apiserver.RouteQuery, emi
 			continue
 		}
 		if q.View == apiserver.ViewAdvertised {
-			e.Peer = q.Peer // seen from the receiving client
+			e.LearnedFrom, e.Peer = e.Peer, q.Peer // seen from the receiving client
 		}
 		qq := q
 		if q.View == apiserver.ViewAdvertised {

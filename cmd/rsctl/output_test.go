@@ -216,12 +216,12 @@ func TestIRRStatusJSON(t *testing.T) {
 
 func TestIRRRefresh(t *testing.T) {
 	c, b := newCLI(t)
-	r := c.mustRun("irr", "refresh", "--peer", "ix-b")
-	if !strings.Contains(r.stdout, "held back") || !strings.Contains(r.stdout, "use --force") {
-		t.Errorf("held-back refresh:\n%s", r.stdout)
+	r := c.run("irr", "refresh", "--peer", "ix-b")
+	if !strings.Contains(r.stdout, "held back") || !strings.Contains(r.stdout, "use --force") || strings.Count(r.stdout, "\n") != 1 {
+		t.Errorf("held-back refresh, want one line:\n%s", r.stdout)
 	}
-	if r.stderr != "" {
-		t.Errorf("progress drawn without a terminal: %q", r.stderr)
+	if r.code != exitHeldBack || r.stderr != "rsctl: irr refresh held back for 1 peer(s): rerun with --force to apply\n" {
+		t.Errorf("held back: exit %d, stderr %q (no progress drawn without a terminal)", r.code, r.stderr)
 	}
 	var res map[string]any
 	decode(t, c.mustRun("irr", "refresh", "--peer", "ix-b", "--force", "--json").stdout, &res)
@@ -239,8 +239,8 @@ func TestIRRRefresh(t *testing.T) {
 func TestIRRRefreshProgressOnTerminal(t *testing.T) {
 	c, _ := newCLI(t)
 	c.terminal = true
-	r := c.mustRun("irr", "refresh")
-	if !strings.Contains(r.stderr, "[0/2] ix-a: expanding AS-ALPHA") || !strings.HasSuffix(r.stderr, "\r\033[K") {
+	r := c.run("irr", "refresh") // ix-b is held back: exit 3
+	if r.code != exitHeldBack || !strings.Contains(r.stderr, "[0/2] ix-a: expanding AS-ALPHA") || !strings.Contains(r.stderr, "\r\033[Krsctl: irr refresh held back") {
 		t.Errorf("progress on stderr = %q", r.stderr)
 	}
 }
