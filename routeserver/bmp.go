@@ -284,12 +284,7 @@ func (st *bmpStation) flipMessages(f bmpFlip) []*bmp.BMPMessage {
 // snapshot sends Peer Up and the Adj-RIB-In of every established peer.
 func (st *bmpStation) snapshot(ctx context.Context, write func(*bmp.BMPMessage) error) error {
 	s := st.s
-	s.mu.RLock()
-	peers := make([]*peer, 0, len(s.peers))
-	for _, p := range s.peers {
-		peers = append(peers, p)
-	}
-	s.mu.RUnlock()
+	peers := s.peerList()
 	for _, p := range peers {
 		var ap *api.Peer
 		_ = s.bgp.ListPeer(ctx, &api.ListPeerRequest{Address: p.cfg.Address.String()}, func(x *api.Peer) { ap = x })

@@ -264,28 +264,17 @@ func TestBMPStation(t *testing.T) {
 	// A reload that registers the rejected prefix flips its stored
 	// verdict: the post-policy view follows, both ways, on the same
 	// connection.
-	reload := func(toml string) {
-		t.Helper()
-		next, err := config.Parse([]byte(toml), "test.toml", t.TempDir())
-		if err != nil {
-			t.Fatal(err)
-		}
-		next.Global.StateDir = rs.Config().Global.StateDir
-		if _, err := rs.ApplyConfig(ctx, next, nil); err != nil {
-			t.Fatal(err)
-		}
-	}
 	registered := strings.Replace(withStation, `prefixes = ["45.18.0.0/16+", `, `prefixes = ["45.18.0.0/16+", "46.18.0.0/16+", `, 1)
 	if registered == withStation {
 		t.Fatal("test config: prefixes line not found")
 	}
-	reload(registered)
+	reloadTo(t, rs, registered)
 	views = map[string]*rmView{}
 	recv.collectRM(t, views, 20*time.Second, func() bool { return views["post "+rejected] != nil })
 	if v := views["post "+rejected]; !v.announced || v.asPath != "21001" || views["pre "+rejected] != nil {
 		t.Errorf("after registering %s: post %+v, pre %v; want a post-policy announcement only", rejected, *v, views["pre "+rejected])
 	}
-	reload(withStation)
+	reloadTo(t, rs, withStation)
 	views = map[string]*rmView{}
 	recv.collectRM(t, views, 20*time.Second, func() bool { return views["post "+rejected] != nil })
 	if v := views["post "+rejected]; v.announced || !v.withdrawn {
@@ -300,28 +289,28 @@ func TestBMPStation(t *testing.T) {
 
 	// Reload: the station goes (Termination), then comes back and gets a
 	// fresh Initiation, as at start.
-	without, err := config.Parse([]byte(monitoringConfig("")), "test.toml", t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	without.Global.StateDir = rs.Config().Global.StateDir
-	lines, err := rs.ApplyConfig(ctx, without, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(strings.Join(lines, "\n"), "[bmp]") {
+	if lines := reloadTo(t, rs, monitoringConfig("")); !strings.Contains(strings.Join(lines, "\n"), "[bmp]") {
 		t.Errorf("plan lines %q do not mention [bmp]", lines)
 	}
 	recv.next(t, bmp.BMP_MSG_TERMINATION, 10*time.Second)
-	with, err := config.Parse([]byte(withStation), "test.toml", t.TempDir())
+	reloadTo(t, rs, withStation)
+	recv.next(t, bmp.BMP_MSG_INITIATION, 10*time.Second)
+}
+
+// reloadTo applies a config to the running server, keeping its state_dir,
+// and returns the plan's lines.
+func reloadTo(t *testing.T, rs *Server, toml string) []string {
+	t.Helper()
+	next, err := config.Parse([]byte(toml), "test.toml", t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	with.Global.StateDir = rs.Config().Global.StateDir
-	if _, err := rs.ApplyConfig(ctx, with, nil); err != nil {
+	next.Global.StateDir = rs.Config().Global.StateDir
+	lines, err := rs.ApplyConfig(context.Background(), next, nil)
+	if err != nil {
 		t.Fatal(err)
 	}
-	recv.next(t, bmp.BMP_MSG_INITIATION, 10*time.Second)
+	return lines
 }
 
 // TestBMPConfigStrict: stations must be explicit and valid.

@@ -99,6 +99,17 @@ func (m *monitors) each(fn func(monitorSink)) {
 	}
 }
 
+// peerList is every running peer, copied out of s.mu.
+func (s *Server) peerList() []*peer {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	peers := make([]*peer, 0, len(s.peers))
+	for _, p := range s.peers {
+		peers = append(peers, p)
+	}
+	return peers
+}
+
 // monitorPath hands a received path to every sink.
 func (s *Server) monitorPath(p *peer, ap *api.Path, withdraw, accepted bool, at time.Time) {
 	if s.mon.empty() {

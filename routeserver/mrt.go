@@ -230,12 +230,7 @@ func (m *mrtExport) record(at time.Time, t mrt.MRTType, st mrt.MRTSubTyper, body
 func (m *mrtExport) dumpTable(ctx context.Context, now time.Time) (string, error) {
 	s := m.s
 	g := s.Config().Global
-	s.mu.RLock()
-	peers := make([]*peer, 0, len(s.peers))
-	for _, p := range s.peers {
-		peers = append(peers, p)
-	}
-	s.mu.RUnlock()
+	peers := s.peerList()
 	sort.Slice(peers, func(i, j int) bool { return peers[i].cfg.Name < peers[j].cfg.Name })
 	type rib struct {
 		nlri    bgp.AddrPrefixInterface

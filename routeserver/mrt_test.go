@@ -141,15 +141,7 @@ func TestMRTExport(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, 20*time.Second, "the withdrawals in the store", func() bool { return rs.Store().Counts("a").Received == 1 })
-	next, err := config.Parse([]byte(monitoringConfig("[mrt]\ndump_interval = \"1h\"\nretention = 2\n")), "test.toml", t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	next.Global.StateDir = rs.Config().Global.StateDir
-	planned, err := rs.ApplyConfig(ctx, next, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	planned := reloadTo(t, rs, monitoringConfig("[mrt]\ndump_interval = \"1h\"\nretention = 2\n"))
 	if !strings.Contains(strings.Join(planned, "\n"), "[mrt] update_log") {
 		t.Errorf("plan %q", planned)
 	}
