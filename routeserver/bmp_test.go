@@ -235,27 +235,14 @@ func TestBMPStation(t *testing.T) {
 		t.Errorf("post-policy %s: %+v: a rejected route must not be in the post-policy Adj-RIB-In", rejected, *v)
 	}
 
-	st, _ := recv.next(t, bmp.BMP_MSG_STATISTICS_REPORT, 10*time.Second)
-	counts := map[uint16]uint64{}
-	for _, s := range st.Body.(*bmp.BMPStatisticsReport).Stats {
-		switch v := s.(type) {
-		case *bmp.BMPStatsTLV32:
-			counts[v.Type] = uint64(v.Value)
-		case *bmp.BMPStatsTLV64:
-			counts[v.Type] = v.Value
+	// a report may predate the second route; a later one must count both
+	var counts map[uint16]uint64
+	for deadline := time.Now().Add(20 * time.Second); counts[bmp.BMP_STAT_TYPE_ADJ_RIB_IN] != 2; {
+		if time.Now().After(deadline) {
+			t.Fatalf("statistics never counted 2 routes received: %v", counts)
 		}
-	}
-	// the report may predate the second route; a later one must be right
-	for counts[bmp.BMP_STAT_TYPE_ADJ_RIB_IN] != 2 {
-		st, _ = recv.next(t, bmp.BMP_MSG_STATISTICS_REPORT, 10*time.Second)
-		for _, s := range st.Body.(*bmp.BMPStatisticsReport).Stats {
-			switch v := s.(type) {
-			case *bmp.BMPStatsTLV32:
-				counts[v.Type] = uint64(v.Value)
-			case *bmp.BMPStatsTLV64:
-				counts[v.Type] = v.Value
-			}
-		}
+		st, _ := recv.next(t, bmp.BMP_MSG_STATISTICS_REPORT, 10*time.Second)
+		counts = statCounts(st)
 	}
 	if counts[bmp.BMP_STAT_TYPE_REJECTED] != 1 || counts[bmp.BMP_STAT_TYPE_LOC_RIB] != 1 {
 		t.Errorf("statistics %v: want 1 rejected, 1 accepted of 2", counts)
@@ -295,6 +282,20 @@ func TestBMPStation(t *testing.T) {
 	recv.next(t, bmp.BMP_MSG_TERMINATION, 10*time.Second)
 	reloadTo(t, rs, withStation)
 	recv.next(t, bmp.BMP_MSG_INITIATION, 10*time.Second)
+}
+
+// statCounts reads a Statistics Report's counters by type.
+func statCounts(m *bmp.BMPMessage) map[uint16]uint64 {
+	counts := map[uint16]uint64{}
+	for _, s := range m.Body.(*bmp.BMPStatisticsReport).Stats {
+		switch v := s.(type) {
+		case *bmp.BMPStatsTLV32:
+			counts[v.Type] = uint64(v.Value)
+		case *bmp.BMPStatsTLV64:
+			counts[v.Type] = v.Value
+		}
+	}
+	return counts
 }
 
 // reloadTo applies a config to the running server, keeping its state_dir,
