@@ -51,11 +51,17 @@ type bmpStation struct {
 	log      *logrus.Entry
 	q        chan bmpItem
 	overflow atomic.Bool
-	cancel   context.CancelFunc
-	done     chan struct{}
+	// connected gates the queue: while no connection is up nothing is
+	// kept, the next connection's snapshot supersedes it.
+	connected atomic.Bool
+	cancel    context.CancelFunc
+	done      chan struct{}
 }
 
 func (st *bmpStation) enqueue(it bmpItem) {
+	if !st.connected.Load() {
+		return
+	}
 	select {
 	case st.q <- it:
 	default:
@@ -150,8 +156,10 @@ func (st *bmpStation) serve(ctx context.Context, conn net.Conn) error {
 		_, err = conn.Write(buf)
 		return err
 	}
-	// What was queued while disconnected is superseded by the snapshot;
-	// what arrives from here on is replayed after it, in order.
+	// What arrives from here on is replayed after the snapshot, in order;
+	// anything older is superseded by it.
+	st.connected.Store(true)
+	defer st.connected.Store(false)
 	for len(st.q) > 0 {
 		<-st.q
 	}

@@ -268,20 +268,30 @@ func TestBMPStation(t *testing.T) {
 		t.Errorf("after unregistering %s: post %+v, want a withdrawal", rejected, *v)
 	}
 
-	a.Close()
-	down, _ := recv.next(t, bmp.BMP_MSG_PEER_DOWN_NOTIFICATION, 20*time.Second)
-	if got := down.PeerHeader.PeerAddress.String(); got != addrM(2) {
-		t.Errorf("peer down for %s, want %s", got, addrM(2))
-	}
-
-	// Reload: the station goes (Termination), then comes back and gets a
-	// fresh Initiation, as at start.
+	// Reload: the station goes (Termination), then comes back and, as at
+	// a fresh start, gets an Initiation, Peer Up and the current
+	// Adj-RIB-In from the snapshot.
 	if lines := reloadTo(t, rs, monitoringConfig("")); !strings.Contains(strings.Join(lines, "\n"), "[bmp]") {
 		t.Errorf("plan lines %q do not mention [bmp]", lines)
 	}
 	recv.next(t, bmp.BMP_MSG_TERMINATION, 10*time.Second)
 	reloadTo(t, rs, withStation)
 	recv.next(t, bmp.BMP_MSG_INITIATION, 10*time.Second)
+	recv.next(t, bmp.BMP_MSG_PEER_UP_NOTIFICATION, 10*time.Second)
+	views = map[string]*rmView{}
+	recv.collectRM(t, views, 20*time.Second, func() bool {
+		return views["pre "+accepted] != nil && views["pre "+rejected] != nil &&
+			views["post "+accepted] != nil && views["post "+rejected] != nil
+	})
+	if v := views["post "+rejected]; v.announced || !views["post "+accepted].announced || !views["pre "+rejected].announced {
+		t.Errorf("snapshot after re-adding the station: %s", viewsString(views))
+	}
+
+	a.Close()
+	down, _ := recv.next(t, bmp.BMP_MSG_PEER_DOWN_NOTIFICATION, 20*time.Second)
+	if got := down.PeerHeader.PeerAddress.String(); got != addrM(2) {
+		t.Errorf("peer down for %s, want %s", got, addrM(2))
+	}
 }
 
 // statCounts reads a Statistics Report's counters by type.
