@@ -42,6 +42,10 @@ type Config struct {
 	Communities Communities
 	// Blackhole is [blackhole] (actions.go).
 	Blackhole Blackhole
+	// BMP is [[bmp]] and MRT is [mrt] (monitoring.go): exports to
+	// operators' collectors, off by default.
+	BMP []BMPStation
+	MRT MRT
 
 	// Path is the file the config was read from (the name given to Parse).
 	Path string
@@ -238,6 +242,7 @@ func defaults() *Config {
 		IRR: IRR{Refresh: DefaultIRRRefresh, MaxShrink: DefaultIRRMaxShrink, Concurrency: DefaultIRRConcurrency,
 			QueryTimeout: DefaultIRRQueryTimeout, RefreshTimeout: DefaultIRRRefreshTimeout},
 		RPKI: RPKI{StaleAfter: DefaultRPKIStaleAfter, Poll: DefaultRPKIPoll},
+		MRT:  defaultMRT(),
 		Dampening: Dampening{
 			Mode:                   DampeningEnforce,
 			HalfLife:               d.HalfLife,

@@ -98,6 +98,7 @@ func (d *decoder) document(cfg *Config, raw map[string]any) {
 		{"blackhole", func(t *table) { d.blackhole(&cfg.Blackhole, t) }},
 		{"rpki", func(t *table) { d.rpki(&cfg.RPKI, t) }},
 		{"lg", func(t *table) { d.lg(&cfg.LG, t) }},
+		{"mrt", func(t *table) { d.mrt(&cfg.MRT, t) }},
 	}
 	for _, s := range sections {
 		v, at, _ := root.get(s.key)
@@ -105,6 +106,9 @@ func (d *decoder) document(cfg *Config, raw map[string]any) {
 			s.decode(t)
 			t.done()
 		}
+	}
+	if v, at, _ := root.get("bmp"); v != nil {
+		cfg.BMP = d.bmpStations(at, v)
 	}
 	v, at, _ := root.get("peers")
 	cfg.Peers = d.peers(at, v)

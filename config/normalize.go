@@ -26,6 +26,8 @@ type (
 		LG          renderLG          `toml:"lg"`
 		Blackhole   renderBlackhole   `toml:"blackhole"`
 		RPKI        renderRPKI        `toml:"rpki"`
+		MRT         renderMRT         `toml:"mrt"`
+		BMP         []renderBMP       `toml:"bmp"`
 		Peers       []renderPeer      `toml:"peers"`
 	}
 	renderGlobal struct {
@@ -166,6 +168,7 @@ func (c *Config) NormalizedTOML() ([]byte, error) {
 		Blackhole:   renderBlackhole{NextHopIPv4: addrString(c.Blackhole.NextHopIPv4), NextHopIPv6: addrString(c.Blackhole.NextHopIPv6)},
 	}
 	r.RPKI = renderRPKIOf(c.RPKI)
+	r.MRT, r.BMP = renderMRTOf(c.MRT), renderBMPOf(c.BMP)
 	for _, p := range c.Peers {
 		rp := renderPeer{
 			Name:             p.Name,

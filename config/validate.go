@@ -50,6 +50,8 @@ func validate(c *Config, col *collector) {
 	v.dampening()
 	v.rpki()
 	v.lg()
+	v.bmp()
+	v.mrt()
 	v.peers()
 	v.filterLists()
 }

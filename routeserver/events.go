@@ -59,6 +59,9 @@ func (s *Server) onPeerEvent(ev *api.WatchEventResponse_PeerEvent) {
 		return
 	}
 	s.emit(Event{Kind: EventPeerState, Time: time.Now(), Peer: p.cfg.Name, OldState: old, NewState: state})
+	if state == "ESTABLISHED" || old == "ESTABLISHED" {
+		s.monitorSession(p, ev.Peer, state == "ESTABLISHED")
+	}
 	l := s.peerLog(p).WithField("state", state)
 	if state == "ESTABLISHED" {
 		l.WithField("router_id", ev.Peer.State.RouterId).Info("session established")
@@ -144,6 +147,7 @@ func (s *Server) onPaths(paths []*api.Path) {
 			}
 		}
 		if d.Withdraw {
+			s.monitorPath(p, ap, true, false, now)
 			s.store.Withdraw(p.cfg.Name, d.Key)
 			limits.add(p, p.limiter.withdraw(d.Key, now))
 			continue
@@ -173,6 +177,7 @@ func (s *Server) onPaths(paths []*api.Path) {
 				return filters.Evaluate(r, &settings, next)
 			})
 		}
+		s.monitorPath(p, ap, false, v.Accepted(), now)
 		if !v.Accepted() {
 			if s.log.IsLevelEnabled(logrus.DebugLevel) {
 				s.peerLog(p).WithFields(logrus.Fields{"prefix": d.Key.Prefix, "reasons": v.Rejections}).Debug("route rejected")

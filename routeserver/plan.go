@@ -22,7 +22,8 @@ var restartSections = map[string]bool{"Global": true}
 // Sections applied live by a component of the daemon. A top-level section
 // that is neither here nor in restartSections (one added later) needs a
 // restart until its component learns to apply it: never silently ignored.
-var liveSections = map[string]bool{"Filters": true, "Dampening": true, "IRR": true, "Log": true, "API": true, "RPKI": true, "LG": true}
+var liveSections = map[string]bool{"Filters": true, "Dampening": true, "IRR": true, "Log": true, "API": true, "RPKI": true,
+	"LG": true, "BMP": true, "MRT": true}
 
 // Peer keys applied to a live session without resetting it.
 var (
@@ -290,6 +291,8 @@ var liveEffect = map[string]string{
 	"[log]":       "applied",
 	"[api]":       "listeners rebound or their TLS key pair and token swapped",
 	"[rpki]":      "VRP sources switched, affected routes re-evaluated, sessions kept",
+	"[bmp]":       "stations added or removed (a new one gets the current Adj-RIB-In), sessions kept",
+	"[mrt]":       "MRT writers restarted with the new settings (the open update log is completed first), sessions kept",
 }
 
 // restartFilterKeys are [filters] keys that shape which community sets the

@@ -89,6 +89,9 @@ func (s *Server) ApplyConfig(ctx context.Context, next *config.Config, src Filte
 		}
 	}
 	s.syncROARouteObjects(ctx) // new peers get their ROA route objects
+	if err := s.applyMonitoring(old, next); err != nil {
+		return changes, err
+	}
 	return changes, nil
 }
 

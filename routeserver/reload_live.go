@@ -115,12 +115,7 @@ func (s *Server) applyFiltersConfig(ctx context.Context, old, next *filters.Sett
 	if err != nil {
 		return fmt.Errorf("[filters]: common policy: %w", err)
 	}
-	s.mu.RLock()
-	peers := make([]*peer, 0, len(s.peers))
-	for _, p := range s.peers {
-		peers = append(peers, p)
-	}
-	s.mu.RUnlock()
+	peers := s.peerList()
 	for _, p := range peers {
 		in := p.input.Load()
 		pa, pd, err := applyCompiledDiff(ctx, s.bgp, s.compilePeerWith(old, p, in), s.compilePeerWith(next, p, in))

@@ -63,6 +63,7 @@ type Server struct {
 
 	rpki     rpkiRuntime    // RPKI origin validation (rpki.go)
 	dampDisk dampDurability // journal and snapshots of damp (dampening_store.go)
+	mon      monitors       // BMP stations and MRT files (monitor.go)
 }
 
 // SettingsFrom converts the [filters] table into the checks' settings.
@@ -82,7 +83,10 @@ func New(cfg *config.Config, opts Options) *Server {
 	s := &Server{log: opts.Logger, store: routestore.New(opts.StoreLimit), cfg: cfg, opts: opts,
 		settings: settingsFor(cfg), peers: map[string]*peer{}, byAddr: map[netip.Addr]*peer{}}
 	s.resets.run = s.softResetIn
-	s.store.OnChange(s.onVerdictChanges)
+	s.store.OnChange(func(b routestore.ChangeBatch) {
+		s.onVerdictChanges(b)
+		s.monitorChanges(b)
+	})
 	for _, pc := range cfg.Peers {
 		p := newPeer(pc)
 		p.setInitialInput(peerInput(cfg, pc, opts.InitialFilter))
@@ -145,6 +149,9 @@ func (s *Server) Start(ctx context.Context) error {
 		if err := s.watch(wctx); err != nil {
 			return s.failStart(err)
 		}
+	}
+	if err := s.startMonitoring(s.cfg); err != nil {
+		return s.failStart(err)
 	}
 	s.loopDone = make(chan struct{})
 	go func() {
@@ -221,6 +228,7 @@ func (s *Server) Stop() {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+	s.stopMonitoring()
 	if err := s.bgp.StopBgp(context.Background(), &api.StopBgpRequest{}); err != nil {
 		s.log.WithError(err).Warn("stopping BGP")
 	}
