@@ -47,6 +47,9 @@ type Peer struct {
 	MaxPrefix       PeerMaxPrefix
 	ContactNOC      string // RFC 2142 role mailboxes
 	ContactAbuse    string
+	LastErrorTime   time.Time          // when LastError was set; zero if never
+	Session         *PeerSession       // nil unless established
+	Families        []PeerFamilyCounts // per family, ipv4 then ipv6
 }
 
 // PeerMaxPrefix is a peer's max-prefix configuration and state. Index 0 is

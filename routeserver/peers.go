@@ -26,6 +26,7 @@ type peer struct {
 	disabled    bool
 	shutdownMsg string
 	lastError   string
+	lastErrorAt time.Time // when lastError was set (session_state.go)
 }
 
 func (p *peer) setState(state, routerID string, now time.Time) (changed bool) {

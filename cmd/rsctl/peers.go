@@ -31,6 +31,9 @@ type peerJSON struct {
 	MaxPrefix       maxPrefixStateJSON `json:"max_prefix"`
 	ContactNOC      string             `json:"contact_noc"`
 	ContactAbuse    string             `json:"contact_abuse"`
+	LastErrorTime   *string            `json:"last_error_time"`
+	Session         *sessionJSON       `json:"session"` // null unless established
+	Families        []familyCountsJSON `json:"families"`
 }
 
 // flapsJSON is a peer's RFC 2439 flap counters.
@@ -58,6 +61,7 @@ func toPeerJSON(p *rsguardv1.Peer) peerJSON {
 	}
 	out.MaxPrefix = toMaxPrefixStateJSON(p.GetMaxPrefix())
 	out.ContactNOC, out.ContactAbuse = p.GetContactNoc(), p.GetContactAbuse()
+	addSessionJSON(&out, p)
 	if p.StateSince != nil {
 		out.StateSince = jsonTime(p.GetStateSince().AsTime())
 	}
@@ -166,7 +170,7 @@ func (a *app) peerShowCmd() *cobra.Command {
 				if x.GetDisabled() {
 					fmt.Fprintf(w, "shutdown:     %s\n", orDash(x.GetShutdownMessage()))
 				}
-				fmt.Fprintf(w, "last error:   %s\n", orDash(x.GetLastError()))
+				printSession(w, x)
 				printMaxPrefix(w, x)
 				f := x.GetFlaps()
 				fmt.Fprintf(w, "flaps:        %d withdrawals, %d attribute changes, %d re-advertisements\n",
