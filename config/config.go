@@ -35,6 +35,7 @@ type Config struct {
 	Filters   Filters
 	IRR       IRR
 	Dampening Dampening
+	Metrics   Metrics
 	Peers     []Peer
 
 	// Path is the file the config was read from (the name given to Parse).

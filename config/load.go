@@ -94,6 +94,7 @@ func (d *decoder) document(cfg *Config, raw map[string]any) {
 		{"filters", func(t *table) { d.filters(&cfg.Filters, t) }},
 		{"irr", func(t *table) { d.irr(&cfg.IRR, t) }},
 		{"dampening", func(t *table) { d.dampening(&cfg.Dampening, t) }},
+		{"metrics", func(t *table) { d.metrics(&cfg.Metrics, t) }},
 	}
 	for _, s := range sections {
 		v, at, _ := root.get(s.key)

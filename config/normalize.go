@@ -22,6 +22,7 @@ type (
 		Filters   renderFilters   `toml:"filters"`
 		IRR       renderIRR       `toml:"irr"`
 		Dampening renderDampening `toml:"dampening"`
+		Metrics   renderMetrics   `toml:"metrics"`
 		Peers     []renderPeer    `toml:"peers"`
 	}
 	renderGlobal struct {
@@ -37,6 +38,10 @@ type (
 		TLSCert   string `toml:"tls_cert,omitempty"`
 		TLSKey    string `toml:"tls_key,omitempty"`
 		TokenFile string `toml:"token_file,omitempty"`
+	}
+	renderMetrics struct {
+		Listen     string `toml:"listen,omitempty"`
+		Advertised bool   `toml:"advertised"`
 	}
 	renderLog struct {
 		Level  string `toml:"level"`
@@ -115,8 +120,9 @@ func (c *Config) NormalizedTOML() ([]byte, error) {
 			ListenPort:      c.Global.ListenPort,
 			StateDir:        c.Global.StateDir,
 		},
-		API: renderAPI(c.API),
-		Log: renderLog(c.Log),
+		API:     renderAPI(c.API),
+		Metrics: renderMetrics(c.Metrics),
+		Log:     renderLog(c.Log),
 		Filters: renderFilters{
 			IPv4PrefixLength: c.Filters.IPv4PrefixLength[:],
 			IPv6PrefixLength: c.Filters.IPv6PrefixLength[:],
