@@ -109,13 +109,15 @@ func (s *Server) Listen(cfg ListenConfig) (*Listening, error) {
 			grpc.ChainUnaryInterceptor(auth.unary),
 			grpc.ChainStreamInterceptor(auth.stream, newStreamLimits().stream), // authenticated before counted
 		}
+		tcpOpts = append(tcpOpts, s.callObserverOptions()...)
 	}
 
 	var err error
 	if l.unixLn, l.socketInfo, err = listenUnix(cfg.Socket); err != nil {
 		return nil, err
 	}
-	l.unixGRPC = grpc.NewServer(grpc.ChainStreamInterceptor(newStreamLimits().stream))
+	l.unixGRPC = grpc.NewServer(append([]grpc.ServerOption{grpc.ChainStreamInterceptor(newStreamLimits().stream)},
+		s.callObserverOptions()...)...)
 	s.register(l.unixGRPC, l.stopping)
 
 	if cfg.TCPAddr != "" {

@@ -17,6 +17,7 @@ type PeerSession struct {
 type PeerFamilyCounts struct {
 	Family                       string // "ipv4" or "ipv6"
 	Received, Accepted, Rejected uint64
+	ByReason                     map[string]uint64 // rejected routes per reason name (metrics only)
 }
 
 // sessionStateToProto fills the fields that explain a session (issue 10).

@@ -72,6 +72,11 @@ func (d *Daemon) ReloadConfig(ctx context.Context) (apiserver.ReloadResult, erro
 		d.irr.Reconfigure(cfg)
 	}
 	res.Applied = true
+	if err := d.applyMetrics(cfg); err != nil {
+		// BGP and filters are applied; only the endpoint stays where it was
+		res.Errors = []apiserver.ConfigError{{File: d.path, Key: "metrics.listen", Message: err.Error()}}
+		d.log.WithError(err).Error("reload: the metrics endpoint keeps its old address")
+	}
 	d.warnConfig(cfg)
 	d.log.WithField("changes", len(changes)).WithField("took", time.Since(start).Round(time.Millisecond)).Info("config reloaded")
 	return res, nil

@@ -15,8 +15,12 @@ func withSession(out apiserver.Peer, p routeserver.PeerStatus, si routeserver.Se
 	}
 	for i, name := range [2]string{"ipv4", "ipv6"} {
 		c := p.FamilyCounts[i]
-		out.Families = append(out.Families, apiserver.PeerFamilyCounts{Family: name,
-			Received: uint64(c.Received), Accepted: uint64(c.Accepted), Rejected: uint64(c.Rejected)})
+		fc := apiserver.PeerFamilyCounts{Family: name, Received: uint64(c.Received), Accepted: uint64(c.Accepted),
+			Rejected: uint64(c.Rejected), ByReason: map[string]uint64{}}
+		for r, n := range c.ByReason {
+			fc.ByReason[r.Name()] = uint64(n)
+		}
+		out.Families = append(out.Families, fc)
 	}
 	return out
 }

@@ -22,6 +22,8 @@ type Daemon struct {
 	rs   *routeserver.Server
 	hub  *apiserver.EventHub
 	irr  irrService // nil when no peer uses IRR data
+	// metrics serves [metrics] listen (metrics.go).
+	metrics *metricsEndpoint
 
 	reloadMu sync.Mutex // one reload at a time
 	ready    chan struct{}
@@ -43,6 +45,7 @@ func New(path string, cfg *config.Config, log *logrus.Logger) (*Daemon, error) {
 		return nil, err
 	}
 	d.irr = irr
+	d.metrics = newMetricsEndpoint(d)
 	opts := routeserver.Options{Logger: log, OnEvent: d.onEvent,
 		WantRejections: func() bool { return d.hub.Subscribers() > 0 }}
 	if irr != nil {
@@ -69,7 +72,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 		return err
 	}
 	defer d.rs.Stop()
-	api := apiserver.NewServer(d, apiserver.WithLogger(logrus.NewEntry(d.log)))
+	api := apiserver.NewServer(d, apiserver.WithLogger(logrus.NewEntry(d.log)), apiserver.WithCallObserver(d.observeAPICall))
 	listening, err := api.Listen(apiserver.ListenConfig{Socket: cfg.API.Socket, TCPAddr: cfg.API.Listen,
 		TLSCertFile: cfg.API.TLSCert, TLSKeyFile: cfg.API.TLSKey, TokenFile: cfg.API.TokenFile})
 	if err != nil {
@@ -78,6 +81,11 @@ func (d *Daemon) Run(ctx context.Context) error {
 	apiErr := make(chan error, 1)
 	go func() { apiErr <- listening.Serve(ctx) }()
 	d.socket = listening.SocketPath()
+	if err := d.applyMetrics(cfg); err != nil {
+		listening.Close()
+		return err
+	}
+	defer d.stopMetrics()
 	close(d.ready)
 	var wg sync.WaitGroup
 	if d.irr != nil {
