@@ -29,6 +29,7 @@ type Backend interface {
 	ConfigBackend
 	EventBackend
 	ACLBackend
+	RPKIBackend
 }
 
 // PeerBackend serves PeerService.

@@ -66,6 +66,7 @@ func routeEntryToProto(e RouteEntry) *rsguardv1.RouteEntry {
 		Route:      RouteToProto(e.Route),
 		Rejections: RejectionsToProto(e.Rejections),
 		ReceivedAt: timeToProto(e.ReceivedAt),
+		RpkiState:  RPKIStateToProto(e.RPKI),
 	}
 }
 
@@ -111,6 +112,7 @@ func explanationToProto(ex Explanation) *rsguardv1.ExplainRouteResponse {
 		Route:      RouteToProto(ex.Route),
 		Verdict:    rsguardv1.Verdict_VERDICT_ACCEPT,
 		Rejections: RejectionsToProto(ex.Verdict.Rejections),
+		RpkiState:  RPKIStateToProto(ex.Verdict.RPKI),
 	}
 	if !ex.Verdict.Accepted() {
 		out.Verdict = rsguardv1.Verdict_VERDICT_REJECT

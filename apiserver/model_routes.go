@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/rsguard/rsguard/filters"
+	"github.com/rsguard/rsguard/rpki"
 )
 
 // RouteView selects which table ListRoutes reads.
@@ -75,6 +76,7 @@ type RouteEntry struct {
 	Route      filters.Route
 	Rejections []filters.Rejection
 	ReceivedAt time.Time // zero if unknown
+	RPKI       rpki.State
 }
 
 // ExplainQuery is a route to evaluate as if Peer had sent it.

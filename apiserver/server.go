@@ -52,6 +52,7 @@ var serviceNames = []string{
 	rsguardv1.ConfigService_ServiceDesc.ServiceName,
 	rsguardv1.EventService_ServiceDesc.ServiceName,
 	rsguardv1.ACLService_ServiceDesc.ServiceName,
+	rsguardv1.RPKIService_ServiceDesc.ServiceName,
 }
 
 // register adds every service, health and reflection to g. stopping is done
@@ -64,6 +65,7 @@ func (s *Server) register(g *grpc.Server, stopping context.Context) *health.Serv
 	rsguardv1.RegisterConfigServiceServer(g, &configService{s: s})
 	rsguardv1.RegisterEventServiceServer(g, &eventService{s: s, stopping: stopping})
 	rsguardv1.RegisterACLServiceServer(g, &aclService{s: s})
+	rsguardv1.RegisterRPKIServiceServer(g, &rpkiService{s: s})
 	hs := health.NewServer()
 	hs.SetServingStatus("", healthpb.HealthCheckResponse_SERVING)
 	for _, n := range serviceNames {

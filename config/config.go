@@ -36,6 +36,7 @@ type Config struct {
 	IRR       IRR
 	Dampening Dampening
 	Metrics   Metrics
+	RPKI      RPKI
 	Peers     []Peer
 
 	// Path is the file the config was read from (the name given to Parse).
@@ -206,6 +207,7 @@ func defaults() *Config {
 		},
 		IRR: IRR{Refresh: DefaultIRRRefresh, MaxShrink: DefaultIRRMaxShrink, Concurrency: DefaultIRRConcurrency,
 			QueryTimeout: DefaultIRRQueryTimeout, RefreshTimeout: DefaultIRRRefreshTimeout},
+		RPKI: RPKI{StaleAfter: DefaultRPKIStaleAfter, Poll: DefaultRPKIPoll},
 		Dampening: Dampening{
 			Mode:                   DampeningEnforce,
 			HalfLife:               d.HalfLife,

@@ -95,6 +95,7 @@ func (d *decoder) document(cfg *Config, raw map[string]any) {
 		{"irr", func(t *table) { d.irr(&cfg.IRR, t) }},
 		{"dampening", func(t *table) { d.dampening(&cfg.Dampening, t) }},
 		{"metrics", func(t *table) { d.metrics(&cfg.Metrics, t) }},
+		{"rpki", func(t *table) { d.rpki(&cfg.RPKI, t) }},
 	}
 	for _, s := range sections {
 		v, at, _ := root.get(s.key)
@@ -312,6 +313,7 @@ func (c *Config) dropEmptyLists() {
 			*l = nil
 		}
 	}
+	c.RPKI.dropEmptyLists()
 	for i := range c.Peers {
 		if len(c.Peers[i].Prefixes) == 0 {
 			c.Peers[i].Prefixes = nil

@@ -23,6 +23,7 @@ type (
 		IRR       renderIRR       `toml:"irr"`
 		Dampening renderDampening `toml:"dampening"`
 		Metrics   renderMetrics   `toml:"metrics"`
+		RPKI      renderRPKI      `toml:"rpki"`
 		Peers     []renderPeer    `toml:"peers"`
 	}
 	renderGlobal struct {
@@ -150,6 +151,7 @@ func (c *Config) NormalizedTOML() ([]byte, error) {
 			ReadvertisementPenalty: c.Dampening.ReadvertisementPenalty,
 		},
 	}
+	r.RPKI = renderRPKIOf(c.RPKI)
 	for _, p := range c.Peers {
 		rp := renderPeer{
 			Name:             p.Name,

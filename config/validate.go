@@ -48,6 +48,7 @@ func validate(c *Config, col *collector) {
 	v.filters()
 	v.irr()
 	v.dampening()
+	v.rpki()
 	v.peers()
 }
 

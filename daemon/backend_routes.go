@@ -15,7 +15,7 @@ import (
 func (d *Daemon) ListRoutes(ctx context.Context, q apiserver.RouteQuery, emit func(apiserver.RouteEntry) error) error {
 	var emitErr error
 	send := func(e routestore.Entry) bool {
-		re := apiserver.RouteEntry{Peer: e.Peer, Route: e.Route, Rejections: e.Verdict.Rejections, ReceivedAt: e.ReceivedAt}
+		re := apiserver.RouteEntry{Peer: e.Peer, Route: e.Route, Rejections: e.Verdict.Rejections, ReceivedAt: e.ReceivedAt, RPKI: e.Verdict.RPKI}
 		if !q.Match(re) {
 			return true
 		}

@@ -126,5 +126,10 @@ func (d *Daemon) MetricsSnapshot(ctx context.Context) (metrics.Snapshot, error) 
 	if snap.IRR, err = d.IRRStatus(ctx, ""); err != nil {
 		return snap, err
 	}
+	st, err := d.RPKIStatus(ctx)
+	if err != nil {
+		return snap, err
+	}
+	snap.RPKI = &st
 	return snap, nil
 }

@@ -209,20 +209,21 @@ func TestSoak(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- d.Run(ctx) }()
+	stopped := make(chan struct{}) // closed when Run returns, with runErr set
+	var runErr error
+	go func() { runErr = d.Run(ctx); close(stopped) }()
 	t.Cleanup(func() {
 		cancel()
 		select {
-		case <-done:
+		case <-stopped:
 		case <-time.After(30 * time.Second):
 			t.Error("daemon did not stop")
 		}
 	})
 	select {
 	case <-d.Ready():
-	case err := <-done:
-		t.Fatal(err)
+	case <-stopped:
+		t.Fatal(runErr)
 	case <-time.After(30 * time.Second):
 		t.Fatal("daemon not ready")
 	}

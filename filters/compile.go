@@ -45,6 +45,7 @@ type Statement struct {
 	ASPathSetInvert bool
 	ASPathLengthGE  int            // >0: match AS_PATH length >= this
 	NextHopIn       []netip.Prefix // non-empty: match next hops inside any
+	RPKIInvalid     bool           // match routes GoBGP's ROA table finds INVALID
 }
 
 // Policy is an ordered list of reject-only statements.
@@ -109,6 +110,9 @@ func CompileCommon(s *Settings) Compiled {
 		{Name: "length-v6", Reason: ReasonPrefixLength, Family: FamilyIPv6, PrefixSet: setLength6, PrefixSetInvert: true},
 		{Name: "bogon-asn", Reason: ReasonBogonASN, ASPathSet: setBogonASN},
 		{Name: "as-path-too-long", Reason: ReasonASPathTooLong, ASPathLengthGE: s.MaxASPathLen + 1},
+		// Always present: with RPKI off GoBGP's ROA table is empty and
+		// nothing is INVALID, so [rpki] can be turned on by a reload.
+		{Name: "rpki-invalid", Reason: ReasonRPKIInvalid, RPKIInvalid: true},
 	}})
 	addASSetCheck(&c) // asset.go
 	return c

@@ -12,6 +12,8 @@ type Settings struct {
 	MaxASPathLen  int
 	NextHopStrict bool
 	Bogons        *BogonTable // nil means DefaultBogons
+	// RPKI validates origins (check 14); nil: RPKI is off.
+	RPKI RPKIValidator
 }
 
 // DefaultSettings are ARouteServer's defaults: /8-/24, /12-/48, 32 ASNs,

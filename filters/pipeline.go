@@ -23,6 +23,7 @@ var pipeline = []check{
 	{ReasonNextHopMismatch, checkNextHop},
 	{ReasonOriginNotInASSet, checkOrigin},
 	{ReasonPrefixNotRegistered, checkRegistered},
+	{ReasonRPKIInvalid, checkRPKI},
 	{ReasonDampened, checkDampened},
 	{ReasonASSetInPath, checkASSetInPath},
 	{ReasonMaxPrefixBlocked, checkMaxPrefixBlocked},
@@ -37,6 +38,7 @@ func Evaluate(r Route, s *Settings, p *Peer) Verdict {
 			v.Rejections = append(v.Rejections, Rejection{Reason: c.reason, Detail: d})
 		}
 	}
+	v.RPKI = RPKIState(r, s)
 	return v
 }
 

@@ -4,6 +4,8 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+
+	"github.com/rsguard/rsguard/rpki"
 )
 
 // SegmentType distinguishes AS_PATH segment kinds (RFC 4271, RFC 5065).
@@ -126,6 +128,8 @@ type Rejection struct {
 // pipeline order. No rejections means accept.
 type Verdict struct {
 	Rejections []Rejection
+	// RPKI is the route's RFC 6811 state; StateUnknown when RPKI is off.
+	RPKI rpki.State
 }
 
 // Accepted reports whether no check failed.

@@ -19,6 +19,7 @@ type Snapshot struct {
 	// [metrics] advertised is off.
 	Advertised map[string]map[string]uint64
 	IRR        []apiserver.IRRStatus
+	RPKI       *apiserver.RPKIStatus // nil: not read
 }
 
 // Source gives a snapshot; the daemon implements it.
@@ -90,6 +91,7 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 	for _, st := range snap.IRR {
 		collectIRR(ch, st, now)
 	}
+	collectRPKI(ch, snap.RPKI)
 }
 
 func gauge(ch chan<- prometheus.Metric, d *prometheus.Desc, v float64, labels ...string) {

@@ -114,7 +114,7 @@ func fixtures(n int, seed int64) []filters.Route {
 // forwarded and what the evaluator (and the store it fills) decided.
 func TestDifferential(t *testing.T) {
 	origins := filters.NewOriginSet("AS-A", []uint32{21001, 21011, 21012})
-	rs := startRS(t, diffConfig, func(s *Server) {
+	rs := startRS(t, diffConfig+diffRPKI(t), func(s *Server) {
 		in := *s.peers["a"].input.Load()
 		in.Origins = origins
 		s.peers["a"].input.Store(&in)
@@ -155,12 +155,13 @@ func TestDifferential(t *testing.T) {
 	// every reason the fixtures can trigger must have been triggered
 	for _, r := range []filters.Reason{filters.ReasonBogonPrefix, filters.ReasonPrefixLength, filters.ReasonFirstASMismatch,
 		filters.ReasonBogonASN, filters.ReasonASPathTooLong, filters.ReasonNextHopMismatch,
-		filters.ReasonOriginNotInASSet, filters.ReasonPrefixNotRegistered,
+		filters.ReasonOriginNotInASSet, filters.ReasonPrefixNotRegistered, filters.ReasonRPKIInvalid,
 		filters.ReasonASSetInPath} {
 		if byReason[r] == 0 {
 			t.Fatalf("fixtures never trigger %s", r.Name())
 		}
 	}
+	checkRPKIMix(t, want)
 	if v6NextHop == 0 {
 		t.Fatal("fixtures never send an IPv6 route with a third-party next hop")
 	}

@@ -154,6 +154,7 @@ func (s *Server) onPaths(paths []*api.Path) {
 			continue
 		}
 		in := p.input.Load()
+		vrps := s.rpki.view.table()
 		v := filters.Evaluate(d.Route, &settings, in)
 		if o := p.limiter.announce(d.Key, v, now); !o.empty() {
 			if len(o.blocked) > 0 {
@@ -162,6 +163,13 @@ func (s *Server) onPaths(paths []*api.Path) {
 			limits.add(p, o)
 		}
 		s.store.Put(routestore.Entry{Peer: p.cfg.Name, Key: d.Key, Route: d.Route, Verdict: v, ReceivedAt: now})
+		if s.rpki.view.table() != vrps {
+			// The VRPs changed meanwhile; their re-evaluation may have
+			// run before the Put above.
+			s.store.ReevaluateKeys(p.cfg.Name, []routestore.Key{d.Key}, func(r filters.Route) filters.Verdict {
+				return filters.Evaluate(r, &settings, in)
+			})
+		}
 		if next := p.input.Load(); next != in {
 			// The peer's filter changed while this path was evaluated, and
 			// the store's re-evaluation may have run before the Put above.

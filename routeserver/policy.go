@@ -43,6 +43,9 @@ func apiStatement(policy string, s filters.Statement) *api.Statement {
 	for _, p := range s.NextHopIn {
 		c.NextHopInList = append(c.NextHopInList, p.String())
 	}
+	if s.RPKIInvalid {
+		c.RpkiResult = rpkiInvalid
+	}
 	return &api.Statement{Name: policy + "/" + s.Name, Conditions: c,
 		Actions: &api.Actions{RouteAction: api.RouteAction_REJECT}}
 }

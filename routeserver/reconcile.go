@@ -164,7 +164,7 @@ func (s *Server) SetPeerFilter(ctx context.Context, peer string, allowed []filte
 	names := filters.SetNames(peer)
 	cur := p.input.Load()
 	next := *cur
-	next.Allowed = filters.NewPrefixList(allowed)
+	next.Allowed = filters.NewPrefixList(s.withROAs(cur, allowed, origins))
 	if origins != nil {
 		if cur.Origins == nil {
 			return FilterChange{}, fmt.Errorf("peer %s has no as_set configured: its policy has no origin check", peer)

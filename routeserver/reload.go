@@ -88,6 +88,12 @@ func (s *Server) ApplyConfig(ctx context.Context, next *config.Config, src Filte
 	s.mu.Lock()
 	s.cfg = next
 	s.mu.Unlock()
+	if !reflect.DeepEqual(old.RPKI, next.RPKI) {
+		if err := s.applyRPKI(ctx, next.RPKI); err != nil {
+			return changes, err
+		}
+		changes = append(changes, "[rpki] applied")
+	}
 	for _, np := range next.Peers {
 		op, had := oldPeers[np.Name]
 		if had && !sessionChanged(op, np) && maxPrefixChanged(op, np) {
@@ -123,6 +129,7 @@ func (s *Server) ApplyConfig(ctx context.Context, next *config.Config, src Filte
 			}
 		}
 	}
+	s.syncROARouteObjects(ctx) // new peers get their ROA route objects
 	return changes, nil
 }
 
@@ -190,6 +197,7 @@ func (s *Server) removePeer(ctx context.Context, name string) error {
 	}
 	p.limiter.cancelRestart()
 	s.store.DropPeer(name)
+	s.rpki.base.Delete(name)
 	if s.damp != nil {
 		s.damp.ClearPeer(name)
 	}

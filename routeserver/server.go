@@ -61,6 +61,7 @@ type Server struct {
 	damp     *dampening.Engine
 	loopDone chan struct{} // closed when the background loops have ended
 
+	rpki     rpkiRuntime    // RPKI origin validation (rpki.go)
 	dampDisk dampDurability // journal and snapshots of damp (dampening_store.go)
 }
 
@@ -140,6 +141,9 @@ func (s *Server) Start(ctx context.Context) error {
 	if err := installCompiled(ctx, s.bgp, filters.CompileCommon(&s.settings)); err != nil {
 		return s.failStart(err)
 	}
+	if err := s.startRPKI(ctx); err != nil {
+		return s.failStart(err)
+	}
 	wctx, cancel := context.WithCancel(context.Background())
 	s.stopWatch = cancel
 	if !s.opts.NoEventFeed {
@@ -157,6 +161,7 @@ func (s *Server) Start(ctx context.Context) error {
 			return s.failStart(err)
 		}
 	}
+	s.rpki.live.Store(true) // peers installed: ROA route objects go through SetPeerFilter
 	s.log.WithFields(logrus.Fields{"asn": g.ASN, "router_id": g.RouterID, "listen": listen,
 		"port": g.ListenPort, "peers": len(s.cfg.Peers)}).Info("route server started")
 	return nil
@@ -187,6 +192,7 @@ func (s *Server) Stop() {
 		return
 	}
 	s.resets.stop()
+	s.stopRPKI()
 	s.stopMaxPrefixTimers()
 	if s.stopWatch != nil {
 		s.stopWatch()

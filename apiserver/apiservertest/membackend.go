@@ -14,6 +14,7 @@ import (
 
 	"github.com/rsguard/rsguard/apiserver"
 	"github.com/rsguard/rsguard/filters"
+	"github.com/rsguard/rsguard/rpki"
 )
 
 // Epoch is the fixed "now" of the fixture, so times in output are stable.
@@ -63,7 +64,7 @@ func NewMemBackend() *MemBackend {
 				LastSanctionTime: Epoch.Add(-5 * time.Minute), RestartAt: Epoch.Add(10 * time.Minute)}},
 	}
 	b.routes = []apiserver.RouteEntry{
-		{Peer: "ix-a", Route: filters.Route{Prefix: pfx("45.1.0.0/24"), ASPath: filters.Seq(21001, 21003), NextHop: addr("45.255.0.1")}, ReceivedAt: Epoch.Add(-80 * time.Minute)},
+		{Peer: "ix-a", Route: filters.Route{Prefix: pfx("45.1.0.0/24"), ASPath: filters.Seq(21001, 21003), NextHop: addr("45.255.0.1")}, ReceivedAt: Epoch.Add(-80 * time.Minute), RPKI: rpki.StateValid},
 		{Peer: "ix-a", Route: filters.Route{Prefix: pfx("2a0a:1::/32"), ASPath: filters.Seq(21001), NextHop: addr("2a0a:ff::1")}, ReceivedAt: Epoch.Add(-80 * time.Minute)},
 		{Peer: "ix-a", Route: filters.Route{Prefix: pfx("10.1.0.0/16"), ASPath: filters.Seq(21001), NextHop: addr("45.255.0.1")}, ReceivedAt: Epoch.Add(-70 * time.Minute),
 			Rejections: []filters.Rejection{{Reason: filters.ReasonBogonPrefix, Detail: "inside 10.0.0.0/8"}}},

@@ -33,6 +33,7 @@ var rpcCommands = map[string]string{
 	"rsguard.v1.ConfigService.ReloadConfig":      "config reload",
 	"rsguard.v1.EventService.WatchEvents":        "events",
 	"rsguard.v1.ACLService.GetSourcePrefixes":    "acl",
+	"rsguard.v1.RPKIService.GetRPKIStatus":       "rpki status",
 
 	// `rsctl dampened` prints it as its State: line; --state alone.
 	"rsguard.v1.DampeningService.GetDampeningState": "dampened",

@@ -20,6 +20,7 @@ type explainJSON struct {
 	NextHop string       `json:"next_hop"`
 	Verdict string       `json:"verdict"` // "accept" or "reject"
 	Reasons []reasonJSON `json:"reasons"`
+	RPKI    *string      `json:"rpki"` // null when RPKI is off
 }
 
 func (a *app) explainCmd() *cobra.Command {
@@ -76,17 +77,25 @@ func verdictWord(v rsguardv1.Verdict) string {
 
 func (a *app) printExplain(resp *rsguardv1.ExplainRouteResponse) error {
 	r := resp.GetRoute()
+	st := rpkiWord(resp.GetRpkiState())
 	if a.json {
-		return a.printer().object(explainJSON{
+		out := explainJSON{
 			Peer: resp.GetPeer(), Prefix: r.GetPrefix(), ASPath: asPathText(r.GetAsPath()), NextHop: r.GetNextHop(),
 			Verdict: verdictWord(resp.GetVerdict()), Reasons: toReasonsJSON(resp.GetRejections()),
-		})
+		}
+		if st != "" {
+			out.RPKI = &st
+		}
+		return a.printer().object(out)
 	}
 	w := a.streams.Out
 	fmt.Fprintf(w, "verdict:   %s\n", verdictWord(resp.GetVerdict()))
 	fmt.Fprintf(w, "route:     %s from %s\n", r.GetPrefix(), resp.GetPeer())
 	fmt.Fprintf(w, "as path:   %s\n", orDash(asPathText(r.GetAsPath())))
 	fmt.Fprintf(w, "next hop:  %s\n", orDash(r.GetNextHop()))
+	if st != "" {
+		fmt.Fprintf(w, "rpki:      %s\n", st)
+	}
 	if len(resp.GetRejections()) == 0 {
 		return nil
 	}

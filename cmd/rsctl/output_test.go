@@ -51,7 +51,7 @@ func TestRejectedJSON(t *testing.T) {
 	if len(routes) != 2 {
 		t.Fatalf("got %d rejected routes, want 2", len(routes))
 	}
-	wantKeys(t, "route", routes[1], "peer", "prefix", "as_path", "next_hop", "reasons", "received_at")
+	wantKeys(t, "route", routes[1], "peer", "prefix", "as_path", "next_hop", "reasons", "received_at", "rpki")
 	r := routes[1]
 	if r["peer"] != "ix-b" || r["prefix"] != "45.2.0.0/23" || r["as_path"] != "21002 64512" || r["next_hop"] != "45.255.0.2" {
 		t.Errorf("route = %v", r)
@@ -122,7 +122,7 @@ func TestExplainJSON(t *testing.T) {
 	c, _ := newCLI(t)
 	var v map[string]any
 	decode(t, c.mustRun("explain", "10.0.0.0/25", "--peer", "ix-a", "--as-path", "21002 64512", "--next-hop", "45.255.0.9", "--json").stdout, &v)
-	wantKeys(t, "explain", v, "peer", "prefix", "as_path", "next_hop", "verdict", "reasons")
+	wantKeys(t, "explain", v, "peer", "prefix", "as_path", "next_hop", "verdict", "reasons", "rpki")
 	if v["verdict"] != "reject" || v["as_path"] != "21002 64512" || v["next_hop"] != "45.255.0.9" {
 		t.Errorf("explain = %v", v)
 	}
@@ -299,5 +299,36 @@ func TestPeerCommands(t *testing.T) {
 	want := []string{"DisablePeer ix-a maintenance until 14:00", "EnablePeer ix-a", "ResetPeer ix-b soft_in", "ResetPeer ix-b hard"}
 	if got := b.Calls(); strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("backend calls %q, want %q", got, want)
+	}
+}
+
+func TestRoutesRPKIState(t *testing.T) {
+	c, _ := newCLI(t)
+	var routes []map[string]any
+	decode(t, c.mustRun("routes", "--peer", "ix-a", "--view", "accepted", "--json").stdout, &routes)
+	if len(routes) != 2 || routes[0]["rpki"] != "valid" || routes[1]["rpki"] != nil {
+		t.Fatalf("rpki states = %v", routes)
+	}
+	out := c.mustRun("routes", "--peer", "ix-a", "--view", "accepted").stdout
+	if !strings.Contains(out, "RPKI") || !strings.Contains(out, "valid") {
+		t.Fatalf("table lacks the RPKI column:\n%s", out)
+	}
+}
+
+func TestRPKIStatus(t *testing.T) {
+	c, _ := newCLI(t)
+	var st map[string]any
+	decode(t, c.mustRun("rpki", "status", "--json").stdout, &st)
+	wantKeys(t, "rpki status", st, "enabled", "vrps", "sources")
+	sources := st["sources"].([]any)
+	if st["enabled"] != true || st["vrps"] != 1500.0 || len(sources) != 3 {
+		t.Fatalf("rpki status = %v", st)
+	}
+	wantKeys(t, "source", sources[1].(map[string]any), "kind", "name", "vrps", "fresh", "error", "serial")
+	out := c.mustRun("rpki", "status").stdout
+	for _, want := range []string{"VRPs in force: 1500", "/var/lib/routinator/vrps.json: not a VRP JSON document", "dropped", "connection refused"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("table lacks %q:\n%s", want, out)
+		}
 	}
 }

@@ -60,6 +60,7 @@ func NewRootCommand(s Streams) *cobra.Command {
 		a.configCmd(),
 		a.eventsCmd(),
 		a.aclCmd(),
+		a.rpkiCmd(),
 	)
 	return root
 }

@@ -71,6 +71,8 @@ type routeJSON struct {
 	NextHop    string       `json:"next_hop"`
 	Reasons    []reasonJSON `json:"reasons"`
 	ReceivedAt *string      `json:"received_at"`
+	// RPKI is "valid", "invalid" or "not-found"; null when RPKI is off.
+	RPKI *string `json:"rpki"`
 }
 
 func toRouteJSON(e *rsguardv1.RouteEntry) routeJSON {
@@ -80,6 +82,9 @@ func toRouteJSON(e *rsguardv1.RouteEntry) routeJSON {
 	}
 	if e.ReceivedAt != nil {
 		out.ReceivedAt = jsonTime(e.GetReceivedAt().AsTime())
+	}
+	if s := rpkiWord(e.GetRpkiState()); s != "" {
+		out.RPKI = &s
 	}
 	return out
 }
@@ -188,7 +193,7 @@ func (a *app) listRoutes(parent context.Context, f routeFlags, view rsguardv1.Ro
 				return nil
 			}
 			rows = append(rows, table.Row{e.GetPeer(), e.GetRoute().GetPrefix(), orDash(asPathText(e.GetRoute().GetAsPath())),
-				orDash(e.GetRoute().GetNextHop()), reasonsCell(e.GetRejections())})
+				orDash(e.GetRoute().GetNextHop()), orDash(rpkiWord(e.GetRpkiState())), reasonsCell(e.GetRejections())})
 			return nil
 		})
 		if err != nil {
@@ -197,7 +202,7 @@ func (a *app) listRoutes(parent context.Context, f routeFlags, view rsguardv1.Ro
 		if p.json {
 			return list.close()
 		}
-		p.table(table.Row{"Peer", "Prefix", "AS Path", "Next Hop", "Reasons"}, rows)
+		p.table(table.Row{"Peer", "Prefix", "AS Path", "Next Hop", "RPKI", "Reasons"}, rows)
 		return nil
 	})
 }

@@ -78,6 +78,59 @@ func (RouteView) EnumDescriptor() ([]byte, []int) {
 	return file_rsguard_v1_routes_proto_rawDescGZIP(), []int{0}
 }
 
+// RpkiState is a route's RPKI origin validation state (RFC 6811).
+type RpkiState int32
+
+const (
+	RpkiState_RPKI_STATE_UNSPECIFIED RpkiState = 0 // validation is off
+	RpkiState_RPKI_STATE_NOT_FOUND   RpkiState = 1 // no VRP covers the prefix
+	RpkiState_RPKI_STATE_VALID       RpkiState = 2 // a covering VRP matches origin AS and length
+	RpkiState_RPKI_STATE_INVALID     RpkiState = 3 // covered, but no VRP matches (reason 14)
+)
+
+// Enum value maps for RpkiState.
+var (
+	RpkiState_name = map[int32]string{
+		0: "RPKI_STATE_UNSPECIFIED",
+		1: "RPKI_STATE_NOT_FOUND",
+		2: "RPKI_STATE_VALID",
+		3: "RPKI_STATE_INVALID",
+	}
+	RpkiState_value = map[string]int32{
+		"RPKI_STATE_UNSPECIFIED": 0,
+		"RPKI_STATE_NOT_FOUND":   1,
+		"RPKI_STATE_VALID":       2,
+		"RPKI_STATE_INVALID":     3,
+	}
+)
+
+func (x RpkiState) Enum() *RpkiState {
+	p := new(RpkiState)
+	*p = x
+	return p
+}
+
+func (x RpkiState) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (RpkiState) Descriptor() protoreflect.EnumDescriptor {
+	return file_rsguard_v1_routes_proto_enumTypes[1].Descriptor()
+}
+
+func (RpkiState) Type() protoreflect.EnumType {
+	return &file_rsguard_v1_routes_proto_enumTypes[1]
+}
+
+func (x RpkiState) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use RpkiState.Descriptor instead.
+func (RpkiState) EnumDescriptor() ([]byte, []int) {
+	return file_rsguard_v1_routes_proto_rawDescGZIP(), []int{1}
+}
+
 type Verdict int32
 
 const (
@@ -111,11 +164,11 @@ func (x Verdict) String() string {
 }
 
 func (Verdict) Descriptor() protoreflect.EnumDescriptor {
-	return file_rsguard_v1_routes_proto_enumTypes[1].Descriptor()
+	return file_rsguard_v1_routes_proto_enumTypes[2].Descriptor()
 }
 
 func (Verdict) Type() protoreflect.EnumType {
-	return &file_rsguard_v1_routes_proto_enumTypes[1]
+	return &file_rsguard_v1_routes_proto_enumTypes[2]
 }
 
 func (x Verdict) Number() protoreflect.EnumNumber {
@@ -124,7 +177,7 @@ func (x Verdict) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use Verdict.Descriptor instead.
 func (Verdict) EnumDescriptor() ([]byte, []int) {
-	return file_rsguard_v1_routes_proto_rawDescGZIP(), []int{1}
+	return file_rsguard_v1_routes_proto_rawDescGZIP(), []int{2}
 }
 
 type ListRoutesRequest struct {
@@ -212,8 +265,10 @@ type RouteEntry struct {
 	Peer  string                 `protobuf:"bytes,1,opt,name=peer,proto3" json:"peer,omitempty"`
 	Route *Route                 `protobuf:"bytes,2,opt,name=route,proto3" json:"route,omitempty"`
 	// Every failing check; empty for routes that were accepted.
-	Rejections    []*Rejection           `protobuf:"bytes,3,rep,name=rejections,proto3" json:"rejections,omitempty"`
-	ReceivedAt    *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=received_at,json=receivedAt,proto3" json:"received_at,omitempty"`
+	Rejections []*Rejection           `protobuf:"bytes,3,rep,name=rejections,proto3" json:"rejections,omitempty"`
+	ReceivedAt *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=received_at,json=receivedAt,proto3" json:"received_at,omitempty"`
+	// RFC 6811 origin validation state; UNSPECIFIED when [rpki] is off.
+	RpkiState     RpkiState `protobuf:"varint,5,opt,name=rpki_state,json=rpkiState,proto3,enum=rsguard.v1.RpkiState" json:"rpki_state,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -274,6 +329,13 @@ func (x *RouteEntry) GetReceivedAt() *timestamppb.Timestamp {
 		return x.ReceivedAt
 	}
 	return nil
+}
+
+func (x *RouteEntry) GetRpkiState() RpkiState {
+	if x != nil {
+		return x.RpkiState
+	}
+	return RpkiState_RPKI_STATE_UNSPECIFIED
 }
 
 type ListRoutesResponse struct {
@@ -398,6 +460,7 @@ type ExplainRouteResponse struct {
 	Route         *Route       `protobuf:"bytes,2,opt,name=route,proto3" json:"route,omitempty"`
 	Verdict       Verdict      `protobuf:"varint,3,opt,name=verdict,proto3,enum=rsguard.v1.Verdict" json:"verdict,omitempty"`
 	Rejections    []*Rejection `protobuf:"bytes,4,rep,name=rejections,proto3" json:"rejections,omitempty"`
+	RpkiState     RpkiState    `protobuf:"varint,5,opt,name=rpki_state,json=rpkiState,proto3,enum=rsguard.v1.RpkiState" json:"rpki_state,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -460,6 +523,13 @@ func (x *ExplainRouteResponse) GetRejections() []*Rejection {
 	return nil
 }
 
+func (x *ExplainRouteResponse) GetRpkiState() RpkiState {
+	if x != nil {
+		return x.RpkiState
+	}
+	return RpkiState_RPKI_STATE_UNSPECIFIED
+}
+
 var File_rsguard_v1_routes_proto protoreflect.FileDescriptor
 
 const file_rsguard_v1_routes_proto_rawDesc = "" +
@@ -471,7 +541,7 @@ const file_rsguard_v1_routes_proto_rawDesc = "" +
 	"\x04view\x18\x02 \x01(\x0e2\x15.rsguard.v1.RouteViewR\x04view\x12\x16\n" +
 	"\x06prefix\x18\x03 \x01(\tR\x06prefix\x12)\n" +
 	"\x10contains_address\x18\x04 \x01(\tR\x0fcontainsAddress\x122\n" +
-	"\areasons\x18\x05 \x03(\x0e2\x18.rsguard.v1.RejectReasonR\areasons\"\xbd\x01\n" +
+	"\areasons\x18\x05 \x03(\x0e2\x18.rsguard.v1.RejectReasonR\areasons\"\xf3\x01\n" +
 	"\n" +
 	"RouteEntry\x12\x12\n" +
 	"\x04peer\x18\x01 \x01(\tR\x04peer\x12'\n" +
@@ -480,27 +550,36 @@ const file_rsguard_v1_routes_proto_rawDesc = "" +
 	"rejections\x18\x03 \x03(\v2\x15.rsguard.v1.RejectionR\n" +
 	"rejections\x12;\n" +
 	"\vreceived_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"receivedAt\"B\n" +
+	"receivedAt\x124\n" +
+	"\n" +
+	"rpki_state\x18\x05 \x01(\x0e2\x15.rsguard.v1.RpkiStateR\trpkiState\"B\n" +
 	"\x12ListRoutesResponse\x12,\n" +
 	"\x05route\x18\x01 \x01(\v2\x16.rsguard.v1.RouteEntryR\x05route\"\x89\x01\n" +
 	"\x13ExplainRouteRequest\x12\x12\n" +
 	"\x04peer\x18\x01 \x01(\tR\x04peer\x12\x16\n" +
 	"\x06prefix\x18\x02 \x01(\tR\x06prefix\x12+\n" +
 	"\aas_path\x18\x03 \x01(\v2\x12.rsguard.v1.AsPathR\x06asPath\x12\x19\n" +
-	"\bnext_hop\x18\x04 \x01(\tR\anextHop\"\xb9\x01\n" +
+	"\bnext_hop\x18\x04 \x01(\tR\anextHop\"\xef\x01\n" +
 	"\x14ExplainRouteResponse\x12\x12\n" +
 	"\x04peer\x18\x01 \x01(\tR\x04peer\x12'\n" +
 	"\x05route\x18\x02 \x01(\v2\x11.rsguard.v1.RouteR\x05route\x12-\n" +
 	"\averdict\x18\x03 \x01(\x0e2\x13.rsguard.v1.VerdictR\averdict\x125\n" +
 	"\n" +
 	"rejections\x18\x04 \x03(\v2\x15.rsguard.v1.RejectionR\n" +
-	"rejections*\x8d\x01\n" +
+	"rejections\x124\n" +
+	"\n" +
+	"rpki_state\x18\x05 \x01(\x0e2\x15.rsguard.v1.RpkiStateR\trpkiState*\x8d\x01\n" +
 	"\tRouteView\x12\x1a\n" +
 	"\x16ROUTE_VIEW_UNSPECIFIED\x10\x00\x12\x17\n" +
 	"\x13ROUTE_VIEW_RECEIVED\x10\x01\x12\x17\n" +
 	"\x13ROUTE_VIEW_ACCEPTED\x10\x02\x12\x17\n" +
 	"\x13ROUTE_VIEW_REJECTED\x10\x03\x12\x19\n" +
-	"\x15ROUTE_VIEW_ADVERTISED\x10\x04*J\n" +
+	"\x15ROUTE_VIEW_ADVERTISED\x10\x04*o\n" +
+	"\tRpkiState\x12\x1a\n" +
+	"\x16RPKI_STATE_UNSPECIFIED\x10\x00\x12\x18\n" +
+	"\x14RPKI_STATE_NOT_FOUND\x10\x01\x12\x14\n" +
+	"\x10RPKI_STATE_VALID\x10\x02\x12\x16\n" +
+	"\x12RPKI_STATE_INVALID\x10\x03*J\n" +
 	"\aVerdict\x12\x17\n" +
 	"\x13VERDICT_UNSPECIFIED\x10\x00\x12\x12\n" +
 	"\x0eVERDICT_ACCEPT\x10\x01\x12\x12\n" +
@@ -522,42 +601,45 @@ func file_rsguard_v1_routes_proto_rawDescGZIP() []byte {
 	return file_rsguard_v1_routes_proto_rawDescData
 }
 
-var file_rsguard_v1_routes_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
+var file_rsguard_v1_routes_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
 var file_rsguard_v1_routes_proto_msgTypes = make([]protoimpl.MessageInfo, 5)
 var file_rsguard_v1_routes_proto_goTypes = []any{
 	(RouteView)(0),                // 0: rsguard.v1.RouteView
-	(Verdict)(0),                  // 1: rsguard.v1.Verdict
-	(*ListRoutesRequest)(nil),     // 2: rsguard.v1.ListRoutesRequest
-	(*RouteEntry)(nil),            // 3: rsguard.v1.RouteEntry
-	(*ListRoutesResponse)(nil),    // 4: rsguard.v1.ListRoutesResponse
-	(*ExplainRouteRequest)(nil),   // 5: rsguard.v1.ExplainRouteRequest
-	(*ExplainRouteResponse)(nil),  // 6: rsguard.v1.ExplainRouteResponse
-	(RejectReason)(0),             // 7: rsguard.v1.RejectReason
-	(*Route)(nil),                 // 8: rsguard.v1.Route
-	(*Rejection)(nil),             // 9: rsguard.v1.Rejection
-	(*timestamppb.Timestamp)(nil), // 10: google.protobuf.Timestamp
-	(*AsPath)(nil),                // 11: rsguard.v1.AsPath
+	(RpkiState)(0),                // 1: rsguard.v1.RpkiState
+	(Verdict)(0),                  // 2: rsguard.v1.Verdict
+	(*ListRoutesRequest)(nil),     // 3: rsguard.v1.ListRoutesRequest
+	(*RouteEntry)(nil),            // 4: rsguard.v1.RouteEntry
+	(*ListRoutesResponse)(nil),    // 5: rsguard.v1.ListRoutesResponse
+	(*ExplainRouteRequest)(nil),   // 6: rsguard.v1.ExplainRouteRequest
+	(*ExplainRouteResponse)(nil),  // 7: rsguard.v1.ExplainRouteResponse
+	(RejectReason)(0),             // 8: rsguard.v1.RejectReason
+	(*Route)(nil),                 // 9: rsguard.v1.Route
+	(*Rejection)(nil),             // 10: rsguard.v1.Rejection
+	(*timestamppb.Timestamp)(nil), // 11: google.protobuf.Timestamp
+	(*AsPath)(nil),                // 12: rsguard.v1.AsPath
 }
 var file_rsguard_v1_routes_proto_depIdxs = []int32{
 	0,  // 0: rsguard.v1.ListRoutesRequest.view:type_name -> rsguard.v1.RouteView
-	7,  // 1: rsguard.v1.ListRoutesRequest.reasons:type_name -> rsguard.v1.RejectReason
-	8,  // 2: rsguard.v1.RouteEntry.route:type_name -> rsguard.v1.Route
-	9,  // 3: rsguard.v1.RouteEntry.rejections:type_name -> rsguard.v1.Rejection
-	10, // 4: rsguard.v1.RouteEntry.received_at:type_name -> google.protobuf.Timestamp
-	3,  // 5: rsguard.v1.ListRoutesResponse.route:type_name -> rsguard.v1.RouteEntry
-	11, // 6: rsguard.v1.ExplainRouteRequest.as_path:type_name -> rsguard.v1.AsPath
-	8,  // 7: rsguard.v1.ExplainRouteResponse.route:type_name -> rsguard.v1.Route
-	1,  // 8: rsguard.v1.ExplainRouteResponse.verdict:type_name -> rsguard.v1.Verdict
-	9,  // 9: rsguard.v1.ExplainRouteResponse.rejections:type_name -> rsguard.v1.Rejection
-	2,  // 10: rsguard.v1.RouteService.ListRoutes:input_type -> rsguard.v1.ListRoutesRequest
-	5,  // 11: rsguard.v1.RouteService.ExplainRoute:input_type -> rsguard.v1.ExplainRouteRequest
-	4,  // 12: rsguard.v1.RouteService.ListRoutes:output_type -> rsguard.v1.ListRoutesResponse
-	6,  // 13: rsguard.v1.RouteService.ExplainRoute:output_type -> rsguard.v1.ExplainRouteResponse
-	12, // [12:14] is the sub-list for method output_type
-	10, // [10:12] is the sub-list for method input_type
-	10, // [10:10] is the sub-list for extension type_name
-	10, // [10:10] is the sub-list for extension extendee
-	0,  // [0:10] is the sub-list for field type_name
+	8,  // 1: rsguard.v1.ListRoutesRequest.reasons:type_name -> rsguard.v1.RejectReason
+	9,  // 2: rsguard.v1.RouteEntry.route:type_name -> rsguard.v1.Route
+	10, // 3: rsguard.v1.RouteEntry.rejections:type_name -> rsguard.v1.Rejection
+	11, // 4: rsguard.v1.RouteEntry.received_at:type_name -> google.protobuf.Timestamp
+	1,  // 5: rsguard.v1.RouteEntry.rpki_state:type_name -> rsguard.v1.RpkiState
+	4,  // 6: rsguard.v1.ListRoutesResponse.route:type_name -> rsguard.v1.RouteEntry
+	12, // 7: rsguard.v1.ExplainRouteRequest.as_path:type_name -> rsguard.v1.AsPath
+	9,  // 8: rsguard.v1.ExplainRouteResponse.route:type_name -> rsguard.v1.Route
+	2,  // 9: rsguard.v1.ExplainRouteResponse.verdict:type_name -> rsguard.v1.Verdict
+	10, // 10: rsguard.v1.ExplainRouteResponse.rejections:type_name -> rsguard.v1.Rejection
+	1,  // 11: rsguard.v1.ExplainRouteResponse.rpki_state:type_name -> rsguard.v1.RpkiState
+	3,  // 12: rsguard.v1.RouteService.ListRoutes:input_type -> rsguard.v1.ListRoutesRequest
+	6,  // 13: rsguard.v1.RouteService.ExplainRoute:input_type -> rsguard.v1.ExplainRouteRequest
+	5,  // 14: rsguard.v1.RouteService.ListRoutes:output_type -> rsguard.v1.ListRoutesResponse
+	7,  // 15: rsguard.v1.RouteService.ExplainRoute:output_type -> rsguard.v1.ExplainRouteResponse
+	14, // [14:16] is the sub-list for method output_type
+	12, // [12:14] is the sub-list for method input_type
+	12, // [12:12] is the sub-list for extension type_name
+	12, // [12:12] is the sub-list for extension extendee
+	0,  // [0:12] is the sub-list for field type_name
 }
 
 func init() { file_rsguard_v1_routes_proto_init() }
@@ -571,7 +653,7 @@ func file_rsguard_v1_routes_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_rsguard_v1_routes_proto_rawDesc), len(file_rsguard_v1_routes_proto_rawDesc)),
-			NumEnums:      2,
+			NumEnums:      3,
 			NumMessages:   5,
 			NumExtensions: 0,
 			NumServices:   1,

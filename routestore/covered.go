@@ -1,0 +1,55 @@
+package routestore
+
+import (
+	"net/netip"
+
+	"github.com/rsguard/rsguard/filters"
+	"github.com/rsguard/rsguard/rpki"
+)
+
+// CoveredResult is what ReevaluateCovered did to one peer's routes.
+type CoveredResult struct {
+	Keys []Key // the routes re-evaluated
+	// InvalidFlips counts routes that became or stopped being RPKI-invalid:
+	// those GoBGP must re-evaluate too.
+	InvalidFlips int
+	// VerdictChanges counts routes that moved between accept and reject.
+	VerdictChanges int
+}
+
+// ReevaluateCovered recomputes the verdicts of exactly the routes whose
+// prefix covered reports true (a VRP change touches the routes under the
+// changed VRPs' prefixes, not the table), per peer.
+func (s *Store) ReevaluateCovered(covered func(netip.Prefix) bool, eval func(peer string, r filters.Route) filters.Verdict) map[string]*CoveredResult {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := map[string]*CoveredResult{}
+	for name, t := range s.peers {
+		for k, e := range t.routes {
+			if !covered(k.Prefix) {
+				continue
+			}
+			res := out[name]
+			if res == nil {
+				res = &CoveredResult{}
+				out[name] = res
+			}
+			res.Keys = append(res.Keys, k)
+			was, wasInvalid := e.Verdict.Accepted(), e.Verdict.RPKI == rpki.StateInvalid
+			e.Verdict = eval(name, e.Route)
+			s.intern(e.Verdict)
+			if (e.Verdict.RPKI == rpki.StateInvalid) != wasInvalid {
+				res.InvalidFlips++
+			}
+			if now := e.Verdict.Accepted(); now != was {
+				res.VerdictChanges++
+				if now {
+					t.rejected--
+				} else {
+					t.rejected++
+				}
+			}
+		}
+	}
+	return out
+}
