@@ -151,6 +151,7 @@ func (s *Server) Start(ctx context.Context) error {
 			return s.failStart(err)
 		}
 	}
+	go s.watchConnects(wctx) // session_state: "no SYN-ACK" (synsent.go)
 	s.loopDone = make(chan struct{})
 	go func() {
 		defer close(s.loopDone)
