@@ -76,7 +76,8 @@ func md5SuspectText(dropped uint64) string {
 }
 
 // noteMD5Drops gives every down, enabled peer with a password the MD5
-// suspicion, unless it has a fresher explanation of another kind.
+// suspicion, unless it has a fresher explanation of another kind or is
+// held down by max-prefix.
 func (s *Server) noteMD5Drops(dropped uint64, now time.Time) {
 	s.mu.RLock()
 	var cands []*peer
@@ -90,8 +91,11 @@ func (s *Server) noteMD5Drops(dropped uint64, now time.Time) {
 		p.mu.Lock()
 		down := p.state != "ESTABLISHED" && !p.disabled
 		fresh := p.lastError != "" && now.Sub(p.lastErrorAt) < md5HintTTL && !strings.HasPrefix(p.lastError, "MD5 mismatch suspected")
+		// a max-prefix shutdown holds the session down on purpose: its
+		// explanation stays however old it gets
+		heldDown := strings.Contains(p.lastError, "max-prefix exceeded")
 		p.mu.Unlock()
-		if !down || fresh {
+		if !down || fresh || heldDown {
 			continue
 		}
 		s.setLastError(p, md5SuspectText(dropped), now)

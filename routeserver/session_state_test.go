@@ -77,3 +77,37 @@ func TestPeerDownText(t *testing.T) {
 		}
 	}
 }
+
+// TestMD5HintPrecedence: the MD5 suspicion (a host-wide counter) never
+// hides a fresh explanation, an operator's disable or a max-prefix
+// shutdown, and never touches a peer without a password or one that is up.
+func TestMD5HintPrecedence(t *testing.T) {
+	now := time.Now()
+	mk := func(password, state, lastErr string, age time.Duration, disabled bool) *peer {
+		p := &peer{state: state, lastError: lastErr, disabled: disabled}
+		p.cfg.Password = password
+		if lastErr != "" {
+			p.lastErrorAt = now.Add(-age)
+		}
+		return p
+	}
+	peers := map[string]*peer{
+		"down":         mk("k", "ACTIVE", "", 0, false),
+		"stale":        mk("k", "ACTIVE", "hold timer expired", time.Hour, false),
+		"fresh":        mk("k", "ACTIVE", "hold timer expired", time.Second, false),
+		"max-prefix":   mk("k", "IDLE", "max-prefix exceeded (Cease: maximum number of prefixes reached)", time.Hour, false),
+		"disabled":     mk("k", "IDLE", "", 0, true),
+		"up":           mk("k", "ESTABLISHED", "", 0, false),
+		"no-password":  mk("", "ACTIVE", "", 0, false),
+		"md5-repeated": mk("k", "ACTIVE", md5SuspectText(1), time.Second, false),
+	}
+	s := &Server{peers: peers}
+	s.noteMD5Drops(4, now)
+	for name, wantHint := range map[string]bool{"down": true, "stale": true, "fresh": false, "max-prefix": false,
+		"disabled": false, "up": false, "no-password": false, "md5-repeated": true} {
+		got := peers[name].lastError == md5SuspectText(4)
+		if got != wantHint {
+			t.Errorf("%s: hinted %v, want %v (last error %q)", name, got, wantHint, peers[name].lastError)
+		}
+	}
+}
