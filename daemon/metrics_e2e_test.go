@@ -197,6 +197,15 @@ func TestMetricsAndSessionErrors(t *testing.T) {
 	if h.Session == nil || h.Session.HoldTimeSeconds != 3 || strings.Join(h.Session.Families, ",") != "ipv4" {
 		t.Fatalf("hold: negotiated session %+v, want hold time 3s and ipv4", h.Session)
 	}
+	human, err := e.rsctl("peer", "show", "hold")
+	if err != nil || !strings.Contains(human, "hold time:    3s") || !strings.Contains(human, "families:     ipv4") ||
+		!strings.Contains(human, "route-refresh") || !strings.Contains(human, "ipv4:       1 received, 1 accepted, 0 rejected") {
+		t.Errorf("rsctl peer show hold (%v):\n%s", err, human)
+	}
+	human, err = e.rsctl("peer", "show", "maxpfx")
+	if err != nil || !strings.Contains(human, "last error:   max-prefix exceeded") || !strings.Contains(human, "(at ") {
+		t.Errorf("rsctl peer show maxpfx (%v):\n%s", err, human)
+	}
 	pid := hold.PID()
 	if err := syscall.Kill(pid, syscall.SIGSTOP); err != nil {
 		t.Fatal(err)

@@ -58,9 +58,18 @@ func (s *Server) onGoBGPInfo(m string, f gobgplog.Fields) {
 	if text == "" {
 		return
 	}
-	if p := s.peerByAddress(fmt.Sprint(f["Key"])); p != nil {
-		s.setLastError(p, text, time.Now())
+	p := s.peerByAddress(fmt.Sprint(f["Key"]))
+	if p == nil {
+		return
 	}
+	now := time.Now()
+	// After a NOTIFICATION GoBGP sent from its server loop (max-prefix,
+	// hold timer) the connection is closed and the FSM reports a read
+	// failure: the NOTIFICATION is the explanation.
+	if strings.Contains(p.recentLastError(now), "(NOTIFICATION ") {
+		return
+	}
+	s.setLastError(p, text, now)
 }
 
 // setLastError records a session error. A family reset recorded just

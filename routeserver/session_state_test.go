@@ -1,6 +1,7 @@
 package routeserver
 
 import (
+	"net/netip"
 	"strings"
 	"testing"
 	"time"
@@ -109,5 +110,24 @@ func TestMD5HintPrecedence(t *testing.T) {
 		if got != wantHint {
 			t.Errorf("%s: hinted %v, want %v (last error %q)", name, got, wantHint, peers[name].lastError)
 		}
+	}
+}
+
+// TestPeerDownKeepsNotification: the read failure GoBGP reports after it
+// sent a NOTIFICATION and closed the connection does not hide it; without
+// a NOTIFICATION it is the explanation.
+func TestPeerDownKeepsNotification(t *testing.T) {
+	p := &peer{}
+	p.cfg.Address = netip.MustParseAddr("127.0.0.9")
+	s := &Server{byAddr: map[netip.Addr]*peer{p.cfg.Address: p}}
+	down := gobgplog.Fields{"Key": "127.0.0.9", "Reason": "read-failed"}
+	s.onGoBGPInfo("Peer Down", down)
+	if !strings.HasPrefix(p.lastError, "connection closed by the peer") {
+		t.Fatalf("plain read failure: %q", p.lastError)
+	}
+	s.onGoBGPWarn("sent notification", gobgplog.Fields{"Key": "127.0.0.9", "Code": uint8(4), "Subcode": uint8(0)})
+	s.onGoBGPInfo("Peer Down", down)
+	if !strings.HasPrefix(p.lastError, "hold timer expired (NOTIFICATION 4/0") {
+		t.Fatalf("read failure after a NOTIFICATION replaced it: %q", p.lastError)
 	}
 }
