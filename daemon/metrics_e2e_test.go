@@ -206,6 +206,7 @@ func TestMetricsAndSessionErrors(t *testing.T) {
 	if err != nil || !strings.Contains(human, "last error:   max-prefix exceeded") || !strings.Contains(human, "(at ") {
 		t.Errorf("rsctl peer show maxpfx (%v):\n%s", err, human)
 	}
+	t.Logf("rsctl peer show maxpfx:\n%s", human)
 	pid := hold.PID()
 	if err := syscall.Kill(pid, syscall.SIGSTOP); err != nil {
 		t.Fatal(err)
