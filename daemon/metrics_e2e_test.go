@@ -18,46 +18,18 @@ import (
 // Addresses of these tests: 127.41.16.x (the metrics branch's octet).
 func m16(host byte) string { return fmt.Sprintf("127.%d.16.%d", speakers.PkgDaemon, host) }
 
+// metricsConfig: peers good, wrongasn, hold and maxpfx on 127.41.16.2-5,
+// AS21001-21004, each with its own 45.5x.0.0/16; maxpfx with a limit of 1.
 func metricsConfig(dir, listen string) string {
-	return fmt.Sprintf(`
-[global]
-asn = 21000
-router_id = "%[1]s"
-listen_addresses = ["%[1]s"]
-listen_port = 179
-state_dir = %[2]q
-
-[api]
-socket = %[3]q
-
-[metrics]
-listen = %[4]q
-
-[[peers]]
-name = "good"
-address = "%[5]s"
-asn = 21001
-prefixes = ["45.51.0.0/16{16,24}"]
-
-[[peers]]
-name = "wrongasn"
-address = "%[6]s"
-asn = 21002
-prefixes = ["45.52.0.0/16{16,24}"]
-
-[[peers]]
-name = "hold"
-address = "%[7]s"
-asn = 21003
-prefixes = ["45.53.0.0/16{16,24}"]
-
-[[peers]]
-name = "maxpfx"
-address = "%[8]s"
-asn = 21004
-prefixes = ["45.54.0.0/16{16,24}"]
-max_prefixes_ipv4 = 1
-`, m16(1), filepath.Join(dir, "state"), filepath.Join(dir, "run", "rsguard.sock"), listen, m16(2), m16(3), m16(4), m16(5))
+	var b strings.Builder
+	b.WriteString(daemonHeader(m16(1), dir))
+	fmt.Fprintf(&b, "\n[metrics]\nlisten = %q\n", listen)
+	for i, name := range []string{"good", "wrongasn", "hold", "maxpfx"} {
+		fmt.Fprintf(&b, "\n[[peers]]\nname = %q\naddress = %q\nasn = %d\nprefixes = [\"45.%d.0.0/16{16,24}\"]\n",
+			name, m16(byte(2+i)), 21001+i, 51+i)
+	}
+	b.WriteString("max_prefixes_ipv4 = 1\n") // maxpfx's
+	return b.String()
 }
 
 func toRS16(local string, asn uint32) speakers.BIRDNeighbor {
@@ -143,7 +115,7 @@ type peerMetricsJSON struct {
 func TestMetricsAndSessionErrors(t *testing.T) {
 	speakers.Require(t, "bird")
 	dir := t.TempDir()
-	e := &e2e{t: t, dir: dir, cfg: filepath.Join(dir, "rsguard.toml"), socket: filepath.Join(dir, "run", "rsguard.sock")}
+	e := &e2e{t: t, dir: dir, cfg: filepath.Join(dir, "rsguard.toml"), socket: filepath.Join(dir, "rsguard.sock")}
 	listen := m16(1) + ":9179"
 	os.WriteFile(e.cfg, []byte(metricsConfig(dir, listen)), 0o600)
 	runDaemon(t, e.cfg)
