@@ -3,7 +3,7 @@ GO       ?= go
 PKGS     ?= ./...
 TESTFLAGS ?=
 
-.PHONY: all build test test-deps lint demo bench soak
+.PHONY: binaries all build test test-deps test-gobgp lint demo bench soak
 
 include Makefile.proto
 
@@ -22,8 +22,16 @@ lint:
 
 # Installs missing test dependencies (as root), checks formatting, vet and
 # generated code, then runs every test with the race detector.
-test: test-deps lint proto-check
+test: test-deps lint proto-check test-gobgp
 	$(GO) test -race -count=1 -timeout 30m $(TESTFLAGS) $(PKGS)
+
+# GoBGP's own tests of the packages our patch series touches
+# (third_party/gobgp/PATCHES.md). It is a nested module, so ./... above
+# does not reach it; its tests run with GoBGP's go.mod versions.
+GOBGP_PKGS ?= ./pkg/packet/bgp/ ./pkg/server/ ./internal/pkg/table/
+test-gobgp:
+	cd third_party/gobgp && $(GO) vet $(GOBGP_PKGS)
+	cd third_party/gobgp && $(GO) test -race -count=1 -timeout 10m $(GOBGP_PKGS)
 
 demo:
 	$(GO) run ./cmd/rsguard demo
@@ -34,3 +42,9 @@ bench: soak
 # The soak test for 10 minutes of churn instead of the 40 s `make test` runs.
 soak:
 	RSGUARD_REQUIRE_SPEAKERS=1 RSGUARD_SOAK=10m $(GO) test -race -count=1 -timeout 30m -run '^TestSoak$$' -v ./daemon
+
+# rsguard and rsctl with the commit in --version, also where the go env
+# turns VCS stamping off or the checkout is a git worktree.
+binaries:
+	$(GO) build -ldflags "-X github.com/rsguard/rsguard/internal/buildinfo.Commit=$$(git rev-parse HEAD)" -o rsguard ./cmd/rsguard
+	$(GO) build -ldflags "-X github.com/rsguard/rsguard/internal/buildinfo.Commit=$$(git rev-parse HEAD)" -o rsctl ./cmd/rsctl

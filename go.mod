@@ -50,3 +50,5 @@ require (
 )
 
 godebug multipathtcp=0
+
+replace github.com/osrg/gobgp/v3 => ./third_party/gobgp

@@ -49,7 +49,7 @@ func newPlan(f Filter) (*plan, error) {
 	// the config allows only these characters anyway.
 	for _, s := range []string{f.Peer, f.ASSet} {
 		if !safeName(s) {
-			return nil, fmt.Errorf("acl: name %q: only letters, digits and - _ . : are allowed", s)
+			return nil, fmt.Errorf("acl: name %q: only letters, digits and - _ . : , are allowed", s)
 		}
 	}
 	if f.Interface == "" {
@@ -86,7 +86,7 @@ func (p *plan) covers(a netip.Addr) bool {
 
 func safeName(s string) bool {
 	for _, r := range s {
-		ok := r == '-' || r == '_' || r == '.' || r == ':' ||
+		ok := r == '-' || r == '_' || r == '.' || r == ':' || r == ',' || // ',' joins several AS-SETs
 			('0' <= r && r <= '9') || ('a' <= r && r <= 'z') || ('A' <= r && r <= 'Z')
 		if !ok {
 			return false

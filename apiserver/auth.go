@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync/atomic"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -37,12 +38,22 @@ func readTokenFile(path string) ([]byte, error) {
 
 // tokenAuth checks "authorization: Bearer <token>" on every call.
 type tokenAuth struct {
-	sum [sha256.Size]byte // hashing both sides makes the compare length-independent
+	// sum of the token: hashing both sides makes the compare
+	// length-independent. Atomic so a config reload can change the token
+	// under a running listener.
+	sum atomic.Pointer[[sha256.Size]byte]
 	s   *Server
 }
 
 func newTokenAuth(token []byte, s *Server) *tokenAuth {
-	return &tokenAuth{sum: sha256.Sum256(token), s: s}
+	a := &tokenAuth{s: s}
+	a.set(token)
+	return a
+}
+
+func (a *tokenAuth) set(token []byte) {
+	sum := sha256.Sum256(token)
+	a.sum.Store(&sum)
 }
 
 func (a *tokenAuth) check(ctx context.Context, method string) error {
@@ -60,7 +71,7 @@ func (a *tokenAuth) check(ctx context.Context, method string) error {
 		return status.Error(codes.Unauthenticated, "missing bearer token (authorization: Bearer <token>)")
 	}
 	sum := sha256.Sum256([]byte(presented))
-	if subtle.ConstantTimeCompare(sum[:], a.sum[:]) != 1 {
+	if subtle.ConstantTimeCompare(sum[:], a.sum.Load()[:]) != 1 {
 		a.deny(ctx, method, "wrong bearer token")
 		return status.Error(codes.Unauthenticated, "invalid bearer token")
 	}

@@ -16,7 +16,7 @@ func (c *configService) CheckConfig(ctx context.Context, req *rsguardv1.CheckCon
 	if err != nil {
 		return nil, toStatus(err)
 	}
-	return &rsguardv1.CheckConfigResponse{Path: res.Path, Errors: configErrorsToProto(res.Errors)}, nil
+	return &rsguardv1.CheckConfigResponse{Path: res.Path, Errors: configErrorsToProto(res.Errors), Plan: res.Plan}, nil
 }
 
 func (c *configService) ReloadConfig(ctx context.Context, _ *rsguardv1.ReloadConfigRequest) (*rsguardv1.ReloadConfigResponse, error) {

@@ -30,7 +30,7 @@ func (e *eventService) WatchEvents(req *rsguardv1.WatchEventsRequest, stream grp
 		return toStatus(fmt.Errorf("no_follow needs since (there is nothing to replay otherwise): %w", ErrInvalidArgument))
 	}
 	for _, t := range req.GetTypes() {
-		if t <= rsguardv1.EventType_EVENT_TYPE_UNSPECIFIED || t > rsguardv1.EventType_EVENT_TYPE_LAGGED {
+		if t <= rsguardv1.EventType_EVENT_TYPE_UNSPECIFIED || int(t) >= len(eventTypeNames) {
 			return toStatus(fmt.Errorf("event type %d is unknown: %w", int32(t), ErrInvalidArgument))
 		}
 		f.Types = append(f.Types, EventType(t))
@@ -84,6 +84,10 @@ func eventToProto(ev Event) *rsguardv1.Event {
 		}}
 	case ev.Lagged != nil:
 		out.Payload = &rsguardv1.Event_Lagged{Lagged: &rsguardv1.EventsLagged{Dropped: ev.Lagged.Dropped}}
+	case ev.VerdictChange != nil:
+		out.Payload = &rsguardv1.Event_VerdictChange{VerdictChange: verdictChangeToProto(*ev.VerdictChange)}
+	case ev.VerdictSummary != nil:
+		out.Payload = &rsguardv1.Event_VerdictSummary{VerdictSummary: verdictSummaryToProto(*ev.VerdictSummary)}
 	}
 	return out
 }

@@ -105,6 +105,7 @@ func (s *Server) peerToProto(p Peer) *rsguardv1.Peer {
 			Releases: p.Flaps.Releases, Tracked: clampUint32(p.Flaps.Tracked),
 			Penalized: clampUint32(p.Flaps.Penalized), Suppressed: clampUint32(p.Flaps.Suppressed),
 		},
+		ChecksOff: RejectionsToProto(p.ChecksOff),
 	}
 	m := p.MaxPrefix
 	out.MaxPrefix = &rsguardv1.PeerMaxPrefix{LimitIpv4: m.Limits[0], LimitIpv6: m.Limits[1], Action: m.Action,

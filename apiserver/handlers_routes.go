@@ -50,6 +50,11 @@ func routeQueryFromProto(req *rsguardv1.ListRoutesRequest) (RouteQuery, error) {
 	if q.Contains, err = parseAddrArg("contains_address", req.GetContainsAddress()); err != nil {
 		return q, err
 	}
+	if len(req.GetReasons()) > 0 && (q.View == ViewAccepted || q.View == ViewAdvertised) {
+		// Refused rather than answered with an empty list that reads as
+		// "no such routes".
+		return q, fmt.Errorf("reasons do not apply to the %s view: its routes failed no check: %w", q.View, ErrInvalidArgument)
+	}
 	for _, pr := range req.GetReasons() {
 		reason, err := ReasonFromProto(pr)
 		if err != nil {
@@ -62,11 +67,13 @@ func routeQueryFromProto(req *rsguardv1.ListRoutesRequest) (RouteQuery, error) {
 
 func routeEntryToProto(e RouteEntry) *rsguardv1.RouteEntry {
 	return &rsguardv1.RouteEntry{
-		Peer:       e.Peer,
-		Route:      RouteToProto(e.Route),
-		Rejections: RejectionsToProto(e.Rejections),
-		ReceivedAt: timeToProto(e.ReceivedAt),
-		RpkiState:  RPKIStateToProto(e.RPKI),
+		Peer:        e.Peer,
+		Route:       routeWithCommunities(e.Route, e.Communities),
+		Rejections:  RejectionsToProto(e.Rejections),
+		ReceivedAt:  timeToProto(e.ReceivedAt),
+		RpkiState:   RPKIStateToProto(e.RPKI),
+		Notes:       RejectionsToProto(e.Notes),
+		LearnedFrom: e.LearnedFrom,
 	}
 }
 
@@ -97,6 +104,12 @@ func explainQueryFromProto(req *rsguardv1.ExplainRouteRequest) (ExplainQuery, er
 	if q.NextHop, err = parseAddrArg("next_hop", req.GetNextHop()); err != nil {
 		return q, err
 	}
+	if len(req.GetCommunities()) > 0 || len(req.GetLargeCommunities()) > 0 {
+		q.CommunitiesSet = true
+		if q.Communities, err = CommunitiesFromProto(req.GetCommunities(), req.GetLargeCommunities()); err != nil {
+			return q, err
+		}
+	}
 	if req.AsPath != nil {
 		q.ASPathSet = true
 		if q.ASPath, err = ASPathFromProto(req.GetAsPath()); err != nil {
@@ -109,10 +122,12 @@ func explainQueryFromProto(req *rsguardv1.ExplainRouteRequest) (ExplainQuery, er
 func explanationToProto(ex Explanation) *rsguardv1.ExplainRouteResponse {
 	out := &rsguardv1.ExplainRouteResponse{
 		Peer:       ex.Peer,
-		Route:      RouteToProto(ex.Route),
+		Route:      routeWithCommunities(ex.Route, ex.Communities),
 		Verdict:    rsguardv1.Verdict_VERDICT_ACCEPT,
 		Rejections: RejectionsToProto(ex.Verdict.Rejections),
+		Exports:    ExportsToProto(ex.Exports),
 		RpkiState:  RPKIStateToProto(ex.Verdict.RPKI),
+		Notes:      RejectionsToProto(ex.Verdict.Notes),
 	}
 	if !ex.Verdict.Accepted() {
 		out.Verdict = rsguardv1.Verdict_VERDICT_REJECT

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"google.golang.org/grpc"
@@ -67,6 +68,10 @@ type Listening struct {
 	stopping context.Context
 	stop     context.CancelFunc
 	once     sync.Once
+
+	// TCP credentials in force, swapped by UpdateTCPCredentials.
+	auth *tokenAuth
+	cert atomic.Pointer[tls.Certificate]
 }
 
 // Serve binds cfg and serves until ctx is done, then stops gracefully.
@@ -82,43 +87,50 @@ func (s *Server) Serve(ctx context.Context, cfg ListenConfig) error {
 // so a caller learns the bound addresses first. Close it if Serve is never
 // called.
 func (s *Server) Listen(cfg ListenConfig) (*Listening, error) {
+	return s.listen(cfg, true)
+}
+
+func (s *Server) listen(cfg ListenConfig, withSocket bool) (*Listening, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
 	if cfg.Socket == "" {
 		cfg.Socket = DefaultSocket
 	}
-	l := &Listening{s: s, socketPath: cfg.Socket}
+	l := &Listening{s: s}
+	if withSocket {
+		l.socketPath = cfg.Socket
+	}
 	l.stopping, l.stop = context.WithCancel(context.Background())
 
 	// Everything that can fail on TCP is checked before the socket exists,
 	// so a failure leaves nothing behind.
 	var tcpOpts []grpc.ServerOption
 	if cfg.TCPAddr != "" {
-		cert, err := tls.LoadX509KeyPair(cfg.TLSCertFile, cfg.TLSKeyFile)
+		cert, token, err := cfg.tcpCredentials()
 		if err != nil {
-			return nil, fmt.Errorf("api: TLS certificate/key: %w", err)
+			return nil, err
 		}
-		token, err := readTokenFile(cfg.TokenFile)
-		if err != nil {
-			return nil, fmt.Errorf("api: %w", err)
-		}
-		auth := newTokenAuth(token, s)
+		l.auth = newTokenAuth(token, s)
+		l.cert.Store(&cert)
+		getCert := func(*tls.ClientHelloInfo) (*tls.Certificate, error) { return l.cert.Load(), nil }
 		tcpOpts = []grpc.ServerOption{
-			grpc.Creds(credentials.NewTLS(&tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})),
-			grpc.ChainUnaryInterceptor(auth.unary),
-			grpc.ChainStreamInterceptor(auth.stream, newStreamLimits().stream), // authenticated before counted
+			grpc.Creds(credentials.NewTLS(&tls.Config{GetCertificate: getCert, MinVersion: tls.VersionTLS12})),
+			grpc.ChainUnaryInterceptor(l.auth.unary),
+			grpc.ChainStreamInterceptor(l.auth.stream, newStreamLimits().stream), // authenticated before counted
 		}
 		tcpOpts = append(tcpOpts, s.callObserverOptions()...)
 	}
 
 	var err error
-	if l.unixLn, l.socketInfo, err = listenUnix(cfg.Socket); err != nil {
-		return nil, err
+	if withSocket {
+		if l.unixLn, l.socketInfo, err = listenUnix(cfg.Socket); err != nil {
+			return nil, err
+		}
+		l.unixGRPC = grpc.NewServer(append([]grpc.ServerOption{grpc.ChainStreamInterceptor(newStreamLimits().stream)},
+			s.callObserverOptions()...)...)
+		s.register(l.unixGRPC, l.stopping)
 	}
-	l.unixGRPC = grpc.NewServer(append([]grpc.ServerOption{grpc.ChainStreamInterceptor(newStreamLimits().stream)},
-		s.callObserverOptions()...)...)
-	s.register(l.unixGRPC, l.stopping)
 
 	if cfg.TCPAddr != "" {
 		if l.tcpLn, err = net.Listen("tcp", cfg.TCPAddr); err != nil {
@@ -146,7 +158,9 @@ func (l *Listening) TCPAddr() net.Addr {
 // in-flight calls, ends event streams, and removes the socket.
 func (l *Listening) Serve(ctx context.Context) error {
 	errc := make(chan error, 2)
-	go func() { errc <- serveOne(l.unixGRPC, l.unixLn, "unix socket "+l.socketPath) }()
+	if l.unixGRPC != nil {
+		go func() { errc <- serveOne(l.unixGRPC, l.unixLn, "unix socket "+l.socketPath) }()
+	}
 	if l.tcpGRPC != nil {
 		go func() { errc <- serveOne(l.tcpGRPC, l.tcpLn, "TCP "+l.tcpLn.Addr().String()) }()
 	}

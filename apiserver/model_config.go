@@ -37,6 +37,9 @@ func (e ConfigError) Error() string {
 type CheckResult struct {
 	Path   string
 	Errors []ConfigError
+	// Plan is what reloading this file would do to the running daemon,
+	// one change a line, in the words a reload reports (empty: nothing).
+	Plan []string
 }
 
 // ReloadResult is the outcome of a reload; Applied is false whenever Errors

@@ -21,9 +21,11 @@ const (
 	EventIRRRefresh
 	EventMaxPrefix
 	EventLagged
+	EventVerdictChange  // model_history.go
+	EventVerdictSummary // model_history.go
 )
 
-var eventTypeNames = [...]string{"unknown", "peer_state", "route_rejected", "dampening", "irr_refresh", "max_prefix", "lagged"}
+var eventTypeNames = [...]string{"unknown", "peer_state", "route_rejected", "dampening", "irr_refresh", "max_prefix", "lagged", "verdict_change", "verdict_summary"}
 
 func (t EventType) String() string {
 	if t >= 0 && int(t) < len(eventTypeNames) {
@@ -54,6 +56,9 @@ type Event struct {
 	IRRRefresh    *IRRRefreshOutcome
 	MaxPrefix     *MaxPrefixSanction
 	Lagged        *EventsLagged
+	// VerdictChange and VerdictSummary: model_history.go.
+	VerdictChange  *VerdictChange
+	VerdictSummary *VerdictSummary
 }
 
 // Type reports which payload is set (the first, if several are).
@@ -71,6 +76,10 @@ func (e Event) Type() EventType {
 		return EventMaxPrefix
 	case e.Lagged != nil:
 		return EventLagged
+	case e.VerdictChange != nil:
+		return EventVerdictChange
+	case e.VerdictSummary != nil:
+		return EventVerdictSummary
 	}
 	return EventUnknown
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/netip"
 	"time"
+
+	"github.com/rsguard/rsguard/filters"
 )
 
 // PeerState is the BGP FSM state. The numbers equal the proto PeerState.
@@ -47,9 +49,12 @@ type Peer struct {
 	MaxPrefix       PeerMaxPrefix
 	ContactNOC      string // RFC 2142 role mailboxes
 	ContactAbuse    string
-	LastErrorTime   time.Time          // when LastError was set; zero if never
-	Session         *PeerSession       // nil unless established
-	Families        []PeerFamilyCounts // per family, ipv4 then ipv6
+	// ChecksOff are the checks the peer's config turned off (evaluated and
+	// noted, never enforced); Detail names the config key.
+	ChecksOff     []filters.Rejection
+	LastErrorTime time.Time          // when LastError was set; zero if never
+	Session       *PeerSession       // nil unless established
+	Families      []PeerFamilyCounts // per family, ipv4 then ipv6
 }
 
 // PeerMaxPrefix is a peer's max-prefix configuration and state. Index 0 is

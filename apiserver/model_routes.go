@@ -77,6 +77,12 @@ type RouteEntry struct {
 	Rejections []filters.Rejection
 	ReceivedAt time.Time // zero if unknown
 	RPKI       rpki.State
+	// Notes: failing checks the peer's config turned off (not enforced).
+	Notes []filters.Rejection
+	// Communities as received (or, in the advertised view, as sent).
+	Communities filters.Communities
+	// LearnedFrom: the advertised view's source peer ("" elsewhere).
+	LearnedFrom string
 }
 
 // ExplainQuery is a route to evaluate as if Peer had sent it.
@@ -86,6 +92,9 @@ type ExplainQuery struct {
 	ASPath    filters.ASPath
 	ASPathSet bool       // false: fill ASPath in (see RouteBackend.ExplainRoute)
 	NextHop   netip.Addr // invalid: fill in
+	// Communities to test; CommunitiesSet false: fill in like ASPath.
+	Communities    filters.Communities
+	CommunitiesSet bool
 }
 
 // Explanation is the verdict on the route actually evaluated.
@@ -93,4 +102,8 @@ type Explanation struct {
 	Peer    string
 	Route   filters.Route
 	Verdict filters.Verdict
+	// Communities evaluated and where the route would go (export.go in
+	// filters); a route rejected on import goes nowhere.
+	Communities filters.Communities
+	Exports     []filters.ExportTarget
 }

@@ -38,6 +38,8 @@ type Config struct {
 	Metrics   Metrics
 	RPKI      RPKI
 	Peers     []Peer
+	// Communities is [communities] (communities.go).
+	Communities Communities
 
 	// Path is the file the config was read from (the name given to Parse).
 	Path string
@@ -54,6 +56,9 @@ type Global struct {
 	ListenAddresses []netip.Addr
 	ListenPort      uint16 // 0: do not listen, every peer must be active
 	StateDir        string
+	// PeeringLANs are the IXP's LAN prefixes: no client may announce them
+	// (or anything inside); they head the global blacklist.
+	PeeringLANs []netip.Prefix
 }
 
 // API is the [api] table. The API is closed by default: only the Unix
@@ -78,6 +83,13 @@ type Filters struct {
 	IPv6PrefixLength [2]uint8
 	MaxASPathLength  uint32
 	NextHop          string // NextHopStrict, NextHopSameAS, NextHopAuthorized or NextHopOff
+
+	// List checks (filters_lists.go).
+	GlobalBlacklist              []filters.PrefixRange // reason 3, plus Global.PeeringLANs
+	TransitFreeASNs              []uint32              // reason 8; empty: off
+	NeverViaRouteServersASNs     []uint32              // reason 15, inline
+	NeverViaRouteServersFile     string                // reason 15, one ASN per line
+	NeverViaRouteServersFileASNs []filters.ListedASN   // what the file held at load time
 }
 
 // IRR is the [irr] table: where AS-SETs and route objects come from.
@@ -142,6 +154,12 @@ type Peer struct {
 	IRRMaxLengthIPv6 uint8
 	Dampening        string // "" inherits [dampening] mode
 
+	// Lists and switches (filters_lists.go).
+	Blacklist      []filters.PrefixRange  // reason 11
+	AllowedOrigins []uint32               // added to the AS-SET's origins
+	AllowedRoutes  []filters.AllowedRoute // pass the IRR checks
+	PrefixCheckOff bool                   // enforce_prefixes = false
+	OriginCheckOff bool                   // enforce_origins = false
 	// Addressing on the peering LAN (config/peer_addresses.go): the peer's
 	// addresses besides the session address, the families its session
 	// carries (nil: the session's own family) and its next-hop policy.
@@ -204,6 +222,7 @@ func defaults() *Config {
 			IPv6PrefixLength: [2]uint8{12, 48},
 			MaxASPathLength:  DefaultMaxASPathLength,
 			NextHop:          NextHopStrict,
+			TransitFreeASNs:  append([]uint32(nil), filters.DefaultTransitFreeASNs...),
 		},
 		IRR: IRR{Refresh: DefaultIRRRefresh, MaxShrink: DefaultIRRMaxShrink, Concurrency: DefaultIRRConcurrency,
 			QueryTimeout: DefaultIRRQueryTimeout, RefreshTimeout: DefaultIRRRefreshTimeout},

@@ -302,27 +302,32 @@ passive = "yes" # E5
 		},
 	}
 	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			dir := t.TempDir()
-			for name, content := range tc.files {
-				writeFile(t, dir, name, content)
-			}
-			_, err := Parse([]byte(tc.doc), "test.toml", dir)
-			if err == nil {
-				t.Fatalf("no error; want %d", len(tc.want))
-			}
-			got := asErrors(t, err)
-			if len(got) != len(tc.want) {
-				t.Errorf("got %d errors, want %d:\n%v", len(got), len(tc.want), err)
-			}
-			for _, w := range tc.want {
-				line := 0
-				if w.marker != "" {
-					line = lineOf(t, tc.doc, w.marker)
-				}
-				checkHasError(t, got, "test.toml", line, w.key, w.msg)
-			}
-		})
+		t.Run(tc.name, func(t *testing.T) { checkParseErrors(t, tc.doc, tc.files, tc.want) })
+	}
+}
+
+// checkParseErrors parses doc (with files created next to it) and checks
+// that exactly the wanted errors come back, each at its marker's line.
+func checkParseErrors(t *testing.T, doc string, files map[string]string, want []wantErr) {
+	t.Helper()
+	dir := t.TempDir()
+	for name, content := range files {
+		writeFile(t, dir, name, content)
+	}
+	_, err := Parse([]byte(doc), "test.toml", dir)
+	if err == nil {
+		t.Fatalf("no error; want %d", len(want))
+	}
+	got := asErrors(t, err)
+	if len(got) != len(want) {
+		t.Errorf("got %d errors, want %d:\n%v", len(got), len(want), err)
+	}
+	for _, w := range want {
+		line := 0
+		if w.marker != "" {
+			line = lineOf(t, doc, w.marker)
+		}
+		checkHasError(t, got, "test.toml", line, w.key, w.msg)
 	}
 }
 

@@ -94,6 +94,7 @@ func (d *decoder) document(cfg *Config, raw map[string]any) {
 		{"filters", func(t *table) { d.filters(&cfg.Filters, t) }},
 		{"irr", func(t *table) { d.irr(&cfg.IRR, t) }},
 		{"dampening", func(t *table) { d.dampening(&cfg.Dampening, t) }},
+		{"communities", func(t *table) { d.communities(&cfg.Communities, t) }},
 		{"metrics", func(t *table) { d.metrics(&cfg.Metrics, t) }},
 		{"rpki", func(t *table) { d.rpki(&cfg.RPKI, t) }},
 	}
@@ -132,6 +133,7 @@ func (d *decoder) global(g *Global, t *table) {
 	if s, _, ok := t.str("state_dir"); ok {
 		g.StateDir = d.resolve(s)
 	}
+	d.peeringLANs(g, t)
 }
 
 func (d *decoder) addr(at loc, s string) netip.Addr {
@@ -182,6 +184,7 @@ func (d *decoder) filters(f *Filters, t *table) {
 	if s, _, ok := t.str("next_hop"); ok {
 		f.NextHop = s
 	}
+	d.filterLists(f, t)
 }
 
 // lengthPair reads [min, max] prefix lengths.

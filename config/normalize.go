@@ -16,15 +16,16 @@ const Redacted = "<redacted>"
 // in force, and goldens diff cleanly.
 type (
 	renderConfig struct {
-		Global    renderGlobal    `toml:"global"`
-		API       renderAPI       `toml:"api"`
-		Log       renderLog       `toml:"log"`
-		Filters   renderFilters   `toml:"filters"`
-		IRR       renderIRR       `toml:"irr"`
-		Dampening renderDampening `toml:"dampening"`
-		Metrics   renderMetrics   `toml:"metrics"`
-		RPKI      renderRPKI      `toml:"rpki"`
-		Peers     []renderPeer    `toml:"peers"`
+		Global      renderGlobal      `toml:"global"`
+		API         renderAPI         `toml:"api"`
+		Log         renderLog         `toml:"log"`
+		Filters     renderFilters     `toml:"filters"`
+		IRR         renderIRR         `toml:"irr"`
+		Dampening   renderDampening   `toml:"dampening"`
+		RPKI        renderRPKI        `toml:"rpki"`
+		Communities renderCommunities `toml:"communities"`
+		Metrics     renderMetrics     `toml:"metrics"`
+		Peers       []renderPeer      `toml:"peers"`
 	}
 	renderGlobal struct {
 		ASN             uint32   `toml:"asn"`
@@ -32,6 +33,7 @@ type (
 		ListenAddresses []string `toml:"listen_addresses"`
 		ListenPort      uint16   `toml:"listen_port"`
 		StateDir        string   `toml:"state_dir"`
+		PeeringLANs     []string `toml:"peering_lans"`
 	}
 	renderAPI struct {
 		Socket    string `toml:"socket"`
@@ -53,6 +55,7 @@ type (
 		IPv6PrefixLength []uint8 `toml:"ipv6_prefix_length"`
 		MaxASPathLength  uint32  `toml:"max_as_path_length"`
 		NextHop          string  `toml:"next_hop"`
+		renderFilterLists
 	}
 	renderIRR struct {
 		Servers   []string `toml:"servers"`
@@ -94,7 +97,6 @@ type (
 		MaxPrefixWarnPercent   *uint8 `toml:"max_prefix_warn_percent,omitempty"`
 		ContactNOC             string `toml:"contact_noc,omitempty"`
 		ContactAbuse           string `toml:"contact_abuse,omitempty"`
-		ASSet                  string `toml:"as_set,omitempty"`
 		IRRMaxLengthIPv4       uint8  `toml:"irr_max_length_ipv4"`
 		IRRMaxLengthIPv6       uint8  `toml:"irr_max_length_ipv6"`
 		Dampening              string `toml:"dampening,omitempty"`
@@ -105,6 +107,7 @@ type (
 		Families           []string `toml:"families,omitempty"`
 		NextHop            string   `toml:"next_hop,omitempty"`
 		AuthorizedNextHops []string `toml:"authorized_next_hops,omitempty"`
+		renderPeerLists
 	}
 )
 
@@ -120,15 +123,17 @@ func (c *Config) NormalizedTOML() ([]byte, error) {
 			ListenAddresses: stringsOf(c.Global.ListenAddresses),
 			ListenPort:      c.Global.ListenPort,
 			StateDir:        c.Global.StateDir,
+			PeeringLANs:     stringsOf(c.Global.PeeringLANs),
 		},
 		API:     renderAPI(c.API),
 		Metrics: renderMetrics(c.Metrics),
 		Log:     renderLog(c.Log),
 		Filters: renderFilters{
-			IPv4PrefixLength: c.Filters.IPv4PrefixLength[:],
-			IPv6PrefixLength: c.Filters.IPv6PrefixLength[:],
-			MaxASPathLength:  c.Filters.MaxASPathLength,
-			NextHop:          c.Filters.NextHop,
+			IPv4PrefixLength:  c.Filters.IPv4PrefixLength[:],
+			IPv6PrefixLength:  c.Filters.IPv6PrefixLength[:],
+			MaxASPathLength:   c.Filters.MaxASPathLength,
+			NextHop:           c.Filters.NextHop,
+			renderFilterLists: filterListsRender(c.Filters),
 		},
 		IRR: renderIRR{
 			Servers:        nonNil(c.IRR.Servers),
@@ -150,6 +155,7 @@ func (c *Config) NormalizedTOML() ([]byte, error) {
 			AttributeChangePenalty: c.Dampening.AttributeChangePenalty,
 			ReadvertisementPenalty: c.Dampening.ReadvertisementPenalty,
 		},
+		Communities: renderCommunities(c.Communities),
 	}
 	r.RPKI = renderRPKIOf(c.RPKI)
 	for _, p := range c.Peers {
@@ -163,10 +169,10 @@ func (c *Config) NormalizedTOML() ([]byte, error) {
 			Prefixes:         stringsOf(p.Prefixes),
 			MaxPrefixesIPv4:  p.MaxPrefixesIPv4,
 			MaxPrefixesIPv6:  p.MaxPrefixesIPv6,
-			ASSet:            p.ASSet,
 			IRRMaxLengthIPv4: p.IRRMaxLengthIPv4,
 			IRRMaxLengthIPv6: p.IRRMaxLengthIPv6,
 			Dampening:        p.Dampening,
+			renderPeerLists:  peerListsRender(p),
 
 			IPv4Address:        addrString(p.IPv4Address),
 			IPv6Address:        addrString(p.IPv6Address),

@@ -83,13 +83,7 @@ func (d *decoder) peer(p *Peer, t *table) {
 		p.MaxPrefixesIPv6 = uint32(n)
 	}
 	d.maxPrefix(p, t)
-	if s, at, ok := t.str("as_set"); ok {
-		name, err := ParseASSet(s)
-		if err != nil {
-			d.c.addf(at, "%v", err)
-		}
-		p.ASSet = name
-	}
+	d.asSets(p, t)
 	if n, _, ok := t.integer("irr_max_length_ipv4", 0, 32, ""); ok {
 		p.IRRMaxLengthIPv4 = uint8(n)
 	}
@@ -99,6 +93,7 @@ func (d *decoder) peer(p *Peer, t *table) {
 	if s, _, ok := t.str("dampening"); ok {
 		p.Dampening = s
 	}
+	d.peerLists(p, t)
 	d.peerAddressing(p, t)
 }
 

@@ -50,6 +50,7 @@ func validate(c *Config, col *collector) {
 	v.dampening()
 	v.rpki()
 	v.peers()
+	v.filterLists()
 }
 
 type validator struct {
@@ -333,7 +334,7 @@ func (v *validator) peer(at loc, p Peer) {
 		v.col.addf(at.key("passive"), "global.listen_port is 0 (no listener), so a passive peer could never connect: set passive = false")
 	}
 	if p.ASSet != "" {
-		if _, err := ParseASSet(p.ASSet); err != nil {
+		if err := parseASSets(p.ASSet); err != nil {
 			v.col.addf(at.key("as_set"), "%v", err)
 		} else if len(v.c.IRR.Servers) == 0 && len(v.c.IRR.Files) == 0 {
 			v.col.addf(at.key("as_set"), "%s cannot be expanded: [irr] lists no servers and no files", p.ASSet)
@@ -345,6 +346,7 @@ func (v *validator) peer(at loc, p Peer) {
 	if p.IRRMaxLengthIPv6 > 128 {
 		v.col.addf(at.key("irr_max_length_ipv6"), "%d is out of range 0..128", p.IRRMaxLengthIPv6)
 	}
+	v.peerLists(at, p)
 	v.peerAddressing(at, p)
 	if p.Dampening != "" && !isDampingMode(p.Dampening) {
 		v.col.addf(at.key("dampening"), "%q: want %s, or leave it out to use [dampening] mode", p.Dampening, quoteList(dampingModes))

@@ -72,6 +72,7 @@ func (w *warner) peer(at loc, p Peer) {
 			w.addf(at.key("prefixes").index(j), "%s can never match an accepted route: %s", r, why)
 		}
 	}
+	w.peerLists(at, p)
 }
 
 // deadPrefix reports why no route admitted by r can pass the fixed checks:
@@ -83,7 +84,7 @@ func (w *warner) deadPrefix(r filters.PrefixRange) (string, bool) {
 	}
 	if r.Prefix.Addr().Is6() && r.Prefix.Bits() >= filters.GlobalUnicastIPv6.Bits() &&
 		!filters.GlobalUnicastIPv6.Contains(r.Prefix.Addr()) {
-		return fmt.Sprintf("outside IPv6 global unicast %s, rejected as %s", filters.GlobalUnicastIPv6, filters.ReasonBogonPrefix), true
+		return fmt.Sprintf("outside IPv6 global unicast %s, rejected as %s", filters.GlobalUnicastIPv6, filters.ReasonIPv6NotGlobalUnicast), true
 	}
 	lim, key := w.c.Filters.IPv4PrefixLength, "ipv4_prefix_length"
 	if r.Prefix.Addr().Is6() {

@@ -44,6 +44,8 @@ func (d *Daemon) onEvent(e routeserver.Event) {
 			Peer: e.Peer, Prefix: e.Damp.Key.Prefix, PathID: e.Damp.Key.PathID, Penalty: e.Damp.Penalty,
 			Suppressed: action == apiserver.DampeningSuppressed, WouldSuppress: action == apiserver.DampeningWouldSuppress,
 			ReuseAt: e.Damp.ReuseAt}}
+	case routeserver.EventVerdictChange, routeserver.EventVerdictSummary:
+		verdictEvent(&ev, e) // backend_history.go
 	default:
 		return
 	}

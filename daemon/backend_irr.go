@@ -25,11 +25,7 @@ type irrService interface {
 
 // newIRRService builds the refresher when any peer has an as_set.
 func newIRRService(cfg *config.Config, log *logrus.Logger, onResult func(irrsync.Result)) (irrService, error) {
-	uses := false
-	for _, p := range cfg.Peers {
-		uses = uses || p.ASSet != ""
-	}
-	if !uses {
+	if !usesIRR(cfg) {
 		return nil, nil
 	}
 	s, err := irrsync.New(cfg, log, irrsync.Options{OnResult: onResult})
@@ -57,11 +53,12 @@ func (d *Daemon) IRRStatus(ctx context.Context, peer string) ([]apiserver.IRRSta
 			return nil, err
 		}
 	}
-	if d.irr == nil {
+	svc := d.irr.get()
+	if svc == nil {
 		return nil, nil
 	}
 	var out []apiserver.IRRStatus
-	for _, st := range d.irr.Status() {
+	for _, st := range svc.Status() {
 		if peer != "" && st.Peer != peer {
 			continue
 		}
@@ -82,10 +79,11 @@ func (d *Daemon) RefreshIRR(ctx context.Context, req apiserver.IRRRefreshRequest
 			return nil, err
 		}
 	}
-	if d.irr == nil {
+	svc := d.irr.get()
+	if svc == nil {
 		return nil, fmt.Errorf("no peer has an as_set: %w", apiserver.ErrFailedPrecondition)
 	}
-	results, err := d.irr.Refresh(ctx, req.Peer, req.Force, func(msg string) {
+	results, err := svc.Refresh(ctx, req.Peer, req.Force, func(msg string) {
 		progress(apiserver.IRRProgress{Peer: req.Peer, Message: msg})
 	})
 	switch {

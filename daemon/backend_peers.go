@@ -73,7 +73,7 @@ func (d *Daemon) ListPeers(ctx context.Context) ([]apiserver.Peer, error) {
 	}
 	var out []apiserver.Peer
 	for _, p := range d.rs.Peers() {
-		out = append(out, withSession(d.withFlaps(toAPIPeer(p)), p, sessions[p.Name]))
+		out = append(out, withSession(d.withChecksOff(d.withFlaps(toAPIPeer(p))), p, sessions[p.Name]))
 	}
 	return out, nil
 }
@@ -85,7 +85,7 @@ func (d *Daemon) GetPeer(ctx context.Context, name string) (apiserver.Peer, erro
 			if err != nil {
 				d.log.WithError(err).WithField("peer", name).Warn("reading negotiated session details failed")
 			}
-			return withSession(d.withFlaps(toAPIPeer(p)), p, si), nil
+			return withSession(d.withChecksOff(d.withFlaps(toAPIPeer(p))), p, si), nil
 		}
 	}
 	return apiserver.Peer{}, fmt.Errorf("peer %q: %w", name, apiserver.ErrNotFound)

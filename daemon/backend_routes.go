@@ -15,7 +15,8 @@ import (
 func (d *Daemon) ListRoutes(ctx context.Context, q apiserver.RouteQuery, emit func(apiserver.RouteEntry) error) error {
 	var emitErr error
 	send := func(e routestore.Entry) bool {
-		re := apiserver.RouteEntry{Peer: e.Peer, Route: e.Route, Rejections: e.Verdict.Rejections, ReceivedAt: e.ReceivedAt, RPKI: e.Verdict.RPKI}
+		re := apiserver.RouteEntry{Peer: e.Peer, Route: e.Route, Rejections: e.Verdict.Rejections, ReceivedAt: e.ReceivedAt,
+			RPKI: e.Verdict.RPKI, Notes: e.Verdict.Notes, Communities: e.Communities, LearnedFrom: e.LearnedFrom}
 		if !q.Match(re) {
 			return true
 		}
@@ -81,9 +82,17 @@ func (d *Daemon) ExplainRoute(ctx context.Context, q apiserver.ExplainQuery) (ap
 			r.NextHop = sent.Route.NextHop
 		}
 	}
+	comms := q.Communities
+	if !q.CommunitiesSet && have {
+		comms = sent.Communities
+	}
 	v, err := d.rs.Explain(q.Peer, r)
 	if err != nil {
 		return apiserver.Explanation{}, apiErr(err)
 	}
-	return apiserver.Explanation{Peer: q.Peer, Route: r, Verdict: v}, nil
+	exports, err := explainExports(d.rs, q.Peer, r, comms, v)
+	if err != nil {
+		return apiserver.Explanation{}, apiErr(err)
+	}
+	return apiserver.Explanation{Peer: q.Peer, Route: r, Verdict: v, Communities: comms, Exports: exports}, nil
 }

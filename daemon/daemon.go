@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"sync"
+	"sync/atomic"
 
 	"github.com/rsguard/rsguard/apiserver"
 	"github.com/rsguard/rsguard/config"
@@ -21,40 +22,42 @@ type Daemon struct {
 	log  *logrus.Logger
 	rs   *routeserver.Server
 	hub  *apiserver.EventHub
-	irr  irrService // nil when no peer uses IRR data
+	irr  *irrComponent
 	// metrics serves [metrics] listen (metrics.go).
 	metrics *metricsEndpoint
 
-	reloadMu sync.Mutex // one reload at a time
+	reloadMu sync.Mutex                   // one reload at a time
+	api      atomic.Pointer[apiComponent] // nil until Run serves the API
 	ready    chan struct{}
-	socket   string
 }
 
 // Ready is closed once BGP and the control API are up.
 func (d *Daemon) Ready() <-chan struct{} { return d.ready }
 
 // SocketPath is the control API's unix socket (valid after Ready).
-func (d *Daemon) SocketPath() string { return d.socket }
+func (d *Daemon) SocketPath() string { return d.api.Load().socketPath() }
+
+// APITCPAddr is the control API's bound TCP address, "" without one
+// (valid after Ready).
+func (d *Daemon) APITCPAddr() string { return d.api.Load().tcpAddr() }
 
 // New prepares a daemon for the config loaded from path.
 func New(path string, cfg *config.Config, log *logrus.Logger) (*Daemon, error) {
 	d := &Daemon{path: path, log: log, hub: apiserver.NewEventHub(4096), ready: make(chan struct{})}
 	d.warnConfig(cfg)
-	irr, err := newIRRService(cfg, log, d.publishIRR)
+	d.metrics = newMetricsEndpoint(d)
+	d.irr = &irrComponent{build: func(c *config.Config) (irrService, error) { return newIRRService(c, log, d.publishIRR) }}
+	irr, fresh, err := d.irr.prepare(cfg)
 	if err != nil {
 		return nil, err
 	}
-	d.irr = irr
-	d.metrics = newMetricsEndpoint(d)
 	opts := routeserver.Options{Logger: log, OnEvent: d.onEvent,
 		WantRejections: func() bool { return d.hub.Subscribers() > 0 }}
 	if irr != nil {
 		opts.InitialFilter = irr.InitialFilter
 	}
 	d.rs = routeserver.New(cfg, opts)
-	if irr != nil {
-		irr.Attach(d.rs)
-	}
+	d.irr.commit(cfg, irr, fresh, d.rs) // started by Run
 	return d, nil
 }
 
@@ -72,36 +75,32 @@ func (d *Daemon) Run(ctx context.Context) error {
 		return err
 	}
 	defer d.rs.Stop()
-	api := apiserver.NewServer(d, apiserver.WithLogger(logrus.NewEntry(d.log)), apiserver.WithCallObserver(d.observeAPICall))
-	listening, err := api.Listen(apiserver.ListenConfig{Socket: cfg.API.Socket, TCPAddr: cfg.API.Listen,
-		TLSCertFile: cfg.API.TLSCert, TLSKeyFile: cfg.API.TLSKey, TokenFile: cfg.API.TokenFile})
+	api := newAPIComponent(ctx, apiserver.NewServer(d, apiserver.WithLogger(logrus.NewEntry(d.log)),
+		apiserver.WithCallObserver(d.observeAPICall)), d.log)
+	prep, err := api.prepare(listenConfig(cfg))
 	if err != nil {
 		return fmt.Errorf("control API: %w", err)
 	}
-	apiErr := make(chan error, 1)
-	go func() { apiErr <- listening.Serve(ctx) }()
-	d.socket = listening.SocketPath()
-	if err := d.applyMetrics(cfg); err != nil {
-		listening.Close()
+	mprep, err := d.metrics.prepare(cfg)
+	if err != nil {
+		prep.abort()
 		return err
 	}
-	defer d.stopMetrics()
+	api.commit(prep)
+	d.metrics.commit(mprep)
+	defer d.metrics.close()
+	d.reloadMu.Lock() // a reload applies [api] only once the API runs
+	d.api.Store(api)
+	d.reloadMu.Unlock()
 	close(d.ready)
-	var wg sync.WaitGroup
-	if d.irr != nil {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			d.irr.Run(ctx)
-		}()
-	}
+	d.irr.start(ctx)
 	var runErr error
 	select {
 	case <-ctx.Done():
-	case runErr = <-apiErr:
+	case runErr = <-api.errc:
 	}
-	listening.Close()
-	wg.Wait()
+	api.close()
+	d.irr.wait()
 	d.log.Info("shutting down: closing every session with a Cease notification")
 	return runErr
 }

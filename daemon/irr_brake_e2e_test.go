@@ -68,7 +68,8 @@ as_set = "AS-BRAKE"
 		if jerr := json.Unmarshal([]byte(text), &out); jerr != nil || len(out.Peers) != 1 {
 			t.Fatalf("rsctl irr refresh %v: %v / %v\n%s", args, err, jerr, text)
 		}
-		if (out.Peers[0].Error != "") != (err != nil) {
+		// rsctl exits non-zero on a failed and on a held-back refresh
+		if (out.Peers[0].Error != "" || out.Peers[0].HeldBack != nil) != (err != nil) {
 			t.Errorf("rsctl exit status %v with error %q", err, out.Peers[0].Error)
 		}
 		return out.Peers[0]

@@ -13,80 +13,99 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/rsguard/rsguard/config"
 	"github.com/rsguard/rsguard/metrics"
+	"github.com/sirupsen/logrus"
 	"google.golang.org/grpc/codes"
 )
 
-// metricsEndpoint serves [metrics] listen. It is started like everything
-// else and follows reloads through applyMetrics: one place decides what
-// runs for a config, whether fresh or reloaded.
+// metricsEndpoint serves [metrics] listen. Start and reload take the same
+// two steps as the API's listeners (api_component.go): prepare binds a new
+// address (so an address in use refuses the reload as a whole), commit
+// serves it and closes the old one; an unchanged address is left alone.
 type metricsEndpoint struct {
 	reg      *prometheus.Registry
 	apiCalls *metrics.APICalls
+	log      *logrus.Logger
 
 	mu     sync.Mutex
-	listen string
+	listen string // in force
 	srv    *http.Server
 	addr   net.Addr
 }
 
+// metricsPrep is a prepared [metrics] change.
+type metricsPrep struct {
+	change bool
+	listen string
+	ln     net.Listener // nil: off, or unchanged
+}
+
 func newMetricsEndpoint(d *Daemon) *metricsEndpoint {
-	m := &metricsEndpoint{reg: prometheus.NewRegistry(), apiCalls: metrics.NewAPICalls()}
+	m := &metricsEndpoint{reg: prometheus.NewRegistry(), apiCalls: metrics.NewAPICalls(), log: d.log}
 	m.reg.MustRegister(metrics.NewCollector(d), m.apiCalls)
 	return m
 }
 
-// observeAPICall counts a finished API call (nil-safe for tests that
-// build a Daemon by hand).
+// observeAPICall counts a finished API call.
 func (d *Daemon) observeAPICall(method string, code codes.Code) {
-	if d.metrics != nil {
-		d.metrics.apiCalls.Observe(method, code)
+	d.metrics.apiCalls.Observe(method, code)
+}
+
+// prepare binds what cfg needs; nothing running changes.
+func (m *metricsEndpoint) prepare(cfg *config.Config) (metricsPrep, error) {
+	want := cfg.Metrics.Listen
+	m.mu.Lock()
+	cur := m.listen
+	m.mu.Unlock()
+	p := metricsPrep{change: want != cur, listen: want}
+	if !p.change || want == "" {
+		return p, nil
+	}
+	var err error
+	if p.ln, err = net.Listen("tcp", want); err != nil {
+		return metricsPrep{}, fmt.Errorf("[metrics] listen %s: %w", want, err)
+	}
+	return p, nil
+}
+
+// abort closes what prepare bound.
+func (p metricsPrep) abort() {
+	if p.ln != nil {
+		p.ln.Close()
 	}
 }
 
-// applyMetrics makes the endpoint match cfg: started, moved or stopped.
-// A new address that cannot be bound is an error and the old endpoint
-// keeps serving.
-func (d *Daemon) applyMetrics(cfg *config.Config) error {
-	m := d.metrics
+// commit serves the prepared address and closes the old one.
+func (m *metricsEndpoint) commit(p metricsPrep) {
+	if !p.change {
+		return
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	want := cfg.Metrics.Listen
-	if want == m.listen {
-		return nil
-	}
-	var ln net.Listener
-	if want != "" {
-		var err error
-		if ln, err = net.Listen("tcp", want); err != nil {
-			return fmt.Errorf("[metrics] listen %s: %w", want, err)
-		}
-	}
 	m.stopLocked()
-	m.listen = want
-	if ln == nil {
-		d.log.Info("metrics endpoint off")
-		return nil
+	m.listen = p.listen
+	if p.ln == nil {
+		m.log.Info("metrics endpoint off")
+		return
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/metrics", promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{ErrorHandling: promhttp.ContinueOnError}))
 	m.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second}
-	m.addr = ln.Addr()
-	srv := m.srv
+	m.addr = p.ln.Addr()
+	srv, ln := m.srv, p.ln
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			d.log.WithError(err).Error("metrics endpoint stopped")
+			m.log.WithError(err).Error("metrics endpoint stopped")
 		}
 	}()
-	d.log.WithField("listen", m.addr.String()).Info("metrics endpoint serving /metrics")
-	return nil
+	m.log.WithField("listen", m.addr.String()).Info("metrics endpoint serving /metrics")
 }
 
-// stopMetrics closes the endpoint at shutdown.
-func (d *Daemon) stopMetrics() {
-	d.metrics.mu.Lock()
-	defer d.metrics.mu.Unlock()
-	d.metrics.stopLocked()
-	d.metrics.listen = ""
+// close stops the endpoint at shutdown.
+func (m *metricsEndpoint) close() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.stopLocked()
+	m.listen = ""
 }
 
 func (m *metricsEndpoint) stopLocked() {

@@ -68,7 +68,11 @@ func New(p Params, opts ...Option) (*Engine, error) {
 }
 
 // Params returns the engine's parameters.
-func (e *Engine) Params() Params { return e.params }
+func (e *Engine) Params() Params {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.params
+}
 
 func (e *Engine) peer(name string) *peerState {
 	ps := e.peers[name]

@@ -44,7 +44,7 @@ var BogonsIPv4 = []BogonPrefix{
 }
 
 // GlobalUnicastIPv6 is the only IPv6 space routed on the Internet (RFC 4291);
-// anything outside it is a bogon (ARouteServer reason 10, folded into 2 here).
+// anything outside it is rejected with reason 10 (ipv6_not_global_unicast).
 var GlobalUnicastIPv6 = netip.MustParsePrefix("2000::/3")
 
 // BogonsIPv6 lists special-purpose space. Entries outside 2000::/3 are

@@ -46,6 +46,9 @@ type Statement struct {
 	ASPathLengthGE  int            // >0: match AS_PATH length >= this
 	NextHopIn       []netip.Prefix // non-empty: match next hops inside any
 	RPKIInvalid     bool           // match routes GoBGP's ROA table finds INVALID
+	// Accept makes the statement accept instead of reject; only the last
+	// policy of a chain uses it (compileIRRPolicy explains why).
+	Accept bool
 }
 
 // Policy is an ordered list of reject-only statements.
@@ -105,7 +108,7 @@ func CompileCommon(s *Settings) Compiled {
 	c.Policies = append(c.Policies, Policy{Name: CommonPolicy, Statements: []Statement{
 		{Name: "bogon-v4", Reason: ReasonBogonPrefix, Family: FamilyIPv4, PrefixSet: setBogon4},
 		{Name: "bogon-v6", Reason: ReasonBogonPrefix, Family: FamilyIPv6, PrefixSet: setBogon6},
-		{Name: "not-global-v6", Reason: ReasonBogonPrefix, Family: FamilyIPv6, PrefixSet: setGlobal6, PrefixSetInvert: true},
+		{Name: "not-global-v6", Reason: ReasonIPv6NotGlobalUnicast, Family: FamilyIPv6, PrefixSet: setGlobal6, PrefixSetInvert: true},
 		{Name: "length-v4", Reason: ReasonPrefixLength, Family: FamilyIPv4, PrefixSet: setLength4, PrefixSetInvert: true},
 		{Name: "length-v6", Reason: ReasonPrefixLength, Family: FamilyIPv6, PrefixSet: setLength6, PrefixSetInvert: true},
 		{Name: "bogon-asn", Reason: ReasonBogonASN, ASPathSet: setBogonASN},
@@ -114,6 +117,9 @@ func CompileCommon(s *Settings) Compiled {
 		// nothing is INVALID, so [rpki] can be turned on by a reload.
 		{Name: "rpki-invalid", Reason: ReasonRPKIInvalid, RPKIInvalid: true},
 	}})
+	ls, lp, lst := compileCommonLists(s)
+	c.PrefixSets, c.ASPathSets = append(c.PrefixSets, ls...), append(c.ASPathSets, lp...)
+	c.Policies[0].Statements = append(c.Policies[0].Statements, lst...)
 	addASSetCheck(&c) // asset.go
 	return c
 }
@@ -177,17 +183,22 @@ func CompilePeer(s *Settings, p *Peer) Compiled {
 	st = append(st, compileNextHop(s, p)...)
 	if p.Origins != nil {
 		c.ASPathSets = append(c.ASPathSets, ASPathSetDef{Name: n.Origins, Patterns: OriginPatterns(p.Origins)})
-		st = append(st, Statement{Name: "origin", Reason: ReasonOriginNotInASSet, ASPathSet: n.Origins, ASPathSetInvert: true})
 	}
+	ls, lp, lst := compilePeerLists(s, p)
+	c.PrefixSets, c.ASPathSets = append(c.PrefixSets, ls...), append(c.ASPathSets, lp...)
+	st = append(st, lst...)
 	st = append(st,
-		Statement{Name: "not-registered-v4", Reason: ReasonPrefixNotRegistered, Family: FamilyIPv4, PrefixSet: n.Allow4, PrefixSetInvert: true},
-		Statement{Name: "not-registered-v6", Reason: ReasonPrefixNotRegistered, Family: FamilyIPv6, PrefixSet: n.Allow6, PrefixSetInvert: true},
 		Statement{Name: "dampened-v4", Reason: ReasonDampened, Family: FamilyIPv4, PrefixSet: n.Damp4},
 		Statement{Name: "dampened-v6", Reason: ReasonDampened, Family: FamilyIPv6, PrefixSet: n.Damp6},
 		Statement{Name: "max-prefix-blocked-v4", Reason: ReasonMaxPrefixBlocked, Family: FamilyIPv4, PrefixSet: n.Block4},
 		Statement{Name: "max-prefix-blocked-v6", Reason: ReasonMaxPrefixBlocked, Family: FamilyIPv6, PrefixSet: n.Block6},
 	)
 	c.Policies = append(c.Policies, Policy{Name: n.Policy, Statements: st})
+	// The IRR checks (origin, registered prefix) live in a last policy of
+	// their own, after every other check, because allowed_routes accept.
+	irr := compileIRRPolicy(p, n.Origins, n.Allow4, n.Allow6)
+	c.PrefixSets, c.ASPathSets = append(c.PrefixSets, irr.PrefixSets...), append(c.ASPathSets, irr.ASPathSets...)
+	c.Policies = append(c.Policies, irr.Policies...)
 	return c
 }
 

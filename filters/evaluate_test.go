@@ -57,7 +57,7 @@ func TestEvaluate(t *testing.T) {
 		{"exact entry only", Route{netip.MustParsePrefix("45.2.0.0/23"), Seq(21001), nh},
 			[]Reason{ReasonPrefixNotRegistered}, "not covered"},
 		{"v6 outside global", Route{netip.MustParsePrefix("fd00:1::/32"), Seq(21001), nh},
-			[]Reason{ReasonInvalidAFI, ReasonBogonPrefix, ReasonPrefixNotRegistered}, ""},
+			[]Reason{ReasonInvalidAFI, ReasonBogonPrefix, ReasonIPv6NotGlobalUnicast, ReasonPrefixNotRegistered}, ""},
 		{"v6 too specific", Route{netip.MustParsePrefix("2a0a:1:5:1::/64"), Seq(21001), nh},
 			[]Reason{ReasonInvalidAFI, ReasonPrefixLength, ReasonPrefixNotRegistered}, ""},
 		{"everything", Route{netip.MustParsePrefix("192.168.1.128/25"), Seq(64500, 21002), netip.MustParseAddr("127.0.0.9")},

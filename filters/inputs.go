@@ -14,13 +14,19 @@ type Settings struct {
 	Bogons        *BogonTable // nil means DefaultBogons
 	// RPKI validates origins (check 14); nil: RPKI is off.
 	RPKI RPKIValidator
+
+	// Lists (checks_lists.go): nil or empty turns the check off.
+	GlobalBlacklist *Blacklist // reason 3, incl. the peering LANs
+	TransitFree     *ASNList   // reason 8
+	NeverViaRS      *ASNList   // reason 15
 }
 
 // DefaultSettings are ARouteServer's defaults: /8-/24, /12-/48, 32 ASNs,
 // strict next hop.
 func DefaultSettings() Settings {
 	return Settings{IPv4Length: [2]uint8{8, 24}, IPv6Length: [2]uint8{12, 48},
-		MaxASPathLen: 32, NextHopStrict: true}
+		MaxASPathLen: 32, NextHopStrict: true,
+		TransitFree: NewASNList("transit-free", ASNs("", DefaultTransitFreeASNs...))}
 }
 
 func (s *Settings) bogons() *BogonTable {
@@ -79,4 +85,27 @@ type Peer struct {
 	// Blocked reports whether (peer, prefix) arrived past the peer's
 	// max-prefix limit with action "block", with evidence. nil: no block.
 	Blocked func(netip.Prefix) (detail string, blocked bool)
+
+	// Per-peer lists and switches (checks_lists.go).
+	Blacklist      *Blacklist     // reason 11; nil: none
+	AllowedRoutes  []AllowedRoute // pass the origin and prefix checks
+	PrefixCheckOff bool           // enforce_prefixes = false: reason 12 only noted
+	OriginCheckOff bool           // enforce_origins = false: reason 9 only noted
+}
+
+// With returns a copy of the set extended by extra ASNs (allowed_origins),
+// named "<source> + <label>" in evidence; o itself is unchanged. No extra
+// ASNs: o is returned as is.
+func (o *OriginSet) With(extra []uint32, label string) *OriginSet {
+	if len(extra) == 0 || o == nil {
+		return o
+	}
+	out := &OriginSet{Source: o.Source + " + " + label, asns: make(map[uint32]struct{}, len(o.asns)+len(extra))}
+	for a := range o.asns {
+		out.asns[a] = struct{}{}
+	}
+	for _, a := range extra {
+		out.asns[a] = struct{}{}
+	}
+	return out
 }

@@ -16,13 +16,18 @@ type check struct {
 var pipeline = []check{
 	{ReasonInvalidAFI, checkFamily},
 	{ReasonBogonPrefix, checkBogonPrefix},
+	{ReasonIPv6NotGlobalUnicast, checkIPv6GlobalUnicast},
+	{ReasonGlobalBlacklist, checkGlobalBlacklist},
+	{ReasonPeerBlacklist, checkPeerBlacklist},
 	{ReasonPrefixLength, checkPrefixLength},
 	{ReasonFirstASMismatch, checkFirstAS},
 	{ReasonBogonASN, checkBogonASN},
+	{ReasonTransitFreeASN, checkTransitFree},
+	{ReasonNeverViaRouteServersASN, checkNeverViaRS},
 	{ReasonASPathTooLong, checkASPathLength},
 	{ReasonNextHopMismatch, checkNextHop},
-	{ReasonOriginNotInASSet, checkOrigin},
-	{ReasonPrefixNotRegistered, checkRegistered},
+	{ReasonOriginNotInASSet, unlessAllowedRoute(checkOrigin)},
+	{ReasonPrefixNotRegistered, unlessAllowedRoute(checkRegistered)},
 	{ReasonRPKIInvalid, checkRPKI},
 	{ReasonDampened, checkDampened},
 	{ReasonASSetInPath, checkASSetInPath},
@@ -35,6 +40,10 @@ func Evaluate(r Route, s *Settings, p *Peer) Verdict {
 	var v Verdict
 	for _, c := range pipeline {
 		if d, failed := c.run(&r, s, p); failed {
+			if p.checkOff(c.reason) {
+				v.Notes = append(v.Notes, Rejection{Reason: c.reason, Detail: checkOffNote(p, d)})
+				continue
+			}
 			v.Rejections = append(v.Rejections, Rejection{Reason: c.reason, Detail: d})
 		}
 	}
@@ -48,9 +57,6 @@ func checkBogonPrefix(r *Route, s *Settings, _ *Peer) (string, bool) {
 			return fmt.Sprintf("%s (%s)", e.Prefix, e.Note), true
 		}
 		return fmt.Sprintf("inside %s (%s)", e.Prefix, e.Note), true
-	}
-	if r.Prefix.Addr().Is6() && !GlobalUnicastIPv6.Contains(r.Prefix.Addr()) {
-		return fmt.Sprintf("outside IPv6 global unicast %s", GlobalUnicastIPv6), true
 	}
 	return "", false
 }

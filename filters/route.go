@@ -130,6 +130,10 @@ type Verdict struct {
 	Rejections []Rejection
 	// RPKI is the route's RFC 6811 state; StateUnknown when RPKI is off.
 	RPKI rpki.State
+	// Notes are failing checks the peer's config turned off (enforce_prefixes
+	// or enforce_origins = false): shown to operators, never a reason to
+	// reject.
+	Notes []Rejection
 }
 
 // Accepted reports whether no check failed.

@@ -61,5 +61,6 @@ func (s *Syncer) Reconfigure(cfg *config.Config) {
 // irrSettingsChanged: the complete filter of the peer would differ.
 func irrSettingsChanged(a, b config.Peer) bool {
 	return a.ASSet != b.ASSet || a.IRRMaxLengthIPv4 != b.IRRMaxLengthIPv4 ||
-		a.IRRMaxLengthIPv6 != b.IRRMaxLengthIPv6 || !slices.Equal(a.Prefixes, b.Prefixes)
+		a.IRRMaxLengthIPv6 != b.IRRMaxLengthIPv6 || !slices.Equal(a.Prefixes, b.Prefixes) ||
+		!slices.Equal(a.AllowedOrigins, b.AllowedOrigins)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/rsguard/rsguard/config"
 	"github.com/rsguard/rsguard/irr"
 	"github.com/rsguard/rsguard/routeserver"
+	"github.com/rsguard/rsguard/routestore"
 	"github.com/sirupsen/logrus"
 )
 
@@ -156,7 +157,7 @@ func (s *Syncer) doRefresh(ctx context.Context, st *peerState, p config.Peer, fo
 	}
 
 	if dirty || !inForce || !sameData(old, next) {
-		fc, err := applier.SetPeerFilter(ctx, p.Name, merge(next, p.Prefixes), originSet(p.ASSet, next))
+		fc, err := applier.SetPeerFilter(routestore.WithCause(ctx, routestore.IRRCause(p.ASSet)), p.Name, merge(next, p.Prefixes), originSet(p.ASSet, next))
 		if err != nil {
 			progress(fmt.Sprintf("%s: failed (%s): %v", p.Name, s.failed(st, r, log, fmt.Errorf("apply to route server: %w", err), now), err))
 			return
@@ -207,10 +208,10 @@ func (r *Result) countFrom(res *irr.Result, inForce bool) {
 	}
 }
 
-// expand resolves the peer's as_set with aggregation and its max lengths,
-// like `bgpq4 -A -R <irr_max_length>`.
-func (s *Syncer) expand(ctx context.Context, p config.Peer) (*irr.Result, error) {
-	pinned, name := SplitTarget(p.ASSet)
+// expandOne resolves one of the peer's AS-SETs with aggregation and its
+// max lengths, like `bgpq4 -A -R <irr_max_length>`.
+func (s *Syncer) expandOne(ctx context.Context, p config.Peer, asSet string) (*irr.Result, error) {
+	pinned, name := SplitTarget(asSet)
 	src, release, err := s.source(pinned)
 	if err != nil {
 		return nil, err
@@ -221,8 +222,7 @@ func (s *Syncer) expand(ctx context.Context, p config.Peer) (*irr.Result, error)
 	if err != nil {
 		return nil, err
 	}
-	res.Target = p.ASSet // the cache is matched against the configured name
-	res.Sanitize()       // bogons, default routes and over-broad ranges never reach the filter
+	res.Sanitize() // bogons, default routes and over-broad ranges never reach the filter
 	return res, nil
 }
 

@@ -86,12 +86,17 @@ func (s *Server) checkOfferedFamilies(p *peer) {
 			}
 		}
 	})
-	off := notNegotiated(remote, p.cfg.EnabledFamilies())
+	// EnabledFamilies copies the whole config.Peer: read it under s.mu,
+	// which a reload's setConfig holds.
+	s.mu.RLock()
+	enabled := p.cfg.EnabledFamilies()
+	s.mu.RUnlock()
+	off := notNegotiated(remote, enabled)
 	if len(off) == 0 {
 		return
 	}
 	msg := fmt.Sprintf("peer offered %s, not enabled for it (families: %s): not negotiated, its routes of that family are not accepted (reason 4 invalid_afi)",
-		strings.Join(off, ", "), p.cfg.EnabledFamilies())
+		strings.Join(off, ", "), enabled)
 	p.mu.Lock()
 	if !strings.HasPrefix(p.lastError, familyResetPrefix) { // the reset says more
 		p.lastError, p.lastErrorAt = msg, time.Now()

@@ -52,7 +52,7 @@ func (s *Server) ResetPeer(ctx context.Context, name string, hard bool) error {
 		return err
 	}
 	if !hard {
-		s.store.Reevaluate(name, s.evaluator())
+		s.store.ReevaluateBecause(routestore.CauseSoftReset, name, s.evaluator())
 	}
 	return s.bgp.ResetPeer(ctx, &api.ResetPeerRequest{Address: p.cfg.Address.String(), Soft: !hard,
 		Direction: api.ResetPeerRequest_IN, Communication: "reset by operator"})
@@ -90,8 +90,9 @@ func (s *Server) Advertised(ctx context.Context, name string, fn func(routestore
 	if err != nil {
 		return err
 	}
+	var out []routestore.Entry
+	names := s.peerNamesByAddr() // not under s.mu inside GoBGP's callback
 	for _, f := range []*api.Family{familyV4, familyV6} {
-		var out []routestore.Entry
 		err := s.bgp.ListPath(ctx, &api.ListPathRequest{TableType: api.TableType_ADJ_OUT, Name: p.cfg.Address.String(), Family: f},
 			func(d *api.Destination) {
 				for _, ap := range d.Paths {
@@ -99,16 +100,17 @@ func (s *Server) Advertised(ctx context.Context, name string, fn func(routestore
 					if err != nil {
 						continue
 					}
-					out = append(out, routestore.Entry{Peer: name, Key: dp.Key, Route: dp.Route})
+					out = append(out, routestore.Entry{Peer: name, Key: dp.Key, Route: dp.Route, Communities: dp.Comms, LearnedFrom: names[dp.From]})
 				}
 			})
 		if err != nil {
 			return err
 		}
-		for _, e := range out {
-			if !fn(e) {
-				return nil
-			}
+	}
+	sortAdvertised(out) // advertised_view.go
+	for _, e := range out {
+		if !fn(e) {
+			return nil
 		}
 	}
 	return nil

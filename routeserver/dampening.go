@@ -123,14 +123,14 @@ func (s *Server) applyDamp(b *dampBatch) {
 			s.log.WithError(err).WithField("peer", peer).Error("dampening: updating the damp set failed")
 			continue
 		}
-		s.refreshVerdicts(peer, pd.keys)
+		s.refreshVerdicts(routestore.CauseDampening, peer, pd.keys)
 		s.recountMaxPrefix(peer)
 		s.log.WithFields(logrus.Fields{"peer": peer, "suppressed": pd.add, "released": pd.del}).Info("dampening transitions applied")
 	}
 }
 
 // refreshVerdicts re-evaluates a few stored paths of a peer.
-func (s *Server) refreshVerdicts(peer string, keys []routestore.Key) {
+func (s *Server) refreshVerdicts(cause, peer string, keys []routestore.Key) {
 	s.mu.RLock()
 	p := s.peers[peer]
 	settings := s.settings
@@ -139,7 +139,7 @@ func (s *Server) refreshVerdicts(peer string, keys []routestore.Key) {
 		return
 	}
 	in := p.input.Load()
-	s.store.ReevaluateKeys(peer, keys, func(r filters.Route) filters.Verdict { return filters.Evaluate(r, &settings, in) })
+	s.store.ReevaluateKeysBecause(cause, peer, keys, func(r filters.Route) filters.Verdict { return filters.Evaluate(r, &settings, in) })
 }
 
 // dampLoop releases routes whose penalty decayed below reuse and saves the
@@ -210,7 +210,7 @@ func (s *Server) ClearDampening(ctx context.Context, peer string, prefix netip.P
 		if err := s.setDamped(ctx, peer, nil, del, true); err != nil {
 			return n, err
 		}
-		s.refreshVerdicts(peer, keys)
+		s.refreshVerdicts(routestore.CauseDampening, peer, keys)
 		s.recountMaxPrefix(peer)
 	}
 	return n, nil

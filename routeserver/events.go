@@ -162,11 +162,11 @@ func (s *Server) onPaths(paths []*api.Path) {
 			}
 			limits.add(p, o)
 		}
-		s.store.Put(routestore.Entry{Peer: p.cfg.Name, Key: d.Key, Route: d.Route, Verdict: v, ReceivedAt: now})
+		s.store.Put(routestore.Entry{Peer: p.cfg.Name, Key: d.Key, Route: d.Route, Verdict: v, ReceivedAt: now, Communities: d.Comms})
 		if s.rpki.view.table() != vrps {
 			// The VRPs changed meanwhile; their re-evaluation may have
 			// run before the Put above.
-			s.store.ReevaluateKeys(p.cfg.Name, []routestore.Key{d.Key}, func(r filters.Route) filters.Verdict {
+			s.store.ReevaluateKeysBecause(routestore.CauseAnnouncement, p.cfg.Name, []routestore.Key{d.Key}, func(r filters.Route) filters.Verdict {
 				return filters.Evaluate(r, &settings, in)
 			})
 		}
@@ -174,7 +174,7 @@ func (s *Server) onPaths(paths []*api.Path) {
 			// The peer's filter changed while this path was evaluated, and
 			// the store's re-evaluation may have run before the Put above.
 			v = filters.Evaluate(d.Route, &settings, next)
-			s.store.ReevaluateKeys(p.cfg.Name, []routestore.Key{d.Key}, func(r filters.Route) filters.Verdict {
+			s.store.ReevaluateKeysBecause(routestore.CauseAnnouncement, p.cfg.Name, []routestore.Key{d.Key}, func(r filters.Route) filters.Verdict {
 				return filters.Evaluate(r, &settings, next)
 			})
 		}

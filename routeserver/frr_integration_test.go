@@ -15,7 +15,7 @@ import (
 // reasons, and BIRD's route reaches FRR with BIRD's path and next hop.
 func TestFRRPeers(t *testing.T) {
 	speakers.Require(t, "bird")
-	speakers.Require(t, "bgpd")
+	speakers.RequireFRR(t)
 	rs := startRS(t, fmt.Sprintf(`
 [global]
 asn = 21000

@@ -67,7 +67,7 @@ func (s *Server) applyLimitOutcome(p *peer, o *limitOutcome) {
 		}
 	}
 	if len(o.release) > 0 {
-		s.refreshVerdicts(p.cfg.Name, o.release)
+		s.refreshVerdicts(routestore.CauseMaxPrefix, p.cfg.Name, o.release)
 		s.peerLog(p).WithField("released", len(o.release)).Info("max-prefix: routes below the limit again, refused routes admitted")
 	}
 	if o.resetIn {

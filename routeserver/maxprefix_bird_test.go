@@ -332,7 +332,7 @@ func TestMaxPrefixBIRDBlock(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if fmt.Sprint(changes) != "[peer a: max-prefix settings updated]" {
+	if fmt.Sprint(changes) != "[peer a: max_prefixes_ipv4 changed: updated, session kept]" {
 		t.Errorf("reload changes %q", changes)
 	}
 	waitFor(t, 20*time.Second, "b to get all 4 of a's routes", func() bool { return len(h.bRoutesFromA(t)) == 4 })

@@ -207,8 +207,9 @@ func TestMaxPrefixChangesKeepTheSession(t *testing.T) {
 	} {
 		next := base
 		change(&next)
-		if sessionChanged(base, next) || !maxPrefixChanged(base, next) {
-			t.Errorf("%s: sessionChanged %v, maxPrefixChanged %v; want false, true", name, sessionChanged(base, next), maxPrefixChanged(base, next))
+		pc, changed := planPeer(base, next)
+		if !changed || pc.Kind != PeerUpdated || !pc.Limits || !maxPrefixChanged(base, next) {
+			t.Errorf("%s: plan %+v, maxPrefixChanged %v; want an update of the limits, session kept", name, pc, maxPrefixChanged(base, next))
 		}
 	}
 }

@@ -21,7 +21,7 @@ func md5Addr(host byte) string { return fmt.Sprintf("127.10.11.%d", host) }
 // in the same run, so a silent failure of the harness cannot pass.
 func TestMD5Faults(t *testing.T) {
 	speakers.Require(t, "bird")
-	speakers.Require(t, "bgpd")
+	speakers.RequireFRR(t)
 	rsAddr := md5Addr(1)
 	type client struct {
 		name, addr, password string // the route server's view of the peer

@@ -5,16 +5,19 @@ import (
 
 	"github.com/rsguard/rsguard/dampening"
 	"github.com/rsguard/rsguard/filters"
+	"github.com/rsguard/rsguard/routestore"
 )
 
 // EventKind classifies what the route server reports to Options.OnEvent.
 type EventKind int
 
 const (
-	EventPeerState EventKind = iota + 1 // a session changed state
-	EventRejected                       // a received route failed a check
-	EventDampening                      // a dampening transition (enforced or observed)
-	EventMaxPrefix                      // a max-prefix limit or warning threshold was reached
+	EventPeerState      EventKind = iota + 1 // a session changed state
+	EventRejected                            // a received route failed a check
+	EventDampening                           // a dampening transition (enforced or observed)
+	EventMaxPrefix                           // a max-prefix limit or warning threshold was reached
+	EventVerdictChange                       // a stored route moved between accepted and rejected (verdict_events.go)
+	EventVerdictSummary                      // how many routes of a peer one cause flipped
 )
 
 // Event is one thing worth telling an operator. Only the fields of its
@@ -30,6 +33,8 @@ type Event struct {
 	Verdict            filters.Verdict      // EventRejected
 	Damp               dampening.Transition // EventDampening
 	MaxPrefix          *Sanction            // EventMaxPrefix
+	VerdictChange      *routestore.Change   // EventVerdictChange
+	VerdictSummary     *VerdictSummary      // EventVerdictSummary
 }
 
 func (s *Server) emit(e Event) {

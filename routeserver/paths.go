@@ -16,6 +16,7 @@ type decodedPath struct {
 	From     netip.Addr
 	Key      routestore.Key
 	Route    filters.Route
+	Comms    filters.Communities // steer export only (export.go)
 	Withdraw bool
 	AttrHash uint64 // changes when any path attribute changes (dampening)
 }
@@ -58,6 +59,8 @@ func decodePath(p *api.Path) (decodedPath, error) {
 			if a, ok := netip.AddrFromSlice(v.Value); ok {
 				d.Route.NextHop = a.Unmap()
 			}
+		case *bgp.PathAttributeCommunities, *bgp.PathAttributeLargeCommunities:
+			decodeCommunities(a, &d.Comms)
 		case *bgp.PathAttributeMpReachNLRI:
 			if a, ok := netip.AddrFromSlice(v.Nexthop); ok && !d.Route.NextHop.IsValid() {
 				d.Route.NextHop = a.Unmap()

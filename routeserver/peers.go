@@ -74,6 +74,7 @@ func filterInput(c config.Peer) *filters.Peer {
 		// rejects every route, and the policy gets its origin statement.
 		in.Origins = filters.NewOriginSet(c.ASSet, nil)
 	}
+	withPeerLists(in, c)
 	return in
 }
 
@@ -98,8 +99,8 @@ func apiPeer(g config.Global, c config.Peer) *api.Peer {
 		Conf: &api.PeerConf{NeighborAddress: c.Address.String(), PeerAsn: c.ASN,
 			AuthPassword: c.Password, Description: c.Description},
 		Transport:   &api.Transport{PassiveMode: c.Passive, LocalAddress: localAddressFor(g, c.Address)},
-		RouteServer: &api.RouteServer{RouteServerClient: true},
+		RouteServer: routeServerClient(),
 		AfiSafis:    apiAfiSafis(c),
-		ApplyPolicy: &api.ApplyPolicy{ImportPolicy: importAssignment(c.Name)},
+		ApplyPolicy: &api.ApplyPolicy{ImportPolicy: importAssignment(c.Name), ExportPolicy: exportAssignment(c.Name)},
 	}
 }

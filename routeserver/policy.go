@@ -46,8 +46,12 @@ func apiStatement(policy string, s filters.Statement) *api.Statement {
 	if s.RPKIInvalid {
 		c.RpkiResult = rpkiInvalid
 	}
-	return &api.Statement{Name: policy + "/" + s.Name, Conditions: c,
-		Actions: &api.Actions{RouteAction: api.RouteAction_REJECT}}
+	action := api.RouteAction_REJECT
+	if s.Accept {
+		action = api.RouteAction_ACCEPT
+	}
+	return &api.Statement{Name: statementName(policy, s), Conditions: c,
+		Actions: &api.Actions{RouteAction: action}}
 }
 
 // installCompiled adds the compiled sets and policies to GoBGP. It runs
@@ -55,9 +59,17 @@ func apiStatement(policy string, s filters.Statement) *api.Statement {
 // against a half-built chain.
 func installCompiled(ctx context.Context, s *server.BgpServer, c filters.Compiled) error {
 	for _, ps := range c.PrefixSets {
-		ds := &api.DefinedSet{DefinedType: api.DefinedType_PREFIX, Name: ps.Name, Prefixes: apiPrefixes(ps.Entries)}
+		entries, sentinel := ps.Entries, []filters.PrefixRange(nil)
+		if len(entries) == 0 {
+			sentinel = familySentinel(ps.Family) // see emptysets.go
+			entries = sentinel
+		}
+		ds := &api.DefinedSet{DefinedType: api.DefinedType_PREFIX, Name: ps.Name, Prefixes: apiPrefixes(entries)}
 		if err := s.AddDefinedSet(ctx, &api.AddDefinedSetRequest{DefinedSet: ds}); err != nil {
 			return fmt.Errorf("prefix set %s: %w", ps.Name, err)
+		}
+		if err := updatePrefixSet(ctx, s, ps.Name, sentinel, nil); err != nil {
+			return err
 		}
 	}
 	for _, as := range c.ASPathSets {
@@ -84,7 +96,8 @@ func importAssignment(peer string) *api.PolicyAssignment {
 	return &api.PolicyAssignment{
 		Direction:     api.PolicyDirection_IMPORT,
 		DefaultAction: api.RouteAction_ACCEPT,
-		Policies:      []*api.Policy{{Name: filters.CommonPolicy}, {Name: filters.SetNames(peer).Policy}},
+		Policies: []*api.Policy{{Name: filters.CommonPolicy}, {Name: filters.SetNames(peer).Policy},
+			{Name: filters.ListSetNames(peer).IRRPolicy}},
 	}
 }
 

@@ -406,41 +406,6 @@ func parseNotification(t testing.TB, body []byte) *notification {
 	return &notification{code: body[0], subcode: body[1], data: body[2:]}
 }
 
-// mpReachPrefixes decodes the IPv6 unicast NLRI of an UPDATE's MP_REACH_NLRI.
-func mpReachPrefixes(t testing.TB, body []byte) []netip.Prefix {
-	t.Helper()
-	if len(body) < 4 {
-		t.Fatalf("UPDATE body of %d bytes", len(body))
-	}
-	wl := int(binary.BigEndian.Uint16(body))
-	rest := body[2+wl:]
-	al := int(binary.BigEndian.Uint16(rest))
-	attrs := rest[2 : 2+al]
-	for len(attrs) >= 3 {
-		flags, typ := attrs[0], attrs[1]
-		l, h := int(attrs[2]), 3
-		if flags&0x10 != 0 {
-			l, h = int(binary.BigEndian.Uint16(attrs[2:4])), 4
-		}
-		v := attrs[h : h+l]
-		attrs = attrs[h+l:]
-		if typ != 14 || len(v) < 5 || v[1] != 2 || v[2] != 1 {
-			continue
-		}
-		n := v[4+int(v[3])+1:] // skip AFI, SAFI, next hop, reserved
-		var out []netip.Prefix
-		for len(n) > 0 {
-			bits := int(n[0])
-			var a [16]byte
-			copy(a[:], n[1:1+(bits+7)/8])
-			out = append(out, netip.PrefixFrom(netip.AddrFrom16(a), bits))
-			n = n[1+(bits+7)/8:]
-		}
-		return out
-	}
-	return nil
-}
-
 // capabilityCodes lists the capability codes in an OPEN body.
 func capabilityCodes(open []byte) []byte {
 	if len(open) < 10 {

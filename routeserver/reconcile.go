@@ -9,6 +9,7 @@ import (
 
 	api "github.com/osrg/gobgp/v3/api"
 	"github.com/rsguard/rsguard/filters"
+	"github.com/rsguard/rsguard/routestore"
 	"github.com/sirupsen/logrus"
 )
 
@@ -157,6 +158,10 @@ func (s *Server) SetPeerFilter(ctx context.Context, peer string, allowed []filte
 	s.mu.RLock()
 	p := s.peers[peer]
 	settings := s.settings
+	var allowedOrigins []uint32
+	if pc, ok := s.cfg.Peer(peer); ok { // the config in force, not p.cfg: read unlocked elsewhere
+		allowedOrigins = pc.AllowedOrigins
+	}
 	s.mu.RUnlock()
 	if p == nil {
 		return FilterChange{}, fmt.Errorf("%w %q", ErrUnknownPeer, peer)
@@ -169,6 +174,7 @@ func (s *Server) SetPeerFilter(ctx context.Context, peer string, allowed []filte
 		if cur.Origins == nil {
 			return FilterChange{}, fmt.Errorf("peer %s has no as_set configured: its policy has no origin check", peer)
 		}
+		origins = origins.With(allowedOrigins, allowedOriginsLabel)
 		next.Origins = origins
 	}
 	var fc FilterChange
@@ -199,7 +205,7 @@ func (s *Server) SetPeerFilter(ctx context.Context, peer string, allowed []filte
 		fc.Deleted += len(del)
 	}
 	p.input.Store(&next)
-	fc.VerdictChanges = s.store.Reevaluate(peer, func(_ string, r filters.Route) filters.Verdict {
+	fc.VerdictChanges = s.store.ReevaluateBecause(routestore.CauseFrom(ctx, routestore.CauseFilterChange), peer, func(_ string, r filters.Route) filters.Verdict {
 		return filters.Evaluate(r, &settings, &next)
 	})
 	if fc.Added+fc.Deleted > 0 {

@@ -4,13 +4,13 @@ import (
 	"context"
 	"fmt"
 	"reflect"
-	"slices"
 	"time"
 
 	api "github.com/osrg/gobgp/v3/api"
 	"github.com/rsguard/rsguard/config"
 	"github.com/rsguard/rsguard/dampening"
 	"github.com/rsguard/rsguard/filters"
+	"github.com/rsguard/rsguard/routestore"
 )
 
 // ErrNeedsRestart marks a config change that cannot be applied live.
@@ -21,112 +21,71 @@ var ErrNeedsRestart = fmt.Errorf("needs a restart")
 // default (empty set for as_set peers, none otherwise).
 type FilterSource func(config.Peer) ([]filters.PrefixRange, *filters.OriginSet)
 
-// restartOnly reports the parts of a config that the running server
-// cannot change in place.
-func restartOnly(old, next *config.Config) []string {
-	var out []string
-	if !reflect.DeepEqual(old.Global, next.Global) {
-		out = append(out, "[global]")
-	}
-	if !reflect.DeepEqual(old.Filters, next.Filters) {
-		out = append(out, "[filters]")
-	}
-	if !reflect.DeepEqual(old.Dampening, next.Dampening) {
-		out = append(out, "[dampening]")
-	}
-	return out
-}
-
-// sessionChanged: these keys live in the BGP session, so the peer is
-// removed and added again (a password rotation resets the session anyway,
-// notes §2).
-func sessionChanged(a, b config.Peer) bool {
-	return a.Address != b.Address || a.ASN != b.ASN || a.Password != b.Password || a.Passive != b.Passive ||
-		a.Dampening != b.Dampening || (a.ASSet == "") != (b.ASSet == "")
-}
-
-func filterChanged(a, b config.Peer) bool {
-	return !slices.Equal(a.Prefixes, b.Prefixes) || a.ASSet != b.ASSet ||
-		a.IRRMaxLengthIPv4 != b.IRRMaxLengthIPv4 || a.IRRMaxLengthIPv6 != b.IRRMaxLengthIPv6
-}
-
 // ApplyConfig moves the running server to next, which must already be
-// validated: peers are added, removed, re-created (session keys changed)
-// or re-filtered in place (prefixes, as_set). Changes to [global],
-// [filters] or [dampening] are refused with ErrNeedsRestart before anything
-// is touched, so a refused reload keeps the old config entirely.
+// validated, following PlanReload(running, next): a plan that needs a
+// restart is refused before anything is touched, so a refused reload keeps
+// the old config entirely. Otherwise peers are removed, re-created (a
+// session key changed) or added, [dampening] and [filters] are applied to
+// the running engine and policy, and peers whose filter, max-prefix limits
+// or dampening mode changed are updated under their running session. It
+// returns the plan's lines, which `config check` prints too.
 func (s *Server) ApplyConfig(ctx context.Context, next *config.Config, src FilterSource) ([]string, error) {
 	s.mu.RLock()
 	old := s.cfg
+	oldSettings := s.settings
 	s.mu.RUnlock()
-	if r := restartOnly(old, next); len(r) > 0 {
-		return nil, fmt.Errorf("%v changed: %w (the running config is unchanged)", r, ErrNeedsRestart)
+	plan := PlanReload(old, next)
+	if err := plan.Refused(); err != nil {
+		return nil, err
 	}
-	var changes []string
-	oldPeers := map[string]config.Peer{}
-	for _, p := range old.Peers {
-		oldPeers[p.Name] = p
-	}
-	newPeers := map[string]config.Peer{}
-	for _, p := range next.Peers {
-		newPeers[p.Name] = p
-	}
-	for _, p := range old.Peers {
-		np, keep := newPeers[p.Name]
-		if keep && !sessionChanged(p, np) && !addressingChanged(old, next, p, np) {
-			continue
-		}
-		if err := s.removePeer(ctx, p.Name); err != nil {
-			return changes, err
-		}
-		if keep {
-			changes = append(changes, fmt.Sprintf("peer %s: session settings changed, re-created", p.Name))
-		} else {
-			changes = append(changes, fmt.Sprintf("peer %s removed", p.Name))
+	changes := plan.Lines()
+	for _, pc := range plan.Peers {
+		if pc.Kind == PeerRemoved || pc.Kind == PeerReset {
+			if err := s.removePeer(ctx, pc.Name); err != nil {
+				return changes, err
+			}
 		}
 	}
+	newSettings := settingsFor(next)
+	newSettings.RPKI = oldSettings.RPKI // the validator follows [rpki] (applyRPKI below), not [filters]
 	s.mu.Lock()
 	s.cfg = next
+	s.settings = newSettings
 	s.mu.Unlock()
 	if !reflect.DeepEqual(old.RPKI, next.RPKI) {
 		if err := s.applyRPKI(ctx, next.RPKI); err != nil {
 			return changes, err
 		}
-		changes = append(changes, "[rpki] applied")
 	}
-	for _, np := range next.Peers {
-		op, had := oldPeers[np.Name]
-		if had && !sessionChanged(op, np) && maxPrefixChanged(op, np) {
-			// limits live in rsguard, not in the session: no reset
-			s.reconfigureMaxPrefix(s.peers[np.Name], np)
-			changes = append(changes, fmt.Sprintf("peer %s: max-prefix settings updated", np.Name))
+	if plan.Changes("[dampening]") {
+		if err := s.applyDampeningConfig(next.Dampening); err != nil {
+			return changes, err
 		}
-		switch {
-		case !had || sessionChanged(op, np) || addressingChanged(old, next, op, np):
-			if err := s.addConfiguredPeer(ctx, np, src); err != nil {
+	}
+	if plan.Changes("[filters]") {
+		if err := s.applyFiltersConfig(ctx, &oldSettings, &newSettings); err != nil {
+			return changes, err
+		}
+	}
+	for _, pc := range plan.Peers {
+		np, _ := next.Peer(pc.Name)
+		switch pc.Kind {
+		case PeerAdded, PeerReset:
+			if err := s.addConfiguredPeer(ctx, *np, src); err != nil {
 				return changes, err
 			}
-			if !had {
-				changes = append(changes, fmt.Sprintf("peer %s added", np.Name))
-			}
-		case filterChanged(op, np):
-			s.mu.Lock()
-			s.peers[np.Name].setConfig(np)
-			s.mu.Unlock()
-			allowed, origins := src(np)
-			fc, err := s.SetPeerFilter(ctx, np.Name, allowed, origins)
-			if err != nil {
+		case PeerUpdated:
+			if err := s.updatePeer(ctx, pc, *np, src); err != nil {
 				return changes, err
 			}
-			changes = append(changes, fmt.Sprintf("peer %s: filter updated (+%d/-%d entries, %d routes changed verdict)",
-				np.Name, fc.Added, fc.Deleted, fc.VerdictChanges))
-		case !reflect.DeepEqual(op, np):
-			s.mu.Lock()
-			s.peers[np.Name].setConfig(np)
-			s.mu.Unlock()
-			if op.Description != np.Description {
-				changes = append(changes, fmt.Sprintf("peer %s: description updated", np.Name))
-			}
+		}
+	}
+	if plan.Changes("[filters]") || plan.Changes("[dampening]") {
+		// Every stored verdict may have changed; the soft resets (coalesced)
+		// re-evaluate what GoBGP holds.
+		for _, pc := range next.Peers {
+			s.store.ReevaluateBecause(routestore.CauseReload, pc.Name, s.evaluator())
+			s.resets.schedule(pc.Name)
 		}
 	}
 	s.syncROARouteObjects(ctx) // new peers get their ROA route objects
@@ -136,25 +95,9 @@ func (s *Server) ApplyConfig(ctx context.Context, next *config.Config, src Filte
 // addConfiguredPeer builds a peer from config and starts it.
 func (s *Server) addConfiguredPeer(ctx context.Context, pc config.Peer, src FilterSource) error {
 	p := newPeer(pc)
-	in := filterInput(pc)
-	withAddressing(s.Config(), pc, in)
-	if src != nil {
-		allowed, origins := src(pc)
-		if allowed != nil {
-			in.Allowed = filters.NewPrefixList(allowed)
-		}
-		if origins != nil {
-			in.Origins = origins
-		}
-	}
+	in := peerInput(s.Config(), pc, src)
 	if s.damp != nil {
-		if pc.Dampening != "" {
-			if m, err := dampening.ParseMode(pc.Dampening); err == nil {
-				s.damp.SetMode(pc.Name, m)
-			}
-		} else {
-			s.damp.UnsetMode(pc.Name)
-		}
+		s.setPeerDampMode(pc)
 		if s.damp.PeerMode(pc.Name) != dampening.ModeOff {
 			in.Dampened = s.dampedCheck(pc.Name)
 		}
@@ -194,6 +137,10 @@ func (s *Server) removePeer(ctx context.Context, name string) error {
 		{api.DefinedType_PREFIX, n.Damp6}, {api.DefinedType_PREFIX, n.Block4}, {api.DefinedType_PREFIX, n.Block6},
 		{api.DefinedType_AS_PATH, n.First}, {api.DefinedType_AS_PATH, n.Origins}} {
 		_ = s.bgp.DeleteDefinedSet(ctx, &api.DeleteDefinedSetRequest{DefinedSet: &api.DefinedSet{DefinedType: set.t, Name: set.name}, All: true})
+	}
+	s.deletePeerListPolicy(ctx, p.input.Load())
+	if err := removeExport(ctx, s.bgp, exportSettings(s.Config()), name, p.cfg.ASN); err != nil {
+		s.peerLog(p).WithError(err).Warn("deleting the peer's export policy")
 	}
 	p.limiter.cancelRestart()
 	s.store.DropPeer(name)

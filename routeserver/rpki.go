@@ -13,6 +13,7 @@ import (
 	"github.com/gaissmai/bart"
 	api "github.com/osrg/gobgp/v3/api"
 	"github.com/rsguard/rsguard/config"
+	"github.com/rsguard/rsguard/routestore"
 	"github.com/rsguard/rsguard/rpki"
 	"github.com/sirupsen/logrus"
 )
@@ -150,7 +151,7 @@ func (s *Server) applyRPKI(ctx context.Context, c config.RPKI) error {
 		}
 		// Every stored route gets (or loses) its validation state; the
 		// VRP change itself was handled by onVRPChange.
-		s.store.Reevaluate("", s.evaluator())
+		s.store.ReevaluateBecause(routestore.CauseRPKI, "", s.evaluator())
 		s.log.WithField("enabled", c.Enabled()).Info("rpki: origin validation switched")
 	}
 	return nil

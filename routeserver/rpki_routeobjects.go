@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/rsguard/rsguard/filters"
+	"github.com/rsguard/rsguard/routestore"
 	"github.com/sirupsen/logrus"
 )
 
@@ -85,7 +86,7 @@ func (s *Server) syncROARouteObjects(ctx context.Context) {
 			p.input.Store(&next)
 			continue
 		}
-		if _, err := s.SetPeerFilter(ctx, name, base, nil); err != nil {
+		if _, err := s.SetPeerFilter(routestore.WithCause(ctx, routestore.CauseRPKI), name, base, nil); err != nil {
 			s.log.WithError(err).WithFields(logrus.Fields{"topic": "rpki", "peer": name}).Error("rpki: ROAs as route objects: updating the peer's filter failed")
 		}
 	}

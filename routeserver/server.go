@@ -80,22 +80,12 @@ func New(cfg *config.Config, opts Options) *Server {
 		opts.Logger = logrus.StandardLogger()
 	}
 	s := &Server{log: opts.Logger, store: routestore.New(opts.StoreLimit), cfg: cfg, opts: opts,
-		settings: SettingsFrom(cfg.Filters), peers: map[string]*peer{}, byAddr: map[netip.Addr]*peer{}}
+		settings: settingsFor(cfg), peers: map[string]*peer{}, byAddr: map[netip.Addr]*peer{}}
 	s.resets.run = s.softResetIn
+	s.store.OnChange(s.onVerdictChanges)
 	for _, pc := range cfg.Peers {
 		p := newPeer(pc)
-		in := filterInput(pc)
-		withAddressing(cfg, pc, in)
-		if opts.InitialFilter != nil {
-			allowed, origins := opts.InitialFilter(pc)
-			if allowed != nil {
-				in.Allowed = filters.NewPrefixList(allowed)
-			}
-			if origins != nil {
-				in.Origins = origins
-			}
-		}
-		p.setInitialInput(in)
+		p.setInitialInput(peerInput(cfg, pc, opts.InitialFilter))
 		s.peers[pc.Name] = p
 		s.byAddr[pc.Address] = p
 	}
@@ -141,6 +131,9 @@ func (s *Server) Start(ctx context.Context) error {
 	if err := installCompiled(ctx, s.bgp, filters.CompileCommon(&s.settings)); err != nil {
 		return s.failStart(err)
 	}
+	if err := installExport(ctx, s.bgp, filters.CompileExportCommon(exportSettings(s.cfg))); err != nil {
+		return s.failStart(err)
+	}
 	if err := s.startRPKI(ctx); err != nil {
 		return s.failStart(err)
 	}
@@ -176,6 +169,9 @@ func (s *Server) failStart(err error) error {
 func (s *Server) addPeer(ctx context.Context, p *peer) error {
 	if err := installCompiled(ctx, s.bgp, filters.CompilePeer(&s.settings, p.input.Load())); err != nil {
 		return fmt.Errorf("peer %s: policy: %w", p.cfg.Name, err)
+	}
+	if err := installExport(ctx, s.bgp, filters.CompileExport(exportSettings(s.Config()), p.cfg.Name, p.cfg.ASN)); err != nil {
+		return fmt.Errorf("peer %s: export policy: %w", p.cfg.Name, err)
 	}
 	if err := s.restoreDamped(ctx, p.cfg.Name, time.Now()); err != nil {
 		return fmt.Errorf("peer %s: restoring dampened routes: %w", p.cfg.Name, err)

@@ -21,6 +21,8 @@ type CoveredResult struct {
 // prefix covered reports true (a VRP change touches the routes under the
 // changed VRPs' prefixes, not the table), per peer.
 func (s *Store) ReevaluateCovered(covered func(netip.Prefix) bool, eval func(peer string, r filters.Route) filters.Verdict) map[string]*CoveredResult {
+	log := newChangeLog(CauseRPKI)
+	defer s.publish(log)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := map[string]*CoveredResult{}
@@ -35,9 +37,11 @@ func (s *Store) ReevaluateCovered(covered func(netip.Prefix) bool, eval func(pee
 				out[name] = res
 			}
 			res.Keys = append(res.Keys, k)
-			was, wasInvalid := e.Verdict.Accepted(), e.Verdict.RPKI == rpki.StateInvalid
+			old := e.Verdict
+			was, wasInvalid := old.Accepted(), old.RPKI == rpki.StateInvalid
 			e.Verdict = eval(name, e.Route)
 			s.intern(e.Verdict)
+			log.note(name, e, old)
 			if (e.Verdict.RPKI == rpki.StateInvalid) != wasInvalid {
 				res.InvalidFlips++
 			}

@@ -26,6 +26,11 @@ type Entry struct {
 	Route      filters.Route
 	Verdict    filters.Verdict
 	ReceivedAt time.Time
+	// Communities as received; they steer export, not the verdict.
+	Communities filters.Communities
+	// LearnedFrom is the peer an advertised route came from (advertised
+	// view only; the store's own entries leave it empty).
+	LearnedFrom string
 }
 
 // Counts are a peer's route counters as rsguard sees them (GoBGP's own
@@ -49,18 +54,23 @@ type Store struct {
 	limit   int
 	dropped uint64
 	details map[string]string // interned evidence: most routes share a few texts
+
+	hist     *history          // verdict changes of the routes that changed (history.go)
+	onChange func(ChangeBatch) // told of every batch of changes
 }
 
 // maxInterned bounds the interning table; evidence beyond it is kept as is.
 const maxInterned = 1 << 16
 
 func (s *Store) intern(v filters.Verdict) {
-	for i := range v.Rejections {
-		d := v.Rejections[i].Detail
-		if x, ok := s.details[d]; ok {
-			v.Rejections[i].Detail = x
-		} else if len(s.details) < maxInterned {
-			s.details[d] = d
+	for _, rs := range [][]filters.Rejection{v.Rejections, v.Notes} {
+		for i := range rs {
+			d := rs[i].Detail
+			if x, ok := s.details[d]; ok {
+				rs[i].Detail = x
+			} else if len(s.details) < maxInterned {
+				s.details[d] = d
+			}
 		}
 	}
 }
@@ -70,7 +80,7 @@ func New(limit int) *Store {
 	if limit <= 0 {
 		limit = 10_000_000
 	}
-	return &Store{peers: map[string]*peerTable{}, limit: limit, details: map[string]string{}}
+	return &Store{peers: map[string]*peerTable{}, limit: limit, details: map[string]string{}, hist: newHistory(HistoryMaxChanges)}
 }
 
 func (s *Store) table(peer string) *peerTable {
@@ -84,12 +94,18 @@ func (s *Store) table(peer string) *peerTable {
 
 // Put records an announcement, replacing any earlier one for the same key.
 func (s *Store) Put(e Entry) {
+	var log *changeLog
+	defer func() { s.publish(log) }() // runs after the unlock below
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	t := s.table(e.Peer)
 	if old, ok := t.routes[e.Key]; ok {
 		if !old.Verdict.Accepted() {
 			t.rejected--
+		}
+		if old.Verdict.Accepted() != e.Verdict.Accepted() {
+			log = newChangeLog(announcementCause(old.Verdict, e.Verdict))
+			log.note(e.Peer, &e, old.Verdict)
 		}
 	} else {
 		if s.total >= s.limit {
@@ -253,6 +269,13 @@ func (s *Store) List(q Query, fn func(Entry) bool) {
 // peer is ""), after an input changed (IRR refresh, reload, dampening). It
 // returns how many verdicts changed between accept and reject.
 func (s *Store) Reevaluate(peer string, eval func(peer string, r filters.Route) filters.Verdict) int {
+	return s.ReevaluateBecause(CauseFilterChange, peer, eval)
+}
+
+// ReevaluateBecause is Reevaluate recording cause in the routes' history.
+func (s *Store) ReevaluateBecause(cause, peer string, eval func(peer string, r filters.Route) filters.Verdict) int {
+	log := newChangeLog(cause)
+	defer s.publish(log)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	changed := 0
@@ -261,9 +284,11 @@ func (s *Store) Reevaluate(peer string, eval func(peer string, r filters.Route) 
 			continue
 		}
 		for _, e := range t.routes {
-			was := e.Verdict.Accepted()
+			old := e.Verdict
+			was := old.Accepted()
 			e.Verdict = eval(name, e.Route)
 			s.intern(e.Verdict)
+			log.note(name, e, old)
 			if now := e.Verdict.Accepted(); now != was {
 				changed++
 				if now {
@@ -280,6 +305,14 @@ func (s *Store) Reevaluate(peer string, eval func(peer string, r filters.Route) 
 // ReevaluateKeys recomputes the verdicts of the given paths of one peer
 // only (a dampening transition touches a handful of routes, not the table).
 func (s *Store) ReevaluateKeys(peer string, keys []Key, eval func(r filters.Route) filters.Verdict) {
+	s.ReevaluateKeysBecause(CauseFilterChange, peer, keys, eval)
+}
+
+// ReevaluateKeysBecause is ReevaluateKeys recording cause in the routes'
+// history.
+func (s *Store) ReevaluateKeysBecause(cause, peer string, keys []Key, eval func(r filters.Route) filters.Verdict) {
+	log := newChangeLog(cause)
+	defer s.publish(log)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	t := s.peers[peer]
@@ -291,9 +324,11 @@ func (s *Store) ReevaluateKeys(peer string, keys []Key, eval func(r filters.Rout
 		if !ok {
 			continue
 		}
-		was := e.Verdict.Accepted()
+		old := e.Verdict
+		was := old.Accepted()
 		e.Verdict = eval(e.Route)
 		s.intern(e.Verdict)
+		log.note(peer, e, old)
 		if now := e.Verdict.Accepted(); now != was {
 			if now {
 				t.rejected--

@@ -24,6 +24,9 @@ var Epoch = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 // with reasons, IRR and damping state, canned config results and an event
 // hub. Every method is safe for concurrent use. It records write calls so
 // tests can assert what reached the backend.
+// MemRSASN is the route server ASN the fixture's export decisions assume.
+const MemRSASN = 21000
+
 type MemBackend struct {
 	Hub *apiserver.EventHub
 
@@ -186,7 +189,7 @@ func (b *MemBackend) ListRoutes(ctx context.Context, q apiserver.RouteQuery, emi
 			continue
 		}
 		if q.View == apiserver.ViewAdvertised {
-			e.Peer = q.Peer // seen from the receiving client
+			e.LearnedFrom, e.Peer = e.Peer, q.Peer // seen from the receiving client
 		}
 		qq := q
 		if q.View == apiserver.ViewAdvertised {
@@ -230,6 +233,10 @@ func (b *MemBackend) ExplainRoute(_ context.Context, q apiserver.ExplainQuery) (
 	if err == nil {
 		peer = *p
 	}
+	var all []filters.ExportPeer
+	for _, x := range b.peers {
+		all = append(all, filters.ExportPeer{Name: x.Name, ASN: x.ASN})
+	}
 	b.mu.Unlock()
 	if err != nil {
 		return apiserver.Explanation{}, err
@@ -261,7 +268,10 @@ func (b *MemBackend) ExplainRoute(_ context.Context, q apiserver.ExplainQuery) (
 	if r.NextHop != peer.Address {
 		v.Rejections = append(v.Rejections, filters.Rejection{Reason: filters.ReasonNextHopMismatch, Detail: fmt.Sprintf("next hop %s, peer address %s", r.NextHop, peer.Address)})
 	}
-	return apiserver.Explanation{Peer: peer.Name, Route: r, Verdict: v}, nil
+	// export decisions by the real rules, as a route server AS21000
+	ex := apiserver.Explanation{Peer: peer.Name, Route: r, Verdict: v, Communities: q.Communities}
+	ex.Exports = filters.ExportTargets(filters.ExportSettings{RSASN: MemRSASN}, r, q.Communities, peer.Name, all)
+	return ex, nil
 }
 
 func (b *MemBackend) IRRStatus(_ context.Context, peer string) ([]apiserver.IRRStatus, error) {
@@ -371,13 +381,18 @@ func prefixText(p netip.Prefix) string {
 }
 
 // CheckConfig: "" checks the running file (clean); a path containing "bad"
-// has two errors; a path containing "missing" does not exist.
+// has two errors; a path containing "missing" does not exist; one
+// containing "restart" would be refused by a reload.
 func (b *MemBackend) CheckConfig(_ context.Context, path string) (apiserver.CheckResult, error) {
 	switch {
 	case path == "":
 		return apiserver.CheckResult{Path: "/etc/rsguard/rsguard.toml"}, nil
 	case strings.Contains(path, "missing"):
 		return apiserver.CheckResult{}, fmt.Errorf("config file %s: %w", path, apiserver.ErrNotFound)
+	case strings.Contains(path, "restart"):
+		return apiserver.CheckResult{Path: path,
+			Errors: []apiserver.ConfigError{{File: path, Message: "[global] listen_port changed: needs a restart (the running config is unchanged)"}},
+			Plan:   []string{"[global] listen_port changed: needs a restart, a reload is refused", "peer ix-b: added"}}, nil
 	case strings.Contains(path, "bad"):
 		return apiserver.CheckResult{Path: path, Errors: []apiserver.ConfigError{
 			{File: path, Line: 12, Key: `peers."ix-a".asn`, Message: "64512 is a private ASN"},

@@ -25,6 +25,7 @@ var rpcCommands = map[string]string{
 	"rsguard.v1.PeerService.ResetPeer":           "peer reset",
 	"rsguard.v1.RouteService.ListRoutes":         "routes",
 	"rsguard.v1.RouteService.ExplainRoute":       "explain",
+	"rsguard.v1.RouteService.RouteHistory":       "routes",
 	"rsguard.v1.IRRService.GetIRRStatus":         "irr status",
 	"rsguard.v1.IRRService.RefreshIRR":           "irr refresh",
 	"rsguard.v1.DampeningService.ListDampened":   "dampened",

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 
 	"github.com/rsguard/rsguard/apiserver"
 	rsguardv1 "github.com/rsguard/rsguard/proto/rsguard/v1"
@@ -46,12 +47,13 @@ type checkJSON struct {
 	Path   string            `json:"path"`
 	OK     bool              `json:"ok"`
 	Errors []configErrorJSON `json:"errors"`
+	Plan   []string          `json:"plan"` // what a reload of the file would do
 }
 
 func (a *app) configCheckCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "check [PATH]",
-		Short: "Validate a config file on the server (default: the running one); exit 1 on errors",
+		Short: "Validate a config file on the server (default: the running one) and show what a reload would do; exit 1 if it would be refused",
 		Args:  cobra.MaximumNArgs(1),
 		RunE: run(func(cmd *cobra.Command, args []string) error {
 			req := &rsguardv1.CheckConfigRequest{}
@@ -65,13 +67,15 @@ func (a *app) configCheckCmd() *cobra.Command {
 				}
 				n := len(resp.GetErrors())
 				if a.json {
-					if err := a.printer().object(checkJSON{Path: resp.GetPath(), OK: n == 0, Errors: toConfigErrorsJSON(resp.GetErrors())}); err != nil {
+					if err := a.printer().object(checkJSON{Path: resp.GetPath(), OK: n == 0, Errors: toConfigErrorsJSON(resp.GetErrors()),
+						Plan: append([]string{}, resp.GetPlan()...)}); err != nil {
 						return err
 					}
 				} else {
 					for _, e := range resp.GetErrors() {
 						fmt.Fprintln(a.streams.Out, configErrorText(e))
 					}
+					printPlan(a.streams.Out, resp.GetPlan(), n == 0)
 					if n == 0 {
 						fmt.Fprintf(a.streams.Out, "%s: configuration OK\n", resp.GetPath())
 					}
@@ -82,6 +86,19 @@ func (a *app) configCheckCmd() *cobra.Command {
 				return nil
 			})
 		}),
+	}
+}
+
+// printPlan lists what a reload would do, one change a line.
+func printPlan(w io.Writer, plan []string, ok bool) {
+	switch {
+	case len(plan) == 0 && ok:
+		fmt.Fprintln(w, "a reload would change nothing")
+	case len(plan) > 0:
+		fmt.Fprintln(w, "a reload would:")
+		for _, l := range plan {
+			fmt.Fprintf(w, "  %s\n", l)
+		}
 	}
 }
 

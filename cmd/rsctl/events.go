@@ -28,6 +28,9 @@ type eventJSON struct {
 	IRRRefresh    *irrRefreshJSON     `json:"irr_refresh,omitempty"`
 	MaxPrefix     *maxPrefixJSON      `json:"max_prefix,omitempty"`
 	Lagged        *laggedJSON         `json:"lagged,omitempty"`
+	// history.go
+	VerdictChange  *verdictChangeJSON  `json:"verdict_change,omitempty"`
+	VerdictSummary *verdictSummaryJSON `json:"verdict_summary,omitempty"`
 }
 
 type peerStateJSON struct {
@@ -67,11 +70,13 @@ type laggedJSON struct {
 
 // eventTypes maps --type names to the proto enum.
 var eventTypes = map[string]rsguardv1.EventType{
-	"peer_state":     rsguardv1.EventType_EVENT_TYPE_PEER_STATE,
-	"route_rejected": rsguardv1.EventType_EVENT_TYPE_ROUTE_REJECTED,
-	"dampening":      rsguardv1.EventType_EVENT_TYPE_DAMPENING,
-	"irr_refresh":    rsguardv1.EventType_EVENT_TYPE_IRR_REFRESH,
-	"max_prefix":     rsguardv1.EventType_EVENT_TYPE_MAX_PREFIX,
+	"peer_state":      rsguardv1.EventType_EVENT_TYPE_PEER_STATE,
+	"route_rejected":  rsguardv1.EventType_EVENT_TYPE_ROUTE_REJECTED,
+	"dampening":       rsguardv1.EventType_EVENT_TYPE_DAMPENING,
+	"irr_refresh":     rsguardv1.EventType_EVENT_TYPE_IRR_REFRESH,
+	"max_prefix":      rsguardv1.EventType_EVENT_TYPE_MAX_PREFIX,
+	"verdict_change":  rsguardv1.EventType_EVENT_TYPE_VERDICT_CHANGE,
+	"verdict_summary": rsguardv1.EventType_EVENT_TYPE_VERDICT_SUMMARY,
 }
 
 func lowerEnum(s, prefix string) string { return strings.ToLower(strings.TrimPrefix(s, prefix)) }
@@ -108,6 +113,13 @@ func toEventJSON(ev *rsguardv1.Event) eventJSON {
 	case *rsguardv1.Event_Lagged:
 		out.Type = "lagged"
 		out.Lagged = &laggedJSON{Dropped: p.Lagged.GetDropped()}
+	case *rsguardv1.Event_VerdictChange:
+		out.Type = "verdict_change"
+		c := toVerdictChangeJSON(p.VerdictChange)
+		out.VerdictChange = &c
+	case *rsguardv1.Event_VerdictSummary:
+		out.Type = "verdict_summary"
+		out.VerdictSummary = toVerdictSummaryJSON(p.VerdictSummary)
 	default:
 		out.Type = "unknown" // a newer server's event type
 	}
@@ -167,6 +179,10 @@ func eventText(ev *rsguardv1.Event) string {
 		}
 	case j.Lagged != nil:
 		fmt.Fprintf(&b, "missed %d events (reading too slowly)", j.Lagged.Dropped)
+	case j.VerdictChange != nil:
+		fmt.Fprintf(&b, "%s %s", j.VerdictChange.Prefix, changeText(*j.VerdictChange))
+	case j.VerdictSummary != nil:
+		b.WriteString(j.VerdictSummary.Text)
 	}
 	return b.String()
 }
@@ -193,7 +209,7 @@ func (a *app) eventsCmd() *cobra.Command {
 			for _, t := range types {
 				et, ok := eventTypes[strings.ToLower(t)]
 				if !ok {
-					return usageErrorf("--type %q: want peer_state, route_rejected, dampening, irr_refresh or max_prefix", t)
+					return usageErrorf("--type %q: want peer_state, route_rejected, dampening, irr_refresh, max_prefix, verdict_change or verdict_summary", t)
 				}
 				req.Types = append(req.Types, et)
 			}

@@ -167,8 +167,9 @@ func (a *app) irrRefreshCmd() *cobra.Command {
 		Use:   "refresh",
 		Short: "Refresh IRR data now, of one peer or all; --force applies what the safety brake holds back",
 		Long: "refresh asks the daemon to re-expand the AS-SETs now. Progress is shown on a\n" +
-			"terminal. Exit status 1 if any peer's refresh failed; a held-back result is not\n" +
-			"a failure (the old data stays in force; rerun with --force to apply it).",
+			"terminal, then one line per peer. Exit status 1 if any peer's refresh failed,\n" +
+			"3 if none failed but one was held back by the safety brake (the old data stays\n" +
+			"in force; rerun with --force to apply it).",
 		Args: cobra.NoArgs,
 		RunE: run(func(cmd *cobra.Command, _ []string) error {
 			return a.withConn(cmd.Context(), callLong, func(ctx context.Context, conn *grpc.ClientConn) error {
@@ -214,10 +215,12 @@ func (a *app) refreshIRR(ctx context.Context, conn *grpc.ClientConn, req *rsguar
 	if result == nil {
 		return errors.New("irr refresh: the server ended the stream without a result")
 	}
-	failed := 0
+	failed, held := 0, 0
 	for _, o := range result.GetPeers() {
 		if o.GetError() != "" {
 			failed++
+		} else if o.GetHeldBack() != nil {
+			held++
 		}
 	}
 	if err := a.printIRRRefresh(result.GetPeers()); err != nil {
@@ -226,8 +229,15 @@ func (a *app) refreshIRR(ctx context.Context, conn *grpc.ClientConn, req *rsguar
 	if failed > 0 {
 		return fmt.Errorf("irr refresh failed for %d peer(s)", failed)
 	}
+	if held > 0 {
+		return &exitError{code: exitHeldBack, err: fmt.Errorf("irr refresh held back for %d peer(s): rerun with --force to apply", held)}
+	}
 	return nil
 }
+
+// exitHeldBack: no refresh failed, but the safety brake held one back, so
+// scripts notice a filter that did not change as asked.
+const exitHeldBack = 3
 
 func (a *app) printIRRRefresh(outs []*rsguardv1.IRRPeerRefresh) error {
 	p := a.printer()
@@ -240,20 +250,28 @@ func (a *app) printIRRRefresh(outs []*rsguardv1.IRRPeerRefresh) error {
 		}
 		return p.object(map[string]any{"peers": list})
 	}
-	rows := make([]table.Row, 0, len(outs))
+	// One short line per peer: an IXP refreshes hundreds at once.
+	width := 0
 	for _, o := range outs {
-		result := "unchanged"
+		width = max(width, len(o.GetPeer()))
+	}
+	for _, o := range outs {
+		c := o.GetCounts()
+		counts := fmt.Sprintf("origins %d v4 %d v6 %d", c.GetOrigins(), c.GetIpv4Prefixes(), c.GetIpv6Prefixes())
+		var line string
 		switch {
 		case o.GetError() != "":
-			result = "error: " + o.GetError()
+			line = "error: " + o.GetError()
 		case o.GetHeldBack() != nil:
-			result = heldBackText(o.GetHeldBack()) + "\nuse --force to apply"
+			line = heldBackText(o.GetHeldBack()) + "; use --force to apply"
 		case o.GetChanged():
-			result = "changed"
+			line = "changed: " + counts
+		default:
+			line = "unchanged: " + counts
 		}
-		c := o.GetCounts()
-		rows = append(rows, table.Row{o.GetPeer(), result, c.GetOrigins(), c.GetIpv4Prefixes(), c.GetIpv6Prefixes()})
+		if _, err := fmt.Fprintf(p.out, "%-*s  %s\n", width, o.GetPeer(), line); err != nil {
+			return err
+		}
 	}
-	p.table(table.Row{"Peer", "Result", "Origins", "IPv4", "IPv6"}, rows)
 	return nil
 }

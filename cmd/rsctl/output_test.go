@@ -17,7 +17,7 @@ func TestPeersJSON(t *testing.T) {
 	}
 	wantKeys(t, "peer", peers[0], "name", "description", "address", "asn", "state", "state_since", "uptime", "uptime_seconds",
 		"received", "accepted", "rejected", "disabled", "shutdown_message", "last_error", "flaps", "max_prefix",
-		"contact_noc", "contact_abuse", "last_error_time", "session", "families")
+		"contact_noc", "contact_abuse", "checks_off", "last_error_time", "session", "families")
 	a := peers[0]
 	flaps, _ := a["flaps"].(map[string]any)
 	wantKeys(t, "flaps", flaps, "withdrawals", "attribute_changes", "readvertisements", "suppressions", "releases",
@@ -51,7 +51,7 @@ func TestRejectedJSON(t *testing.T) {
 	if len(routes) != 2 {
 		t.Fatalf("got %d rejected routes, want 2", len(routes))
 	}
-	wantKeys(t, "route", routes[1], "peer", "prefix", "as_path", "next_hop", "reasons", "received_at", "rpki")
+	wantKeys(t, "route", routes[1], "peer", "prefix", "as_path", "next_hop", "reasons", "received_at", "rpki", "notes", "communities", "large_communities")
 	r := routes[1]
 	if r["peer"] != "ix-b" || r["prefix"] != "45.2.0.0/23" || r["as_path"] != "21002 64512" || r["next_hop"] != "45.255.0.2" {
 		t.Errorf("route = %v", r)
@@ -122,7 +122,7 @@ func TestExplainJSON(t *testing.T) {
 	c, _ := newCLI(t)
 	var v map[string]any
 	decode(t, c.mustRun("explain", "10.0.0.0/25", "--peer", "ix-a", "--as-path", "21002 64512", "--next-hop", "45.255.0.9", "--json").stdout, &v)
-	wantKeys(t, "explain", v, "peer", "prefix", "as_path", "next_hop", "verdict", "reasons", "rpki")
+	wantKeys(t, "explain", v, "peer", "prefix", "as_path", "next_hop", "verdict", "reasons", "rpki", "notes", "communities", "large_communities", "exports")
 	if v["verdict"] != "reject" || v["as_path"] != "21002 64512" || v["next_hop"] != "45.255.0.9" {
 		t.Errorf("explain = %v", v)
 	}
@@ -216,12 +216,12 @@ func TestIRRStatusJSON(t *testing.T) {
 
 func TestIRRRefresh(t *testing.T) {
 	c, b := newCLI(t)
-	r := c.mustRun("irr", "refresh", "--peer", "ix-b")
-	if !strings.Contains(r.stdout, "held back") || !strings.Contains(r.stdout, "use --force") {
-		t.Errorf("held-back refresh:\n%s", r.stdout)
+	r := c.run("irr", "refresh", "--peer", "ix-b")
+	if !strings.Contains(r.stdout, "held back") || !strings.Contains(r.stdout, "use --force") || strings.Count(r.stdout, "\n") != 1 {
+		t.Errorf("held-back refresh, want one line:\n%s", r.stdout)
 	}
-	if r.stderr != "" {
-		t.Errorf("progress drawn without a terminal: %q", r.stderr)
+	if r.code != exitHeldBack || r.stderr != "rsctl: irr refresh held back for 1 peer(s): rerun with --force to apply\n" {
+		t.Errorf("held back: exit %d, stderr %q (no progress drawn without a terminal)", r.code, r.stderr)
 	}
 	var res map[string]any
 	decode(t, c.mustRun("irr", "refresh", "--peer", "ix-b", "--force", "--json").stdout, &res)
@@ -239,16 +239,22 @@ func TestIRRRefresh(t *testing.T) {
 func TestIRRRefreshProgressOnTerminal(t *testing.T) {
 	c, _ := newCLI(t)
 	c.terminal = true
-	r := c.mustRun("irr", "refresh")
-	if !strings.Contains(r.stderr, "[0/2] ix-a: expanding AS-ALPHA") || !strings.HasSuffix(r.stderr, "\r\033[K") {
+	r := c.run("irr", "refresh") // ix-b is held back: exit 3
+	if r.code != exitHeldBack || !strings.Contains(r.stderr, "[0/2] ix-a: expanding AS-ALPHA") || !strings.Contains(r.stderr, "\r\033[Krsctl: irr refresh held back") {
 		t.Errorf("progress on stderr = %q", r.stderr)
 	}
 }
 
 func TestConfigCommands(t *testing.T) {
 	c, b := newCLI(t)
-	if r := c.mustRun("config", "check"); r.stdout != "/etc/rsguard/rsguard.toml: configuration OK\n" {
+	if r := c.mustRun("config", "check"); r.stdout != "a reload would change nothing\n/etc/rsguard/rsguard.toml: configuration OK\n" {
 		t.Errorf("clean check = %q", r.stdout)
+	}
+	// the plan, one change a line, never a Go slice
+	r0 := c.run("config", "check", "/etc/rsguard/restart.toml")
+	if r0.code != 1 || !strings.Contains(r0.stdout, "a reload would:\n  [global] listen_port changed: needs a restart, a reload is refused\n  peer ix-b: added\n") ||
+		strings.Contains(r0.stdout, "[[") {
+		t.Errorf("refused check: %+v", r0)
 	}
 	r := c.run("config", "check", "/etc/rsguard/bad.toml")
 	if r.code != 1 || !strings.Contains(r.stdout, "/etc/rsguard/bad.toml:12: peers.\"ix-a\".asn: 64512 is a private ASN\n") ||
@@ -258,7 +264,7 @@ func TestConfigCommands(t *testing.T) {
 	r = c.run("config", "check", "/etc/rsguard/bad.toml", "--json")
 	var v map[string]any
 	decode(t, r.stdout, &v)
-	wantKeys(t, "check", v, "path", "ok", "errors")
+	wantKeys(t, "check", v, "path", "ok", "errors", "plan")
 	errs := v["errors"].([]any)
 	if r.code != 1 || v["ok"] != false || len(errs) != 2 {
 		t.Fatalf("json check: %+v", r)

@@ -31,9 +31,11 @@ type peerJSON struct {
 	MaxPrefix       maxPrefixStateJSON `json:"max_prefix"`
 	ContactNOC      string             `json:"contact_noc"`
 	ContactAbuse    string             `json:"contact_abuse"`
-	LastErrorTime   *string            `json:"last_error_time"`
-	Session         *sessionJSON       `json:"session"` // null unless established
-	Families        []familyCountsJSON `json:"families"`
+	// ChecksOff: checks the peer's config turned off (noted, not enforced).
+	ChecksOff     []reasonJSON       `json:"checks_off"`
+	LastErrorTime *string            `json:"last_error_time"`
+	Session       *sessionJSON       `json:"session"` // null unless established
+	Families      []familyCountsJSON `json:"families"`
 }
 
 // flapsJSON is a peer's RFC 2439 flap counters.
@@ -53,6 +55,7 @@ func toPeerJSON(p *rsguardv1.Peer) peerJSON {
 		Name: p.GetName(), Description: p.GetDescription(), Address: p.GetAddress(), ASN: p.GetAsn(),
 		State: stateName(p.GetState()), Received: p.GetReceived(), Accepted: p.GetAccepted(), Rejected: p.GetRejected(),
 		Disabled: p.GetDisabled(), ShutdownMessage: p.GetShutdownMessage(), LastError: p.GetLastError(),
+		ChecksOff: toReasonsJSON(p.GetChecksOff()),
 	}
 	if f := p.GetFlaps(); f != nil {
 		out.Flaps = flapsJSON{Withdrawals: f.GetWithdrawals(), AttributeChanges: f.GetAttributeChanges(),
@@ -177,6 +180,9 @@ func (a *app) peerShowCmd() *cobra.Command {
 					f.GetWithdrawals(), f.GetAttributeChanges(), f.GetReadvertisements())
 				fmt.Fprintf(w, "dampening:    %d suppressions, %d releases; now %d tracked, %d penalised, %d suppressed\n",
 					f.GetSuppressions(), f.GetReleases(), f.GetTracked(), f.GetPenalized(), f.GetSuppressed())
+				for _, c := range x.GetChecksOff() {
+					fmt.Fprintf(w, "check off:    %s (%d): %s\n", reasonName(c), int32(c.GetReason()), c.GetDetail())
+				}
 				return nil
 			})
 		}),

@@ -3,9 +3,11 @@ package main
 import (
 	"context"
 	"io"
+	"os"
 	"time"
 
 	"github.com/rsguard/rsguard/config"
+	"github.com/rsguard/rsguard/internal/buildinfo"
 	"github.com/spf13/cobra"
 )
 
@@ -38,14 +40,17 @@ func NewRootCommand(s Streams) *cobra.Command {
 		Short: "Control a running rsguard route server",
 		Long: "rsctl talks to rsguard's gRPC API: by default over the daemon's unix socket,\n" +
 			"or with --addr over TCP with TLS and a bearer token (--token-file, --ca).",
-		SilenceErrors:     true,
-		SilenceUsage:      true,
-		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		// `rsctl completion bash|zsh|fish|powershell` (cobra's own).
+		CompletionOptions: cobra.CompletionOptions{HiddenDefaultCmd: false},
+		Version:           buildinfo.Version(),
 	}
+	root.SetVersionTemplate("rsctl {{.Version}}\n")
 	root.SetOut(s.Out)
 	root.SetErr(s.Err)
 	pf := root.PersistentFlags()
-	pf.StringVar(&a.socket, "socket", config.DefaultSocket, "unix socket of the daemon")
+	pf.StringVar(&a.socket, "socket", defaultSocket(), "unix socket of the daemon (default from $"+socketEnv+" when set)")
 	pf.StringVar(&a.addr, "addr", "", "host:port of the daemon's TCP listener (TLS; needs --token-file)")
 	pf.StringVar(&a.tokenFile, "token-file", "", "file holding the bearer token for --addr")
 	pf.StringVar(&a.caFile, "ca", "", "PEM CA certificate to verify the server with --addr (default: system roots)")
@@ -105,4 +110,15 @@ func (a *app) callContext(parent context.Context, kind callKind) (context.Contex
 		d = a.timeout
 	}
 	return context.WithTimeout(parent, d)
+}
+
+// socketEnv names the variable that moves rsctl's default socket, for
+// hosts that run the daemon elsewhere than /run/rsguard.
+const socketEnv = "RSGUARD_SOCKET"
+
+func defaultSocket() string {
+	if s := os.Getenv(socketEnv); s != "" {
+		return s
+	}
+	return config.DefaultSocket
 }

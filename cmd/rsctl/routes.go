@@ -1,17 +1,13 @@
 package main
 
 import (
-	"context"
 	"fmt"
-	"net/netip"
 	"strings"
 
-	"github.com/jedib0t/go-pretty/v6/table"
 	"github.com/rsguard/rsguard/apiserver"
 	"github.com/rsguard/rsguard/filters"
 	rsguardv1 "github.com/rsguard/rsguard/proto/rsguard/v1"
 	"github.com/spf13/cobra"
-	"google.golang.org/grpc"
 )
 
 // reasonJSON is one failing check: the stable code, its name and evidence.
@@ -39,6 +35,15 @@ func reasonName(r *rsguardv1.Rejection) string {
 }
 
 // reasonsCell renders reasons one per line: "bogon_prefix (2): inside 10.0.0.0/8".
+// notesCell shows the checks a peer's config turned off after the reasons.
+func notesCell(ns []*rsguardv1.Rejection) string {
+	var out strings.Builder
+	for _, n := range ns {
+		fmt.Fprintf(&out, "\nnote: %s (%d): %s", reasonName(n), int32(n.GetReason()), n.GetDetail())
+	}
+	return out.String()
+}
+
 func reasonsCell(rs []*rsguardv1.Rejection) string {
 	if len(rs) == 0 {
 		return "-"
@@ -73,12 +78,22 @@ type routeJSON struct {
 	ReceivedAt *string      `json:"received_at"`
 	// RPKI is "valid", "invalid" or "not-found"; null when RPKI is off.
 	RPKI *string `json:"rpki"`
+	// Notes: failing checks the peer's config turned off (not enforced).
+	Notes []reasonJSON `json:"notes"`
+	// Communities as received (advertised view: as sent).
+	Communities      []string `json:"communities"`
+	LargeCommunities []string `json:"large_communities"`
+	// LearnedFrom: the advertised view only, the peer the route came from.
+	LearnedFrom string `json:"learned_from,omitempty"`
 }
 
 func toRouteJSON(e *rsguardv1.RouteEntry) routeJSON {
 	out := routeJSON{
 		Peer: e.GetPeer(), Prefix: e.GetRoute().GetPrefix(), ASPath: asPathText(e.GetRoute().GetAsPath()),
 		NextHop: e.GetRoute().GetNextHop(), Reasons: toReasonsJSON(e.GetRejections()),
+		Notes:       toReasonsJSON(e.GetNotes()),
+		Communities: nonNilStrings(e.GetRoute().GetCommunities()), LargeCommunities: nonNilStrings(e.GetRoute().GetLargeCommunities()),
+		LearnedFrom: e.GetLearnedFrom(),
 	}
 	if e.ReceivedAt != nil {
 		out.ReceivedAt = jsonTime(e.GetReceivedAt().AsTime())
@@ -116,6 +131,11 @@ var viewByName = map[string]rsguardv1.RouteView{
 type routeFlags struct {
 	peer, view, prefix, ip string
 	reasons                []string
+	history                string // routes --history PREFIX (history.go)
+	limit                  int    // at most this many routes (routes_scale.go)
+	wide                   bool   // one line per route
+	output                 string // -o wide
+	summary                bool   // rejected --summary: counts by reason and peer
 }
 
 func (a *app) routesCmd() *cobra.Command {
@@ -125,6 +145,12 @@ func (a *app) routesCmd() *cobra.Command {
 		Short: "List a peer's routes: received, accepted, rejected or advertised",
 		Args:  cobra.NoArgs,
 		RunE: run(func(cmd *cobra.Command, _ []string) error {
+			if f.history != "" {
+				return a.routeHistory(cmd.Context(), f.history, f.peer)
+			}
+			if f.peer == "" {
+				return usageErrorf(`required flag(s) "peer" not set`) // as cobra says it; --history needs none
+			}
 			view, ok := viewByName[strings.ToLower(f.view)]
 			if !ok {
 				return usageErrorf("--view %q: want received, accepted, rejected or advertised", f.view)
@@ -133,13 +159,17 @@ func (a *app) routesCmd() *cobra.Command {
 		}),
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&f.peer, "peer", "", "peer name (required)")
+	fl.StringVar(&f.peer, "peer", "", "peer name (required, except with --history)")
+	fl.StringVar(&f.history, "history", "", "show the last verdict changes of this prefix and their causes")
 	fl.StringVar(&f.view, "view", "received", "received|accepted|rejected|advertised")
 	fl.StringVar(&f.prefix, "prefix", "", "only this exact prefix")
 	fl.StringVar(&f.ip, "ip", "", "only prefixes containing this IP address")
 	fl.StringSliceVar(&f.reasons, "reason", nil, "only routes rejected for this reason (name or code; repeatable)")
-	_ = cmd.MarkFlagRequired("peer") // cannot fail: the flag exists
 	cmd.MarkFlagsMutuallyExclusive("prefix", "ip")
+	addScaleFlags(cmd, &f, false)
+	for _, other := range []string{"view", "prefix", "ip", "reason", "limit", "wide", "output"} {
+		cmd.MarkFlagsMutuallyExclusive("history", other)
+	}
 	return cmd
 }
 
@@ -159,50 +189,6 @@ func (a *app) rejectedCmd() *cobra.Command {
 	fl.StringVar(&f.prefix, "prefix", "", "only this exact prefix")
 	fl.StringVar(&f.ip, "ip", "", "only prefixes containing this IP address")
 	cmd.MarkFlagsMutuallyExclusive("prefix", "ip")
+	addScaleFlags(cmd, &f, true)
 	return cmd
-}
-
-func (a *app) listRoutes(parent context.Context, f routeFlags, view rsguardv1.RouteView) error {
-	req := &rsguardv1.ListRoutesRequest{Peer: f.peer, View: view, Prefix: f.prefix, ContainsAddress: f.ip}
-	if f.prefix != "" {
-		if _, err := netip.ParsePrefix(f.prefix); err != nil {
-			return usageErrorf("--prefix %q: not a prefix", f.prefix)
-		}
-	}
-	if f.ip != "" {
-		if _, err := netip.ParseAddr(f.ip); err != nil {
-			return usageErrorf("--ip %q: not an IP address", f.ip)
-		}
-	}
-	var err error
-	if req.Reasons, err = parseReasons(f.reasons); err != nil {
-		return err
-	}
-	return a.withConn(parent, callQuick, func(ctx context.Context, conn *grpc.ClientConn) error {
-		stream, err := rsguardv1.NewRouteServiceClient(conn).ListRoutes(ctx, req)
-		if err != nil {
-			return err
-		}
-		p := a.printer()
-		list := p.list()
-		var rows []table.Row
-		err = recvEach(stream.Recv, func(m *rsguardv1.ListRoutesResponse) error {
-			e := m.GetRoute()
-			if p.json {
-				list.add(toRouteJSON(e))
-				return nil
-			}
-			rows = append(rows, table.Row{e.GetPeer(), e.GetRoute().GetPrefix(), orDash(asPathText(e.GetRoute().GetAsPath())),
-				orDash(e.GetRoute().GetNextHop()), orDash(rpkiWord(e.GetRpkiState())), reasonsCell(e.GetRejections())})
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		if p.json {
-			return list.close()
-		}
-		p.table(table.Row{"Peer", "Prefix", "AS Path", "Next Hop", "RPKI", "Reasons"}, rows)
-		return nil
-	})
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/rsguard/rsguard/config"
+	"github.com/rsguard/rsguard/daemon"
 	"github.com/spf13/cobra"
 )
 
@@ -24,6 +25,14 @@ func newCheckCommand() *cobra.Command {
 					return fmt.Errorf("%s: %d error(s)", path, len(errs.List))
 				}
 				return err
+			}
+			// What `run` would refuse beyond the file itself (token, TLS
+			// files, directories, IRR): the same function run calls.
+			if errs := daemon.Preflight(cfg); len(errs) > 0 {
+				for _, e := range errs {
+					fmt.Fprintln(cmd.ErrOrStderr(), e)
+				}
+				return fmt.Errorf("%s: %d error(s): rsguard run would refuse it", path, len(errs))
 			}
 			if verbose {
 				out, err := cfg.NormalizedTOML()

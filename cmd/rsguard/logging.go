@@ -4,6 +4,7 @@ import (
 	"os"
 
 	"github.com/rsguard/rsguard/config"
+	"github.com/rsguard/rsguard/daemon"
 	"github.com/sirupsen/logrus"
 )
 
@@ -11,13 +12,6 @@ import (
 func newLogger(c config.Log) *logrus.Logger {
 	l := logrus.New()
 	l.SetOutput(os.Stderr)
-	if lvl, err := logrus.ParseLevel(c.Level); err == nil {
-		l.SetLevel(lvl)
-	}
-	if c.Format == config.LogJSON {
-		l.SetFormatter(&logrus.JSONFormatter{})
-	} else {
-		l.SetFormatter(&logrus.TextFormatter{FullTimestamp: true})
-	}
+	daemon.ApplyLogConfig(l, c)
 	return l
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/rsguard/rsguard/internal/buildinfo"
 	"github.com/spf13/cobra"
 )
 
@@ -23,7 +24,9 @@ func newRootCommand() *cobra.Command {
 		Short:         "A BGP route-filtering route server (RFC 7947) built on GoBGP",
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       buildinfo.Version(),
 	}
+	root.SetVersionTemplate("rsguard {{.Version}}\n")
 	root.AddCommand(newRunCommand(), newCheckCommand(), newDemoCommand())
 	for _, extra := range extraCommands {
 		root.AddCommand(extra())

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"os"
 	"os/signal"
 	"syscall"
@@ -21,6 +22,9 @@ func newRunCommand() *cobra.Command {
 			cfg, err := config.Load(path)
 			if err != nil {
 				return err
+			}
+			if errs := daemon.Preflight(cfg); len(errs) > 0 {
+				return errors.Join(errs...)
 			}
 			log := newLogger(cfg.Log)
 			d, err := daemon.New(path, cfg, log)

@@ -279,3 +279,13 @@ func (b *BIRD) protoCmd(verb, name, done string) error {
 // Stop ends the daemon now (SIGTERM, then SIGKILL) instead of at cleanup,
 // e.g. to show a route server what a peer that disappears looks like.
 func (b *BIRD) Stop() error { return b.proc.stop() }
+
+// SameSince reports whether two "since" times BIRD showed for a protocol
+// are the same instant. BIRD keeps them on its monotonic clock and converts
+// them to wall time at each `show`, so two reads of one unchanged session
+// can differ by a millisecond; a session that really restarted moves by far
+// more than the 100 ms allowed here (reconnecting alone takes longer).
+func SameSince(a, b time.Time) bool {
+	d := a.Sub(b)
+	return d > -100*time.Millisecond && d < 100*time.Millisecond
+}

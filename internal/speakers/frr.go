@@ -29,7 +29,7 @@ type FRR struct {
 // bgpd or vtysh is missing (fails under RSGUARD_REQUIRE_SPEAKERS=1).
 func StartFRR(t testing.TB, cfg FRRConfig) *FRR {
 	t.Helper()
-	bgpd, vtysh := Require(t, "bgpd"), Require(t, "vtysh")
+	bgpd, vtysh := RequireFRR(t), Require(t, "vtysh")
 	requirePort179(t)
 	if err := cfg.Validate(); err != nil {
 		t.Fatalf("speakers: FRR config: %v", err)

@@ -52,3 +52,18 @@ func skipOrFail(t testing.TB, format string, args ...any) {
 	}
 	t.Skipf(format+" (set "+EnvRequireSpeakers+"=1 to fail instead)", args...)
 }
+
+// frrBgpd is where Debian installs FRR's bgpd. The name "bgpd" alone is
+// ambiguous: OpenBGPD installs /usr/sbin/bgpd, which comes first on $PATH.
+const frrBgpd = "/usr/lib/frr/bgpd"
+
+// RequireFRR returns the path of FRR's bgpd (never OpenBGPD's), skipping
+// or failing like Require when FRR is not installed.
+func RequireFRR(t testing.TB) string {
+	t.Helper()
+	if fi, err := os.Stat(frrBgpd); err == nil && !fi.IsDir() && fi.Mode()&0o111 != 0 {
+		return frrBgpd
+	}
+	skipOrFail(t, "FRR's bgpd not found at %s", frrBgpd)
+	return ""
+}

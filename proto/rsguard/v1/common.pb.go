@@ -344,12 +344,16 @@ func (x *AsPath) GetSegments() []*AsPathSegment {
 
 // Route is one announcement as the checks see it.
 type Route struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Prefix        string                 `protobuf:"bytes,1,opt,name=prefix,proto3" json:"prefix,omitempty"` // CIDR, e.g. "45.0.0.0/24"
-	AsPath        *AsPath                `protobuf:"bytes,2,opt,name=as_path,json=asPath,proto3" json:"as_path,omitempty"`
-	NextHop       string                 `protobuf:"bytes,3,opt,name=next_hop,json=nextHop,proto3" json:"next_hop,omitempty"` // IP address
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	state   protoimpl.MessageState `protogen:"open.v1"`
+	Prefix  string                 `protobuf:"bytes,1,opt,name=prefix,proto3" json:"prefix,omitempty"` // CIDR, e.g. "45.0.0.0/24"
+	AsPath  *AsPath                `protobuf:"bytes,2,opt,name=as_path,json=asPath,proto3" json:"as_path,omitempty"`
+	NextHop string                 `protobuf:"bytes,3,opt,name=next_hop,json=nextHop,proto3" json:"next_hop,omitempty"` // IP address
+	// Standard communities as "asn:value" (RFC 1997), large communities as
+	// "global:local1:local2" (RFC 8092), in the order received.
+	Communities      []string `protobuf:"bytes,4,rep,name=communities,proto3" json:"communities,omitempty"`
+	LargeCommunities []string `protobuf:"bytes,5,rep,name=large_communities,json=largeCommunities,proto3" json:"large_communities,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
 }
 
 func (x *Route) Reset() {
@@ -403,6 +407,20 @@ func (x *Route) GetNextHop() string {
 	return ""
 }
 
+func (x *Route) GetCommunities() []string {
+	if x != nil {
+		return x.Communities
+	}
+	return nil
+}
+
+func (x *Route) GetLargeCommunities() []string {
+	if x != nil {
+		return x.LargeCommunities
+	}
+	return nil
+}
+
 var File_rsguard_v1_common_proto protoreflect.FileDescriptor
 
 const file_rsguard_v1_common_proto_rawDesc = "" +
@@ -417,11 +435,13 @@ const file_rsguard_v1_common_proto_rawDesc = "" +
 	"\x04type\x18\x01 \x01(\x0e2\x1d.rsguard.v1.AsPathSegmentTypeR\x04type\x12\x12\n" +
 	"\x04asns\x18\x02 \x03(\rR\x04asns\"?\n" +
 	"\x06AsPath\x125\n" +
-	"\bsegments\x18\x01 \x03(\v2\x19.rsguard.v1.AsPathSegmentR\bsegments\"g\n" +
+	"\bsegments\x18\x01 \x03(\v2\x19.rsguard.v1.AsPathSegmentR\bsegments\"\xb6\x01\n" +
 	"\x05Route\x12\x16\n" +
 	"\x06prefix\x18\x01 \x01(\tR\x06prefix\x12+\n" +
 	"\aas_path\x18\x02 \x01(\v2\x12.rsguard.v1.AsPathR\x06asPath\x12\x19\n" +
-	"\bnext_hop\x18\x03 \x01(\tR\anextHop*\xc8\x05\n" +
+	"\bnext_hop\x18\x03 \x01(\tR\anextHop\x12 \n" +
+	"\vcommunities\x18\x04 \x03(\tR\vcommunities\x12+\n" +
+	"\x11large_communities\x18\x05 \x03(\tR\x10largeCommunities*\xc8\x05\n" +
 	"\fRejectReason\x12\x1d\n" +
 	"\x19REJECT_REASON_UNSPECIFIED\x10\x00\x12\"\n" +
 	"\x1eREJECT_REASON_AS_PATH_TOO_LONG\x10\x01\x12\x1e\n" +

@@ -136,9 +136,13 @@ func (x *CheckConfigRequest) GetPath() string {
 }
 
 type CheckConfigResponse struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Path          string                 `protobuf:"bytes,1,opt,name=path,proto3" json:"path,omitempty"` // the file that was checked
-	Errors        []*ConfigError         `protobuf:"bytes,2,rep,name=errors,proto3" json:"errors,omitempty"`
+	state  protoimpl.MessageState `protogen:"open.v1"`
+	Path   string                 `protobuf:"bytes,1,opt,name=path,proto3" json:"path,omitempty"` // the file that was checked
+	Errors []*ConfigError         `protobuf:"bytes,2,rep,name=errors,proto3" json:"errors,omitempty"`
+	// What reloading this file would do to the running daemon, one change a
+	// line, in the words ReloadConfig reports (empty: nothing changes). When
+	// errors says the reload would be refused, plan says why.
+	Plan          []string `protobuf:"bytes,3,rep,name=plan,proto3" json:"plan,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -183,6 +187,13 @@ func (x *CheckConfigResponse) GetPath() string {
 func (x *CheckConfigResponse) GetErrors() []*ConfigError {
 	if x != nil {
 		return x.Errors
+	}
+	return nil
+}
+
+func (x *CheckConfigResponse) GetPlan() []string {
+	if x != nil {
+		return x.Plan
 	}
 	return nil
 }
@@ -304,10 +315,11 @@ const file_rsguard_v1_config_proto_rawDesc = "" +
 	"\x03key\x18\x03 \x01(\tR\x03key\x12\x18\n" +
 	"\amessage\x18\x04 \x01(\tR\amessage\"(\n" +
 	"\x12CheckConfigRequest\x12\x12\n" +
-	"\x04path\x18\x01 \x01(\tR\x04path\"Z\n" +
+	"\x04path\x18\x01 \x01(\tR\x04path\"n\n" +
 	"\x13CheckConfigResponse\x12\x12\n" +
 	"\x04path\x18\x01 \x01(\tR\x04path\x12/\n" +
-	"\x06errors\x18\x02 \x03(\v2\x17.rsguard.v1.ConfigErrorR\x06errors\"\x15\n" +
+	"\x06errors\x18\x02 \x03(\v2\x17.rsguard.v1.ConfigErrorR\x06errors\x12\x12\n" +
+	"\x04plan\x18\x03 \x03(\tR\x04plan\"\x15\n" +
 	"\x13ReloadConfigRequest\"\x8f\x01\n" +
 	"\x14ReloadConfigResponse\x12\x12\n" +
 	"\x04path\x18\x01 \x01(\tR\x04path\x12\x18\n" +

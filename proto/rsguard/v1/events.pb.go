@@ -26,13 +26,15 @@ const (
 type EventType int32
 
 const (
-	EventType_EVENT_TYPE_UNSPECIFIED    EventType = 0
-	EventType_EVENT_TYPE_PEER_STATE     EventType = 1
-	EventType_EVENT_TYPE_ROUTE_REJECTED EventType = 2
-	EventType_EVENT_TYPE_DAMPENING      EventType = 3
-	EventType_EVENT_TYPE_IRR_REFRESH    EventType = 4
-	EventType_EVENT_TYPE_MAX_PREFIX     EventType = 5
-	EventType_EVENT_TYPE_LAGGED         EventType = 6
+	EventType_EVENT_TYPE_UNSPECIFIED     EventType = 0
+	EventType_EVENT_TYPE_PEER_STATE      EventType = 1
+	EventType_EVENT_TYPE_ROUTE_REJECTED  EventType = 2
+	EventType_EVENT_TYPE_DAMPENING       EventType = 3
+	EventType_EVENT_TYPE_IRR_REFRESH     EventType = 4
+	EventType_EVENT_TYPE_MAX_PREFIX      EventType = 5
+	EventType_EVENT_TYPE_LAGGED          EventType = 6
+	EventType_EVENT_TYPE_VERDICT_CHANGE  EventType = 7 // one route moved between accepted and rejected
+	EventType_EVENT_TYPE_VERDICT_SUMMARY EventType = 8 // how many routes of a peer one cause flipped
 )
 
 // Enum value maps for EventType.
@@ -45,15 +47,19 @@ var (
 		4: "EVENT_TYPE_IRR_REFRESH",
 		5: "EVENT_TYPE_MAX_PREFIX",
 		6: "EVENT_TYPE_LAGGED",
+		7: "EVENT_TYPE_VERDICT_CHANGE",
+		8: "EVENT_TYPE_VERDICT_SUMMARY",
 	}
 	EventType_value = map[string]int32{
-		"EVENT_TYPE_UNSPECIFIED":    0,
-		"EVENT_TYPE_PEER_STATE":     1,
-		"EVENT_TYPE_ROUTE_REJECTED": 2,
-		"EVENT_TYPE_DAMPENING":      3,
-		"EVENT_TYPE_IRR_REFRESH":    4,
-		"EVENT_TYPE_MAX_PREFIX":     5,
-		"EVENT_TYPE_LAGGED":         6,
+		"EVENT_TYPE_UNSPECIFIED":     0,
+		"EVENT_TYPE_PEER_STATE":      1,
+		"EVENT_TYPE_ROUTE_REJECTED":  2,
+		"EVENT_TYPE_DAMPENING":       3,
+		"EVENT_TYPE_IRR_REFRESH":     4,
+		"EVENT_TYPE_MAX_PREFIX":      5,
+		"EVENT_TYPE_LAGGED":          6,
+		"EVENT_TYPE_VERDICT_CHANGE":  7,
+		"EVENT_TYPE_VERDICT_SUMMARY": 8,
 	}
 )
 
@@ -494,6 +500,85 @@ func (x *MaxPrefixSanction) GetContactAbuse() string {
 	return ""
 }
 
+// VerdictSummary is what one cause (a reload, an IRR refresh …) did to one
+// peer's verdicts at once.
+type VerdictSummary struct {
+	state              protoimpl.MessageState `protogen:"open.v1"`
+	Cause              string                 `protobuf:"bytes,1,opt,name=cause,proto3" json:"cause,omitempty"`
+	AcceptedToRejected uint64                 `protobuf:"varint,2,opt,name=accepted_to_rejected,json=acceptedToRejected,proto3" json:"accepted_to_rejected,omitempty"`
+	RejectedToAccepted uint64                 `protobuf:"varint,3,opt,name=rejected_to_accepted,json=rejectedToAccepted,proto3" json:"rejected_to_accepted,omitempty"`
+	// Per-route events not sent (a mass flip sends the first 1024 per peer).
+	OmittedRouteEvents uint64 `protobuf:"varint,4,opt,name=omitted_route_events,json=omittedRouteEvents,proto3" json:"omitted_route_events,omitempty"`
+	Text               string `protobuf:"bytes,5,opt,name=text,proto3" json:"text,omitempty"` // "reload: 256 routes accepted→rejected on peer a"
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
+}
+
+func (x *VerdictSummary) Reset() {
+	*x = VerdictSummary{}
+	mi := &file_rsguard_v1_events_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *VerdictSummary) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*VerdictSummary) ProtoMessage() {}
+
+func (x *VerdictSummary) ProtoReflect() protoreflect.Message {
+	mi := &file_rsguard_v1_events_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use VerdictSummary.ProtoReflect.Descriptor instead.
+func (*VerdictSummary) Descriptor() ([]byte, []int) {
+	return file_rsguard_v1_events_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *VerdictSummary) GetCause() string {
+	if x != nil {
+		return x.Cause
+	}
+	return ""
+}
+
+func (x *VerdictSummary) GetAcceptedToRejected() uint64 {
+	if x != nil {
+		return x.AcceptedToRejected
+	}
+	return 0
+}
+
+func (x *VerdictSummary) GetRejectedToAccepted() uint64 {
+	if x != nil {
+		return x.RejectedToAccepted
+	}
+	return 0
+}
+
+func (x *VerdictSummary) GetOmittedRouteEvents() uint64 {
+	if x != nil {
+		return x.OmittedRouteEvents
+	}
+	return 0
+}
+
+func (x *VerdictSummary) GetText() string {
+	if x != nil {
+		return x.Text
+	}
+	return ""
+}
+
 type EventsLagged struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Dropped       uint64                 `protobuf:"varint,1,opt,name=dropped,proto3" json:"dropped,omitempty"`
@@ -503,7 +588,7 @@ type EventsLagged struct {
 
 func (x *EventsLagged) Reset() {
 	*x = EventsLagged{}
-	mi := &file_rsguard_v1_events_proto_msgTypes[5]
+	mi := &file_rsguard_v1_events_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -515,7 +600,7 @@ func (x *EventsLagged) String() string {
 func (*EventsLagged) ProtoMessage() {}
 
 func (x *EventsLagged) ProtoReflect() protoreflect.Message {
-	mi := &file_rsguard_v1_events_proto_msgTypes[5]
+	mi := &file_rsguard_v1_events_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -528,7 +613,7 @@ func (x *EventsLagged) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EventsLagged.ProtoReflect.Descriptor instead.
 func (*EventsLagged) Descriptor() ([]byte, []int) {
-	return file_rsguard_v1_events_proto_rawDescGZIP(), []int{5}
+	return file_rsguard_v1_events_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *EventsLagged) GetDropped() uint64 {
@@ -550,6 +635,8 @@ type Event struct {
 	//	*Event_IrrRefresh
 	//	*Event_MaxPrefix
 	//	*Event_Lagged
+	//	*Event_VerdictChange
+	//	*Event_VerdictSummary
 	Payload       isEvent_Payload `protobuf_oneof:"payload"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -557,7 +644,7 @@ type Event struct {
 
 func (x *Event) Reset() {
 	*x = Event{}
-	mi := &file_rsguard_v1_events_proto_msgTypes[6]
+	mi := &file_rsguard_v1_events_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -569,7 +656,7 @@ func (x *Event) String() string {
 func (*Event) ProtoMessage() {}
 
 func (x *Event) ProtoReflect() protoreflect.Message {
-	mi := &file_rsguard_v1_events_proto_msgTypes[6]
+	mi := &file_rsguard_v1_events_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -582,7 +669,7 @@ func (x *Event) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Event.ProtoReflect.Descriptor instead.
 func (*Event) Descriptor() ([]byte, []int) {
-	return file_rsguard_v1_events_proto_rawDescGZIP(), []int{6}
+	return file_rsguard_v1_events_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *Event) GetTime() *timestamppb.Timestamp {
@@ -660,6 +747,24 @@ func (x *Event) GetLagged() *EventsLagged {
 	return nil
 }
 
+func (x *Event) GetVerdictChange() *VerdictChange {
+	if x != nil {
+		if x, ok := x.Payload.(*Event_VerdictChange); ok {
+			return x.VerdictChange
+		}
+	}
+	return nil
+}
+
+func (x *Event) GetVerdictSummary() *VerdictSummary {
+	if x != nil {
+		if x, ok := x.Payload.(*Event_VerdictSummary); ok {
+			return x.VerdictSummary
+		}
+	}
+	return nil
+}
+
 type isEvent_Payload interface {
 	isEvent_Payload()
 }
@@ -688,6 +793,14 @@ type Event_Lagged struct {
 	Lagged *EventsLagged `protobuf:"bytes,15,opt,name=lagged,proto3,oneof"`
 }
 
+type Event_VerdictChange struct {
+	VerdictChange *VerdictChange `protobuf:"bytes,16,opt,name=verdict_change,json=verdictChange,proto3,oneof"`
+}
+
+type Event_VerdictSummary struct {
+	VerdictSummary *VerdictSummary `protobuf:"bytes,17,opt,name=verdict_summary,json=verdictSummary,proto3,oneof"`
+}
+
 func (*Event_PeerState) isEvent_Payload() {}
 
 func (*Event_RouteRejected) isEvent_Payload() {}
@@ -700,6 +813,10 @@ func (*Event_MaxPrefix) isEvent_Payload() {}
 
 func (*Event_Lagged) isEvent_Payload() {}
 
+func (*Event_VerdictChange) isEvent_Payload() {}
+
+func (*Event_VerdictSummary) isEvent_Payload() {}
+
 type WatchEventsResponse struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Event         *Event                 `protobuf:"bytes,1,opt,name=event,proto3" json:"event,omitempty"`
@@ -709,7 +826,7 @@ type WatchEventsResponse struct {
 
 func (x *WatchEventsResponse) Reset() {
 	*x = WatchEventsResponse{}
-	mi := &file_rsguard_v1_events_proto_msgTypes[7]
+	mi := &file_rsguard_v1_events_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -721,7 +838,7 @@ func (x *WatchEventsResponse) String() string {
 func (*WatchEventsResponse) ProtoMessage() {}
 
 func (x *WatchEventsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_rsguard_v1_events_proto_msgTypes[7]
+	mi := &file_rsguard_v1_events_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -734,7 +851,7 @@ func (x *WatchEventsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchEventsResponse.ProtoReflect.Descriptor instead.
 func (*WatchEventsResponse) Descriptor() ([]byte, []int) {
-	return file_rsguard_v1_events_proto_rawDescGZIP(), []int{7}
+	return file_rsguard_v1_events_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *WatchEventsResponse) GetEvent() *Event {
@@ -749,7 +866,7 @@ var File_rsguard_v1_events_proto protoreflect.FileDescriptor
 const file_rsguard_v1_events_proto_rawDesc = "" +
 	"\n" +
 	"\x17rsguard/v1/events.proto\x12\n" +
-	"rsguard.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x17rsguard/v1/common.proto\x1a\x1arsguard/v1/dampening.proto\x1a\x14rsguard/v1/irr.proto\x1a\x16rsguard/v1/peers.proto\"\xa3\x01\n" +
+	"rsguard.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x17rsguard/v1/common.proto\x1a\x1arsguard/v1/dampening.proto\x1a\x14rsguard/v1/irr.proto\x1a\x16rsguard/v1/peers.proto\x1a\x17rsguard/v1/routes.proto\"\xa3\x01\n" +
 	"\x12WatchEventsRequest\x12\x12\n" +
 	"\x04peer\x18\x01 \x01(\tR\x04peer\x12+\n" +
 	"\x05types\x18\x02 \x03(\x0e2\x15.rsguard.v1.EventTypeR\x05types\x12/\n" +
@@ -779,9 +896,15 @@ const file_rsguard_v1_events_proto_rawDesc = "" +
 	"\vcontact_noc\x18\t \x01(\tR\n" +
 	"contactNoc\x12#\n" +
 	"\rcontact_abuse\x18\n" +
-	" \x01(\tR\fcontactAbuse\"(\n" +
+	" \x01(\tR\fcontactAbuse\"\xd0\x01\n" +
+	"\x0eVerdictSummary\x12\x14\n" +
+	"\x05cause\x18\x01 \x01(\tR\x05cause\x120\n" +
+	"\x14accepted_to_rejected\x18\x02 \x01(\x04R\x12acceptedToRejected\x120\n" +
+	"\x14rejected_to_accepted\x18\x03 \x01(\x04R\x12rejectedToAccepted\x120\n" +
+	"\x14omitted_route_events\x18\x04 \x01(\x04R\x12omittedRouteEvents\x12\x12\n" +
+	"\x04text\x18\x05 \x01(\tR\x04text\"(\n" +
 	"\fEventsLagged\x12\x18\n" +
-	"\adropped\x18\x01 \x01(\x04R\adropped\"\xcc\x03\n" +
+	"\adropped\x18\x01 \x01(\x04R\adropped\"\xd7\x04\n" +
 	"\x05Event\x12.\n" +
 	"\x04time\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\x04time\x12\x12\n" +
 	"\x04peer\x18\x02 \x01(\tR\x04peer\x12<\n" +
@@ -794,10 +917,12 @@ const file_rsguard_v1_events_proto_rawDesc = "" +
 	"irrRefresh\x12>\n" +
 	"\n" +
 	"max_prefix\x18\x0e \x01(\v2\x1d.rsguard.v1.MaxPrefixSanctionH\x00R\tmaxPrefix\x122\n" +
-	"\x06lagged\x18\x0f \x01(\v2\x18.rsguard.v1.EventsLaggedH\x00R\x06laggedB\t\n" +
+	"\x06lagged\x18\x0f \x01(\v2\x18.rsguard.v1.EventsLaggedH\x00R\x06lagged\x12B\n" +
+	"\x0everdict_change\x18\x10 \x01(\v2\x19.rsguard.v1.VerdictChangeH\x00R\rverdictChange\x12E\n" +
+	"\x0fverdict_summary\x18\x11 \x01(\v2\x1a.rsguard.v1.VerdictSummaryH\x00R\x0everdictSummaryB\t\n" +
 	"\apayload\">\n" +
 	"\x13WatchEventsResponse\x12'\n" +
-	"\x05event\x18\x01 \x01(\v2\x11.rsguard.v1.EventR\x05event*\xc9\x01\n" +
+	"\x05event\x18\x01 \x01(\v2\x11.rsguard.v1.EventR\x05event*\x88\x02\n" +
 	"\tEventType\x12\x1a\n" +
 	"\x16EVENT_TYPE_UNSPECIFIED\x10\x00\x12\x19\n" +
 	"\x15EVENT_TYPE_PEER_STATE\x10\x01\x12\x1d\n" +
@@ -805,7 +930,9 @@ const file_rsguard_v1_events_proto_rawDesc = "" +
 	"\x14EVENT_TYPE_DAMPENING\x10\x03\x12\x1a\n" +
 	"\x16EVENT_TYPE_IRR_REFRESH\x10\x04\x12\x19\n" +
 	"\x15EVENT_TYPE_MAX_PREFIX\x10\x05\x12\x15\n" +
-	"\x11EVENT_TYPE_LAGGED\x10\x06*\xb4\x01\n" +
+	"\x11EVENT_TYPE_LAGGED\x10\x06\x12\x1d\n" +
+	"\x19EVENT_TYPE_VERDICT_CHANGE\x10\a\x12\x1e\n" +
+	"\x1aEVENT_TYPE_VERDICT_SUMMARY\x10\b*\xb4\x01\n" +
 	"\x0fDampeningAction\x12 \n" +
 	"\x1cDAMPENING_ACTION_UNSPECIFIED\x10\x00\x12\x1f\n" +
 	"\x1bDAMPENING_ACTION_SUPPRESSED\x10\x01\x12\x1b\n" +
@@ -828,7 +955,7 @@ func file_rsguard_v1_events_proto_rawDescGZIP() []byte {
 }
 
 var file_rsguard_v1_events_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_rsguard_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 8)
+var file_rsguard_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 9)
 var file_rsguard_v1_events_proto_goTypes = []any{
 	(EventType)(0),                // 0: rsguard.v1.EventType
 	(DampeningAction)(0),          // 1: rsguard.v1.DampeningAction
@@ -837,42 +964,46 @@ var file_rsguard_v1_events_proto_goTypes = []any{
 	(*RouteRejected)(nil),         // 4: rsguard.v1.RouteRejected
 	(*DampeningTransition)(nil),   // 5: rsguard.v1.DampeningTransition
 	(*MaxPrefixSanction)(nil),     // 6: rsguard.v1.MaxPrefixSanction
-	(*EventsLagged)(nil),          // 7: rsguard.v1.EventsLagged
-	(*Event)(nil),                 // 8: rsguard.v1.Event
-	(*WatchEventsResponse)(nil),   // 9: rsguard.v1.WatchEventsResponse
-	(*durationpb.Duration)(nil),   // 10: google.protobuf.Duration
-	(PeerState)(0),                // 11: rsguard.v1.PeerState
-	(*Route)(nil),                 // 12: rsguard.v1.Route
-	(*Rejection)(nil),             // 13: rsguard.v1.Rejection
-	(*DampenedRoute)(nil),         // 14: rsguard.v1.DampenedRoute
-	(*timestamppb.Timestamp)(nil), // 15: google.protobuf.Timestamp
-	(*IRRPeerRefresh)(nil),        // 16: rsguard.v1.IRRPeerRefresh
+	(*VerdictSummary)(nil),        // 7: rsguard.v1.VerdictSummary
+	(*EventsLagged)(nil),          // 8: rsguard.v1.EventsLagged
+	(*Event)(nil),                 // 9: rsguard.v1.Event
+	(*WatchEventsResponse)(nil),   // 10: rsguard.v1.WatchEventsResponse
+	(*durationpb.Duration)(nil),   // 11: google.protobuf.Duration
+	(PeerState)(0),                // 12: rsguard.v1.PeerState
+	(*Route)(nil),                 // 13: rsguard.v1.Route
+	(*Rejection)(nil),             // 14: rsguard.v1.Rejection
+	(*DampenedRoute)(nil),         // 15: rsguard.v1.DampenedRoute
+	(*timestamppb.Timestamp)(nil), // 16: google.protobuf.Timestamp
+	(*IRRPeerRefresh)(nil),        // 17: rsguard.v1.IRRPeerRefresh
+	(*VerdictChange)(nil),         // 18: rsguard.v1.VerdictChange
 }
 var file_rsguard_v1_events_proto_depIdxs = []int32{
 	0,  // 0: rsguard.v1.WatchEventsRequest.types:type_name -> rsguard.v1.EventType
-	10, // 1: rsguard.v1.WatchEventsRequest.since:type_name -> google.protobuf.Duration
-	11, // 2: rsguard.v1.PeerStateChange.old_state:type_name -> rsguard.v1.PeerState
-	11, // 3: rsguard.v1.PeerStateChange.new_state:type_name -> rsguard.v1.PeerState
-	12, // 4: rsguard.v1.RouteRejected.route:type_name -> rsguard.v1.Route
-	13, // 5: rsguard.v1.RouteRejected.rejections:type_name -> rsguard.v1.Rejection
+	11, // 1: rsguard.v1.WatchEventsRequest.since:type_name -> google.protobuf.Duration
+	12, // 2: rsguard.v1.PeerStateChange.old_state:type_name -> rsguard.v1.PeerState
+	12, // 3: rsguard.v1.PeerStateChange.new_state:type_name -> rsguard.v1.PeerState
+	13, // 4: rsguard.v1.RouteRejected.route:type_name -> rsguard.v1.Route
+	14, // 5: rsguard.v1.RouteRejected.rejections:type_name -> rsguard.v1.Rejection
 	1,  // 6: rsguard.v1.DampeningTransition.action:type_name -> rsguard.v1.DampeningAction
-	14, // 7: rsguard.v1.DampeningTransition.route:type_name -> rsguard.v1.DampenedRoute
-	10, // 8: rsguard.v1.MaxPrefixSanction.restart_after:type_name -> google.protobuf.Duration
-	15, // 9: rsguard.v1.Event.time:type_name -> google.protobuf.Timestamp
+	15, // 7: rsguard.v1.DampeningTransition.route:type_name -> rsguard.v1.DampenedRoute
+	11, // 8: rsguard.v1.MaxPrefixSanction.restart_after:type_name -> google.protobuf.Duration
+	16, // 9: rsguard.v1.Event.time:type_name -> google.protobuf.Timestamp
 	3,  // 10: rsguard.v1.Event.peer_state:type_name -> rsguard.v1.PeerStateChange
 	4,  // 11: rsguard.v1.Event.route_rejected:type_name -> rsguard.v1.RouteRejected
 	5,  // 12: rsguard.v1.Event.dampening:type_name -> rsguard.v1.DampeningTransition
-	16, // 13: rsguard.v1.Event.irr_refresh:type_name -> rsguard.v1.IRRPeerRefresh
+	17, // 13: rsguard.v1.Event.irr_refresh:type_name -> rsguard.v1.IRRPeerRefresh
 	6,  // 14: rsguard.v1.Event.max_prefix:type_name -> rsguard.v1.MaxPrefixSanction
-	7,  // 15: rsguard.v1.Event.lagged:type_name -> rsguard.v1.EventsLagged
-	8,  // 16: rsguard.v1.WatchEventsResponse.event:type_name -> rsguard.v1.Event
-	2,  // 17: rsguard.v1.EventService.WatchEvents:input_type -> rsguard.v1.WatchEventsRequest
-	9,  // 18: rsguard.v1.EventService.WatchEvents:output_type -> rsguard.v1.WatchEventsResponse
-	18, // [18:19] is the sub-list for method output_type
-	17, // [17:18] is the sub-list for method input_type
-	17, // [17:17] is the sub-list for extension type_name
-	17, // [17:17] is the sub-list for extension extendee
-	0,  // [0:17] is the sub-list for field type_name
+	8,  // 15: rsguard.v1.Event.lagged:type_name -> rsguard.v1.EventsLagged
+	18, // 16: rsguard.v1.Event.verdict_change:type_name -> rsguard.v1.VerdictChange
+	7,  // 17: rsguard.v1.Event.verdict_summary:type_name -> rsguard.v1.VerdictSummary
+	9,  // 18: rsguard.v1.WatchEventsResponse.event:type_name -> rsguard.v1.Event
+	2,  // 19: rsguard.v1.EventService.WatchEvents:input_type -> rsguard.v1.WatchEventsRequest
+	10, // 20: rsguard.v1.EventService.WatchEvents:output_type -> rsguard.v1.WatchEventsResponse
+	20, // [20:21] is the sub-list for method output_type
+	19, // [19:20] is the sub-list for method input_type
+	19, // [19:19] is the sub-list for extension type_name
+	19, // [19:19] is the sub-list for extension extendee
+	0,  // [0:19] is the sub-list for field type_name
 }
 
 func init() { file_rsguard_v1_events_proto_init() }
@@ -884,13 +1015,16 @@ func file_rsguard_v1_events_proto_init() {
 	file_rsguard_v1_dampening_proto_init()
 	file_rsguard_v1_irr_proto_init()
 	file_rsguard_v1_peers_proto_init()
-	file_rsguard_v1_events_proto_msgTypes[6].OneofWrappers = []any{
+	file_rsguard_v1_routes_proto_init()
+	file_rsguard_v1_events_proto_msgTypes[7].OneofWrappers = []any{
 		(*Event_PeerState)(nil),
 		(*Event_RouteRejected)(nil),
 		(*Event_Dampening)(nil),
 		(*Event_IrrRefresh)(nil),
 		(*Event_MaxPrefix)(nil),
 		(*Event_Lagged)(nil),
+		(*Event_VerdictChange)(nil),
+		(*Event_VerdictSummary)(nil),
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
@@ -898,7 +1032,7 @@ func file_rsguard_v1_events_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_rsguard_v1_events_proto_rawDesc), len(file_rsguard_v1_events_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   8,
+			NumMessages:   9,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -160,6 +160,10 @@ type Peer struct {
 	MaxPrefix    *PeerMaxPrefix    `protobuf:"bytes,15,opt,name=max_prefix,json=maxPrefix,proto3" json:"max_prefix,omitempty"`
 	ContactNoc   string            `protobuf:"bytes,16,opt,name=contact_noc,json=contactNoc,proto3" json:"contact_noc,omitempty"` // RFC 2142 role mailboxes from the config
 	ContactAbuse string            `protobuf:"bytes,17,opt,name=contact_abuse,json=contactAbuse,proto3" json:"contact_abuse,omitempty"`
+	// Checks the peer's config turned off (enforce_prefixes / enforce_origins
+	// = false): they are evaluated and noted, never enforced. detail names
+	// the config key.
+	ChecksOff []*Rejection `protobuf:"bytes,18,rep,name=checks_off,json=checksOff,proto3" json:"checks_off,omitempty"`
 	// Fields 30+ explain the session (issue 10); numbered apart from the
 	// fields other work adds after 17.
 	LastErrorTime *timestamppb.Timestamp `protobuf:"bytes,30,opt,name=last_error_time,json=lastErrorTime,proto3" json:"last_error_time,omitempty"` // when last_error was set
@@ -316,6 +320,13 @@ func (x *Peer) GetContactAbuse() string {
 		return x.ContactAbuse
 	}
 	return ""
+}
+
+func (x *Peer) GetChecksOff() []*Rejection {
+	if x != nil {
+		return x.ChecksOff
+	}
+	return nil
 }
 
 func (x *Peer) GetLastErrorTime() *timestamppb.Timestamp {
@@ -1157,7 +1168,7 @@ var File_rsguard_v1_peers_proto protoreflect.FileDescriptor
 const file_rsguard_v1_peers_proto_rawDesc = "" +
 	"\n" +
 	"\x16rsguard/v1/peers.proto\x12\n" +
-	"rsguard.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xa4\x06\n" +
+	"rsguard.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x17rsguard/v1/common.proto\"\xda\x06\n" +
 	"\x04Peer\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12 \n" +
 	"\vdescription\x18\x02 \x01(\tR\vdescription\x12\x18\n" +
@@ -1180,7 +1191,9 @@ const file_rsguard_v1_peers_proto_rawDesc = "" +
 	"max_prefix\x18\x0f \x01(\v2\x19.rsguard.v1.PeerMaxPrefixR\tmaxPrefix\x12\x1f\n" +
 	"\vcontact_noc\x18\x10 \x01(\tR\n" +
 	"contactNoc\x12#\n" +
-	"\rcontact_abuse\x18\x11 \x01(\tR\fcontactAbuse\x12B\n" +
+	"\rcontact_abuse\x18\x11 \x01(\tR\fcontactAbuse\x124\n" +
+	"\n" +
+	"checks_off\x18\x12 \x03(\v2\x15.rsguard.v1.RejectionR\tchecksOff\x12B\n" +
 	"\x0flast_error_time\x18\x1e \x01(\v2\x1a.google.protobuf.TimestampR\rlastErrorTime\x121\n" +
 	"\asession\x18\x1f \x01(\v2\x17.rsguard.v1.PeerSessionR\asession\x128\n" +
 	"\bfamilies\x18  \x03(\v2\x1c.rsguard.v1.PeerFamilyCountsR\bfamilies\"\x8b\x02\n" +
@@ -1296,6 +1309,7 @@ var file_rsguard_v1_peers_proto_goTypes = []any{
 	(*ResetPeerResponse)(nil),     // 16: rsguard.v1.ResetPeerResponse
 	(*timestamppb.Timestamp)(nil), // 17: google.protobuf.Timestamp
 	(*durationpb.Duration)(nil),   // 18: google.protobuf.Duration
+	(*Rejection)(nil),             // 19: rsguard.v1.Rejection
 }
 var file_rsguard_v1_peers_proto_depIdxs = []int32{
 	0,  // 0: rsguard.v1.Peer.state:type_name -> rsguard.v1.PeerState
@@ -1303,32 +1317,33 @@ var file_rsguard_v1_peers_proto_depIdxs = []int32{
 	18, // 2: rsguard.v1.Peer.uptime:type_name -> google.protobuf.Duration
 	6,  // 3: rsguard.v1.Peer.flaps:type_name -> rsguard.v1.PeerFlapCounters
 	5,  // 4: rsguard.v1.Peer.max_prefix:type_name -> rsguard.v1.PeerMaxPrefix
-	17, // 5: rsguard.v1.Peer.last_error_time:type_name -> google.protobuf.Timestamp
-	3,  // 6: rsguard.v1.Peer.session:type_name -> rsguard.v1.PeerSession
-	4,  // 7: rsguard.v1.Peer.families:type_name -> rsguard.v1.PeerFamilyCounts
-	18, // 8: rsguard.v1.PeerSession.hold_time:type_name -> google.protobuf.Duration
-	18, // 9: rsguard.v1.PeerSession.keepalive_interval:type_name -> google.protobuf.Duration
-	18, // 10: rsguard.v1.PeerMaxPrefix.restart_after:type_name -> google.protobuf.Duration
-	17, // 11: rsguard.v1.PeerMaxPrefix.last_sanction_time:type_name -> google.protobuf.Timestamp
-	17, // 12: rsguard.v1.PeerMaxPrefix.restart_at:type_name -> google.protobuf.Timestamp
-	2,  // 13: rsguard.v1.ListPeersResponse.peer:type_name -> rsguard.v1.Peer
-	2,  // 14: rsguard.v1.GetPeerResponse.peer:type_name -> rsguard.v1.Peer
-	1,  // 15: rsguard.v1.ResetPeerRequest.mode:type_name -> rsguard.v1.ResetMode
-	7,  // 16: rsguard.v1.PeerService.ListPeers:input_type -> rsguard.v1.ListPeersRequest
-	9,  // 17: rsguard.v1.PeerService.GetPeer:input_type -> rsguard.v1.GetPeerRequest
-	11, // 18: rsguard.v1.PeerService.EnablePeer:input_type -> rsguard.v1.EnablePeerRequest
-	13, // 19: rsguard.v1.PeerService.DisablePeer:input_type -> rsguard.v1.DisablePeerRequest
-	15, // 20: rsguard.v1.PeerService.ResetPeer:input_type -> rsguard.v1.ResetPeerRequest
-	8,  // 21: rsguard.v1.PeerService.ListPeers:output_type -> rsguard.v1.ListPeersResponse
-	10, // 22: rsguard.v1.PeerService.GetPeer:output_type -> rsguard.v1.GetPeerResponse
-	12, // 23: rsguard.v1.PeerService.EnablePeer:output_type -> rsguard.v1.EnablePeerResponse
-	14, // 24: rsguard.v1.PeerService.DisablePeer:output_type -> rsguard.v1.DisablePeerResponse
-	16, // 25: rsguard.v1.PeerService.ResetPeer:output_type -> rsguard.v1.ResetPeerResponse
-	21, // [21:26] is the sub-list for method output_type
-	16, // [16:21] is the sub-list for method input_type
-	16, // [16:16] is the sub-list for extension type_name
-	16, // [16:16] is the sub-list for extension extendee
-	0,  // [0:16] is the sub-list for field type_name
+	19, // 5: rsguard.v1.Peer.checks_off:type_name -> rsguard.v1.Rejection
+	17, // 6: rsguard.v1.Peer.last_error_time:type_name -> google.protobuf.Timestamp
+	3,  // 7: rsguard.v1.Peer.session:type_name -> rsguard.v1.PeerSession
+	4,  // 8: rsguard.v1.Peer.families:type_name -> rsguard.v1.PeerFamilyCounts
+	18, // 9: rsguard.v1.PeerSession.hold_time:type_name -> google.protobuf.Duration
+	18, // 10: rsguard.v1.PeerSession.keepalive_interval:type_name -> google.protobuf.Duration
+	18, // 11: rsguard.v1.PeerMaxPrefix.restart_after:type_name -> google.protobuf.Duration
+	17, // 12: rsguard.v1.PeerMaxPrefix.last_sanction_time:type_name -> google.protobuf.Timestamp
+	17, // 13: rsguard.v1.PeerMaxPrefix.restart_at:type_name -> google.protobuf.Timestamp
+	2,  // 14: rsguard.v1.ListPeersResponse.peer:type_name -> rsguard.v1.Peer
+	2,  // 15: rsguard.v1.GetPeerResponse.peer:type_name -> rsguard.v1.Peer
+	1,  // 16: rsguard.v1.ResetPeerRequest.mode:type_name -> rsguard.v1.ResetMode
+	7,  // 17: rsguard.v1.PeerService.ListPeers:input_type -> rsguard.v1.ListPeersRequest
+	9,  // 18: rsguard.v1.PeerService.GetPeer:input_type -> rsguard.v1.GetPeerRequest
+	11, // 19: rsguard.v1.PeerService.EnablePeer:input_type -> rsguard.v1.EnablePeerRequest
+	13, // 20: rsguard.v1.PeerService.DisablePeer:input_type -> rsguard.v1.DisablePeerRequest
+	15, // 21: rsguard.v1.PeerService.ResetPeer:input_type -> rsguard.v1.ResetPeerRequest
+	8,  // 22: rsguard.v1.PeerService.ListPeers:output_type -> rsguard.v1.ListPeersResponse
+	10, // 23: rsguard.v1.PeerService.GetPeer:output_type -> rsguard.v1.GetPeerResponse
+	12, // 24: rsguard.v1.PeerService.EnablePeer:output_type -> rsguard.v1.EnablePeerResponse
+	14, // 25: rsguard.v1.PeerService.DisablePeer:output_type -> rsguard.v1.DisablePeerResponse
+	16, // 26: rsguard.v1.PeerService.ResetPeer:output_type -> rsguard.v1.ResetPeerResponse
+	22, // [22:27] is the sub-list for method output_type
+	17, // [17:22] is the sub-list for method input_type
+	17, // [17:17] is the sub-list for extension type_name
+	17, // [17:17] is the sub-list for extension extendee
+	0,  // [0:17] is the sub-list for field type_name
 }
 
 func init() { file_rsguard_v1_peers_proto_init() }
@@ -1336,6 +1351,7 @@ func file_rsguard_v1_peers_proto_init() {
 	if File_rsguard_v1_peers_proto != nil {
 		return
 	}
+	file_rsguard_v1_common_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{

@@ -268,7 +268,12 @@ type RouteEntry struct {
 	Rejections []*Rejection           `protobuf:"bytes,3,rep,name=rejections,proto3" json:"rejections,omitempty"`
 	ReceivedAt *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=received_at,json=receivedAt,proto3" json:"received_at,omitempty"`
 	// RFC 6811 origin validation state; UNSPECIFIED when [rpki] is off.
-	RpkiState     RpkiState `protobuf:"varint,5,opt,name=rpki_state,json=rpkiState,proto3,enum=rsguard.v1.RpkiState" json:"rpki_state,omitempty"`
+	RpkiState RpkiState `protobuf:"varint,5,opt,name=rpki_state,json=rpkiState,proto3,enum=rsguard.v1.RpkiState" json:"rpki_state,omitempty"`
+	// Checks the peer's config turned off that this route fails: noted,
+	// never a reason to reject (see ExplainRouteResponse.notes).
+	Notes []*Rejection `protobuf:"bytes,6,rep,name=notes,proto3" json:"notes,omitempty"`
+	// The advertised view only: the peer the route was learned from.
+	LearnedFrom   string `protobuf:"bytes,7,opt,name=learned_from,json=learnedFrom,proto3" json:"learned_from,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -338,6 +343,20 @@ func (x *RouteEntry) GetRpkiState() RpkiState {
 	return RpkiState_RPKI_STATE_UNSPECIFIED
 }
 
+func (x *RouteEntry) GetNotes() []*Rejection {
+	if x != nil {
+		return x.Notes
+	}
+	return nil
+}
+
+func (x *RouteEntry) GetLearnedFrom() string {
+	if x != nil {
+		return x.LearnedFrom
+	}
+	return ""
+}
+
 type ListRoutesResponse struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Route         *RouteEntry            `protobuf:"bytes,1,opt,name=route,proto3" json:"route,omitempty"`
@@ -390,9 +409,14 @@ type ExplainRouteRequest struct {
 	// hypothetical route, the peer's own ASN.
 	AsPath *AsPath `protobuf:"bytes,3,opt,name=as_path,json=asPath,proto3" json:"as_path,omitempty"`
 	// Optional: empty means the peer's next hop for this prefix, or its address.
-	NextHop       string `protobuf:"bytes,4,opt,name=next_hop,json=nextHop,proto3" json:"next_hop,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	NextHop string `protobuf:"bytes,4,opt,name=next_hop,json=nextHop,proto3" json:"next_hop,omitempty"`
+	// Optional: communities to test ("asn:value" or no_export, no_advertise,
+	// no_peer) and large communities ("global:local1:local2"). Both unset
+	// means the communities the peer sent for this prefix, or none.
+	Communities      []string `protobuf:"bytes,5,rep,name=communities,proto3" json:"communities,omitempty"`
+	LargeCommunities []string `protobuf:"bytes,6,rep,name=large_communities,json=largeCommunities,proto3" json:"large_communities,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
 }
 
 func (x *ExplainRouteRequest) Reset() {
@@ -453,14 +477,35 @@ func (x *ExplainRouteRequest) GetNextHop() string {
 	return ""
 }
 
+func (x *ExplainRouteRequest) GetCommunities() []string {
+	if x != nil {
+		return x.Communities
+	}
+	return nil
+}
+
+func (x *ExplainRouteRequest) GetLargeCommunities() []string {
+	if x != nil {
+		return x.LargeCommunities
+	}
+	return nil
+}
+
 type ExplainRouteResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	Peer  string                 `protobuf:"bytes,1,opt,name=peer,proto3" json:"peer,omitempty"`
 	// The route that was evaluated, with the defaults filled in.
-	Route         *Route       `protobuf:"bytes,2,opt,name=route,proto3" json:"route,omitempty"`
-	Verdict       Verdict      `protobuf:"varint,3,opt,name=verdict,proto3,enum=rsguard.v1.Verdict" json:"verdict,omitempty"`
-	Rejections    []*Rejection `protobuf:"bytes,4,rep,name=rejections,proto3" json:"rejections,omitempty"`
-	RpkiState     RpkiState    `protobuf:"varint,5,opt,name=rpki_state,json=rpkiState,proto3,enum=rsguard.v1.RpkiState" json:"rpki_state,omitempty"`
+	Route      *Route       `protobuf:"bytes,2,opt,name=route,proto3" json:"route,omitempty"`
+	Verdict    Verdict      `protobuf:"varint,3,opt,name=verdict,proto3,enum=rsguard.v1.Verdict" json:"verdict,omitempty"`
+	Rejections []*Rejection `protobuf:"bytes,4,rep,name=rejections,proto3" json:"rejections,omitempty"`
+	RpkiState  RpkiState    `protobuf:"varint,5,opt,name=rpki_state,json=rpkiState,proto3,enum=rsguard.v1.RpkiState" json:"rpki_state,omitempty"`
+	// Checks that failed but that the peer's config turned off
+	// (enforce_prefixes / enforce_origins = false): what they found, never a
+	// reason to reject.
+	Notes []*Rejection `protobuf:"bytes,6,rep,name=notes,proto3" json:"notes,omitempty"`
+	// Where the route would go: one entry per other peer, in config order,
+	// after announcement control (a rejected route goes nowhere).
+	Exports       []*ExportDecision `protobuf:"bytes,7,rep,name=exports,proto3" json:"exports,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -530,6 +575,326 @@ func (x *ExplainRouteResponse) GetRpkiState() RpkiState {
 	return RpkiState_RPKI_STATE_UNSPECIFIED
 }
 
+func (x *ExplainRouteResponse) GetNotes() []*Rejection {
+	if x != nil {
+		return x.Notes
+	}
+	return nil
+}
+
+func (x *ExplainRouteResponse) GetExports() []*ExportDecision {
+	if x != nil {
+		return x.Exports
+	}
+	return nil
+}
+
+// ExportDecision is what the route server would send one peer.
+type ExportDecision struct {
+	state   protoimpl.MessageState `protogen:"open.v1"`
+	Peer    string                 `protobuf:"bytes,1,opt,name=peer,proto3" json:"peer,omitempty"`
+	PeerAsn uint32                 `protobuf:"varint,2,opt,name=peer_asn,json=peerAsn,proto3" json:"peer_asn,omitempty"`
+	Sent    bool                   `protobuf:"varint,3,opt,name=sent,proto3" json:"sent,omitempty"`
+	// The community or setting that decided, e.g. "0:21002: do not announce
+	// to AS21002".
+	Rule string `protobuf:"bytes,4,opt,name=rule,proto3" json:"rule,omitempty"`
+	// Times the announcing peer's ASN is prepended toward this peer.
+	Prepend uint32 `protobuf:"varint,5,opt,name=prepend,proto3" json:"prepend,omitempty"`
+	// Communities as the peer would receive them.
+	Communities      []string `protobuf:"bytes,6,rep,name=communities,proto3" json:"communities,omitempty"`
+	LargeCommunities []string `protobuf:"bytes,7,rep,name=large_communities,json=largeCommunities,proto3" json:"large_communities,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
+}
+
+func (x *ExportDecision) Reset() {
+	*x = ExportDecision{}
+	mi := &file_rsguard_v1_routes_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ExportDecision) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ExportDecision) ProtoMessage() {}
+
+func (x *ExportDecision) ProtoReflect() protoreflect.Message {
+	mi := &file_rsguard_v1_routes_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ExportDecision.ProtoReflect.Descriptor instead.
+func (*ExportDecision) Descriptor() ([]byte, []int) {
+	return file_rsguard_v1_routes_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *ExportDecision) GetPeer() string {
+	if x != nil {
+		return x.Peer
+	}
+	return ""
+}
+
+func (x *ExportDecision) GetPeerAsn() uint32 {
+	if x != nil {
+		return x.PeerAsn
+	}
+	return 0
+}
+
+func (x *ExportDecision) GetSent() bool {
+	if x != nil {
+		return x.Sent
+	}
+	return false
+}
+
+func (x *ExportDecision) GetRule() string {
+	if x != nil {
+		return x.Rule
+	}
+	return ""
+}
+
+func (x *ExportDecision) GetPrepend() uint32 {
+	if x != nil {
+		return x.Prepend
+	}
+	return 0
+}
+
+func (x *ExportDecision) GetCommunities() []string {
+	if x != nil {
+		return x.Communities
+	}
+	return nil
+}
+
+func (x *ExportDecision) GetLargeCommunities() []string {
+	if x != nil {
+		return x.LargeCommunities
+	}
+	return nil
+}
+
+type RouteHistoryRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Prefix        string                 `protobuf:"bytes,1,opt,name=prefix,proto3" json:"prefix,omitempty"` // required (CIDR)
+	Peer          string                 `protobuf:"bytes,2,opt,name=peer,proto3" json:"peer,omitempty"`     // empty: every peer
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RouteHistoryRequest) Reset() {
+	*x = RouteHistoryRequest{}
+	mi := &file_rsguard_v1_routes_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RouteHistoryRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RouteHistoryRequest) ProtoMessage() {}
+
+func (x *RouteHistoryRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_rsguard_v1_routes_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RouteHistoryRequest.ProtoReflect.Descriptor instead.
+func (*RouteHistoryRequest) Descriptor() ([]byte, []int) {
+	return file_rsguard_v1_routes_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *RouteHistoryRequest) GetPrefix() string {
+	if x != nil {
+		return x.Prefix
+	}
+	return ""
+}
+
+func (x *RouteHistoryRequest) GetPeer() string {
+	if x != nil {
+		return x.Peer
+	}
+	return ""
+}
+
+// VerdictChange is one route moving between accepted and rejected.
+type VerdictChange struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Time          *timestamppb.Timestamp `protobuf:"bytes,1,opt,name=time,proto3" json:"time,omitempty"`
+	Peer          string                 `protobuf:"bytes,2,opt,name=peer,proto3" json:"peer,omitempty"`
+	Route         *Route                 `protobuf:"bytes,3,opt,name=route,proto3" json:"route,omitempty"`
+	PathId        uint32                 `protobuf:"varint,4,opt,name=path_id,json=pathId,proto3" json:"path_id,omitempty"`
+	OldVerdict    Verdict                `protobuf:"varint,5,opt,name=old_verdict,json=oldVerdict,proto3,enum=rsguard.v1.Verdict" json:"old_verdict,omitempty"`
+	NewVerdict    Verdict                `protobuf:"varint,6,opt,name=new_verdict,json=newVerdict,proto3,enum=rsguard.v1.Verdict" json:"new_verdict,omitempty"`
+	OldRejections []*Rejection           `protobuf:"bytes,7,rep,name=old_rejections,json=oldRejections,proto3" json:"old_rejections,omitempty"`
+	NewRejections []*Rejection           `protobuf:"bytes,8,rep,name=new_rejections,json=newRejections,proto3" json:"new_rejections,omitempty"`
+	// "reload", "irr refresh AS-FOO", "rpki vrp change", "dampening",
+	// "max-prefix", "announcement", "soft reset" or "filter change".
+	Cause         string `protobuf:"bytes,9,opt,name=cause,proto3" json:"cause,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *VerdictChange) Reset() {
+	*x = VerdictChange{}
+	mi := &file_rsguard_v1_routes_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *VerdictChange) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*VerdictChange) ProtoMessage() {}
+
+func (x *VerdictChange) ProtoReflect() protoreflect.Message {
+	mi := &file_rsguard_v1_routes_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use VerdictChange.ProtoReflect.Descriptor instead.
+func (*VerdictChange) Descriptor() ([]byte, []int) {
+	return file_rsguard_v1_routes_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *VerdictChange) GetTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.Time
+	}
+	return nil
+}
+
+func (x *VerdictChange) GetPeer() string {
+	if x != nil {
+		return x.Peer
+	}
+	return ""
+}
+
+func (x *VerdictChange) GetRoute() *Route {
+	if x != nil {
+		return x.Route
+	}
+	return nil
+}
+
+func (x *VerdictChange) GetPathId() uint32 {
+	if x != nil {
+		return x.PathId
+	}
+	return 0
+}
+
+func (x *VerdictChange) GetOldVerdict() Verdict {
+	if x != nil {
+		return x.OldVerdict
+	}
+	return Verdict_VERDICT_UNSPECIFIED
+}
+
+func (x *VerdictChange) GetNewVerdict() Verdict {
+	if x != nil {
+		return x.NewVerdict
+	}
+	return Verdict_VERDICT_UNSPECIFIED
+}
+
+func (x *VerdictChange) GetOldRejections() []*Rejection {
+	if x != nil {
+		return x.OldRejections
+	}
+	return nil
+}
+
+func (x *VerdictChange) GetNewRejections() []*Rejection {
+	if x != nil {
+		return x.NewRejections
+	}
+	return nil
+}
+
+func (x *VerdictChange) GetCause() string {
+	if x != nil {
+		return x.Cause
+	}
+	return ""
+}
+
+type RouteHistoryResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Newest first; at most 8 per route, and only routes that changed
+	// recently are remembered.
+	Changes       []*VerdictChange `protobuf:"bytes,1,rep,name=changes,proto3" json:"changes,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RouteHistoryResponse) Reset() {
+	*x = RouteHistoryResponse{}
+	mi := &file_rsguard_v1_routes_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RouteHistoryResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RouteHistoryResponse) ProtoMessage() {}
+
+func (x *RouteHistoryResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_rsguard_v1_routes_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RouteHistoryResponse.ProtoReflect.Descriptor instead.
+func (*RouteHistoryResponse) Descriptor() ([]byte, []int) {
+	return file_rsguard_v1_routes_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *RouteHistoryResponse) GetChanges() []*VerdictChange {
+	if x != nil {
+		return x.Changes
+	}
+	return nil
+}
+
 var File_rsguard_v1_routes_proto protoreflect.FileDescriptor
 
 const file_rsguard_v1_routes_proto_rawDesc = "" +
@@ -541,7 +906,7 @@ const file_rsguard_v1_routes_proto_rawDesc = "" +
 	"\x04view\x18\x02 \x01(\x0e2\x15.rsguard.v1.RouteViewR\x04view\x12\x16\n" +
 	"\x06prefix\x18\x03 \x01(\tR\x06prefix\x12)\n" +
 	"\x10contains_address\x18\x04 \x01(\tR\x0fcontainsAddress\x122\n" +
-	"\areasons\x18\x05 \x03(\x0e2\x18.rsguard.v1.RejectReasonR\areasons\"\xf3\x01\n" +
+	"\areasons\x18\x05 \x03(\x0e2\x18.rsguard.v1.RejectReasonR\areasons\"\xc3\x02\n" +
 	"\n" +
 	"RouteEntry\x12\x12\n" +
 	"\x04peer\x18\x01 \x01(\tR\x04peer\x12'\n" +
@@ -552,14 +917,18 @@ const file_rsguard_v1_routes_proto_rawDesc = "" +
 	"\vreceived_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"receivedAt\x124\n" +
 	"\n" +
-	"rpki_state\x18\x05 \x01(\x0e2\x15.rsguard.v1.RpkiStateR\trpkiState\"B\n" +
+	"rpki_state\x18\x05 \x01(\x0e2\x15.rsguard.v1.RpkiStateR\trpkiState\x12+\n" +
+	"\x05notes\x18\x06 \x03(\v2\x15.rsguard.v1.RejectionR\x05notes\x12!\n" +
+	"\flearned_from\x18\a \x01(\tR\vlearnedFrom\"B\n" +
 	"\x12ListRoutesResponse\x12,\n" +
-	"\x05route\x18\x01 \x01(\v2\x16.rsguard.v1.RouteEntryR\x05route\"\x89\x01\n" +
+	"\x05route\x18\x01 \x01(\v2\x16.rsguard.v1.RouteEntryR\x05route\"\xd8\x01\n" +
 	"\x13ExplainRouteRequest\x12\x12\n" +
 	"\x04peer\x18\x01 \x01(\tR\x04peer\x12\x16\n" +
 	"\x06prefix\x18\x02 \x01(\tR\x06prefix\x12+\n" +
 	"\aas_path\x18\x03 \x01(\v2\x12.rsguard.v1.AsPathR\x06asPath\x12\x19\n" +
-	"\bnext_hop\x18\x04 \x01(\tR\anextHop\"\xef\x01\n" +
+	"\bnext_hop\x18\x04 \x01(\tR\anextHop\x12 \n" +
+	"\vcommunities\x18\x05 \x03(\tR\vcommunities\x12+\n" +
+	"\x11large_communities\x18\x06 \x03(\tR\x10largeCommunities\"\xd2\x02\n" +
 	"\x14ExplainRouteResponse\x12\x12\n" +
 	"\x04peer\x18\x01 \x01(\tR\x04peer\x12'\n" +
 	"\x05route\x18\x02 \x01(\v2\x11.rsguard.v1.RouteR\x05route\x12-\n" +
@@ -568,7 +937,34 @@ const file_rsguard_v1_routes_proto_rawDesc = "" +
 	"rejections\x18\x04 \x03(\v2\x15.rsguard.v1.RejectionR\n" +
 	"rejections\x124\n" +
 	"\n" +
-	"rpki_state\x18\x05 \x01(\x0e2\x15.rsguard.v1.RpkiStateR\trpkiState*\x8d\x01\n" +
+	"rpki_state\x18\x05 \x01(\x0e2\x15.rsguard.v1.RpkiStateR\trpkiState\x12+\n" +
+	"\x05notes\x18\x06 \x03(\v2\x15.rsguard.v1.RejectionR\x05notes\x124\n" +
+	"\aexports\x18\a \x03(\v2\x1a.rsguard.v1.ExportDecisionR\aexports\"\xd0\x01\n" +
+	"\x0eExportDecision\x12\x12\n" +
+	"\x04peer\x18\x01 \x01(\tR\x04peer\x12\x19\n" +
+	"\bpeer_asn\x18\x02 \x01(\rR\apeerAsn\x12\x12\n" +
+	"\x04sent\x18\x03 \x01(\bR\x04sent\x12\x12\n" +
+	"\x04rule\x18\x04 \x01(\tR\x04rule\x12\x18\n" +
+	"\aprepend\x18\x05 \x01(\rR\aprepend\x12 \n" +
+	"\vcommunities\x18\x06 \x03(\tR\vcommunities\x12+\n" +
+	"\x11large_communities\x18\a \x03(\tR\x10largeCommunities\"A\n" +
+	"\x13RouteHistoryRequest\x12\x16\n" +
+	"\x06prefix\x18\x01 \x01(\tR\x06prefix\x12\x12\n" +
+	"\x04peer\x18\x02 \x01(\tR\x04peer\"\x93\x03\n" +
+	"\rVerdictChange\x12.\n" +
+	"\x04time\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\x04time\x12\x12\n" +
+	"\x04peer\x18\x02 \x01(\tR\x04peer\x12'\n" +
+	"\x05route\x18\x03 \x01(\v2\x11.rsguard.v1.RouteR\x05route\x12\x17\n" +
+	"\apath_id\x18\x04 \x01(\rR\x06pathId\x124\n" +
+	"\vold_verdict\x18\x05 \x01(\x0e2\x13.rsguard.v1.VerdictR\n" +
+	"oldVerdict\x124\n" +
+	"\vnew_verdict\x18\x06 \x01(\x0e2\x13.rsguard.v1.VerdictR\n" +
+	"newVerdict\x12<\n" +
+	"\x0eold_rejections\x18\a \x03(\v2\x15.rsguard.v1.RejectionR\roldRejections\x12<\n" +
+	"\x0enew_rejections\x18\b \x03(\v2\x15.rsguard.v1.RejectionR\rnewRejections\x12\x14\n" +
+	"\x05cause\x18\t \x01(\tR\x05cause\"K\n" +
+	"\x14RouteHistoryResponse\x123\n" +
+	"\achanges\x18\x01 \x03(\v2\x19.rsguard.v1.VerdictChangeR\achanges*\x8d\x01\n" +
 	"\tRouteView\x12\x1a\n" +
 	"\x16ROUTE_VIEW_UNSPECIFIED\x10\x00\x12\x17\n" +
 	"\x13ROUTE_VIEW_RECEIVED\x10\x01\x12\x17\n" +
@@ -583,11 +979,12 @@ const file_rsguard_v1_routes_proto_rawDesc = "" +
 	"\aVerdict\x12\x17\n" +
 	"\x13VERDICT_UNSPECIFIED\x10\x00\x12\x12\n" +
 	"\x0eVERDICT_ACCEPT\x10\x01\x12\x12\n" +
-	"\x0eVERDICT_REJECT\x10\x022\xb0\x01\n" +
+	"\x0eVERDICT_REJECT\x10\x022\x83\x02\n" +
 	"\fRouteService\x12M\n" +
 	"\n" +
 	"ListRoutes\x12\x1d.rsguard.v1.ListRoutesRequest\x1a\x1e.rsguard.v1.ListRoutesResponse0\x01\x12Q\n" +
-	"\fExplainRoute\x12\x1f.rsguard.v1.ExplainRouteRequest\x1a .rsguard.v1.ExplainRouteResponseB7Z5github.com/rsguard/rsguard/proto/rsguard/v1;rsguardv1b\x06proto3"
+	"\fExplainRoute\x12\x1f.rsguard.v1.ExplainRouteRequest\x1a .rsguard.v1.ExplainRouteResponse\x12Q\n" +
+	"\fRouteHistory\x12\x1f.rsguard.v1.RouteHistoryRequest\x1a .rsguard.v1.RouteHistoryResponseB7Z5github.com/rsguard/rsguard/proto/rsguard/v1;rsguardv1b\x06proto3"
 
 var (
 	file_rsguard_v1_routes_proto_rawDescOnce sync.Once
@@ -602,7 +999,7 @@ func file_rsguard_v1_routes_proto_rawDescGZIP() []byte {
 }
 
 var file_rsguard_v1_routes_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_rsguard_v1_routes_proto_msgTypes = make([]protoimpl.MessageInfo, 5)
+var file_rsguard_v1_routes_proto_msgTypes = make([]protoimpl.MessageInfo, 9)
 var file_rsguard_v1_routes_proto_goTypes = []any{
 	(RouteView)(0),                // 0: rsguard.v1.RouteView
 	(RpkiState)(0),                // 1: rsguard.v1.RpkiState
@@ -612,34 +1009,50 @@ var file_rsguard_v1_routes_proto_goTypes = []any{
 	(*ListRoutesResponse)(nil),    // 5: rsguard.v1.ListRoutesResponse
 	(*ExplainRouteRequest)(nil),   // 6: rsguard.v1.ExplainRouteRequest
 	(*ExplainRouteResponse)(nil),  // 7: rsguard.v1.ExplainRouteResponse
-	(RejectReason)(0),             // 8: rsguard.v1.RejectReason
-	(*Route)(nil),                 // 9: rsguard.v1.Route
-	(*Rejection)(nil),             // 10: rsguard.v1.Rejection
-	(*timestamppb.Timestamp)(nil), // 11: google.protobuf.Timestamp
-	(*AsPath)(nil),                // 12: rsguard.v1.AsPath
+	(*ExportDecision)(nil),        // 8: rsguard.v1.ExportDecision
+	(*RouteHistoryRequest)(nil),   // 9: rsguard.v1.RouteHistoryRequest
+	(*VerdictChange)(nil),         // 10: rsguard.v1.VerdictChange
+	(*RouteHistoryResponse)(nil),  // 11: rsguard.v1.RouteHistoryResponse
+	(RejectReason)(0),             // 12: rsguard.v1.RejectReason
+	(*Route)(nil),                 // 13: rsguard.v1.Route
+	(*Rejection)(nil),             // 14: rsguard.v1.Rejection
+	(*timestamppb.Timestamp)(nil), // 15: google.protobuf.Timestamp
+	(*AsPath)(nil),                // 16: rsguard.v1.AsPath
 }
 var file_rsguard_v1_routes_proto_depIdxs = []int32{
 	0,  // 0: rsguard.v1.ListRoutesRequest.view:type_name -> rsguard.v1.RouteView
-	8,  // 1: rsguard.v1.ListRoutesRequest.reasons:type_name -> rsguard.v1.RejectReason
-	9,  // 2: rsguard.v1.RouteEntry.route:type_name -> rsguard.v1.Route
-	10, // 3: rsguard.v1.RouteEntry.rejections:type_name -> rsguard.v1.Rejection
-	11, // 4: rsguard.v1.RouteEntry.received_at:type_name -> google.protobuf.Timestamp
+	12, // 1: rsguard.v1.ListRoutesRequest.reasons:type_name -> rsguard.v1.RejectReason
+	13, // 2: rsguard.v1.RouteEntry.route:type_name -> rsguard.v1.Route
+	14, // 3: rsguard.v1.RouteEntry.rejections:type_name -> rsguard.v1.Rejection
+	15, // 4: rsguard.v1.RouteEntry.received_at:type_name -> google.protobuf.Timestamp
 	1,  // 5: rsguard.v1.RouteEntry.rpki_state:type_name -> rsguard.v1.RpkiState
-	4,  // 6: rsguard.v1.ListRoutesResponse.route:type_name -> rsguard.v1.RouteEntry
-	12, // 7: rsguard.v1.ExplainRouteRequest.as_path:type_name -> rsguard.v1.AsPath
-	9,  // 8: rsguard.v1.ExplainRouteResponse.route:type_name -> rsguard.v1.Route
-	2,  // 9: rsguard.v1.ExplainRouteResponse.verdict:type_name -> rsguard.v1.Verdict
-	10, // 10: rsguard.v1.ExplainRouteResponse.rejections:type_name -> rsguard.v1.Rejection
-	1,  // 11: rsguard.v1.ExplainRouteResponse.rpki_state:type_name -> rsguard.v1.RpkiState
-	3,  // 12: rsguard.v1.RouteService.ListRoutes:input_type -> rsguard.v1.ListRoutesRequest
-	6,  // 13: rsguard.v1.RouteService.ExplainRoute:input_type -> rsguard.v1.ExplainRouteRequest
-	5,  // 14: rsguard.v1.RouteService.ListRoutes:output_type -> rsguard.v1.ListRoutesResponse
-	7,  // 15: rsguard.v1.RouteService.ExplainRoute:output_type -> rsguard.v1.ExplainRouteResponse
-	14, // [14:16] is the sub-list for method output_type
-	12, // [12:14] is the sub-list for method input_type
-	12, // [12:12] is the sub-list for extension type_name
-	12, // [12:12] is the sub-list for extension extendee
-	0,  // [0:12] is the sub-list for field type_name
+	14, // 6: rsguard.v1.RouteEntry.notes:type_name -> rsguard.v1.Rejection
+	4,  // 7: rsguard.v1.ListRoutesResponse.route:type_name -> rsguard.v1.RouteEntry
+	16, // 8: rsguard.v1.ExplainRouteRequest.as_path:type_name -> rsguard.v1.AsPath
+	13, // 9: rsguard.v1.ExplainRouteResponse.route:type_name -> rsguard.v1.Route
+	2,  // 10: rsguard.v1.ExplainRouteResponse.verdict:type_name -> rsguard.v1.Verdict
+	14, // 11: rsguard.v1.ExplainRouteResponse.rejections:type_name -> rsguard.v1.Rejection
+	1,  // 12: rsguard.v1.ExplainRouteResponse.rpki_state:type_name -> rsguard.v1.RpkiState
+	14, // 13: rsguard.v1.ExplainRouteResponse.notes:type_name -> rsguard.v1.Rejection
+	8,  // 14: rsguard.v1.ExplainRouteResponse.exports:type_name -> rsguard.v1.ExportDecision
+	15, // 15: rsguard.v1.VerdictChange.time:type_name -> google.protobuf.Timestamp
+	13, // 16: rsguard.v1.VerdictChange.route:type_name -> rsguard.v1.Route
+	2,  // 17: rsguard.v1.VerdictChange.old_verdict:type_name -> rsguard.v1.Verdict
+	2,  // 18: rsguard.v1.VerdictChange.new_verdict:type_name -> rsguard.v1.Verdict
+	14, // 19: rsguard.v1.VerdictChange.old_rejections:type_name -> rsguard.v1.Rejection
+	14, // 20: rsguard.v1.VerdictChange.new_rejections:type_name -> rsguard.v1.Rejection
+	10, // 21: rsguard.v1.RouteHistoryResponse.changes:type_name -> rsguard.v1.VerdictChange
+	3,  // 22: rsguard.v1.RouteService.ListRoutes:input_type -> rsguard.v1.ListRoutesRequest
+	6,  // 23: rsguard.v1.RouteService.ExplainRoute:input_type -> rsguard.v1.ExplainRouteRequest
+	9,  // 24: rsguard.v1.RouteService.RouteHistory:input_type -> rsguard.v1.RouteHistoryRequest
+	5,  // 25: rsguard.v1.RouteService.ListRoutes:output_type -> rsguard.v1.ListRoutesResponse
+	7,  // 26: rsguard.v1.RouteService.ExplainRoute:output_type -> rsguard.v1.ExplainRouteResponse
+	11, // 27: rsguard.v1.RouteService.RouteHistory:output_type -> rsguard.v1.RouteHistoryResponse
+	25, // [25:28] is the sub-list for method output_type
+	22, // [22:25] is the sub-list for method input_type
+	22, // [22:22] is the sub-list for extension type_name
+	22, // [22:22] is the sub-list for extension extendee
+	0,  // [0:22] is the sub-list for field type_name
 }
 
 func init() { file_rsguard_v1_routes_proto_init() }
@@ -654,7 +1067,7 @@ func file_rsguard_v1_routes_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_rsguard_v1_routes_proto_rawDesc), len(file_rsguard_v1_routes_proto_rawDesc)),
 			NumEnums:      3,
-			NumMessages:   5,
+			NumMessages:   9,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -21,6 +21,7 @@ const _ = grpc.SupportPackageIsVersion9
 const (
 	RouteService_ListRoutes_FullMethodName   = "/rsguard.v1.RouteService/ListRoutes"
 	RouteService_ExplainRoute_FullMethodName = "/rsguard.v1.RouteService/ExplainRoute"
+	RouteService_RouteHistory_FullMethodName = "/rsguard.v1.RouteService/RouteHistory"
 )
 
 // RouteServiceClient is the client API for RouteService service.
@@ -34,6 +35,9 @@ type RouteServiceClient interface {
 	// ExplainRoute runs every import check on a route, real or hypothetical,
 	// and returns all failing reasons.
 	ExplainRoute(ctx context.Context, in *ExplainRouteRequest, opts ...grpc.CallOption) (*ExplainRouteResponse, error)
+	// RouteHistory returns a prefix's last verdict changes (accepted ↔
+	// rejected), newest first, each with its cause.
+	RouteHistory(ctx context.Context, in *RouteHistoryRequest, opts ...grpc.CallOption) (*RouteHistoryResponse, error)
 }
 
 type routeServiceClient struct {
@@ -73,6 +77,16 @@ func (c *routeServiceClient) ExplainRoute(ctx context.Context, in *ExplainRouteR
 	return out, nil
 }
 
+func (c *routeServiceClient) RouteHistory(ctx context.Context, in *RouteHistoryRequest, opts ...grpc.CallOption) (*RouteHistoryResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RouteHistoryResponse)
+	err := c.cc.Invoke(ctx, RouteService_RouteHistory_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // RouteServiceServer is the server API for RouteService service.
 // All implementations must embed UnimplementedRouteServiceServer
 // for forward compatibility.
@@ -84,6 +98,9 @@ type RouteServiceServer interface {
 	// ExplainRoute runs every import check on a route, real or hypothetical,
 	// and returns all failing reasons.
 	ExplainRoute(context.Context, *ExplainRouteRequest) (*ExplainRouteResponse, error)
+	// RouteHistory returns a prefix's last verdict changes (accepted ↔
+	// rejected), newest first, each with its cause.
+	RouteHistory(context.Context, *RouteHistoryRequest) (*RouteHistoryResponse, error)
 	mustEmbedUnimplementedRouteServiceServer()
 }
 
@@ -99,6 +116,9 @@ func (UnimplementedRouteServiceServer) ListRoutes(*ListRoutesRequest, grpc.Serve
 }
 func (UnimplementedRouteServiceServer) ExplainRoute(context.Context, *ExplainRouteRequest) (*ExplainRouteResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ExplainRoute not implemented")
+}
+func (UnimplementedRouteServiceServer) RouteHistory(context.Context, *RouteHistoryRequest) (*RouteHistoryResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RouteHistory not implemented")
 }
 func (UnimplementedRouteServiceServer) mustEmbedUnimplementedRouteServiceServer() {}
 func (UnimplementedRouteServiceServer) testEmbeddedByValue()                      {}
@@ -150,6 +170,24 @@ func _RouteService_ExplainRoute_Handler(srv interface{}, ctx context.Context, de
 	return interceptor(ctx, in, info, handler)
 }
 
+func _RouteService_RouteHistory_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RouteHistoryRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(RouteServiceServer).RouteHistory(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: RouteService_RouteHistory_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(RouteServiceServer).RouteHistory(ctx, req.(*RouteHistoryRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // RouteService_ServiceDesc is the grpc.ServiceDesc for RouteService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -160,6 +198,10 @@ var RouteService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ExplainRoute",
 			Handler:    _RouteService_ExplainRoute_Handler,
+		},
+		{
+			MethodName: "RouteHistory",
+			Handler:    _RouteService_RouteHistory_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{

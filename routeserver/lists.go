@@ -1,0 +1,138 @@
+package routeserver
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	api "github.com/osrg/gobgp/v3/api"
+	"github.com/rsguard/rsguard/config"
+	"github.com/rsguard/rsguard/filters"
+	"github.com/rsguard/rsguard/routestore"
+)
+
+// settingsFor is SettingsFrom plus the list checks, which also need
+// [global] (the peering LANs head the global blacklist).
+func settingsFor(cfg *config.Config) filters.Settings {
+	s := SettingsFrom(cfg.Filters)
+	s.GlobalBlacklist = filters.NewBlacklist(filters.GlobalBlacklistEntries(cfg.Global.PeeringLANs, cfg.Filters.GlobalBlacklist))
+	s.TransitFree = filters.NewASNList("transit-free", filters.ASNs("", cfg.Filters.TransitFreeASNs...))
+	s.NeverViaRS = filters.NewASNList("never via route servers", cfg.Filters.ListedNeverViaRS())
+	return s
+}
+
+// allowedOriginsLabel names allowed_origins in origin-check evidence.
+const allowedOriginsLabel = "allowed_origins"
+
+// withPeerLists adds a peer's lists and switches to its evaluator input.
+func withPeerLists(in *filters.Peer, c config.Peer) {
+	in.Blacklist = peerBlacklist(c)
+	in.AllowedRoutes = c.AllowedRoutes
+	in.PrefixCheckOff, in.OriginCheckOff = c.PrefixCheckOff, c.OriginCheckOff
+	if in.Origins != nil {
+		in.Origins = in.Origins.With(c.AllowedOrigins, allowedOriginsLabel)
+	}
+}
+
+// listsChanged: these keys shape the peer's compiled policy statements, so
+// the peer is re-created. allowed_origins only extends its origin set (and
+// is applied in place, like an IRR refresh); blacklist only changes the
+// entries of its sets (applyBlacklist).
+func listsChanged(a, b config.Peer) bool {
+	return !slices.Equal(a.AllowedRoutes, b.AllowedRoutes) ||
+		a.PrefixCheckOff != b.PrefixCheckOff || a.OriginCheckOff != b.OriginCheckOff
+}
+
+func peerBlacklist(c config.Peer) *filters.Blacklist {
+	var bl []filters.ListedPrefix
+	for _, r := range c.Blacklist {
+		bl = append(bl, filters.ListedPrefix{Range: r})
+	}
+	return filters.NewBlacklist(bl)
+}
+
+// applyBlacklist moves a running peer to a reloaded blacklist without
+// touching its session: the set entries change by diff (additions first,
+// so for a moment more is blocked, never less), stored verdicts are
+// re-evaluated and a soft reset in re-runs GoBGP's policy.
+func (s *Server) applyBlacklist(ctx context.Context, c config.Peer) (string, error) {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	s.mu.RLock()
+	p := s.peers[c.Name]
+	settings := s.settings
+	s.mu.RUnlock()
+	if p == nil {
+		return "", fmt.Errorf("%w %q", ErrUnknownPeer, c.Name)
+	}
+	cur := p.input.Load()
+	next := *cur
+	next.Blacklist = peerBlacklist(c)
+	n := filters.ListSetNames(c.Name)
+	old4, old6 := filters.SplitFamilies(cur.Blacklist.Ranges())
+	new4, new6 := filters.SplitFamilies(next.Blacklist.Ranges())
+	var fc FilterChange
+	for _, f := range []struct {
+		set      string
+		old, new []filters.PrefixRange
+	}{{n.Block4, old4, new4}, {n.Block6, old6, new6}} {
+		del, add := diffRanges(filters.NormalizeLongestMatch(f.old), filters.NormalizeLongestMatch(f.new))
+		if err := updatePrefixSet(ctx, s.bgp, f.set, nil, add); err != nil {
+			return "", err
+		}
+		if err := updatePrefixSet(ctx, s.bgp, f.set, del, nil); err != nil {
+			return "", err
+		}
+		fc.Added += len(add)
+		fc.Deleted += len(del)
+	}
+	p.input.Store(&next)
+	fc.VerdictChanges = s.store.ReevaluateBecause(routestore.CauseReload, c.Name, func(_ string, r filters.Route) filters.Verdict {
+		return filters.Evaluate(r, &settings, &next)
+	})
+	if fc.Added+fc.Deleted > 0 {
+		s.resets.schedule(c.Name)
+	}
+	return fmt.Sprintf("peer %s: blacklist updated (+%d/-%d entries, %d routes changed verdict)",
+		c.Name, fc.Added, fc.Deleted, fc.VerdictChanges), nil
+}
+
+// deletePeerListPolicy removes a peer's IRR policy and every set its
+// compiled policy defines (the older hard-coded deletions could not remove
+// sets the IRR policy still used).
+func (s *Server) deletePeerListPolicy(ctx context.Context, in *filters.Peer) {
+	s.mu.RLock()
+	settings := s.settings
+	s.mu.RUnlock()
+	c := filters.CompilePeer(&settings, in)
+	_ = s.bgp.DeletePolicy(ctx, &api.DeletePolicyRequest{Policy: &api.Policy{Name: filters.ListSetNames(in.Name).IRRPolicy}, All: true})
+	prefixSets, asPathSets := filters.PeerSetsToDelete(c)
+	for _, n := range prefixSets {
+		_ = s.bgp.DeleteDefinedSet(ctx, &api.DeleteDefinedSetRequest{DefinedSet: &api.DefinedSet{DefinedType: api.DefinedType_PREFIX, Name: n}, All: true})
+	}
+	for _, n := range asPathSets {
+		_ = s.bgp.DeleteDefinedSet(ctx, &api.DeleteDefinedSetRequest{DefinedSet: &api.DefinedSet{DefinedType: api.DefinedType_AS_PATH, Name: n}, All: true})
+	}
+}
+
+// checkOffKeys names the config key that turns each check off.
+var checkOffKeys = map[filters.Reason]string{
+	filters.ReasonPrefixNotRegistered: "enforce_prefixes = false",
+	filters.ReasonOriginNotInASSet:    "enforce_origins = false",
+}
+
+// ChecksOff lists the checks peer's config turned off, each with the key
+// that did it; nil for an unknown peer.
+func (s *Server) ChecksOff(peer string) []filters.Rejection {
+	s.mu.RLock()
+	p := s.peers[peer]
+	s.mu.RUnlock()
+	if p == nil {
+		return nil
+	}
+	var out []filters.Rejection
+	for _, r := range p.input.Load().ChecksOff() {
+		out = append(out, filters.Rejection{Reason: r, Detail: checkOffKeys[r] + ": evaluated and shown as a note, never rejected"})
+	}
+	return out
+}
