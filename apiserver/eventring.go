@@ -2,10 +2,11 @@ package apiserver
 
 // eventRing keeps the last events so that a subscriber arriving later can
 // see what happened before it watched (`rsctl events --since 1h`): a
-// max-prefix shutdown at night is otherwise lost. Route rejections and
-// lag notices are not kept: rejections come in bursts of thousands while
-// someone watches and would push out the rare events the ring is for
-// (each route's verdict is in the route store anyway).
+// max-prefix shutdown at night is otherwise lost. Per-route events
+// (route_rejected, verdict_change) and lag notices are not kept: they come
+// in bursts of thousands and would push out the rare events the ring is
+// for; each route's verdict is in the route store and its changes in the
+// route history, and a verdict_summary (kept) counts each burst.
 type eventRing struct {
 	buf  []Event
 	next int // where the next event goes
@@ -16,7 +17,7 @@ func newEventRing(size int) *eventRing { return &eventRing{buf: make([]Event, ma
 
 func keptInRing(e Event) bool {
 	t := e.Type()
-	return t != EventRouteRejected && t != EventLagged && t != EventUnknown
+	return t != EventRouteRejected && t != EventVerdictChange && t != EventLagged && t != EventUnknown
 }
 
 func (r *eventRing) add(e Event) {

@@ -18,6 +18,7 @@ func TestEventHubReplaysKeptEvents(t *testing.T) {
 		h.Publish(Event{Time: start.Add(time.Duration(i) * time.Second), Peer: fmt.Sprintf("p%d", i%2),
 			PeerState: &PeerStateChange{Reason: fmt.Sprint(i)}})
 		h.Publish(Event{Time: start.Add(time.Duration(i) * time.Second), Peer: "p0", RouteRejected: &RouteRejected{}})
+		h.Publish(Event{Time: start.Add(time.Duration(i) * time.Second), Peer: "p0", VerdictChange: &VerdictChange{}})
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()

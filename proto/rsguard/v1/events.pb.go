@@ -150,8 +150,9 @@ type WatchEventsRequest struct {
 	Peer  string                 `protobuf:"bytes,1,opt,name=peer,proto3" json:"peer,omitempty"`                                     // empty: every peer
 	Types []EventType            `protobuf:"varint,2,rep,packed,name=types,proto3,enum=rsguard.v1.EventType" json:"types,omitempty"` // empty: every type (lagged is always sent)
 	// Replay the kept events of this age or younger first (the daemon keeps
-	// a bounded ring of peer state, max-prefix, dampening and IRR events,
-	// not route rejections); unset: live events only.
+	// a bounded ring of peer state, max-prefix, dampening, IRR and verdict
+	// summary events, not per-route rejections or verdict changes); unset:
+	// live events only.
 	Since         *durationpb.Duration `protobuf:"bytes,3,opt,name=since,proto3" json:"since,omitempty"`
 	NoFollow      bool                 `protobuf:"varint,4,opt,name=no_follow,json=noFollow,proto3" json:"no_follow,omitempty"` // end after the replay instead of following
 	unknownFields protoimpl.UnknownFields
