@@ -18,7 +18,7 @@ type Metrics struct {
 }
 
 func (d *decoder) metrics(m *Metrics, t *table) {
-	if s, at, ok := t.str("listen"); ok {
+	if s, at, ok := t.str("listen"); ok && s != "" { // "" = off, as when absent
 		host, port, err := net.SplitHostPort(s)
 		n, perr := strconv.Atoi(port)
 		switch {

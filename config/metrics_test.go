@@ -12,6 +12,9 @@ func TestMetricsKeys(t *testing.T) {
 	if c := mustParse(t, baseGlobal, t.TempDir()); c.Metrics != (Metrics{}) {
 		t.Fatalf("default %+v, want off", c.Metrics)
 	}
+	if c := mustParse(t, baseGlobal+"[metrics]\nlisten = \"\"\n", t.TempDir()); c.Metrics.Listen != "" {
+		t.Fatalf("listen = \"\" gave %+v, want off", c.Metrics)
+	}
 	doc := baseGlobal + "[metrics]\nlisten = \"127.0.0.1:9179\"\nadvertised = true\n"
 	c := mustParse(t, doc, t.TempDir())
 	if c.Metrics != (Metrics{Listen: "127.0.0.1:9179", Advertised: true}) {

@@ -1,7 +1,9 @@
 package daemon
 
 import (
+	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -274,5 +276,37 @@ func TestMetricsAndSessionErrors(t *testing.T) {
 	if resp, err := http.Get("http://" + listen + "/metrics"); err == nil {
 		resp.Body.Close()
 		t.Errorf("the old address still serves after the reload")
+	}
+
+	// an address in use refuses the reload as a whole; the endpoint stays
+	busyAddr := m16(1) + ":9181"
+	busy, err := net.Listen("tcp", busyAddr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	os.WriteFile(e.cfg, []byte(metricsConfig(dir, busyAddr)), 0o600)
+	out, _ = e.rsctl("config", "reload", "--json") // exits non-zero when refused
+	var res struct {
+		Applied bool `json:"applied"`
+		Errors  []struct {
+			Message string `json:"message"`
+		} `json:"errors"`
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil || res.Applied || len(res.Errors) == 0 ||
+		!strings.Contains(res.Errors[0].Message, "address already in use") {
+		t.Errorf("reload to a busy address: %v %+v\n%s", err, res, out)
+	}
+	if f := scrape(t, moved); f["rsguard_peer_up"] == nil {
+		t.Errorf("the endpoint did not stay after a refused reload")
+	}
+	// listen = "" turns it off
+	os.WriteFile(e.cfg, []byte(metricsConfig(dir, "")), 0o600)
+	if out, err := e.rsctl("config", "reload"); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if resp, err := http.Get("http://" + moved + "/metrics"); err == nil {
+		resp.Body.Close()
+		t.Errorf("the endpoint still serves after listen = \"\"")
 	}
 }
