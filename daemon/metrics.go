@@ -87,8 +87,10 @@ func (m *metricsEndpoint) commit(p metricsPrep) {
 		m.log.Info("metrics endpoint off")
 		return
 	}
+	// a snapshot that cannot be read answers 500, so Prometheus marks the
+	// target down rather than storing a partial scrape
 	mux := http.NewServeMux()
-	mux.Handle("/metrics", promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{ErrorHandling: promhttp.ContinueOnError}))
+	mux.Handle("/metrics", promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{ErrorHandling: promhttp.HTTPErrorOnError}))
 	m.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second}
 	m.addr = p.ln.Addr()
 	srv, ln := m.srv, p.ln

@@ -25,7 +25,7 @@ func m16(host byte) string { return fmt.Sprintf("127.%d.16.%d", speakers.PkgDaem
 func metricsConfig(dir, listen string) string {
 	var b strings.Builder
 	b.WriteString(daemonHeader(m16(1), dir))
-	fmt.Fprintf(&b, "\n[metrics]\nlisten = %q\n", listen)
+	fmt.Fprintf(&b, "\n[metrics]\nlisten = %q\nadvertised = true\n", listen)
 	for i, name := range []string{"good", "wrongasn", "hold", "maxpfx"} {
 		fmt.Fprintf(&b, "\n[[peers]]\nname = %q\naddress = %q\nasn = %d\nprefixes = [\"45.%d.0.0/16{16,24}\"]\n",
 			name, m16(byte(2+i)), 21001+i, 51+i)
@@ -170,6 +170,23 @@ func TestMetricsAndSessionErrors(t *testing.T) {
 	h := peer("hold")
 	if h.Session == nil || h.Session.HoldTimeSeconds != 3 || strings.Join(h.Session.Families, ",") != "ipv4" {
 		t.Fatalf("hold: negotiated session %+v, want hold time 3s and ipv4", h.Session)
+	}
+	// [metrics] advertised: the metric equals `rsctl routes --view
+	// advertised` for both established peers (hold's route to good,
+	// good's two accepted routes to hold)
+	for name, want := range map[string]int{"good": 1, "hold": 2} {
+		var adv []routeJSON
+		var got float64
+		for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+			e.json(&adv, "routes", "--peer", name, "--view", "advertised")
+			got, _ = value(t, scrape(t, listen), "rsguard_peer_routes", map[string]string{"peer": name, "family": "ipv4", "view": "advertised"})
+			if len(adv) == want && got == float64(want) || time.Now().After(deadline) {
+				break
+			}
+		}
+		if len(adv) != want || got != float64(want) {
+			t.Errorf("%s: advertised metric %v, rsctl routes --view advertised %d routes, want %d", name, got, len(adv), want)
+		}
 	}
 	human, err := e.rsctl("peer", "show", "hold")
 	if err != nil || !strings.Contains(human, "hold time:    3s") || !strings.Contains(human, "families:     ipv4") ||
