@@ -3,7 +3,7 @@ GO       ?= go
 PKGS     ?= ./...
 TESTFLAGS ?=
 
-.PHONY: binaries all build test test-deps test-gobgp lint demo bench soak
+.PHONY: binaries all build test test-deps test-gobgp lint demo bench soak bench-rs
 
 include Makefile.proto
 
@@ -29,9 +29,14 @@ test: test-deps lint proto-check test-gobgp
 # (third_party/gobgp/PATCHES.md). It is a nested module, so ./... above
 # does not reach it; its tests run with GoBGP's go.mod versions.
 GOBGP_PKGS ?= ./pkg/packet/bgp/ ./pkg/server/ ./internal/pkg/table/
+# Upstream's TestWatchEvent is itself racy (its callback writes a variable
+# the test reads, and closes a channel the callback can reach twice), so it
+# fails now and then under -race whatever our patches do: it is skipped,
+# see PATCHES.md.
+GOBGP_SKIP ?= ^TestWatchEvent$$
 test-gobgp:
 	cd third_party/gobgp && $(GO) vet $(GOBGP_PKGS)
-	cd third_party/gobgp && $(GO) test -race -count=1 -timeout 10m $(GOBGP_PKGS)
+	cd third_party/gobgp && $(GO) test -race -count=1 -timeout 10m -skip '$(GOBGP_SKIP)' $(GOBGP_PKGS)
 
 demo:
 	$(GO) run ./cmd/rsguard demo
@@ -42,6 +47,15 @@ bench: soak
 # The soak test for 10 minutes of churn instead of the 40 s `make test` runs.
 soak:
 	RSGUARD_REQUIRE_SPEAKERS=1 RSGUARD_SOAK=10m $(GO) test -race -count=1 -timeout 30m -run '^TestSoak$$' -v ./daemon
+
+# Route-server benchmark: rsguard against BIRD 2, gobgpd and OpenBGPD with
+# equivalent filters (see README, "Route servers side by side"). Installs the
+# other daemons first. Pick the scenario with RSBENCH_FLAGS, e.g.
+#   make bench-rs RSBENCH_FLAGS='-size ixp -runs 5'
+RSBENCH_FLAGS ?= -size medium -runs 3
+bench-rs:
+	./scripts/install-bench-deps.sh
+	$(GO) run ./cmd/rsbench $(RSBENCH_FLAGS)
 
 # rsguard and rsctl with the commit in --version, also where the go env
 # turns VCS stamping off or the checkout is a git worktree.

@@ -41,6 +41,8 @@ type PeerBackend interface {
 	// DisablePeer shuts the session down with an RFC 8203 message (may be "").
 	DisablePeer(ctx context.Context, name, message string) error
 	ResetPeer(ctx context.Context, name string, mode ResetMode) error
+	// GracefulShutdown (RFC 8326): see handlers_gshut.go.
+	GracefulShutdown(ctx context.Context, req GracefulShutdown) error
 }
 
 // RouteBackend serves RouteService.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/rsguard/rsguard/apiconv"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 )
@@ -11,7 +12,7 @@ import (
 // Sentinels a Backend wraps with %w so the client gets a precise code.
 var (
 	ErrNotFound           = errors.New("not found")
-	ErrInvalidArgument    = errors.New("invalid argument")
+	ErrInvalidArgument    = apiconv.ErrInvalidArgument // one value: conversions wrap it too
 	ErrFailedPrecondition = errors.New("failed precondition")
 )
 

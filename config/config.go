@@ -37,9 +37,16 @@ type Config struct {
 	Dampening Dampening
 	Metrics   Metrics
 	RPKI      RPKI
+	LG        LG // lg.go
 	Peers     []Peer
 	// Communities is [communities] (communities.go).
 	Communities Communities
+	// Blackhole is [blackhole] (actions.go).
+	Blackhole Blackhole
+	// BMP is [[bmp]] and MRT is [mrt] (monitoring.go): exports to
+	// operators' collectors, off by default.
+	BMP []BMPStation
+	MRT MRT
 
 	// Path is the file the config was read from (the name given to Parse).
 	Path string
@@ -56,6 +63,9 @@ type Global struct {
 	ListenAddresses []netip.Addr
 	ListenPort      uint16 // 0: do not listen, every peer must be active
 	StateDir        string
+	// GracefulShutdown tags every route with GRACEFUL_SHUTDOWN (RFC 8326)
+	// for the route server's own maintenance (actions.go).
+	GracefulShutdown bool
 	// PeeringLANs are the IXP's LAN prefixes: no client may announce them
 	// (or anything inside); they head the global blacklist.
 	PeeringLANs []netip.Prefix
@@ -83,6 +93,8 @@ type Filters struct {
 	IPv6PrefixLength [2]uint8
 	MaxASPathLength  uint32
 	NextHop          string // NextHopStrict, NextHopSameAS, NextHopAuthorized or NextHopOff
+	RejectPolicy     string // RejectPolicyReject or RejectPolicyTag (actions.go)
+	InfoCommunities  bool   // add Euro-IX RS:1000:x / RS:1001:x (actions.go)
 
 	// List checks (filters_lists.go).
 	GlobalBlacklist              []filters.PrefixRange // reason 3, plus Global.PeeringLANs
@@ -169,6 +181,8 @@ type Peer struct {
 	Families           []string
 	NextHop            string       // "" inherits [filters] next_hop
 	AuthorizedNextHops []netip.Addr // for next_hop = "authorized"
+	// AcceptBlackholes: the peer receives BLACKHOLE routes (actions.go).
+	AcceptBlackholes bool
 }
 
 // DampeningMode is the mode in force for the peer: its own setting, or the
@@ -216,17 +230,20 @@ func defaults() *Config {
 			StateDir:        DefaultStateDir,
 		},
 		API: API{Socket: DefaultSocket},
+		LG:  defaultLG(),
 		Log: Log{Level: DefaultLogLevel, Format: LogText},
 		Filters: Filters{
 			IPv4PrefixLength: [2]uint8{8, 24},
 			IPv6PrefixLength: [2]uint8{12, 48},
 			MaxASPathLength:  DefaultMaxASPathLength,
 			NextHop:          NextHopStrict,
+			RejectPolicy:     RejectPolicyReject,
 			TransitFreeASNs:  append([]uint32(nil), filters.DefaultTransitFreeASNs...),
 		},
 		IRR: IRR{Refresh: DefaultIRRRefresh, MaxShrink: DefaultIRRMaxShrink, Concurrency: DefaultIRRConcurrency,
 			QueryTimeout: DefaultIRRQueryTimeout, RefreshTimeout: DefaultIRRRefreshTimeout},
 		RPKI: RPKI{StaleAfter: DefaultRPKIStaleAfter, Poll: DefaultRPKIPoll},
+		MRT:  defaultMRT(),
 		Dampening: Dampening{
 			Mode:                   DampeningEnforce,
 			HalfLife:               d.HalfLife,
@@ -242,6 +259,6 @@ func defaults() *Config {
 
 // defaultPeer holds the per-peer defaults.
 func defaultPeer() Peer {
-	return Peer{Passive: true, IRRMaxLengthIPv4: DefaultIRRMaxLengthV4, IRRMaxLengthIPv6: DefaultIRRMaxLengthV6,
+	return Peer{Passive: true, AcceptBlackholes: true, IRRMaxLengthIPv4: DefaultIRRMaxLengthV4, IRRMaxLengthIPv6: DefaultIRRMaxLengthV6,
 		MaxPrefix: defaultMaxPrefix()}
 }

@@ -95,8 +95,11 @@ func (d *decoder) document(cfg *Config, raw map[string]any) {
 		{"irr", func(t *table) { d.irr(&cfg.IRR, t) }},
 		{"dampening", func(t *table) { d.dampening(&cfg.Dampening, t) }},
 		{"communities", func(t *table) { d.communities(&cfg.Communities, t) }},
+		{"blackhole", func(t *table) { d.blackhole(&cfg.Blackhole, t) }},
 		{"metrics", func(t *table) { d.metrics(&cfg.Metrics, t) }},
 		{"rpki", func(t *table) { d.rpki(&cfg.RPKI, t) }},
+		{"lg", func(t *table) { d.lg(&cfg.LG, t) }},
+		{"mrt", func(t *table) { d.mrt(&cfg.MRT, t) }},
 	}
 	for _, s := range sections {
 		v, at, _ := root.get(s.key)
@@ -104,6 +107,9 @@ func (d *decoder) document(cfg *Config, raw map[string]any) {
 			s.decode(t)
 			t.done()
 		}
+	}
+	if v, at, _ := root.get("bmp"); v != nil {
+		cfg.BMP = d.bmpStations(at, v)
 	}
 	v, at, _ := root.get("peers")
 	cfg.Peers = d.peers(at, v)
@@ -133,6 +139,7 @@ func (d *decoder) global(g *Global, t *table) {
 	if s, _, ok := t.str("state_dir"); ok {
 		g.StateDir = d.resolve(s)
 	}
+	d.globalActions(g, t)
 	d.peeringLANs(g, t)
 }
 
@@ -184,6 +191,7 @@ func (d *decoder) filters(f *Filters, t *table) {
 	if s, _, ok := t.str("next_hop"); ok {
 		f.NextHop = s
 	}
+	d.filterActions(f, t)
 	d.filterLists(f, t)
 }
 

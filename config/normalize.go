@@ -22,8 +22,12 @@ type (
 		Filters     renderFilters     `toml:"filters"`
 		IRR         renderIRR         `toml:"irr"`
 		Dampening   renderDampening   `toml:"dampening"`
-		RPKI        renderRPKI        `toml:"rpki"`
 		Communities renderCommunities `toml:"communities"`
+		LG          renderLG          `toml:"lg"`
+		Blackhole   renderBlackhole   `toml:"blackhole"`
+		RPKI        renderRPKI        `toml:"rpki"`
+		MRT         renderMRT         `toml:"mrt"`
+		BMP         []renderBMP       `toml:"bmp"`
 		Metrics     renderMetrics     `toml:"metrics"`
 		Peers       []renderPeer      `toml:"peers"`
 	}
@@ -33,7 +37,9 @@ type (
 		ListenAddresses []string `toml:"listen_addresses"`
 		ListenPort      uint16   `toml:"listen_port"`
 		StateDir        string   `toml:"state_dir"`
-		PeeringLANs     []string `toml:"peering_lans"`
+		// actions.go
+		GracefulShutdown bool     `toml:"graceful_shutdown"`
+		PeeringLANs      []string `toml:"peering_lans"`
 	}
 	renderAPI struct {
 		Socket    string `toml:"socket"`
@@ -55,6 +61,9 @@ type (
 		IPv6PrefixLength []uint8 `toml:"ipv6_prefix_length"`
 		MaxASPathLength  uint32  `toml:"max_as_path_length"`
 		NextHop          string  `toml:"next_hop"`
+		// actions.go
+		RejectPolicy    string `toml:"reject_policy"`
+		InfoCommunities bool   `toml:"info_communities"`
 		renderFilterLists
 	}
 	renderIRR struct {
@@ -107,6 +116,7 @@ type (
 		Families           []string `toml:"families,omitempty"`
 		NextHop            string   `toml:"next_hop,omitempty"`
 		AuthorizedNextHops []string `toml:"authorized_next_hops,omitempty"`
+		AcceptBlackholes   bool     `toml:"accept_blackholes"` // actions.go
 		renderPeerLists
 	}
 )
@@ -123,12 +133,17 @@ func (c *Config) NormalizedTOML() ([]byte, error) {
 			ListenAddresses: stringsOf(c.Global.ListenAddresses),
 			ListenPort:      c.Global.ListenPort,
 			StateDir:        c.Global.StateDir,
-			PeeringLANs:     stringsOf(c.Global.PeeringLANs),
+
+			GracefulShutdown: c.Global.GracefulShutdown,
+			PeeringLANs:      stringsOf(c.Global.PeeringLANs),
 		},
 		API:     renderAPI(c.API),
+		LG:      renderLGOf(c.LG),
 		Metrics: renderMetrics(c.Metrics),
 		Log:     renderLog(c.Log),
 		Filters: renderFilters{
+			RejectPolicy:      c.Filters.RejectPolicy,
+			InfoCommunities:   c.Filters.InfoCommunities,
 			IPv4PrefixLength:  c.Filters.IPv4PrefixLength[:],
 			IPv6PrefixLength:  c.Filters.IPv6PrefixLength[:],
 			MaxASPathLength:   c.Filters.MaxASPathLength,
@@ -156,8 +171,10 @@ func (c *Config) NormalizedTOML() ([]byte, error) {
 			ReadvertisementPenalty: c.Dampening.ReadvertisementPenalty,
 		},
 		Communities: renderCommunities(c.Communities),
+		Blackhole:   renderBlackhole{NextHopIPv4: addrString(c.Blackhole.NextHopIPv4), NextHopIPv6: addrString(c.Blackhole.NextHopIPv6)},
 	}
 	r.RPKI = renderRPKIOf(c.RPKI)
+	r.MRT, r.BMP = renderMRTOf(c.MRT), renderBMPOf(c.BMP)
 	for _, p := range c.Peers {
 		rp := renderPeer{
 			Name:             p.Name,
@@ -180,6 +197,7 @@ func (c *Config) NormalizedTOML() ([]byte, error) {
 			Families:           p.Families,
 			NextHop:            p.NextHop,
 			AuthorizedNextHops: stringsOf(p.AuthorizedNextHops),
+			AcceptBlackholes:   p.AcceptBlackholes,
 		}
 		renderMaxPrefix(&rp, p)
 		if p.Password != "" && p.PasswordFile == "" {

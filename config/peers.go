@@ -15,22 +15,7 @@ import (
 const maxPasswordFile = 4096
 
 // peerTables accepts both [[peers]] and peers = [{...}, ...].
-func (d *decoder) peerTables(at loc, v any) []any {
-	switch x := v.(type) {
-	case nil:
-		return nil
-	case []map[string]any:
-		out := make([]any, len(x))
-		for i := range x {
-			out[i] = x[i]
-		}
-		return out
-	case []any:
-		return x
-	}
-	d.c.addf(at, "want an array of tables ([[peers]]), got %s", typeName(v))
-	return nil
-}
+func (d *decoder) peerTables(at loc, v any) []any { return d.arrayOfTables(at, v, "[[peers]]") }
 
 func (d *decoder) peers(at loc, v any) []Peer {
 	var out []Peer
@@ -52,6 +37,7 @@ func (d *decoder) peers(at loc, v any) []Peer {
 }
 
 func (d *decoder) peer(p *Peer, t *table) {
+	d.peerActions(p, t)
 	if s, at, ok := t.str("address"); ok {
 		p.Address = d.addr(at, s)
 	}

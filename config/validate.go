@@ -49,6 +49,9 @@ func validate(c *Config, col *collector) {
 	v.irr()
 	v.dampening()
 	v.rpki()
+	v.lg()
+	v.bmp()
+	v.mrt()
 	v.peers()
 	v.filterLists()
 }

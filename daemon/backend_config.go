@@ -82,7 +82,11 @@ func (d *Daemon) prepareReload(cfg *config.Config) (reloadPrep, error) {
 			return prep, fmt.Errorf("[api]: %w", err)
 		}
 	}
-	var err error
+	lgDone, err := d.applyLG(cfg) // binds a changed listen: in use refuses
+	if err != nil {
+		return prep, fmt.Errorf("[lg]: %w", err)
+	}
+	lgDone(false)
 	prep.irr, prep.irrFresh, err = d.irr.prepare(cfg)
 	if err != nil {
 		return prep, err
@@ -122,8 +126,15 @@ func (d *Daemon) ReloadConfig(ctx context.Context) (apiserver.ReloadResult, erro
 			return fail(err)
 		}
 	}
+	lgDone, err := d.applyLG(cfg)
+	if err != nil {
+		apiPrep.abort()
+		res.Errors = []apiserver.ConfigError{{File: d.path, Key: "lg.listen", Message: err.Error()}}
+		return fail(err)
+	}
 	mprep, err := d.metrics.prepare(cfg)
 	if err != nil {
+		lgDone(false)
 		apiPrep.abort()
 		res.Errors = []apiserver.ConfigError{{File: d.path, Key: "metrics.listen", Message: err.Error()}}
 		return fail(err)
@@ -132,6 +143,7 @@ func (d *Daemon) ReloadConfig(ctx context.Context) (apiserver.ReloadResult, erro
 	changes, err := d.rs.ApplyConfig(ctx, cfg, filterSource(prep.irr))
 	res.Changes = changes
 	if err != nil {
+		lgDone(false)
 		apiPrep.abort()
 		mprep.abort()
 		res.Errors = []apiserver.ConfigError{{File: d.path, Message: err.Error()}}
@@ -141,6 +153,7 @@ func (d *Daemon) ReloadConfig(ctx context.Context) (apiserver.ReloadResult, erro
 	if prep.plan.Changes("[api]") && api != nil {
 		api.commit(apiPrep)
 	}
+	lgDone(true)
 	d.irr.commit(cfg, prep.irr, prep.irrFresh, d.rs)
 	d.metrics.commit(mprep)
 	if prep.plan.Changes("[log]") {

@@ -9,6 +9,7 @@ import (
 // import checks reject reaches nobody, whatever its communities say.
 func explainExports(rs *routeserver.Server, peer string, r filters.Route, c filters.Communities, v filters.Verdict) ([]filters.ExportTarget, error) {
 	ts, err := rs.ExplainExport(peer, r, c)
+	ts = rs.GuardExports(c, ts) // accept_blackholes (routeserver/actions.go)
 	if err != nil || v.Accepted() {
 		return ts, err
 	}

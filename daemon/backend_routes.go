@@ -86,6 +86,7 @@ func (d *Daemon) ExplainRoute(ctx context.Context, q apiserver.ExplainQuery) (ap
 	if !q.CommunitiesSet && have {
 		comms = sent.Communities
 	}
+	r.Blackhole = comms.CarriesBlackhole()
 	v, err := d.rs.Explain(q.Peer, r)
 	if err != nil {
 		return apiserver.Explanation{}, apiErr(err)

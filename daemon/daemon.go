@@ -23,6 +23,7 @@ type Daemon struct {
 	rs   *routeserver.Server
 	hub  *apiserver.EventHub
 	irr  *irrComponent
+	lg   *lgService // looking glass (lg.go)
 	// metrics serves [metrics] listen (metrics.go).
 	metrics *metricsEndpoint
 
@@ -75,6 +76,11 @@ func (d *Daemon) Run(ctx context.Context) error {
 		return err
 	}
 	defer d.rs.Stop()
+	stopLG, err := d.startLG()
+	if err != nil {
+		return err
+	}
+	defer stopLG()
 	api := newAPIComponent(ctx, apiserver.NewServer(d, apiserver.WithLogger(logrus.NewEntry(d.log)),
 		apiserver.WithCallObserver(d.observeAPICall)), d.log)
 	prep, err := api.prepare(listenConfig(cfg))

@@ -34,7 +34,7 @@ func TestASSetInPath(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			v := Evaluate(Route{netip.MustParsePrefix("45.1.7.0/24"), c.path, nh}, &s, p)
+			v := Evaluate(Route{Prefix: netip.MustParsePrefix("45.1.7.0/24"), ASPath: c.path, NextHop: nh}, &s, p)
 			var got []Reason
 			for _, r := range v.Rejections {
 				got = append(got, r.Reason)

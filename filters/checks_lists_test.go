@@ -55,36 +55,36 @@ func TestEvaluateListChecks(t *testing.T) {
 		reasons []Reason
 		detail  []string // evidence of the first new reason, every piece must appear
 	}{
-		{"peering LAN itself", Route{pfx("45.127.254.0/24"), Seq(21001), nh},
+		{"peering LAN itself", Route{Prefix: pfx("45.127.254.0/24"), ASPath: Seq(21001), NextHop: nh},
 			[]Reason{ReasonGlobalBlacklist, ReasonPrefixNotRegistered}, []string{"inside 45.127.254.0/24{24,32}", "global blacklist: peering LAN"}},
-		{"inside the peering LAN", Route{pfx("45.127.254.128/25"), Seq(21001), nh},
+		{"inside the peering LAN", Route{Prefix: pfx("45.127.254.128/25"), ASPath: Seq(21001), NextHop: nh},
 			[]Reason{ReasonGlobalBlacklist, ReasonPrefixLength, ReasonPrefixNotRegistered}, []string{"peering LAN"}},
-		{"v6 peering LAN", Route{pfx("2a0a:4580:ffff::/64"), Seq(21001), nh},
+		{"v6 peering LAN", Route{Prefix: pfx("2a0a:4580:ffff::/64"), ASPath: Seq(21001), NextHop: nh},
 			[]Reason{ReasonGlobalBlacklist, ReasonPrefixLength, ReasonPrefixNotRegistered}, []string{"2a0a:4580:ffff::/64{64,128}"}},
-		{"covering the LAN is not inside it", Route{pfx("45.127.0.0/16"), Seq(21001), nh},
+		{"covering the LAN is not inside it", Route{Prefix: pfx("45.127.0.0/16"), ASPath: Seq(21001), NextHop: nh},
 			[]Reason{ReasonPrefixNotRegistered}, nil},
-		{"configured global entry", Route{pfx("45.126.7.0/24"), Seq(21001), nh},
+		{"configured global entry", Route{Prefix: pfx("45.126.7.0/24"), ASPath: Seq(21001), NextHop: nh},
 			[]Reason{ReasonGlobalBlacklist, ReasonPrefixNotRegistered}, []string{"inside 45.126.0.0/16{16,32}", "global_blacklist"}},
-		{"peer blacklist over a registered prefix", Route{pfx("45.1.3.0/24"), Seq(21001), nh},
+		{"peer blacklist over a registered prefix", Route{Prefix: pfx("45.1.3.0/24"), ASPath: Seq(21001), NextHop: nh},
 			[]Reason{ReasonPeerBlacklist}, []string{"inside 45.1.3.0/24{24,32}", "blacklist of peer a"}},
-		{"next to the peer blacklist", Route{pfx("45.1.4.0/24"), Seq(21001), nh}, nil, nil},
-		{"transit-free in the middle", Route{pfx("45.1.7.0/24"), Seq(21001, 174, 21011), nh},
+		{"next to the peer blacklist", Route{Prefix: pfx("45.1.4.0/24"), ASPath: Seq(21001), NextHop: nh}, nil, nil},
+		{"transit-free in the middle", Route{Prefix: pfx("45.1.7.0/24"), ASPath: Seq(21001, 174, 21011), NextHop: nh},
 			[]Reason{ReasonTransitFreeASN}, []string{"AS174 at position 2", `"21001 174 21011"`, "transit-free"}},
-		{"two transit-free", Route{pfx("45.1.7.0/24"), Seq(21001, 3356, 1299, 21011), nh},
+		{"two transit-free", Route{Prefix: pfx("45.1.7.0/24"), ASPath: Seq(21001, 3356, 1299, 21011), NextHop: nh},
 			[]Reason{ReasonTransitFreeASN}, []string{"AS3356 at position 2", "AS1299 at position 3"}},
-		{"transit-free inside an AS_SET", Route{pfx("45.1.7.0/24"), ASPath{{SegSequence, []uint32{21001, 21011}}, {SegSet, []uint32{21012, 6939, 2914}}}, nh},
+		{"transit-free inside an AS_SET", Route{Prefix: pfx("45.1.7.0/24"), ASPath: ASPath{{SegSequence, []uint32{21001, 21011}}, {SegSet, []uint32{21012, 6939, 2914}}}, NextHop: nh},
 			[]Reason{ReasonTransitFreeASN, ReasonOriginNotInASSet, ReasonASSetInPath}, []string{"AS2914 at position 5"}},
-		{"ASN containing a transit-free number", Route{pfx("45.1.7.0/24"), Seq(21001, 11740), nh},
+		{"ASN containing a transit-free number", Route{Prefix: pfx("45.1.7.0/24"), ASPath: Seq(21001, 11740), NextHop: nh},
 			[]Reason{ReasonOriginNotInASSet}, nil},
-		{"never via RS at origin", Route{pfx("45.1.7.0/24"), Seq(21001, 21900), nh},
+		{"never via RS at origin", Route{Prefix: pfx("45.1.7.0/24"), ASPath: Seq(21001, 21900), NextHop: nh},
 			[]Reason{ReasonNeverViaRouteServersASN, ReasonOriginNotInASSet}, []string{"AS21900 at position 2 (nvrs.txt:3)", "never via route servers"}},
-		{"v6 outside 2000::/3, no bogon entry", Route{pfx("4000::/16"), Seq(21001), nh},
+		{"v6 outside 2000::/3, no bogon entry", Route{Prefix: pfx("4000::/16"), ASPath: Seq(21001), NextHop: nh},
 			[]Reason{ReasonIPv6NotGlobalUnicast, ReasonPrefixNotRegistered}, []string{"outside IPv6 global unicast 2000::/3"}},
-		{"v6 bogon entry and outside 2000::/3", Route{pfx("fc00:1::/32"), Seq(21001), nh},
+		{"v6 bogon entry and outside 2000::/3", Route{Prefix: pfx("fc00:1::/32"), ASPath: Seq(21001), NextHop: nh},
 			[]Reason{ReasonBogonPrefix, ReasonIPv6NotGlobalUnicast, ReasonPrefixNotRegistered}, []string{"fc00::/7"}},
-		{"v6 covering 2000::/3", Route{pfx("::/2"), Seq(21001), nh},
+		{"v6 covering 2000::/3", Route{Prefix: pfx("::/2"), ASPath: Seq(21001), NextHop: nh},
 			[]Reason{ReasonIPv6NotGlobalUnicast, ReasonPrefixLength, ReasonPrefixNotRegistered}, []string{"outside IPv6 global unicast"}},
-		{"v6 bogon inside 2000::/3 is reason 2 only", Route{pfx("2001:db8:1::/48"), Seq(21001), nh},
+		{"v6 bogon inside 2000::/3 is reason 2 only", Route{Prefix: pfx("2001:db8:1::/48"), ASPath: Seq(21001), NextHop: nh},
 			[]Reason{ReasonBogonPrefix, ReasonPrefixNotRegistered}, []string{"2001:db8::/32"}},
 	}
 	for _, c := range cases {
@@ -118,14 +118,14 @@ func TestTransitFreePeerOwnASN(t *testing.T) {
 		{Seq(174, 174, 21011), false}, // its own prepends
 		{Seq(174, 21011, 3356), true}, // another transit-free behind it
 	} {
-		v := Evaluate(Route{netip.MustParsePrefix("45.1.0.0/24"), c.path, nh}, &s, p)
+		v := Evaluate(Route{Prefix: netip.MustParsePrefix("45.1.0.0/24"), ASPath: c.path, NextHop: nh}, &s, p)
 		if v.Has(ReasonTransitFreeASN) != c.want {
 			t.Errorf("path %s: transit_free_asn %v, want %v (%+v)", c.path, v.Has(ReasonTransitFreeASN), c.want, v.Rejections)
 		}
 	}
 	s.TransitFree = NewASNList("transit-free", nil) // [] turns it off
 	p.ASN = 21001
-	if v := Evaluate(Route{netip.MustParsePrefix("45.1.0.0/24"), Seq(21001, 174), nh}, &s, p); v.Has(ReasonTransitFreeASN) {
+	if v := Evaluate(Route{Prefix: netip.MustParsePrefix("45.1.0.0/24"), ASPath: Seq(21001, 174), NextHop: nh}, &s, p); v.Has(ReasonTransitFreeASN) {
 		t.Fatal("an empty transit-free list must not reject")
 	}
 }
@@ -135,7 +135,7 @@ func TestNeverViaRSIncludesPeer(t *testing.T) {
 	s.NeverViaRS = NewASNList("never via route servers", ASNs("never_via_route_servers_asns", 21001))
 	nh := netip.MustParseAddr("127.0.0.2")
 	p := &Peer{Name: "a", ASN: 21001, Address: nh, Allowed: NewPrefixList([]PrefixRange{mustRange(t, "45.1.0.0/16+")})}
-	v := Evaluate(Route{netip.MustParsePrefix("45.1.0.0/24"), Seq(21001), nh}, &s, p)
+	v := Evaluate(Route{Prefix: netip.MustParsePrefix("45.1.0.0/24"), ASPath: Seq(21001), NextHop: nh}, &s, p)
 	if !v.Has(ReasonNeverViaRouteServersASN) || !strings.Contains(v.Rejections[0].Detail, "AS21001 at position 1 (never_via_route_servers_asns)") {
 		t.Fatalf("%+v", v.Rejections)
 	}
@@ -157,16 +157,16 @@ func TestAllowedRoutesAndOrigins(t *testing.T) {
 		reasons []Reason
 		detail  string
 	}{
-		{"allowed origin added", Route{netip.MustParsePrefix("45.1.7.0/24"), Seq(21001, 21013), nh}, nil, ""},
-		{"origin evidence names both", Route{netip.MustParsePrefix("45.1.7.0/24"), Seq(21001, 21014), nh},
+		{"allowed origin added", Route{Prefix: netip.MustParsePrefix("45.1.7.0/24"), ASPath: Seq(21001, 21013), NextHop: nh}, nil, ""},
+		{"origin evidence names both", Route{Prefix: netip.MustParsePrefix("45.1.7.0/24"), ASPath: Seq(21001, 21014), NextHop: nh},
 			[]Reason{ReasonOriginNotInASSet}, "origin AS21014 not in AS-A + allowed_origins (3 origins)"},
-		{"allowed route with its origin", Route{netip.MustParsePrefix("45.9.0.0/24"), Seq(21001, 21012), nh}, nil, ""},
-		{"allowed route, wrong origin", Route{netip.MustParsePrefix("45.9.0.0/24"), Seq(21001, 21014), nh},
+		{"allowed route with its origin", Route{Prefix: netip.MustParsePrefix("45.9.0.0/24"), ASPath: Seq(21001, 21012), NextHop: nh}, nil, ""},
+		{"allowed route, wrong origin", Route{Prefix: netip.MustParsePrefix("45.9.0.0/24"), ASPath: Seq(21001, 21014), NextHop: nh},
 			[]Reason{ReasonOriginNotInASSet, ReasonPrefixNotRegistered}, "AS21014"},
-		{"allowed route, origin in set but prefix exact only", Route{netip.MustParsePrefix("45.9.0.0/23"), Seq(21001, 21012), nh},
+		{"allowed route, origin in set but prefix exact only", Route{Prefix: netip.MustParsePrefix("45.9.0.0/23"), ASPath: Seq(21001, 21012), NextHop: nh},
 			[]Reason{ReasonOriginNotInASSet, ReasonPrefixNotRegistered}, ""},
-		{"allowed route any origin", Route{netip.MustParsePrefix("2a0a:9:1::/48"), Seq(21001, 21099), nh}, nil, ""},
-		{"allowed route skips only the IRR checks", Route{netip.MustParsePrefix("2a0a:9:1::/48"), Seq(21009, 21099), nh},
+		{"allowed route any origin", Route{Prefix: netip.MustParsePrefix("2a0a:9:1::/48"), ASPath: Seq(21001, 21099), NextHop: nh}, nil, ""},
+		{"allowed route skips only the IRR checks", Route{Prefix: netip.MustParsePrefix("2a0a:9:1::/48"), ASPath: Seq(21009, 21099), NextHop: nh},
 			[]Reason{ReasonFirstASMismatch}, ""},
 	}
 	for _, c := range cases {
@@ -185,7 +185,7 @@ func TestChecksOffAreNotes(t *testing.T) {
 	nh := netip.MustParseAddr("127.0.0.2")
 	p := testPeer()
 	p.PrefixCheckOff, p.OriginCheckOff = true, true
-	v := Evaluate(Route{netip.MustParsePrefix("45.200.0.0/24"), Seq(21001, 21099), nh}, &s, p)
+	v := Evaluate(Route{Prefix: netip.MustParsePrefix("45.200.0.0/24"), ASPath: Seq(21001, 21099), NextHop: nh}, &s, p)
 	if !v.Accepted() {
 		t.Fatalf("checks off must not reject: %+v", v.Rejections)
 	}
@@ -199,7 +199,7 @@ func TestChecksOffAreNotes(t *testing.T) {
 		t.Fatalf("ChecksOff %v", got)
 	}
 	// other checks still reject
-	v = Evaluate(Route{netip.MustParsePrefix("10.0.0.0/8"), Seq(21001), nh}, &s, p)
+	v = Evaluate(Route{Prefix: netip.MustParsePrefix("10.0.0.0/8"), ASPath: Seq(21001), NextHop: nh}, &s, p)
 	if !v.Has(ReasonBogonPrefix) || v.Has(ReasonPrefixNotRegistered) {
 		t.Fatalf("%+v", v)
 	}

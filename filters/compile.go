@@ -49,6 +49,13 @@ type Statement struct {
 	// Accept makes the statement accept instead of reject; only the last
 	// policy of a chain uses it (compileIRRPolicy explains why).
 	Accept bool
+
+	// Community conditions and route changes (filters/actions.go). A
+	// statement with Mods does not reject: it changes the route and the
+	// chain goes on.
+	Std, Large *CommunityMatch
+	RPKIState  RPKICondition // match routes GoBGP validates to this state
+	Mods       *Mods
 }
 
 // Policy is an ordered list of reject-only statements.
@@ -61,7 +68,10 @@ type Policy struct {
 type Compiled struct {
 	PrefixSets []PrefixSetDef
 	ASPathSets []ASPathSetDef
-	Policies   []Policy
+	// CommunitySets are the standard and large community sets the
+	// statements' Std and Large conditions name (filters/actions.go).
+	CommunitySets []CommunitySetDef
+	Policies      []Policy
 }
 
 // Names of the shared policy and its sets.

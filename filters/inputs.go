@@ -12,6 +12,9 @@ type Settings struct {
 	MaxASPathLen  int
 	NextHopStrict bool
 	Bogons        *BogonTable // nil means DefaultBogons
+	// Blackhole: families with a blackhole next hop honour RFC 7999
+	// requests (filters/blackhole.go). Zero: blackholing off.
+	Blackhole BlackholeSettings
 	// RPKI validates origins (check 14); nil: RPKI is off.
 	RPKI RPKIValidator
 

@@ -62,6 +62,9 @@ func checkBogonPrefix(r *Route, s *Settings, _ *Peer) (string, bool) {
 }
 
 func checkPrefixLength(r *Route, s *Settings, _ *Peer) (string, bool) {
+	if s.IsBlackhole(r) {
+		return blackholeLength(r, s)
+	}
 	lim, fam := s.IPv4Length, "IPv4"
 	if r.Prefix.Addr().Is6() {
 		lim, fam = s.IPv6Length, "IPv6"
@@ -122,7 +125,10 @@ func checkOrigin(r *Route, _ *Settings, p *Peer) (string, bool) {
 	return "", false
 }
 
-func checkRegistered(r *Route, _ *Settings, p *Peer) (string, bool) {
+func checkRegistered(r *Route, s *Settings, p *Peer) (string, bool) {
+	if s.IsBlackhole(r) {
+		return blackholeRegistered(r, p)
+	}
 	if _, ok := p.Allowed.Match(r.Prefix); ok {
 		return "", false
 	}

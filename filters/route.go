@@ -115,6 +115,9 @@ type Route struct {
 	Prefix  netip.Prefix
 	ASPath  ASPath
 	NextHop netip.Addr
+	// Blackhole: the route carries BLACKHOLE (65535:666, RFC 7999).
+	// Settings decide whether it is honoured (filters/blackhole.go).
+	Blackhole bool
 }
 
 // Rejection is one failing check with the evidence an operator needs, e.g.

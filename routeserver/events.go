@@ -64,6 +64,9 @@ func (s *Server) onPeerEvent(ev *api.WatchEventResponse_PeerEvent) {
 		e.Error = p.recentLastError(now)
 	}
 	s.emit(e)
+	if state == "ESTABLISHED" || old == "ESTABLISHED" {
+		s.monitorSession(p, ev.Peer, state == "ESTABLISHED")
+	}
 	l := s.peerLog(p).WithField("state", state)
 	if state == "ESTABLISHED" {
 		l.WithField("router_id", ev.Peer.State.RouterId).Info("session established")
@@ -149,6 +152,7 @@ func (s *Server) onPaths(paths []*api.Path) {
 			}
 		}
 		if d.Withdraw {
+			s.monitorPath(p, ap, true, false, now)
 			s.store.Withdraw(p.cfg.Name, d.Key)
 			limits.add(p, p.limiter.withdraw(d.Key, now))
 			continue
@@ -162,7 +166,7 @@ func (s *Server) onPaths(paths []*api.Path) {
 			}
 			limits.add(p, o)
 		}
-		s.store.Put(routestore.Entry{Peer: p.cfg.Name, Key: d.Key, Route: d.Route, Verdict: v, ReceivedAt: now, Communities: d.Comms})
+		s.store.Put(routestore.Entry{Peer: p.cfg.Name, Key: d.Key, Route: d.Route, Verdict: v, ReceivedAt: now, Communities: d.Comms, Attrs: d.Attrs})
 		if s.rpki.view.table() != vrps {
 			// The VRPs changed meanwhile; their re-evaluation may have
 			// run before the Put above.
@@ -178,6 +182,7 @@ func (s *Server) onPaths(paths []*api.Path) {
 				return filters.Evaluate(r, &settings, next)
 			})
 		}
+		s.monitorPath(p, ap, false, v.Accepted(), now)
 		if !v.Accepted() {
 			if s.log.IsLevelEnabled(logrus.DebugLevel) {
 				s.peerLog(p).WithFields(logrus.Fields{"prefix": d.Key.Prefix, "reasons": v.Rejections}).Debug("route rejected")

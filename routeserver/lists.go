@@ -18,6 +18,7 @@ func settingsFor(cfg *config.Config) filters.Settings {
 	s.GlobalBlacklist = filters.NewBlacklist(filters.GlobalBlacklistEntries(cfg.Global.PeeringLANs, cfg.Filters.GlobalBlacklist))
 	s.TransitFree = filters.NewASNList("transit-free", filters.ASNs("", cfg.Filters.TransitFreeASNs...))
 	s.NeverViaRS = filters.NewASNList("never via route servers", cfg.Filters.ListedNeverViaRS())
+	s.Blackhole = actionSettings(cfg).Blackhole // [blackhole] (actions.go)
 	return s
 }
 

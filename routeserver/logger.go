@@ -6,7 +6,7 @@ import (
 )
 
 // gobgpLogger routes GoBGP's structured log lines into our logrus logger so
-// its Topic/Key fields sit beside ours (component=gobgp). Fatal is demoted
+// its fields sit beside ours (component=gobgp, keys in snake_case). Fatal is demoted
 // to Error: an embedded library must never exit the daemon.
 type gobgpLogger struct {
 	e *logrus.Entry
@@ -27,13 +27,7 @@ func newGoBGPLogger(l *logrus.Logger) gobgpLogger {
 func (g gobgpLogger) enabled(l logrus.Level) bool { return g.e.Logger.IsLevelEnabled(l) }
 
 func (g gobgpLogger) with(f gobgplog.Fields) *logrus.Entry {
-	fields := logrus.Fields(f)
-	if k, ok := f["Key"]; ok {
-		// GoBGP's Key is usually the neighbour address: name it as ours do.
-		fields["peer_address"] = k
-		delete(fields, "Key")
-	}
-	return g.e.WithFields(fields)
+	return g.e.WithFields(gobgpFields(f)) // snake_case keys (logger_style.go)
 }
 
 func (g gobgpLogger) Panic(m string, f gobgplog.Fields) { g.with(f).Panic(m) }
@@ -53,6 +47,12 @@ func (g gobgpLogger) Warn(m string, f gobgplog.Fields) {
 	}
 	if g.onWarn != nil {
 		g.onWarn(m, f)
+	}
+	// A Cease that ends a session on purpose is what a normal shutdown or
+	// reload looks like, not a warning (logger_style.go).
+	if routineWarning(m, f) {
+		g.Info(m, f)
+		return
 	}
 	if g.enabled(logrus.WarnLevel) {
 		g.with(f).Warn(m)

@@ -123,9 +123,9 @@ func exactRanges(ps []netip.Prefix, v4 bool) []filters.PrefixRange {
 func (s *Server) tripMaxPrefix(p *peer, sc Sanction) {
 	ctx := context.Background()
 	s.mu.RLock()
-	g, cfg := s.cfg.Global, p.cfg
+	g, cfg, as := s.cfg.Global, p.cfg, actionSettings(s.cfg)
 	s.mu.RUnlock()
-	ap := apiPeer(g, cfg)
+	ap := apiPeer(g, cfg, as)
 	f, limit := familyV4, sc.Limit
 	if sc.Family == famNames[famV6] {
 		f = familyV6
@@ -139,7 +139,7 @@ func (s *Server) tripMaxPrefix(p *peer, sc Sanction) {
 	if _, err := s.bgp.UpdatePeer(ctx, &api.UpdatePeerRequest{Peer: ap}); err != nil {
 		l.WithError(err).Error("max-prefix: could not end the session")
 	}
-	if _, err := s.bgp.UpdatePeer(ctx, &api.UpdatePeerRequest{Peer: apiPeer(g, cfg)}); err != nil {
+	if _, err := s.bgp.UpdatePeer(ctx, &api.UpdatePeerRequest{Peer: apiPeer(g, cfg, as)}); err != nil {
 		l.WithError(err).Error("max-prefix: could not remove the temporary GoBGP prefix limit")
 	}
 }

@@ -17,6 +17,7 @@ type decodedPath struct {
 	Key      routestore.Key
 	Route    filters.Route
 	Comms    filters.Communities // steer export only (export.go)
+	Attrs    routestore.Attrs    // for display only
 	Withdraw bool
 	AttrHash uint64 // changes when any path attribute changes (dampening)
 }
@@ -61,12 +62,17 @@ func decodePath(p *api.Path) (decodedPath, error) {
 			}
 		case *bgp.PathAttributeCommunities, *bgp.PathAttributeLargeCommunities:
 			decodeCommunities(a, &d.Comms)
+		case *bgp.PathAttributeOrigin:
+			d.Attrs.Origin = routestore.Origin(v.Value)
+		case *bgp.PathAttributeMultiExitDisc:
+			d.Attrs.MED, d.Attrs.HasMED = v.Value, true
 		case *bgp.PathAttributeMpReachNLRI:
 			if a, ok := netip.AddrFromSlice(v.Nexthop); ok && !d.Route.NextHop.IsValid() {
 				d.Route.NextHop = a.Unmap()
 			}
 		}
 	}
+	d.Route.Blackhole = d.Comms.CarriesBlackhole()
 	d.AttrHash = h.sum()
 	return d, nil
 }

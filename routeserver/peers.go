@@ -27,6 +27,9 @@ type peer struct {
 	shutdownMsg string
 	lastError   string
 	lastErrorAt time.Time // when lastError was set (session_state.go)
+	// gshut: the peer is being shut down gracefully (gshut.go): its
+	// routes carry GRACEFUL_SHUTDOWN toward the others.
+	gshut bool
 }
 
 func (p *peer) setState(state, routerID string, now time.Time) (changed bool) {
@@ -94,13 +97,13 @@ func localAddressFor(g config.Global, peer netip.Addr) string {
 // with its import chain inline so no route is ever accepted unfiltered.
 // It has no GoBGP prefix limit: max-prefix is counted by rsguard
 // (maxprefix.go), which can count accepted routes only.
-func apiPeer(g config.Global, c config.Peer) *api.Peer {
+func apiPeer(g config.Global, c config.Peer, as filters.ActionSettings) *api.Peer {
 	return &api.Peer{
 		Conf: &api.PeerConf{NeighborAddress: c.Address.String(), PeerAsn: c.ASN,
 			AuthPassword: c.Password, Description: c.Description},
 		Transport:   &api.Transport{PassiveMode: c.Passive, LocalAddress: localAddressFor(g, c.Address)},
 		RouteServer: routeServerClient(),
 		AfiSafis:    apiAfiSafis(c),
-		ApplyPolicy: &api.ApplyPolicy{ImportPolicy: importAssignment(c.Name), ExportPolicy: exportAssignment(c.Name)},
+		ApplyPolicy: &api.ApplyPolicy{ImportPolicy: importAssignment(c.Name), ExportPolicy: guardedExport(exportAssignment(c.Name), as, c)},
 	}
 }

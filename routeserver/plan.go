@@ -23,7 +23,7 @@ var restartSections = map[string]bool{"Global": true}
 // that is neither here nor in restartSections (one added later) needs a
 // restart until its component learns to apply it: never silently ignored.
 var liveSections = map[string]bool{"Filters": true, "Dampening": true, "IRR": true, "Log": true, "API": true, "RPKI": true,
-	"Metrics": true}
+	"LG": true, "BMP": true, "MRT": true, "Metrics": true}
 
 // Peer keys applied to a live session without resetting it.
 var (
@@ -91,7 +91,7 @@ func PlanReload(old, next *config.Config) ReloadPlan {
 			continue
 		}
 		sc := SectionChange{Section: "[" + strings.ToLower(f.Name) + "]", Keys: keys}
-		if liveSections[f.Name] && !restartSections[f.Name] {
+		if liveSections[f.Name] && !restartSections[f.Name] && !restartKeys(f.Name, keys) {
 			p.Live = append(p.Live, sc)
 		} else {
 			p.Restart = append(p.Restart, sc)
@@ -292,4 +292,23 @@ var liveEffect = map[string]string{
 	"[api]":       "listeners rebound or their TLS key pair and token swapped",
 	"[rpki]":      "VRP sources switched, affected routes re-evaluated, sessions kept",
 	"[metrics]":   "endpoint moved, started or stopped",
+	"[bmp]":       "stations added or removed (a new one gets the current Adj-RIB-In), sessions kept",
+	"[mrt]":       "MRT writers restarted with the new settings (the open update log is completed first), sessions kept",
+}
+
+// restartFilterKeys are [filters] keys that shape which community sets the
+// route server installs at start (actions.go): reject_policy = "tag" needs
+// its cause sets, info_communities its own. They need a restart.
+var restartFilterKeys = map[string]bool{"reject_policy": true, "info_communities": true}
+
+func restartKeys(section string, keys []string) bool {
+	if section != "Filters" {
+		return false
+	}
+	for _, k := range keys {
+		if restartFilterKeys[k] {
+			return true
+		}
+	}
+	return false
 }

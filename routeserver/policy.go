@@ -50,14 +50,17 @@ func apiStatement(policy string, s filters.Statement) *api.Statement {
 	if s.Accept {
 		action = api.RouteAction_ACCEPT
 	}
-	return &api.Statement{Name: statementName(policy, s), Conditions: c,
-		Actions: &api.Actions{RouteAction: action}}
+	return withActions(&api.Statement{Name: statementName(policy, s), Conditions: c,
+		Actions: &api.Actions{RouteAction: action}}, s)
 }
 
 // installCompiled adds the compiled sets and policies to GoBGP. It runs
 // before the peers that use them are added, so no route is ever evaluated
 // against a half-built chain.
 func installCompiled(ctx context.Context, s *server.BgpServer, c filters.Compiled) error {
+	if err := installCommunitySets(ctx, s, c.CommunitySets); err != nil {
+		return err
+	}
 	for _, ps := range c.PrefixSets {
 		entries, sentinel := ps.Entries, []filters.PrefixRange(nil)
 		if len(entries) == 0 {

@@ -196,6 +196,9 @@ func (s *Server) SetPeerFilter(ctx context.Context, peer string, allowed []filte
 		fc.Added += len(add)
 		fc.Deleted += len(del)
 	}
+	if err := s.updateBlackholeSets(ctx, peer, cur.Allowed, next.Allowed, &fc); err != nil {
+		return fc, err
+	}
 	if origins != nil {
 		del, add := diffStrings(filters.OriginPatterns(cur.Origins), filters.OriginPatterns(origins))
 		if err := updateASPathSet(ctx, s.bgp, names.Origins, del, add); err != nil {

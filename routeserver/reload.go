@@ -89,6 +89,9 @@ func (s *Server) ApplyConfig(ctx context.Context, next *config.Config, src Filte
 		}
 	}
 	s.syncROARouteObjects(ctx) // new peers get their ROA route objects
+	if err := s.applyMonitoring(old, next); err != nil {
+		return changes, err
+	}
 	return changes, nil
 }
 
@@ -139,6 +142,7 @@ func (s *Server) removePeer(ctx context.Context, name string) error {
 		_ = s.bgp.DeleteDefinedSet(ctx, &api.DeleteDefinedSetRequest{DefinedSet: &api.DefinedSet{DefinedType: set.t, Name: set.name}, All: true})
 	}
 	s.deletePeerListPolicy(ctx, p.input.Load())
+	s.deleteActionSets(ctx, name)
 	if err := removeExport(ctx, s.bgp, exportSettings(s.Config()), name, p.cfg.ASN); err != nil {
 		s.peerLog(p).WithError(err).Warn("deleting the peer's export policy")
 	}

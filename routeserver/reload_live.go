@@ -111,19 +111,14 @@ func (s *Server) applyDampeningConfig(d config.Dampening) error {
 func (s *Server) applyFiltersConfig(ctx context.Context, old, next *filters.Settings) error {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
-	a, d, err := applyCompiledDiff(ctx, s.bgp, filters.CompileCommon(old), filters.CompileCommon(next))
+	a, d, err := applyCompiledDiff(ctx, s.bgp, s.compileCommonWith(old), s.compileCommonWith(next))
 	if err != nil {
 		return fmt.Errorf("[filters]: common policy: %w", err)
 	}
-	s.mu.RLock()
-	peers := make([]*peer, 0, len(s.peers))
-	for _, p := range s.peers {
-		peers = append(peers, p)
-	}
-	s.mu.RUnlock()
+	peers := s.peerList()
 	for _, p := range peers {
 		in := p.input.Load()
-		pa, pd, err := applyCompiledDiff(ctx, s.bgp, filters.CompilePeer(old, in), filters.CompilePeer(next, in))
+		pa, pd, err := applyCompiledDiff(ctx, s.bgp, s.compilePeerWith(old, p, in), s.compilePeerWith(next, p, in))
 		if err != nil {
 			return fmt.Errorf("[filters]: peer %s: %w", p.cfg.Name, err)
 		}
@@ -185,7 +180,7 @@ func (s *Server) setPeerInput(ctx context.Context, p *peer, np config.Peer, src 
 	next.Allowed = filters.NewPrefixList(s.withROAs(fresh, fresh.Allowed.Ranges(), fresh.Origins))
 	next.Addresses, next.Families, next.NextHop = fresh.Addresses, fresh.Families, fresh.NextHop
 	next.Blacklist = fresh.Blacklist // block sets change by diff like the allow sets
-	a, d, err := applyCompiledDiff(ctx, s.bgp, filters.CompilePeer(&settings, cur), filters.CompilePeer(&settings, &next))
+	a, d, err := applyCompiledDiff(ctx, s.bgp, s.compilePeerWith(&settings, p, cur), s.compilePeerWith(&settings, p, &next))
 	if err != nil {
 		return FilterChange{}, fmt.Errorf("peer %s: filter: %w", np.Name, err)
 	}

@@ -63,6 +63,7 @@ type Server struct {
 
 	rpki     rpkiRuntime    // RPKI origin validation (rpki.go)
 	dampDisk dampDurability // journal and snapshots of damp (dampening_store.go)
+	mon      monitors       // BMP stations and MRT files (monitor.go)
 }
 
 // SettingsFrom converts the [filters] table into the checks' settings.
@@ -82,7 +83,10 @@ func New(cfg *config.Config, opts Options) *Server {
 	s := &Server{log: opts.Logger, store: routestore.New(opts.StoreLimit), cfg: cfg, opts: opts,
 		settings: settingsFor(cfg), peers: map[string]*peer{}, byAddr: map[netip.Addr]*peer{}}
 	s.resets.run = s.softResetIn
-	s.store.OnChange(s.onVerdictChanges)
+	s.store.OnChange(func(b routestore.ChangeBatch) {
+		s.onVerdictChanges(b)
+		s.monitorChanges(b)
+	})
 	for _, pc := range cfg.Peers {
 		p := newPeer(pc)
 		p.setInitialInput(peerInput(cfg, pc, opts.InitialFilter))
@@ -128,7 +132,10 @@ func (s *Server) Start(ctx context.Context) error {
 			p.input.Store(&in)
 		}
 	}
-	if err := installCompiled(ctx, s.bgp, filters.CompileCommon(&s.settings)); err != nil {
+	if err := installCompiled(ctx, s.bgp, s.compileCommon()); err != nil {
+		return s.failStart(err)
+	}
+	if err := installExport(ctx, s.bgp, filters.CompileExportGuards(actionSettings(s.cfg))); err != nil {
 		return s.failStart(err)
 	}
 	if err := installExport(ctx, s.bgp, filters.CompileExportCommon(exportSettings(s.cfg))); err != nil {
@@ -143,6 +150,9 @@ func (s *Server) Start(ctx context.Context) error {
 		if err := s.watch(wctx); err != nil {
 			return s.failStart(err)
 		}
+	}
+	if err := s.startMonitoring(s.cfg); err != nil {
+		return s.failStart(err)
 	}
 	go s.watchConnects(wctx) // session_state: "no SYN-ACK" (synsent.go)
 	s.loopDone = make(chan struct{})
@@ -167,7 +177,7 @@ func (s *Server) failStart(err error) error {
 }
 
 func (s *Server) addPeer(ctx context.Context, p *peer) error {
-	if err := installCompiled(ctx, s.bgp, filters.CompilePeer(&s.settings, p.input.Load())); err != nil {
+	if err := installCompiled(ctx, s.bgp, s.compilePeer(p)); err != nil {
 		return fmt.Errorf("peer %s: policy: %w", p.cfg.Name, err)
 	}
 	if err := installExport(ctx, s.bgp, filters.CompileExport(exportSettings(s.Config()), p.cfg.Name, p.cfg.ASN)); err != nil {
@@ -176,7 +186,7 @@ func (s *Server) addPeer(ctx context.Context, p *peer) error {
 	if err := s.restoreDamped(ctx, p.cfg.Name, time.Now()); err != nil {
 		return fmt.Errorf("peer %s: restoring dampened routes: %w", p.cfg.Name, err)
 	}
-	if err := s.bgp.AddPeer(ctx, &api.AddPeerRequest{Peer: apiPeer(s.cfg.Global, p.cfg)}); err != nil {
+	if err := s.bgp.AddPeer(ctx, &api.AddPeerRequest{Peer: apiPeer(s.cfg.Global, p.cfg, actionSettings(s.Config()))}); err != nil {
 		return fmt.Errorf("peer %s (%s): %w", p.cfg.Name, p.cfg.Address, err)
 	}
 	s.peerLog(p).WithField("passive", p.cfg.Passive).WithField("md5", p.cfg.Password != "").Info("peer configured")
@@ -220,6 +230,7 @@ func (s *Server) Stop() {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+	s.stopMonitoring()
 	if err := s.bgp.StopBgp(context.Background(), &api.StopBgpRequest{}); err != nil {
 		s.log.WithError(err).Warn("stopping BGP")
 	}

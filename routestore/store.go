@@ -23,6 +23,7 @@ type Key struct {
 type Entry struct {
 	Peer       string
 	Key        Key
+	Attrs      Attrs // shown, never checked
 	Route      filters.Route
 	Verdict    filters.Verdict
 	ReceivedAt time.Time

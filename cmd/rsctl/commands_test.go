@@ -22,6 +22,7 @@ var rpcCommands = map[string]string{
 	"rsguard.v1.PeerService.GetPeer":             "peer show",
 	"rsguard.v1.PeerService.EnablePeer":          "peer enable",
 	"rsguard.v1.PeerService.DisablePeer":         "peer disable",
+	"rsguard.v1.PeerService.GracefulShutdown":    "shutdown",
 	"rsguard.v1.PeerService.ResetPeer":           "peer reset",
 	"rsguard.v1.RouteService.ListRoutes":         "routes",
 	"rsguard.v1.RouteService.ExplainRoute":       "explain",

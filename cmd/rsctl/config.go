@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/rsguard/rsguard/apiserver"
+	"github.com/rsguard/rsguard/apiconv"
 	rsguardv1 "github.com/rsguard/rsguard/proto/rsguard/v1"
 	"github.com/spf13/cobra"
 	"google.golang.org/grpc"
@@ -29,7 +29,7 @@ func toConfigErrorsJSON(errs []*rsguardv1.ConfigError) []configErrorJSON {
 
 // configErrorText renders "rs.toml:42: key: message" like the daemon logs it.
 func configErrorText(e *rsguardv1.ConfigError) string {
-	return apiserver.ConfigError{File: e.GetFile(), Line: int(e.GetLine()), Key: e.GetKey(), Message: e.GetMessage()}.Error()
+	return apiconv.ConfigError{File: e.GetFile(), Line: int(e.GetLine()), Key: e.GetKey(), Message: e.GetMessage()}.Error()
 }
 
 func (a *app) configCmd() *cobra.Command {

@@ -6,7 +6,7 @@ import (
 	"net/netip"
 
 	"github.com/jedib0t/go-pretty/v6/table"
-	"github.com/rsguard/rsguard/apiserver"
+	"github.com/rsguard/rsguard/apiconv"
 	rsguardv1 "github.com/rsguard/rsguard/proto/rsguard/v1"
 	"github.com/spf13/cobra"
 	"google.golang.org/grpc"
@@ -51,11 +51,11 @@ func (a *app) explainCmd() *cobra.Command {
 			}
 			req := &rsguardv1.ExplainRouteRequest{Peer: peer, Prefix: args[0], NextHop: nextHop}
 			if cmd.Flags().Changed("as-path") {
-				path, err := apiserver.ParseASPath(asPath)
+				path, err := apiconv.ParseASPath(asPath)
 				if err != nil {
 					return usageErrorf("--as-path: %v", err)
 				}
-				req.AsPath = apiserver.ASPathToProto(path)
+				req.AsPath = apiconv.ASPathToProto(path)
 			}
 			if err := comms.apply(req); err != nil {
 				return err

@@ -51,7 +51,7 @@ func TestRejectedJSON(t *testing.T) {
 	if len(routes) != 2 {
 		t.Fatalf("got %d rejected routes, want 2", len(routes))
 	}
-	wantKeys(t, "route", routes[1], "peer", "prefix", "as_path", "next_hop", "reasons", "received_at", "rpki", "notes", "communities", "large_communities")
+	wantKeys(t, "route", routes[1], "peer", "prefix", "as_path", "next_hop", "reasons", "received_at", "rpki", "notes", "communities", "large_communities", "blackhole")
 	r := routes[1]
 	if r["peer"] != "ix-b" || r["prefix"] != "45.2.0.0/23" || r["as_path"] != "21002 64512" || r["next_hop"] != "45.255.0.2" {
 		t.Errorf("route = %v", r)

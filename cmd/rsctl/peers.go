@@ -139,7 +139,7 @@ func (a *app) peerCmd() *cobra.Command {
 			return usageErrorf("peer: missing subcommand (show, enable, disable, reset)")
 		},
 	}
-	cmd.AddCommand(a.peerShowCmd(), a.peerEnableCmd(), a.peerDisableCmd(), a.peerResetCmd())
+	cmd.AddCommand(a.peerShowCmd(), a.peerEnableCmd(), a.peerDisableCmd(), a.peerResetCmd(), a.peerShutdownCmd())
 	return cmd
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/rsguard/rsguard/config"
 	"github.com/rsguard/rsguard/internal/buildinfo"
+	"github.com/rsguard/rsguard/internal/clihelp"
 	"github.com/spf13/cobra"
 )
 
@@ -65,8 +66,10 @@ func NewRootCommand(s Streams) *cobra.Command {
 		a.configCmd(),
 		a.eventsCmd(),
 		a.aclCmd(),
+		a.shutdownCmd(),
 		a.rpkiCmd(),
 	)
+	clihelp.Apply(root, helpTexts) // help.go
 	return root
 }
 

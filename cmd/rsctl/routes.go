@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/rsguard/rsguard/apiserver"
+	"github.com/rsguard/rsguard/apiconv"
 	"github.com/rsguard/rsguard/filters"
 	rsguardv1 "github.com/rsguard/rsguard/proto/rsguard/v1"
 	"github.com/spf13/cobra"
@@ -61,7 +61,7 @@ func reasonsCell(rs []*rsguardv1.Rejection) string {
 
 // asPathText renders an AS path the way BIRD and GoBGP print it.
 func asPathText(p *rsguardv1.AsPath) string {
-	path, err := apiserver.ASPathFromProto(p)
+	path, err := apiconv.ASPathFromProto(p)
 	if err != nil {
 		return "?"
 	}
@@ -83,6 +83,7 @@ type routeJSON struct {
 	// Communities as received (advertised view: as sent).
 	Communities      []string `json:"communities"`
 	LargeCommunities []string `json:"large_communities"`
+	Blackhole        bool     `json:"blackhole"` // carries BLACKHOLE (65535:666)
 	// LearnedFrom: the advertised view only, the peer the route came from.
 	LearnedFrom string `json:"learned_from,omitempty"`
 }
@@ -93,6 +94,7 @@ func toRouteJSON(e *rsguardv1.RouteEntry) routeJSON {
 		NextHop: e.GetRoute().GetNextHop(), Reasons: toReasonsJSON(e.GetRejections()),
 		Notes:       toReasonsJSON(e.GetNotes()),
 		Communities: nonNilStrings(e.GetRoute().GetCommunities()), LargeCommunities: nonNilStrings(e.GetRoute().GetLargeCommunities()),
+		Blackhole:   e.GetRoute().GetBlackhole(),
 		LearnedFrom: e.GetLearnedFrom(),
 	}
 	if e.ReceivedAt != nil {
@@ -116,7 +118,7 @@ func parseReasons(names []string) ([]rsguardv1.RejectReason, error) {
 			}
 			return nil, usageErrorf("--reason %q: unknown; valid: %s", n, strings.Join(valid, ", "))
 		}
-		out = append(out, apiserver.ReasonToProto(r))
+		out = append(out, apiconv.ReasonToProto(r))
 	}
 	return out, nil
 }

@@ -132,7 +132,7 @@ func (a *app) listRoutes(parent context.Context, f routeFlags, view rsguardv1.Ro
 				_, err := fmt.Fprintln(a.streams.Out, wideLine(e, advertised))
 				return err
 			default:
-				row := table.Row{e.GetPeer(), e.GetRoute().GetPrefix(), orDash(asPathText(e.GetRoute().GetAsPath())), orDash(e.GetRoute().GetNextHop()), orDash(rpkiWord(e.GetRpkiState()))}
+				row := table.Row{e.GetPeer(), prefixCell(e.GetRoute()), orDash(asPathText(e.GetRoute().GetAsPath())), orDash(e.GetRoute().GetNextHop()), orDash(rpkiWord(e.GetRpkiState()))}
 				if advertised {
 					row = append(row, orDash(e.GetLearnedFrom()))
 				}

@@ -8,6 +8,7 @@ import (
 	"os"
 
 	"github.com/rsguard/rsguard/internal/buildinfo"
+	"github.com/rsguard/rsguard/internal/clihelp"
 	"github.com/spf13/cobra"
 )
 
@@ -31,6 +32,7 @@ func newRootCommand() *cobra.Command {
 	for _, extra := range extraCommands {
 		root.AddCommand(extra())
 	}
+	clihelp.Apply(root, helpTexts) // help.go
 	return root
 }
 

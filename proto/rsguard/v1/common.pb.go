@@ -352,8 +352,12 @@ type Route struct {
 	// "global:local1:local2" (RFC 8092), in the order received.
 	Communities      []string `protobuf:"bytes,4,rep,name=communities,proto3" json:"communities,omitempty"`
 	LargeCommunities []string `protobuf:"bytes,5,rep,name=large_communities,json=largeCommunities,proto3" json:"large_communities,omitempty"`
-	unknownFields    protoimpl.UnknownFields
-	sizeCache        protoimpl.SizeCache
+	// The route carries BLACKHOLE (65535:666, RFC 7999). Whether it is
+	// honoured depends on [blackhole] (next hop of its family set) and on
+	// the route lying in the peer's registered space; see its verdict.
+	Blackhole     bool `protobuf:"varint,20,opt,name=blackhole,proto3" json:"blackhole,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Route) Reset() {
@@ -421,6 +425,13 @@ func (x *Route) GetLargeCommunities() []string {
 	return nil
 }
 
+func (x *Route) GetBlackhole() bool {
+	if x != nil {
+		return x.Blackhole
+	}
+	return false
+}
+
 var File_rsguard_v1_common_proto protoreflect.FileDescriptor
 
 const file_rsguard_v1_common_proto_rawDesc = "" +
@@ -435,13 +446,14 @@ const file_rsguard_v1_common_proto_rawDesc = "" +
 	"\x04type\x18\x01 \x01(\x0e2\x1d.rsguard.v1.AsPathSegmentTypeR\x04type\x12\x12\n" +
 	"\x04asns\x18\x02 \x03(\rR\x04asns\"?\n" +
 	"\x06AsPath\x125\n" +
-	"\bsegments\x18\x01 \x03(\v2\x19.rsguard.v1.AsPathSegmentR\bsegments\"\xb6\x01\n" +
+	"\bsegments\x18\x01 \x03(\v2\x19.rsguard.v1.AsPathSegmentR\bsegments\"\xd4\x01\n" +
 	"\x05Route\x12\x16\n" +
 	"\x06prefix\x18\x01 \x01(\tR\x06prefix\x12+\n" +
 	"\aas_path\x18\x02 \x01(\v2\x12.rsguard.v1.AsPathR\x06asPath\x12\x19\n" +
 	"\bnext_hop\x18\x03 \x01(\tR\anextHop\x12 \n" +
 	"\vcommunities\x18\x04 \x03(\tR\vcommunities\x12+\n" +
-	"\x11large_communities\x18\x05 \x03(\tR\x10largeCommunities*\xc8\x05\n" +
+	"\x11large_communities\x18\x05 \x03(\tR\x10largeCommunities\x12\x1c\n" +
+	"\tblackhole\x18\x14 \x01(\bR\tblackhole*\xc8\x05\n" +
 	"\fRejectReason\x12\x1d\n" +
 	"\x19REJECT_REASON_UNSPECIFIED\x10\x00\x12\"\n" +
 	"\x1eREJECT_REASON_AS_PATH_TOO_LONG\x10\x01\x12\x1e\n" +

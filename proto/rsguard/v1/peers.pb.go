@@ -1163,6 +1163,116 @@ func (*ResetPeerResponse) Descriptor() ([]byte, []int) {
 	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{14}
 }
 
+type GracefulShutdownRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The peer to shut down; empty: the whole route server (its routes are
+	// tagged and it keeps running until stopped).
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// Peer only: the time between tagging its routes and ending the session
+	// (default 30s). The call returns when the session is down.
+	Wait *durationpb.Duration `protobuf:"bytes,2,opt,name=wait,proto3" json:"wait,omitempty"`
+	// Peer only: sent in the Administrative Shutdown NOTIFICATION (RFC 8203).
+	Message string `protobuf:"bytes,3,opt,name=message,proto3" json:"message,omitempty"`
+	// Server only: lift the tag again.
+	Undo          bool `protobuf:"varint,4,opt,name=undo,proto3" json:"undo,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GracefulShutdownRequest) Reset() {
+	*x = GracefulShutdownRequest{}
+	mi := &file_rsguard_v1_peers_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GracefulShutdownRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GracefulShutdownRequest) ProtoMessage() {}
+
+func (x *GracefulShutdownRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_rsguard_v1_peers_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GracefulShutdownRequest.ProtoReflect.Descriptor instead.
+func (*GracefulShutdownRequest) Descriptor() ([]byte, []int) {
+	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *GracefulShutdownRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *GracefulShutdownRequest) GetWait() *durationpb.Duration {
+	if x != nil {
+		return x.Wait
+	}
+	return nil
+}
+
+func (x *GracefulShutdownRequest) GetMessage() string {
+	if x != nil {
+		return x.Message
+	}
+	return ""
+}
+
+func (x *GracefulShutdownRequest) GetUndo() bool {
+	if x != nil {
+		return x.Undo
+	}
+	return false
+}
+
+type GracefulShutdownResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GracefulShutdownResponse) Reset() {
+	*x = GracefulShutdownResponse{}
+	mi := &file_rsguard_v1_peers_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GracefulShutdownResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GracefulShutdownResponse) ProtoMessage() {}
+
+func (x *GracefulShutdownResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_rsguard_v1_peers_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GracefulShutdownResponse.ProtoReflect.Descriptor instead.
+func (*GracefulShutdownResponse) Descriptor() ([]byte, []int) {
+	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{16}
+}
+
 var File_rsguard_v1_peers_proto protoreflect.FileDescriptor
 
 const file_rsguard_v1_peers_proto_rawDesc = "" +
@@ -1254,7 +1364,13 @@ const file_rsguard_v1_peers_proto_rawDesc = "" +
 	"\x10ResetPeerRequest\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12)\n" +
 	"\x04mode\x18\x02 \x01(\x0e2\x15.rsguard.v1.ResetModeR\x04mode\"\x13\n" +
-	"\x11ResetPeerResponse*\xbe\x01\n" +
+	"\x11ResetPeerResponse\"\x8a\x01\n" +
+	"\x17GracefulShutdownRequest\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12-\n" +
+	"\x04wait\x18\x02 \x01(\v2\x19.google.protobuf.DurationR\x04wait\x12\x18\n" +
+	"\amessage\x18\x03 \x01(\tR\amessage\x12\x12\n" +
+	"\x04undo\x18\x04 \x01(\bR\x04undo\"\x1a\n" +
+	"\x18GracefulShutdownResponse*\xbe\x01\n" +
 	"\tPeerState\x12\x1a\n" +
 	"\x16PEER_STATE_UNSPECIFIED\x10\x00\x12\x13\n" +
 	"\x0fPEER_STATE_IDLE\x10\x01\x12\x16\n" +
@@ -1266,14 +1382,15 @@ const file_rsguard_v1_peers_proto_rawDesc = "" +
 	"\tResetMode\x12\x1a\n" +
 	"\x16RESET_MODE_UNSPECIFIED\x10\x00\x12\x16\n" +
 	"\x12RESET_MODE_SOFT_IN\x10\x01\x12\x13\n" +
-	"\x0fRESET_MODE_HARD\x10\x022\x84\x03\n" +
+	"\x0fRESET_MODE_HARD\x10\x022\xe3\x03\n" +
 	"\vPeerService\x12J\n" +
 	"\tListPeers\x12\x1c.rsguard.v1.ListPeersRequest\x1a\x1d.rsguard.v1.ListPeersResponse0\x01\x12B\n" +
 	"\aGetPeer\x12\x1a.rsguard.v1.GetPeerRequest\x1a\x1b.rsguard.v1.GetPeerResponse\x12K\n" +
 	"\n" +
 	"EnablePeer\x12\x1d.rsguard.v1.EnablePeerRequest\x1a\x1e.rsguard.v1.EnablePeerResponse\x12N\n" +
 	"\vDisablePeer\x12\x1e.rsguard.v1.DisablePeerRequest\x1a\x1f.rsguard.v1.DisablePeerResponse\x12H\n" +
-	"\tResetPeer\x12\x1c.rsguard.v1.ResetPeerRequest\x1a\x1d.rsguard.v1.ResetPeerResponseB7Z5github.com/rsguard/rsguard/proto/rsguard/v1;rsguardv1b\x06proto3"
+	"\tResetPeer\x12\x1c.rsguard.v1.ResetPeerRequest\x1a\x1d.rsguard.v1.ResetPeerResponse\x12]\n" +
+	"\x10GracefulShutdown\x12#.rsguard.v1.GracefulShutdownRequest\x1a$.rsguard.v1.GracefulShutdownResponseB7Z5github.com/rsguard/rsguard/proto/rsguard/v1;rsguardv1b\x06proto3"
 
 var (
 	file_rsguard_v1_peers_proto_rawDescOnce sync.Once
@@ -1288,62 +1405,67 @@ func file_rsguard_v1_peers_proto_rawDescGZIP() []byte {
 }
 
 var file_rsguard_v1_peers_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_rsguard_v1_peers_proto_msgTypes = make([]protoimpl.MessageInfo, 15)
+var file_rsguard_v1_peers_proto_msgTypes = make([]protoimpl.MessageInfo, 17)
 var file_rsguard_v1_peers_proto_goTypes = []any{
-	(PeerState)(0),                // 0: rsguard.v1.PeerState
-	(ResetMode)(0),                // 1: rsguard.v1.ResetMode
-	(*Peer)(nil),                  // 2: rsguard.v1.Peer
-	(*PeerSession)(nil),           // 3: rsguard.v1.PeerSession
-	(*PeerFamilyCounts)(nil),      // 4: rsguard.v1.PeerFamilyCounts
-	(*PeerMaxPrefix)(nil),         // 5: rsguard.v1.PeerMaxPrefix
-	(*PeerFlapCounters)(nil),      // 6: rsguard.v1.PeerFlapCounters
-	(*ListPeersRequest)(nil),      // 7: rsguard.v1.ListPeersRequest
-	(*ListPeersResponse)(nil),     // 8: rsguard.v1.ListPeersResponse
-	(*GetPeerRequest)(nil),        // 9: rsguard.v1.GetPeerRequest
-	(*GetPeerResponse)(nil),       // 10: rsguard.v1.GetPeerResponse
-	(*EnablePeerRequest)(nil),     // 11: rsguard.v1.EnablePeerRequest
-	(*EnablePeerResponse)(nil),    // 12: rsguard.v1.EnablePeerResponse
-	(*DisablePeerRequest)(nil),    // 13: rsguard.v1.DisablePeerRequest
-	(*DisablePeerResponse)(nil),   // 14: rsguard.v1.DisablePeerResponse
-	(*ResetPeerRequest)(nil),      // 15: rsguard.v1.ResetPeerRequest
-	(*ResetPeerResponse)(nil),     // 16: rsguard.v1.ResetPeerResponse
-	(*timestamppb.Timestamp)(nil), // 17: google.protobuf.Timestamp
-	(*durationpb.Duration)(nil),   // 18: google.protobuf.Duration
-	(*Rejection)(nil),             // 19: rsguard.v1.Rejection
+	(PeerState)(0),                   // 0: rsguard.v1.PeerState
+	(ResetMode)(0),                   // 1: rsguard.v1.ResetMode
+	(*Peer)(nil),                     // 2: rsguard.v1.Peer
+	(*PeerSession)(nil),              // 3: rsguard.v1.PeerSession
+	(*PeerFamilyCounts)(nil),         // 4: rsguard.v1.PeerFamilyCounts
+	(*PeerMaxPrefix)(nil),            // 5: rsguard.v1.PeerMaxPrefix
+	(*PeerFlapCounters)(nil),         // 6: rsguard.v1.PeerFlapCounters
+	(*ListPeersRequest)(nil),         // 7: rsguard.v1.ListPeersRequest
+	(*ListPeersResponse)(nil),        // 8: rsguard.v1.ListPeersResponse
+	(*GetPeerRequest)(nil),           // 9: rsguard.v1.GetPeerRequest
+	(*GetPeerResponse)(nil),          // 10: rsguard.v1.GetPeerResponse
+	(*EnablePeerRequest)(nil),        // 11: rsguard.v1.EnablePeerRequest
+	(*EnablePeerResponse)(nil),       // 12: rsguard.v1.EnablePeerResponse
+	(*DisablePeerRequest)(nil),       // 13: rsguard.v1.DisablePeerRequest
+	(*DisablePeerResponse)(nil),      // 14: rsguard.v1.DisablePeerResponse
+	(*ResetPeerRequest)(nil),         // 15: rsguard.v1.ResetPeerRequest
+	(*ResetPeerResponse)(nil),        // 16: rsguard.v1.ResetPeerResponse
+	(*GracefulShutdownRequest)(nil),  // 17: rsguard.v1.GracefulShutdownRequest
+	(*GracefulShutdownResponse)(nil), // 18: rsguard.v1.GracefulShutdownResponse
+	(*timestamppb.Timestamp)(nil),    // 19: google.protobuf.Timestamp
+	(*durationpb.Duration)(nil),      // 20: google.protobuf.Duration
+	(*Rejection)(nil),                // 21: rsguard.v1.Rejection
 }
 var file_rsguard_v1_peers_proto_depIdxs = []int32{
 	0,  // 0: rsguard.v1.Peer.state:type_name -> rsguard.v1.PeerState
-	17, // 1: rsguard.v1.Peer.state_since:type_name -> google.protobuf.Timestamp
-	18, // 2: rsguard.v1.Peer.uptime:type_name -> google.protobuf.Duration
+	19, // 1: rsguard.v1.Peer.state_since:type_name -> google.protobuf.Timestamp
+	20, // 2: rsguard.v1.Peer.uptime:type_name -> google.protobuf.Duration
 	6,  // 3: rsguard.v1.Peer.flaps:type_name -> rsguard.v1.PeerFlapCounters
 	5,  // 4: rsguard.v1.Peer.max_prefix:type_name -> rsguard.v1.PeerMaxPrefix
-	19, // 5: rsguard.v1.Peer.checks_off:type_name -> rsguard.v1.Rejection
-	17, // 6: rsguard.v1.Peer.last_error_time:type_name -> google.protobuf.Timestamp
+	21, // 5: rsguard.v1.Peer.checks_off:type_name -> rsguard.v1.Rejection
+	19, // 6: rsguard.v1.Peer.last_error_time:type_name -> google.protobuf.Timestamp
 	3,  // 7: rsguard.v1.Peer.session:type_name -> rsguard.v1.PeerSession
 	4,  // 8: rsguard.v1.Peer.families:type_name -> rsguard.v1.PeerFamilyCounts
-	18, // 9: rsguard.v1.PeerSession.hold_time:type_name -> google.protobuf.Duration
-	18, // 10: rsguard.v1.PeerSession.keepalive_interval:type_name -> google.protobuf.Duration
-	18, // 11: rsguard.v1.PeerMaxPrefix.restart_after:type_name -> google.protobuf.Duration
-	17, // 12: rsguard.v1.PeerMaxPrefix.last_sanction_time:type_name -> google.protobuf.Timestamp
-	17, // 13: rsguard.v1.PeerMaxPrefix.restart_at:type_name -> google.protobuf.Timestamp
+	20, // 9: rsguard.v1.PeerSession.hold_time:type_name -> google.protobuf.Duration
+	20, // 10: rsguard.v1.PeerSession.keepalive_interval:type_name -> google.protobuf.Duration
+	20, // 11: rsguard.v1.PeerMaxPrefix.restart_after:type_name -> google.protobuf.Duration
+	19, // 12: rsguard.v1.PeerMaxPrefix.last_sanction_time:type_name -> google.protobuf.Timestamp
+	19, // 13: rsguard.v1.PeerMaxPrefix.restart_at:type_name -> google.protobuf.Timestamp
 	2,  // 14: rsguard.v1.ListPeersResponse.peer:type_name -> rsguard.v1.Peer
 	2,  // 15: rsguard.v1.GetPeerResponse.peer:type_name -> rsguard.v1.Peer
 	1,  // 16: rsguard.v1.ResetPeerRequest.mode:type_name -> rsguard.v1.ResetMode
-	7,  // 17: rsguard.v1.PeerService.ListPeers:input_type -> rsguard.v1.ListPeersRequest
-	9,  // 18: rsguard.v1.PeerService.GetPeer:input_type -> rsguard.v1.GetPeerRequest
-	11, // 19: rsguard.v1.PeerService.EnablePeer:input_type -> rsguard.v1.EnablePeerRequest
-	13, // 20: rsguard.v1.PeerService.DisablePeer:input_type -> rsguard.v1.DisablePeerRequest
-	15, // 21: rsguard.v1.PeerService.ResetPeer:input_type -> rsguard.v1.ResetPeerRequest
-	8,  // 22: rsguard.v1.PeerService.ListPeers:output_type -> rsguard.v1.ListPeersResponse
-	10, // 23: rsguard.v1.PeerService.GetPeer:output_type -> rsguard.v1.GetPeerResponse
-	12, // 24: rsguard.v1.PeerService.EnablePeer:output_type -> rsguard.v1.EnablePeerResponse
-	14, // 25: rsguard.v1.PeerService.DisablePeer:output_type -> rsguard.v1.DisablePeerResponse
-	16, // 26: rsguard.v1.PeerService.ResetPeer:output_type -> rsguard.v1.ResetPeerResponse
-	22, // [22:27] is the sub-list for method output_type
-	17, // [17:22] is the sub-list for method input_type
-	17, // [17:17] is the sub-list for extension type_name
-	17, // [17:17] is the sub-list for extension extendee
-	0,  // [0:17] is the sub-list for field type_name
+	20, // 17: rsguard.v1.GracefulShutdownRequest.wait:type_name -> google.protobuf.Duration
+	7,  // 18: rsguard.v1.PeerService.ListPeers:input_type -> rsguard.v1.ListPeersRequest
+	9,  // 19: rsguard.v1.PeerService.GetPeer:input_type -> rsguard.v1.GetPeerRequest
+	11, // 20: rsguard.v1.PeerService.EnablePeer:input_type -> rsguard.v1.EnablePeerRequest
+	13, // 21: rsguard.v1.PeerService.DisablePeer:input_type -> rsguard.v1.DisablePeerRequest
+	15, // 22: rsguard.v1.PeerService.ResetPeer:input_type -> rsguard.v1.ResetPeerRequest
+	17, // 23: rsguard.v1.PeerService.GracefulShutdown:input_type -> rsguard.v1.GracefulShutdownRequest
+	8,  // 24: rsguard.v1.PeerService.ListPeers:output_type -> rsguard.v1.ListPeersResponse
+	10, // 25: rsguard.v1.PeerService.GetPeer:output_type -> rsguard.v1.GetPeerResponse
+	12, // 26: rsguard.v1.PeerService.EnablePeer:output_type -> rsguard.v1.EnablePeerResponse
+	14, // 27: rsguard.v1.PeerService.DisablePeer:output_type -> rsguard.v1.DisablePeerResponse
+	16, // 28: rsguard.v1.PeerService.ResetPeer:output_type -> rsguard.v1.ResetPeerResponse
+	18, // 29: rsguard.v1.PeerService.GracefulShutdown:output_type -> rsguard.v1.GracefulShutdownResponse
+	24, // [24:30] is the sub-list for method output_type
+	18, // [18:24] is the sub-list for method input_type
+	18, // [18:18] is the sub-list for extension type_name
+	18, // [18:18] is the sub-list for extension extendee
+	0,  // [0:18] is the sub-list for field type_name
 }
 
 func init() { file_rsguard_v1_peers_proto_init() }
@@ -1358,7 +1480,7 @@ func file_rsguard_v1_peers_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_rsguard_v1_peers_proto_rawDesc), len(file_rsguard_v1_peers_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   15,
+			NumMessages:   17,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -19,11 +19,12 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	PeerService_ListPeers_FullMethodName   = "/rsguard.v1.PeerService/ListPeers"
-	PeerService_GetPeer_FullMethodName     = "/rsguard.v1.PeerService/GetPeer"
-	PeerService_EnablePeer_FullMethodName  = "/rsguard.v1.PeerService/EnablePeer"
-	PeerService_DisablePeer_FullMethodName = "/rsguard.v1.PeerService/DisablePeer"
-	PeerService_ResetPeer_FullMethodName   = "/rsguard.v1.PeerService/ResetPeer"
+	PeerService_ListPeers_FullMethodName        = "/rsguard.v1.PeerService/ListPeers"
+	PeerService_GetPeer_FullMethodName          = "/rsguard.v1.PeerService/GetPeer"
+	PeerService_EnablePeer_FullMethodName       = "/rsguard.v1.PeerService/EnablePeer"
+	PeerService_DisablePeer_FullMethodName      = "/rsguard.v1.PeerService/DisablePeer"
+	PeerService_ResetPeer_FullMethodName        = "/rsguard.v1.PeerService/ResetPeer"
+	PeerService_GracefulShutdown_FullMethodName = "/rsguard.v1.PeerService/GracefulShutdown"
 )
 
 // PeerServiceClient is the client API for PeerService service.
@@ -38,6 +39,10 @@ type PeerServiceClient interface {
 	// DisablePeer shuts the session down administratively (RFC 8203 message).
 	DisablePeer(ctx context.Context, in *DisablePeerRequest, opts ...grpc.CallOption) (*DisablePeerResponse, error)
 	ResetPeer(ctx context.Context, in *ResetPeerRequest, opts ...grpc.CallOption) (*ResetPeerResponse, error)
+	// GracefulShutdown (RFC 8326) tags routes with GRACEFUL_SHUTDOWN
+	// (65535:0) toward the other peers: those of one peer, which is then
+	// shut down after a wait, or every route of the route server.
+	GracefulShutdown(ctx context.Context, in *GracefulShutdownRequest, opts ...grpc.CallOption) (*GracefulShutdownResponse, error)
 }
 
 type peerServiceClient struct {
@@ -107,6 +112,16 @@ func (c *peerServiceClient) ResetPeer(ctx context.Context, in *ResetPeerRequest,
 	return out, nil
 }
 
+func (c *peerServiceClient) GracefulShutdown(ctx context.Context, in *GracefulShutdownRequest, opts ...grpc.CallOption) (*GracefulShutdownResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GracefulShutdownResponse)
+	err := c.cc.Invoke(ctx, PeerService_GracefulShutdown_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // PeerServiceServer is the server API for PeerService service.
 // All implementations must embed UnimplementedPeerServiceServer
 // for forward compatibility.
@@ -119,6 +134,10 @@ type PeerServiceServer interface {
 	// DisablePeer shuts the session down administratively (RFC 8203 message).
 	DisablePeer(context.Context, *DisablePeerRequest) (*DisablePeerResponse, error)
 	ResetPeer(context.Context, *ResetPeerRequest) (*ResetPeerResponse, error)
+	// GracefulShutdown (RFC 8326) tags routes with GRACEFUL_SHUTDOWN
+	// (65535:0) toward the other peers: those of one peer, which is then
+	// shut down after a wait, or every route of the route server.
+	GracefulShutdown(context.Context, *GracefulShutdownRequest) (*GracefulShutdownResponse, error)
 	mustEmbedUnimplementedPeerServiceServer()
 }
 
@@ -143,6 +162,9 @@ func (UnimplementedPeerServiceServer) DisablePeer(context.Context, *DisablePeerR
 }
 func (UnimplementedPeerServiceServer) ResetPeer(context.Context, *ResetPeerRequest) (*ResetPeerResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ResetPeer not implemented")
+}
+func (UnimplementedPeerServiceServer) GracefulShutdown(context.Context, *GracefulShutdownRequest) (*GracefulShutdownResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GracefulShutdown not implemented")
 }
 func (UnimplementedPeerServiceServer) mustEmbedUnimplementedPeerServiceServer() {}
 func (UnimplementedPeerServiceServer) testEmbeddedByValue()                     {}
@@ -248,6 +270,24 @@ func _PeerService_ResetPeer_Handler(srv interface{}, ctx context.Context, dec fu
 	return interceptor(ctx, in, info, handler)
 }
 
+func _PeerService_GracefulShutdown_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GracefulShutdownRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PeerServiceServer).GracefulShutdown(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: PeerService_GracefulShutdown_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PeerServiceServer).GracefulShutdown(ctx, req.(*GracefulShutdownRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // PeerService_ServiceDesc is the grpc.ServiceDesc for PeerService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -270,6 +310,10 @@ var PeerService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ResetPeer",
 			Handler:    _PeerService_ResetPeer_Handler,
+		},
+		{
+			MethodName: "GracefulShutdown",
+			Handler:    _PeerService_GracefulShutdown_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{
