@@ -71,6 +71,7 @@ func (s *Server) onPeerEvent(ev *api.WatchEventResponse_PeerEvent) {
 	if state == "ESTABLISHED" {
 		l.WithField("router_id", ev.Peer.State.RouterId).Info("session established")
 		s.checkRouterID(p, ev.Peer.State.RouterId)
+		p.clearConnectHints() // session_state.go
 		go s.checkOfferedFamilies(p)
 		return
 	}

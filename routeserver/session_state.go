@@ -159,3 +159,15 @@ func notificationText(sent bool, f gobgplog.Fields) string {
 	}
 	return text
 }
+
+// clearConnectHints forgets a connect-time guess ("MD5 mismatch
+// suspected", "no SYN-ACK") once the session is up: it is disproven, and
+// the MD5 hint in particular comes from a host-wide counter, so a peer
+// that merely had not connected yet may have been given it.
+func (p *peer) clearConnectHints() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if strings.HasPrefix(p.lastError, "MD5 mismatch suspected") || strings.HasPrefix(p.lastError, "no SYN-ACK from the peer") {
+		p.lastError, p.lastErrorAt = "", time.Time{}
+	}
+}

@@ -131,3 +131,14 @@ func TestPeerDownKeepsNotification(t *testing.T) {
 		t.Fatalf("read failure after a NOTIFICATION replaced it: %q", p.lastError)
 	}
 }
+
+func TestConnectHintsClearedWhenUp(t *testing.T) {
+	for text, cleared := range map[string]bool{md5SuspectText(1): true, synSentText(false, 5*time.Second): true,
+		"hold timer expired (NOTIFICATION 4/0 sent to the peer)": false} {
+		p := &peer{lastError: text, lastErrorAt: time.Now()}
+		p.clearConnectHints()
+		if (p.lastError == "") != cleared {
+			t.Errorf("%q: cleared %v, want %v", text, p.lastError == "", cleared)
+		}
+	}
+}

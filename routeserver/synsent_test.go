@@ -134,7 +134,7 @@ prefixes = ["45.103.0.0/16{16,24}"]
 	}
 	start := time.Now()
 	explained := map[string]string{}
-	for deadline := start.Add(60 * time.Second); len(explained) < 2 && time.Now().Before(deadline); time.Sleep(500 * time.Millisecond) {
+	for deadline := start.Add(60 * time.Second); (explained["passive"] == "" || explained["active"] == "") && time.Now().Before(deadline); time.Sleep(500 * time.Millisecond) {
 		for _, st := range rs.Peers() {
 			if st.State == "ESTABLISHED" && st.Name != "good" {
 				t.Fatalf("%s: session with mismatched keys came up", st.Name)
@@ -147,8 +147,8 @@ prefixes = ["45.103.0.0/16{16,24}"]
 			}
 		}
 	}
-	if len(explained) != 2 || explained["good"] != "" {
-		t.Fatalf("explained %v, want passive and active (not good)", explained)
+	if explained["passive"] == "" || explained["active"] == "" {
+		t.Fatalf("explained %v, want passive and active", explained)
 	}
 	// our own connect to the passive BIRD: GoBGP's first attempt comes
 	// 5-10s after start, and it is reported once it waited synSentAfter
@@ -163,6 +163,8 @@ prefixes = ["45.103.0.0/16{16,24}"]
 		}
 	}
 	t.Logf("active: %q", explained["active"])
+	// good may have been given the host-wide hint before it connected;
+	// established, it carries none
 	for _, st := range rs.Peers() {
 		if st.Name == "good" && (st.State != "ESTABLISHED" || st.LastError != "") {
 			t.Errorf("good: %s, last error %q", st.State, st.LastError)
