@@ -36,8 +36,8 @@ func TestRuntimeKeys(t *testing.T) {
 	for doc, want := range map[string][2]int64{
 		baseGlobal + "memory_limit = \"768MiB\"\ngc_percent = 200\n": {768 << 20, 200},
 		baseGlobal + "memory_limit = \"2GiB\"\ngc_percent = -1\n":    {2 << 30, -1},
-		baseGlobal + "memory_limit = 0\n":                           {0, DefaultGCPercent},
-		baseGlobal + "memory_limit = \"\"\n":                        {0, DefaultGCPercent},
+		baseGlobal + "memory_limit = 0\n":                            {0, DefaultGCPercent},
+		baseGlobal + "memory_limit = \"\"\n":                         {0, DefaultGCPercent},
 	} {
 		c := mustParse(t, doc, t.TempDir())
 		if c.Global.MemoryLimit != want[0] || int64(c.Global.GCPercent) != want[1] {
