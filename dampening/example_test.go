@@ -18,9 +18,9 @@ func Example() {
 	}
 	t0 := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	k := dampening.Key{Peer: "ix-a", Prefix: netip.MustParsePrefix("45.0.0.0/24")}
-	const attrs = 1 // the caller's hash of the path attributes
+	const attrs = 1                             // the caller's hash of the path attributes
 	e.Announce(k, dampening.Prior{}, attrs, t0) // first announcement: no state
-	for i := range 8 { // a withdrawal and re-announcement every 10 s
+	for i := range 8 {                          // a withdrawal and re-announcement every 10 s
 		now := t0.Add(time.Duration(i) * 10 * time.Second)
 		if tr := e.Withdraw(k, dampening.Prior{Announced: true, AttrHash: attrs}, now); tr.Kind == dampening.TransitionSuppressed {
 			fmt.Printf("suppressed after %s, penalty %.0f, reuse in %s\n", now.Sub(t0), tr.Penalty, tr.ReuseAt.Sub(now).Round(time.Second))
