@@ -35,6 +35,7 @@ type Config struct {
 	Filters   Filters
 	IRR       IRR
 	Dampening Dampening
+	Metrics   Metrics
 	RPKI      RPKI
 	LG        LG // lg.go
 	Peers     []Peer

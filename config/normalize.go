@@ -28,6 +28,7 @@ type (
 		RPKI        renderRPKI        `toml:"rpki"`
 		MRT         renderMRT         `toml:"mrt"`
 		BMP         []renderBMP       `toml:"bmp"`
+		Metrics     renderMetrics     `toml:"metrics"`
 		Peers       []renderPeer      `toml:"peers"`
 	}
 	renderGlobal struct {
@@ -46,6 +47,10 @@ type (
 		TLSCert   string `toml:"tls_cert,omitempty"`
 		TLSKey    string `toml:"tls_key,omitempty"`
 		TokenFile string `toml:"token_file,omitempty"`
+	}
+	renderMetrics struct {
+		Listen     string `toml:"listen,omitempty"`
+		Advertised bool   `toml:"advertised"`
 	}
 	renderLog struct {
 		Level  string `toml:"level"`
@@ -132,9 +137,10 @@ func (c *Config) NormalizedTOML() ([]byte, error) {
 			GracefulShutdown: c.Global.GracefulShutdown,
 			PeeringLANs:      stringsOf(c.Global.PeeringLANs),
 		},
-		API: renderAPI(c.API),
-		LG:  renderLGOf(c.LG),
-		Log: renderLog(c.Log),
+		API:     renderAPI(c.API),
+		LG:      renderLGOf(c.LG),
+		Metrics: renderMetrics(c.Metrics),
+		Log:     renderLog(c.Log),
 		Filters: renderFilters{
 			RejectPolicy:      c.Filters.RejectPolicy,
 			InfoCommunities:   c.Filters.InfoCommunities,

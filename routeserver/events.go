@@ -57,7 +57,12 @@ func (s *Server) onPeerEvent(ev *api.WatchEventResponse_PeerEvent) {
 	if !p.setState(state, ev.Peer.State.RouterId, time.Now()) {
 		return
 	}
-	s.emit(Event{Kind: EventPeerState, Time: time.Now(), Peer: p.cfg.Name, OldState: old, NewState: state})
+	now := time.Now()
+	e := Event{Kind: EventPeerState, Time: now, Peer: p.cfg.Name, OldState: old, NewState: state}
+	if state == "IDLE" || state == "ACTIVE" {
+		e.Error = p.recentLastError(now)
+	}
+	s.emit(e)
 	if state == "ESTABLISHED" || old == "ESTABLISHED" {
 		s.monitorSession(p, ev.Peer, state == "ESTABLISHED")
 	}
@@ -65,6 +70,7 @@ func (s *Server) onPeerEvent(ev *api.WatchEventResponse_PeerEvent) {
 	if state == "ESTABLISHED" {
 		l.WithField("router_id", ev.Peer.State.RouterId).Info("session established")
 		s.checkRouterID(p, ev.Peer.State.RouterId)
+		p.clearConnectHints() // session_state.go
 		go s.checkOfferedFamilies(p)
 		return
 	}

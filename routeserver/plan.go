@@ -23,7 +23,7 @@ var restartSections = map[string]bool{"Global": true}
 // that is neither here nor in restartSections (one added later) needs a
 // restart until its component learns to apply it: never silently ignored.
 var liveSections = map[string]bool{"Filters": true, "Dampening": true, "IRR": true, "Log": true, "API": true, "RPKI": true,
-	"LG": true, "BMP": true, "MRT": true}
+	"LG": true, "BMP": true, "MRT": true, "Metrics": true}
 
 // Peer keys applied to a live session without resetting it.
 var (
@@ -291,6 +291,7 @@ var liveEffect = map[string]string{
 	"[log]":       "applied",
 	"[api]":       "listeners rebound or their TLS key pair and token swapped",
 	"[rpki]":      "VRP sources switched, affected routes re-evaluated, sessions kept",
+	"[metrics]":   "endpoint moved, started or stopped",
 	"[bmp]":       "stations added or removed (a new one gets the current Adj-RIB-In), sessions kept",
 	"[mrt]":       "MRT writers restarted with the new settings (the open update log is completed first), sessions kept",
 }
