@@ -144,3 +144,52 @@ func irrListMemoryOnce(b *testing.B) memStages {
 	per := func(from, to uint64) float64 { return float64(int64(to)-int64(from)) / n } // a stage may free
 	return memStages{syncer: per(before, afterSyncer), start: per(afterSyncer, afterStart), refresh: per(afterStart, after)}
 }
+
+// BenchmarkStaticListMemory is the other half of issue 11's question: a
+// peer whose list is written in the config (1 peer × 100k static
+// prefixes). It reports the heap the parsed config keeps (config-B/prefix)
+// and what the route server's start adds (start-B/prefix).
+func BenchmarkStaticListMemory(b *testing.B) {
+	var cfgB, startB []float64
+	for range b.N {
+		c, s := staticListMemoryOnce(b)
+		cfgB, startB = append(cfgB, c), append(startB, s)
+	}
+	median := func(xs []float64) float64 { sort.Float64s(xs); return xs[len(xs)/2] }
+	b.ReportMetric(median(cfgB)+median(startB), "bytes/prefix")
+	b.ReportMetric(median(cfgB), "config-B/prefix")
+	b.ReportMetric(median(startB), "start-B/prefix")
+	b.ReportMetric(0, "ns/op")
+}
+
+func staticListMemoryOnce(b *testing.B) (cfgB, startB float64) {
+	b.StopTimer()
+	dir := b.TempDir()
+	var t strings.Builder
+	fmt.Fprintf(&t, "[global]\nasn = 21000\nrouter_id = \"127.10.25.1\"\nlisten_addresses = [\"127.10.25.1\"]\nlisten_port = 179\nstate_dir = %q\n", dir)
+	t.WriteString("\n[[peers]]\nname = \"p0\"\naddress = \"127.10.25.10\"\nasn = 21001\nprefixes = [\n")
+	for _, r := range memIRRRanges(0) {
+		fmt.Fprintf(&t, "  %q,\n", r.String())
+	}
+	t.WriteString("]\n")
+	text := []byte(t.String())
+	log := logrus.New()
+	log.SetOutput(io.Discard)
+	before := heapInUse()
+	cfg, err := config.Parse(text, "mem.toml", dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg.ForgetPositions() // as the daemon does once it logged the warnings
+	afterCfg := heapInUse()
+	rs := New(cfg, Options{Logger: log})
+	after := heapInUse()
+	if n := rs.peers["p0"].input.Load().Allowed.Len(); n != memPrefixesOfPeer {
+		b.Fatalf("%d prefixes in force, want %d", n, memPrefixesOfPeer)
+	}
+	runtime.KeepAlive(rs)
+	runtime.KeepAlive(cfg)
+	runtime.KeepAlive(text)
+	n := float64(memPrefixesOfPeer)
+	return float64(int64(afterCfg)-int64(before)) / n, float64(int64(after)-int64(afterCfg)) / n
+}
