@@ -40,9 +40,19 @@ func memIRRRanges(k int) []filters.PrefixRange {
 	return out
 }
 
+// memGlobal is the [global] table of both setups; nothing listens or dials.
+func memGlobal(stateDir string) string {
+	return fmt.Sprintf("[global]\nasn = 21000\nrouter_id = \"127.10.25.1\"\nlisten_addresses = [\"127.10.25.1\"]\nlisten_port = 179\nstate_dir = %q\n", stateDir)
+}
+
+func medianOf(xs []float64) float64 {
+	sort.Float64s(xs)
+	return xs[len(xs)/2]
+}
+
 func memConfig(stateDir string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "[global]\nasn = 21000\nrouter_id = \"127.10.25.1\"\nlisten_addresses = [\"127.10.25.1\"]\nlisten_port = 179\nstate_dir = %q\n\n[irr]\nservers = [\"127.10.25.2\"]\n", stateDir)
+	b.WriteString(memGlobal(stateDir) + "\n[irr]\nservers = [\"127.10.25.2\"]\n")
 	for k := range memPeers {
 		fmt.Fprintf(&b, "\n[[peers]]\nname = \"p%d\"\naddress = \"127.10.25.%d\"\nasn = %d\nas_set = \"AS-MEM%d\"\nprefixes = [\"2a0a:4580::/29\"]\n",
 			k, 10+k, 21001+k, k)
@@ -79,11 +89,10 @@ func BenchmarkIRRListMemory(b *testing.B) {
 		total = append(total, st.syncer+st.start+st.refresh)
 		syncer, start, refresh = append(syncer, st.syncer), append(start, st.start), append(refresh, st.refresh)
 	}
-	median := func(xs []float64) float64 { sort.Float64s(xs); return xs[len(xs)/2] }
-	b.ReportMetric(median(total), "bytes/prefix")
-	b.ReportMetric(median(syncer), "syncer-B/prefix")
-	b.ReportMetric(median(start), "start-B/prefix")
-	b.ReportMetric(median(refresh), "refresh-B/prefix")
+	b.ReportMetric(medianOf(total), "bytes/prefix")
+	b.ReportMetric(medianOf(syncer), "syncer-B/prefix")
+	b.ReportMetric(medianOf(start), "start-B/prefix")
+	b.ReportMetric(medianOf(refresh), "refresh-B/prefix")
 	b.ReportMetric(0, "ns/op")
 }
 
@@ -155,10 +164,9 @@ func BenchmarkStaticListMemory(b *testing.B) {
 		c, s := staticListMemoryOnce(b)
 		cfgB, startB = append(cfgB, c), append(startB, s)
 	}
-	median := func(xs []float64) float64 { sort.Float64s(xs); return xs[len(xs)/2] }
-	b.ReportMetric(median(cfgB)+median(startB), "bytes/prefix")
-	b.ReportMetric(median(cfgB), "config-B/prefix")
-	b.ReportMetric(median(startB), "start-B/prefix")
+	b.ReportMetric(medianOf(cfgB)+medianOf(startB), "bytes/prefix")
+	b.ReportMetric(medianOf(cfgB), "config-B/prefix")
+	b.ReportMetric(medianOf(startB), "start-B/prefix")
 	b.ReportMetric(0, "ns/op")
 }
 
@@ -166,7 +174,7 @@ func staticListMemoryOnce(b *testing.B) (cfgB, startB float64) {
 	b.StopTimer()
 	dir := b.TempDir()
 	var t strings.Builder
-	fmt.Fprintf(&t, "[global]\nasn = 21000\nrouter_id = \"127.10.25.1\"\nlisten_addresses = [\"127.10.25.1\"]\nlisten_port = 179\nstate_dir = %q\n", dir)
+	t.WriteString(memGlobal(dir))
 	t.WriteString("\n[[peers]]\nname = \"p0\"\naddress = \"127.10.25.10\"\nasn = 21001\nprefixes = [\n")
 	for _, r := range memIRRRanges(0) {
 		fmt.Fprintf(&t, "  %q,\n", r.String())
