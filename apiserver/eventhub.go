@@ -17,6 +17,7 @@ type EventHub struct {
 
 	mu   sync.Mutex
 	subs map[*hubSubscriber]struct{}
+	ring *eventRing // the last events, for subscribers with a Since
 }
 
 type hubSubscriber struct {
@@ -28,14 +29,19 @@ type hubSubscriber struct {
 // NewEventHub returns a hub whose subscribers buffer up to buffer events
 // (at least 1).
 func NewEventHub(buffer int) *EventHub {
-	return &EventHub{buffer: max(buffer, 1), now: time.Now, subs: make(map[*hubSubscriber]struct{})}
+	return &EventHub{buffer: max(buffer, 1), now: time.Now, subs: make(map[*hubSubscriber]struct{}),
+		ring: newEventRing(EventRingSize)}
 }
+
+// EventRingSize is how many events the hub keeps for late subscribers.
+const EventRingSize = 2048
 
 // Publish delivers e to every matching subscriber that has room and counts
 // a drop for the others. It never blocks.
 func (h *EventHub) Publish(e Event) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	h.ring.add(e)
 	for s := range h.subs {
 		if !s.filter.Match(e) {
 			continue
@@ -61,14 +67,28 @@ func (h *EventHub) Subscribers() int {
 // events were dropped meanwhile, it emits one EventsLagged with their count.
 func (h *EventHub) Subscribe(ctx context.Context, f EventFilter, emit func(Event) error) error {
 	s := &hubSubscriber{filter: f, ch: make(chan Event, h.buffer)}
+	var replay []Event
 	h.mu.Lock()
-	h.subs[s] = struct{}{}
+	if !f.Since.IsZero() {
+		replay = h.ring.since(f) // under the same lock: no event is missed or seen twice
+	}
+	if !f.NoFollow {
+		h.subs[s] = struct{}{}
+	}
 	h.mu.Unlock()
 	defer func() {
 		h.mu.Lock()
 		delete(h.subs, s)
 		h.mu.Unlock()
 	}()
+	for _, e := range replay {
+		if err := emit(e); err != nil {
+			return err
+		}
+	}
+	if f.NoFollow {
+		return nil
+	}
 	for {
 		select {
 		case <-ctx.Done():

@@ -3,6 +3,7 @@ package apiserver
 import (
 	"context"
 	"fmt"
+	"time"
 
 	rsguardv1 "github.com/rsguard/rsguard/proto/rsguard/v1"
 	"google.golang.org/grpc"
@@ -19,7 +20,15 @@ type eventService struct {
 }
 
 func (e *eventService) WatchEvents(req *rsguardv1.WatchEventsRequest, stream grpc.ServerStreamingServer[rsguardv1.WatchEventsResponse]) error {
-	f := EventFilter{Peer: req.GetPeer()}
+	f := EventFilter{Peer: req.GetPeer(), NoFollow: req.GetNoFollow()}
+	if d := req.GetSince(); d != nil {
+		if err := d.CheckValid(); err != nil || d.AsDuration() < 0 {
+			return toStatus(fmt.Errorf("since must be a positive duration: %w", ErrInvalidArgument))
+		}
+		f.Since = time.Now().Add(-d.AsDuration())
+	} else if f.NoFollow {
+		return toStatus(fmt.Errorf("no_follow needs since (there is nothing to replay otherwise): %w", ErrInvalidArgument))
+	}
 	for _, t := range req.GetTypes() {
 		if t <= rsguardv1.EventType_EVENT_TYPE_UNSPECIFIED || int(t) >= len(eventTypeNames) {
 			return toStatus(fmt.Errorf("event type %d is unknown: %w", int32(t), ErrInvalidArgument))

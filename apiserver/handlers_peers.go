@@ -124,6 +124,7 @@ func (s *Server) peerToProto(p Peer) *rsguardv1.Peer {
 	if p.State == PeerStateEstablished && !p.StateSince.IsZero() {
 		out.Uptime = durationToProto(s.now().Sub(p.StateSince))
 	}
+	sessionStateToProto(p, out)
 	return out
 }
 

@@ -119,6 +119,7 @@ func (s *Server) listen(cfg ListenConfig, withSocket bool) (*Listening, error) {
 			grpc.ChainUnaryInterceptor(l.auth.unary),
 			grpc.ChainStreamInterceptor(l.auth.stream, newStreamLimits().stream), // authenticated before counted
 		}
+		tcpOpts = append(tcpOpts, s.callObserverOptions()...)
 	}
 
 	var err error
@@ -126,7 +127,8 @@ func (s *Server) listen(cfg ListenConfig, withSocket bool) (*Listening, error) {
 		if l.unixLn, l.socketInfo, err = listenUnix(cfg.Socket); err != nil {
 			return nil, err
 		}
-		l.unixGRPC = grpc.NewServer(grpc.ChainStreamInterceptor(newStreamLimits().stream))
+		l.unixGRPC = grpc.NewServer(append([]grpc.ServerOption{grpc.ChainStreamInterceptor(newStreamLimits().stream)},
+			s.callObserverOptions()...)...)
 		s.register(l.unixGRPC, l.stopping)
 	}
 

@@ -145,6 +145,10 @@ type EventsLagged struct {
 type EventFilter struct {
 	Peer  string
 	Types []EventType
+	// Since, when set, replays the hub's kept events from that time on
+	// before live ones (eventring.go); NoFollow ends after the replay.
+	Since    time.Time
+	NoFollow bool
 }
 
 // Match reports whether e passes f. Lagged notices always pass: a

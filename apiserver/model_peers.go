@@ -51,7 +51,10 @@ type Peer struct {
 	ContactAbuse    string
 	// ChecksOff are the checks the peer's config turned off (evaluated and
 	// noted, never enforced); Detail names the config key.
-	ChecksOff []filters.Rejection
+	ChecksOff     []filters.Rejection
+	LastErrorTime time.Time          // when LastError was set; zero if never
+	Session       *PeerSession       // nil unless established
+	Families      []PeerFamilyCounts // per family, ipv4 then ipv6
 }
 
 // PeerMaxPrefix is a peer's max-prefix configuration and state. Index 0 is

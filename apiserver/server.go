@@ -2,6 +2,7 @@ package apiserver
 
 import (
 	"context"
+	"google.golang.org/grpc/codes"
 	"io"
 	"time"
 
@@ -18,6 +19,7 @@ type Server struct {
 	backend Backend
 	log     *logrus.Entry
 	now     func() time.Time
+	onCall  func(method string, code codes.Code) // observe.go
 }
 
 // Option configures a Server.

@@ -96,6 +96,7 @@ func (d *decoder) document(cfg *Config, raw map[string]any) {
 		{"dampening", func(t *table) { d.dampening(&cfg.Dampening, t) }},
 		{"communities", func(t *table) { d.communities(&cfg.Communities, t) }},
 		{"blackhole", func(t *table) { d.blackhole(&cfg.Blackhole, t) }},
+		{"metrics", func(t *table) { d.metrics(&cfg.Metrics, t) }},
 		{"rpki", func(t *table) { d.rpki(&cfg.RPKI, t) }},
 		{"lg", func(t *table) { d.lg(&cfg.LG, t) }},
 		{"mrt", func(t *table) { d.mrt(&cfg.MRT, t) }},
@@ -140,6 +141,7 @@ func (d *decoder) global(g *Global, t *table) {
 	}
 	d.globalActions(g, t)
 	d.peeringLANs(g, t)
+	d.globalRuntime(g, t)
 }
 
 func (d *decoder) addr(at loc, s string) netip.Addr {

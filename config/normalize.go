@@ -28,6 +28,7 @@ type (
 		RPKI        renderRPKI        `toml:"rpki"`
 		MRT         renderMRT         `toml:"mrt"`
 		BMP         []renderBMP       `toml:"bmp"`
+		Metrics     renderMetrics     `toml:"metrics"`
 		Peers       []renderPeer      `toml:"peers"`
 	}
 	renderGlobal struct {
@@ -39,6 +40,9 @@ type (
 		// actions.go
 		GracefulShutdown bool     `toml:"graceful_shutdown"`
 		PeeringLANs      []string `toml:"peering_lans"`
+		// runtime.go
+		MemoryLimit string `toml:"memory_limit"`
+		GCPercent   int    `toml:"gc_percent"`
 	}
 	renderAPI struct {
 		Socket    string `toml:"socket"`
@@ -46,6 +50,10 @@ type (
 		TLSCert   string `toml:"tls_cert,omitempty"`
 		TLSKey    string `toml:"tls_key,omitempty"`
 		TokenFile string `toml:"token_file,omitempty"`
+	}
+	renderMetrics struct {
+		Listen     string `toml:"listen,omitempty"`
+		Advertised bool   `toml:"advertised"`
 	}
 	renderLog struct {
 		Level  string `toml:"level"`
@@ -131,10 +139,13 @@ func (c *Config) NormalizedTOML() ([]byte, error) {
 
 			GracefulShutdown: c.Global.GracefulShutdown,
 			PeeringLANs:      stringsOf(c.Global.PeeringLANs),
+			MemoryLimit:      FormatMemoryLimit(c.Global.MemoryLimit),
+			GCPercent:        c.Global.GCPercent,
 		},
-		API: renderAPI(c.API),
-		LG:  renderLGOf(c.LG),
-		Log: renderLog(c.Log),
+		API:     renderAPI(c.API),
+		LG:      renderLGOf(c.LG),
+		Metrics: renderMetrics(c.Metrics),
+		Log:     renderLog(c.Log),
 		Filters: renderFilters{
 			RejectPolicy:      c.Filters.RejectPolicy,
 			InfoCommunities:   c.Filters.InfoCommunities,

@@ -132,12 +132,20 @@ func (d *Daemon) ReloadConfig(ctx context.Context) (apiserver.ReloadResult, erro
 		res.Errors = []apiserver.ConfigError{{File: d.path, Key: "lg.listen", Message: err.Error()}}
 		return fail(err)
 	}
+	mprep, err := d.metrics.prepare(cfg)
+	if err != nil {
+		lgDone(false)
+		apiPrep.abort()
+		res.Errors = []apiserver.ConfigError{{File: d.path, Key: "metrics.listen", Message: err.Error()}}
+		return fail(err)
+	}
 	start := time.Now()
 	changes, err := d.rs.ApplyConfig(ctx, cfg, filterSource(prep.irr))
 	res.Changes = changes
 	if err != nil {
 		lgDone(false)
 		apiPrep.abort()
+		mprep.abort()
 		res.Errors = []apiserver.ConfigError{{File: d.path, Message: err.Error()}}
 		d.log.WithField("file", d.path).WithError(err).Error("reload failed")
 		return res, nil
@@ -147,8 +155,12 @@ func (d *Daemon) ReloadConfig(ctx context.Context) (apiserver.ReloadResult, erro
 	}
 	lgDone(true)
 	d.irr.commit(cfg, prep.irr, prep.irrFresh, d.rs)
+	d.metrics.commit(mprep)
 	if prep.plan.Changes("[log]") {
 		ApplyLogConfig(d.log, cfg.Log)
+	}
+	if prep.plan.Changes("[global]") { // only its live keys pass Refused
+		d.applyRuntime(cfg.Global, false)
 	}
 	res.Applied = true
 	d.warnConfig(cfg)

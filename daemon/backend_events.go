@@ -14,14 +14,17 @@ func (d *Daemon) SubscribeEvents(ctx context.Context, f apiserver.EventFilter, e
 
 // onEvent converts the route server's events for the API's stream. It runs
 // on the event-feed goroutine; Publish never blocks.
+// Events are published with no subscriber too: the hub keeps the recent
+// ones for `rsctl events --since`.
 func (d *Daemon) onEvent(e routeserver.Event) {
-	if d.hub.Subscribers() == 0 {
-		return
-	}
 	ev := apiserver.Event{Time: e.Time, Peer: e.Peer}
 	switch e.Kind {
 	case routeserver.EventPeerState:
-		ev.PeerState = &apiserver.PeerStateChange{Old: peerState(e.OldState), New: peerState(e.NewState), Reason: e.NewState}
+		reason := e.NewState
+		if e.Error != "" {
+			reason = e.Error // why the session went down
+		}
+		ev.PeerState = &apiserver.PeerStateChange{Old: peerState(e.OldState), New: peerState(e.NewState), Reason: reason}
 	case routeserver.EventRejected:
 		ev.RouteRejected = &apiserver.RouteRejected{Route: e.Route, Rejections: e.Verdict.Rejections}
 	case routeserver.EventMaxPrefix:

@@ -67,9 +67,13 @@ func (d *Daemon) withFlaps(p apiserver.Peer) apiserver.Peer {
 }
 
 func (d *Daemon) ListPeers(ctx context.Context) ([]apiserver.Peer, error) {
+	sessions, err := d.rs.Sessions(ctx, false)
+	if err != nil {
+		d.log.WithError(err).Warn("reading negotiated session details failed")
+	}
 	var out []apiserver.Peer
 	for _, p := range d.rs.Peers() {
-		out = append(out, d.withChecksOff(d.withFlaps(toAPIPeer(p))))
+		out = append(out, withSession(d.withChecksOff(d.withFlaps(toAPIPeer(p))), p, sessions[p.Name]))
 	}
 	return out, nil
 }
@@ -77,7 +81,11 @@ func (d *Daemon) ListPeers(ctx context.Context) ([]apiserver.Peer, error) {
 func (d *Daemon) GetPeer(ctx context.Context, name string) (apiserver.Peer, error) {
 	for _, p := range d.rs.Peers() {
 		if p.Name == name {
-			return d.withChecksOff(d.withFlaps(toAPIPeer(p))), nil
+			si, err := d.rs.Session(ctx, name)
+			if err != nil {
+				d.log.WithError(err).WithField("peer", name).Warn("reading negotiated session details failed")
+			}
+			return withSession(d.withChecksOff(d.withFlaps(toAPIPeer(p))), p, si), nil
 		}
 	}
 	return apiserver.Peer{}, fmt.Errorf("peer %q: %w", name, apiserver.ErrNotFound)

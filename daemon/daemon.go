@@ -24,6 +24,8 @@ type Daemon struct {
 	hub  *apiserver.EventHub
 	irr  *irrComponent
 	lg   *lgService // looking glass (lg.go)
+	// metrics serves [metrics] listen (metrics.go).
+	metrics *metricsEndpoint
 
 	reloadMu sync.Mutex                   // one reload at a time
 	api      atomic.Pointer[apiComponent] // nil until Run serves the API
@@ -44,6 +46,8 @@ func (d *Daemon) APITCPAddr() string { return d.api.Load().tcpAddr() }
 func New(path string, cfg *config.Config, log *logrus.Logger) (*Daemon, error) {
 	d := &Daemon{path: path, log: log, hub: apiserver.NewEventHub(4096), ready: make(chan struct{})}
 	d.warnConfig(cfg)
+	d.applyRuntime(cfg.Global, true) // runtime_tuning.go
+	d.metrics = newMetricsEndpoint(d)
 	d.irr = &irrComponent{build: func(c *config.Config) (irrService, error) { return newIRRService(c, log, d.publishIRR) }}
 	irr, fresh, err := d.irr.prepare(cfg)
 	if err != nil {
@@ -78,12 +82,20 @@ func (d *Daemon) Run(ctx context.Context) error {
 		return err
 	}
 	defer stopLG()
-	api := newAPIComponent(ctx, apiserver.NewServer(d, apiserver.WithLogger(logrus.NewEntry(d.log))), d.log)
+	api := newAPIComponent(ctx, apiserver.NewServer(d, apiserver.WithLogger(logrus.NewEntry(d.log)),
+		apiserver.WithCallObserver(d.observeAPICall)), d.log)
 	prep, err := api.prepare(listenConfig(cfg))
 	if err != nil {
 		return fmt.Errorf("control API: %w", err)
 	}
+	mprep, err := d.metrics.prepare(cfg)
+	if err != nil {
+		prep.abort()
+		return err
+	}
 	api.commit(prep)
+	d.metrics.commit(mprep)
+	defer d.metrics.close()
 	d.reloadMu.Lock() // a reload applies [api] only once the API runs
 	d.api.Store(api)
 	d.reloadMu.Unlock()

@@ -99,7 +99,7 @@ func (s *Server) checkOfferedFamilies(p *peer) {
 		strings.Join(off, ", "), enabled)
 	p.mu.Lock()
 	if !strings.HasPrefix(p.lastError, familyResetPrefix) { // the reset says more
-		p.lastError = msg
+		p.lastError, p.lastErrorAt = msg, time.Now()
 	}
 	p.mu.Unlock()
 	s.peerLog(p).WithField("families_not_negotiated", off).Warn(msg)
@@ -123,7 +123,7 @@ func (s *Server) onFamilyViolation(msg string, f gobgplog.Fields) {
 	text := fmt.Sprintf(familyResetPrefix+" the peer sent a route of a family not negotiated for it (families: %s; reason 4 invalid_afi): %s",
 		p.cfg.EnabledFamilies(), err)
 	p.mu.Lock()
-	p.lastError = text
+	p.lastError, p.lastErrorAt = text, time.Now()
 	p.mu.Unlock()
 	s.peerLog(p).Warn(text)
 }

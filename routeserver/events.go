@@ -6,7 +6,6 @@ import (
 	"time"
 
 	api "github.com/osrg/gobgp/v3/api"
-	"github.com/rsguard/rsguard/dampening"
 	"github.com/rsguard/rsguard/filters"
 	"github.com/rsguard/rsguard/routestore"
 	"github.com/sirupsen/logrus"
@@ -58,7 +57,12 @@ func (s *Server) onPeerEvent(ev *api.WatchEventResponse_PeerEvent) {
 	if !p.setState(state, ev.Peer.State.RouterId, time.Now()) {
 		return
 	}
-	s.emit(Event{Kind: EventPeerState, Time: time.Now(), Peer: p.cfg.Name, OldState: old, NewState: state})
+	now := time.Now()
+	e := Event{Kind: EventPeerState, Time: now, Peer: p.cfg.Name, OldState: old, NewState: state}
+	if state == "IDLE" || state == "ACTIVE" {
+		e.Error = p.recentLastError(now)
+	}
+	s.emit(e)
 	if state == "ESTABLISHED" || old == "ESTABLISHED" {
 		s.monitorSession(p, ev.Peer, state == "ESTABLISHED")
 	}
@@ -66,6 +70,7 @@ func (s *Server) onPeerEvent(ev *api.WatchEventResponse_PeerEvent) {
 	if state == "ESTABLISHED" {
 		l.WithField("router_id", ev.Peer.State.RouterId).Info("session established")
 		s.checkRouterID(p, ev.Peer.State.RouterId)
+		p.clearConnectHints() // session_state.go
 		go s.checkOfferedFamilies(p)
 		return
 	}
@@ -139,12 +144,7 @@ func (s *Server) onPaths(paths []*api.Path) {
 			continue
 		}
 		if s.damp != nil {
-			k := dampening.Key{Peer: p.cfg.Name, Prefix: d.Key.Prefix, PathID: d.Key.PathID}
-			if d.Withdraw {
-				damp.add(s.damp.Withdraw(k, now), false)
-			} else {
-				damp.add(s.damp.Announce(k, d.AttrHash, now), true)
-			}
+			s.dampEvent(damp, p.cfg.Name, &d, now)
 		}
 		if d.Withdraw {
 			s.monitorPath(p, ap, true, false, now)
@@ -161,7 +161,7 @@ func (s *Server) onPaths(paths []*api.Path) {
 			}
 			limits.add(p, o)
 		}
-		s.store.Put(routestore.Entry{Peer: p.cfg.Name, Key: d.Key, Route: d.Route, Verdict: v, ReceivedAt: now, Communities: d.Comms, Attrs: d.Attrs})
+		s.store.Put(routestore.Entry{Peer: p.cfg.Name, Key: d.Key, Route: d.Route, Verdict: v, ReceivedAt: now, Communities: d.Comms, Attrs: d.Attrs, AttrHash: d.AttrHash})
 		if s.rpki.view.table() != vrps {
 			// The VRPs changed meanwhile; their re-evaluation may have
 			// run before the Put above.

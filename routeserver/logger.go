@@ -13,6 +13,8 @@ type gobgpLogger struct {
 	// onWarn, when set, sees every warning before it is logged (the route
 	// server turns some into peer status, addressing.go).
 	onWarn func(m string, f gobgplog.Fields)
+	// onInfo sees the reason a session went down (session_state.go).
+	onInfo func(m string, f gobgplog.Fields)
 }
 
 func newGoBGPLogger(l *logrus.Logger) gobgpLogger {
@@ -58,6 +60,9 @@ func (g gobgpLogger) Warn(m string, f gobgplog.Fields) {
 }
 
 func (g gobgpLogger) Info(m string, f gobgplog.Fields) {
+	if g.onInfo != nil {
+		g.onInfo(m, f)
+	}
 	if g.enabled(logrus.InfoLevel) {
 		g.with(f).Info(m)
 	}

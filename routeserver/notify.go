@@ -28,6 +28,7 @@ type Event struct {
 	Peer string
 
 	OldState, NewState string // EventPeerState
+	Error              string // EventPeerState to IDLE or ACTIVE: the session error just before, if any
 	Route              filters.Route
 	Verdict            filters.Verdict      // EventRejected
 	Damp               dampening.Transition // EventDampening

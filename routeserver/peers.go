@@ -26,6 +26,7 @@ type peer struct {
 	disabled    bool
 	shutdownMsg string
 	lastError   string
+	lastErrorAt time.Time // when lastError was set (session_state.go)
 	// gshut: the peer is being shut down gracefully (gshut.go): its
 	// routes carry GRACEFUL_SHUTDOWN toward the others.
 	gshut bool

@@ -104,7 +104,8 @@ func (s *Server) Start(ctx context.Context) error {
 		return fmt.Errorf("state_dir %s: %w", g.StateDir, err)
 	}
 	lg := newGoBGPLogger(s.log)
-	lg.onWarn = s.onFamilyViolation
+	lg.onWarn = s.onGoBGPWarn
+	lg.onInfo = s.onGoBGPInfo
 	s.bgp = server.NewBgpServer(server.LoggerOption(lg))
 	go s.bgp.Serve() // never returns (notes §1); Stop shuts the listeners
 	port := int32(g.ListenPort)
@@ -153,6 +154,7 @@ func (s *Server) Start(ctx context.Context) error {
 	if err := s.startMonitoring(s.cfg); err != nil {
 		return s.failStart(err)
 	}
+	go s.watchConnects(wctx) // session_state: "no SYN-ACK" (synsent.go)
 	s.loopDone = make(chan struct{})
 	go func() {
 		defer close(s.loopDone)
@@ -276,7 +278,9 @@ type PeerStatus struct {
 	Disabled          bool
 	ShutdownMessage   string
 	LastError         string
+	LastErrorTime     time.Time
 	Counts            routestore.Counts
+	FamilyCounts      [2]routestore.Counts // IPv4, IPv6
 	MaxPrefix         MaxPrefixStatus
 	ContactNOC        string
 	ContactAbuse      string
@@ -295,9 +299,10 @@ func (s *Server) Peers() []PeerStatus {
 		p.mu.Lock()
 		st := PeerStatus{Name: pc.Name, Description: pc.Description, Address: pc.Address, ASN: pc.ASN,
 			State: p.state, Since: p.since, RouterID: p.routerID, Disabled: p.disabled,
-			ShutdownMessage: p.shutdownMsg, LastError: p.lastError}
+			ShutdownMessage: p.shutdownMsg, LastError: p.lastError, LastErrorTime: p.lastErrorAt}
 		p.mu.Unlock()
-		st.Counts = s.store.Counts(pc.Name)
+		st.FamilyCounts = s.store.FamilyCounts(pc.Name) // one walk for both
+		st.Counts = st.FamilyCounts[0].Plus(st.FamilyCounts[1])
 		st.MaxPrefix, st.ContactNOC, st.ContactAbuse = p.limiter.status(), pc.ContactNOC, pc.ContactAbuse
 		out = append(out, st)
 	}

@@ -13,6 +13,7 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/types/known/durationpb"
 )
 
 // eventJSON is one line of `rsctl events --json`: the common fields, then
@@ -189,12 +190,22 @@ func eventText(ev *rsguardv1.Event) string {
 func (a *app) eventsCmd() *cobra.Command {
 	var peer string
 	var types []string
+	var since time.Duration
+	var noFollow bool
 	cmd := &cobra.Command{
 		Use:   "events",
-		Short: "Follow daemon events until Ctrl-C (--json: one object per line)",
+		Short: "Follow daemon events until Ctrl-C (--json: one object per line); --since 1h shows the kept ones first",
 		Args:  cobra.NoArgs,
 		RunE: run(func(cmd *cobra.Command, _ []string) error {
-			req := &rsguardv1.WatchEventsRequest{Peer: peer}
+			req := &rsguardv1.WatchEventsRequest{Peer: peer, NoFollow: noFollow}
+			if since < 0 {
+				return usageErrorf("--since %s: want a positive duration such as 1h", since)
+			}
+			if since > 0 {
+				req.Since = durationpb.New(since)
+			} else if noFollow {
+				return usageErrorf("--no-follow needs --since")
+			}
 			for _, t := range types {
 				et, ok := eventTypes[strings.ToLower(t)]
 				if !ok {
@@ -209,6 +220,8 @@ func (a *app) eventsCmd() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&peer, "peer", "", "only this peer")
 	cmd.Flags().StringSliceVar(&types, "type", nil, "only these event types (repeatable)")
+	cmd.Flags().DurationVar(&since, "since", 0, "first show the kept events of this age or younger (e.g. 1h; route rejections are not kept)")
+	cmd.Flags().BoolVar(&noFollow, "no-follow", false, "exit after the --since events instead of following")
 	return cmd
 }
 

@@ -17,7 +17,7 @@ func TestPeersJSON(t *testing.T) {
 	}
 	wantKeys(t, "peer", peers[0], "name", "description", "address", "asn", "state", "state_since", "uptime", "uptime_seconds",
 		"received", "accepted", "rejected", "disabled", "shutdown_message", "last_error", "flaps", "max_prefix",
-		"contact_noc", "contact_abuse", "checks_off")
+		"contact_noc", "contact_abuse", "checks_off", "last_error_time", "session", "families")
 	a := peers[0]
 	flaps, _ := a["flaps"].(map[string]any)
 	wantKeys(t, "flaps", flaps, "withdrawals", "attribute_changes", "readvertisements", "suppressions", "releases",

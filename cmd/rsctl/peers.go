@@ -32,7 +32,10 @@ type peerJSON struct {
 	ContactNOC      string             `json:"contact_noc"`
 	ContactAbuse    string             `json:"contact_abuse"`
 	// ChecksOff: checks the peer's config turned off (noted, not enforced).
-	ChecksOff []reasonJSON `json:"checks_off"`
+	ChecksOff     []reasonJSON       `json:"checks_off"`
+	LastErrorTime *string            `json:"last_error_time"`
+	Session       *sessionJSON       `json:"session"` // null unless established
+	Families      []familyCountsJSON `json:"families"`
 }
 
 // flapsJSON is a peer's RFC 2439 flap counters.
@@ -61,6 +64,7 @@ func toPeerJSON(p *rsguardv1.Peer) peerJSON {
 	}
 	out.MaxPrefix = toMaxPrefixStateJSON(p.GetMaxPrefix())
 	out.ContactNOC, out.ContactAbuse = p.GetContactNoc(), p.GetContactAbuse()
+	addSessionJSON(&out, p)
 	if p.StateSince != nil {
 		out.StateSince = jsonTime(p.GetStateSince().AsTime())
 	}
@@ -169,7 +173,7 @@ func (a *app) peerShowCmd() *cobra.Command {
 				if x.GetDisabled() {
 					fmt.Fprintf(w, "shutdown:     %s\n", orDash(x.GetShutdownMessage()))
 				}
-				fmt.Fprintf(w, "last error:   %s\n", orDash(x.GetLastError()))
+				printSession(w, x)
 				printMaxPrefix(w, x)
 				f := x.GetFlaps()
 				fmt.Fprintf(w, "flaps:        %d withdrawals, %d attribute changes, %d re-advertisements\n",

@@ -146,9 +146,15 @@ func (DampeningAction) EnumDescriptor() ([]byte, []int) {
 }
 
 type WatchEventsRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Peer          string                 `protobuf:"bytes,1,opt,name=peer,proto3" json:"peer,omitempty"`                                     // empty: every peer
-	Types         []EventType            `protobuf:"varint,2,rep,packed,name=types,proto3,enum=rsguard.v1.EventType" json:"types,omitempty"` // empty: every type (lagged is always sent)
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Peer  string                 `protobuf:"bytes,1,opt,name=peer,proto3" json:"peer,omitempty"`                                     // empty: every peer
+	Types []EventType            `protobuf:"varint,2,rep,packed,name=types,proto3,enum=rsguard.v1.EventType" json:"types,omitempty"` // empty: every type (lagged is always sent)
+	// Replay the kept events of this age or younger first (the daemon keeps
+	// a bounded ring of peer state, max-prefix, dampening, IRR and verdict
+	// summary events, not per-route rejections or verdict changes); unset:
+	// live events only.
+	Since         *durationpb.Duration `protobuf:"bytes,3,opt,name=since,proto3" json:"since,omitempty"`
+	NoFollow      bool                 `protobuf:"varint,4,opt,name=no_follow,json=noFollow,proto3" json:"no_follow,omitempty"` // end after the replay instead of following
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -195,6 +201,20 @@ func (x *WatchEventsRequest) GetTypes() []EventType {
 		return x.Types
 	}
 	return nil
+}
+
+func (x *WatchEventsRequest) GetSince() *durationpb.Duration {
+	if x != nil {
+		return x.Since
+	}
+	return nil
+}
+
+func (x *WatchEventsRequest) GetNoFollow() bool {
+	if x != nil {
+		return x.NoFollow
+	}
+	return false
 }
 
 type PeerStateChange struct {
@@ -847,10 +867,12 @@ var File_rsguard_v1_events_proto protoreflect.FileDescriptor
 const file_rsguard_v1_events_proto_rawDesc = "" +
 	"\n" +
 	"\x17rsguard/v1/events.proto\x12\n" +
-	"rsguard.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x17rsguard/v1/common.proto\x1a\x1arsguard/v1/dampening.proto\x1a\x14rsguard/v1/irr.proto\x1a\x16rsguard/v1/peers.proto\x1a\x17rsguard/v1/routes.proto\"U\n" +
+	"rsguard.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x17rsguard/v1/common.proto\x1a\x1arsguard/v1/dampening.proto\x1a\x14rsguard/v1/irr.proto\x1a\x16rsguard/v1/peers.proto\x1a\x17rsguard/v1/routes.proto\"\xa3\x01\n" +
 	"\x12WatchEventsRequest\x12\x12\n" +
 	"\x04peer\x18\x01 \x01(\tR\x04peer\x12+\n" +
-	"\x05types\x18\x02 \x03(\x0e2\x15.rsguard.v1.EventTypeR\x05types\"\x91\x01\n" +
+	"\x05types\x18\x02 \x03(\x0e2\x15.rsguard.v1.EventTypeR\x05types\x12/\n" +
+	"\x05since\x18\x03 \x01(\v2\x19.google.protobuf.DurationR\x05since\x12\x1b\n" +
+	"\tno_follow\x18\x04 \x01(\bR\bnoFollow\"\x91\x01\n" +
 	"\x0fPeerStateChange\x122\n" +
 	"\told_state\x18\x01 \x01(\x0e2\x15.rsguard.v1.PeerStateR\boldState\x122\n" +
 	"\tnew_state\x18\x02 \x01(\x0e2\x15.rsguard.v1.PeerStateR\bnewState\x12\x16\n" +
@@ -947,41 +969,42 @@ var file_rsguard_v1_events_proto_goTypes = []any{
 	(*EventsLagged)(nil),          // 8: rsguard.v1.EventsLagged
 	(*Event)(nil),                 // 9: rsguard.v1.Event
 	(*WatchEventsResponse)(nil),   // 10: rsguard.v1.WatchEventsResponse
-	(PeerState)(0),                // 11: rsguard.v1.PeerState
-	(*Route)(nil),                 // 12: rsguard.v1.Route
-	(*Rejection)(nil),             // 13: rsguard.v1.Rejection
-	(*DampenedRoute)(nil),         // 14: rsguard.v1.DampenedRoute
-	(*durationpb.Duration)(nil),   // 15: google.protobuf.Duration
+	(*durationpb.Duration)(nil),   // 11: google.protobuf.Duration
+	(PeerState)(0),                // 12: rsguard.v1.PeerState
+	(*Route)(nil),                 // 13: rsguard.v1.Route
+	(*Rejection)(nil),             // 14: rsguard.v1.Rejection
+	(*DampenedRoute)(nil),         // 15: rsguard.v1.DampenedRoute
 	(*timestamppb.Timestamp)(nil), // 16: google.protobuf.Timestamp
 	(*IRRPeerRefresh)(nil),        // 17: rsguard.v1.IRRPeerRefresh
 	(*VerdictChange)(nil),         // 18: rsguard.v1.VerdictChange
 }
 var file_rsguard_v1_events_proto_depIdxs = []int32{
 	0,  // 0: rsguard.v1.WatchEventsRequest.types:type_name -> rsguard.v1.EventType
-	11, // 1: rsguard.v1.PeerStateChange.old_state:type_name -> rsguard.v1.PeerState
-	11, // 2: rsguard.v1.PeerStateChange.new_state:type_name -> rsguard.v1.PeerState
-	12, // 3: rsguard.v1.RouteRejected.route:type_name -> rsguard.v1.Route
-	13, // 4: rsguard.v1.RouteRejected.rejections:type_name -> rsguard.v1.Rejection
-	1,  // 5: rsguard.v1.DampeningTransition.action:type_name -> rsguard.v1.DampeningAction
-	14, // 6: rsguard.v1.DampeningTransition.route:type_name -> rsguard.v1.DampenedRoute
-	15, // 7: rsguard.v1.MaxPrefixSanction.restart_after:type_name -> google.protobuf.Duration
-	16, // 8: rsguard.v1.Event.time:type_name -> google.protobuf.Timestamp
-	3,  // 9: rsguard.v1.Event.peer_state:type_name -> rsguard.v1.PeerStateChange
-	4,  // 10: rsguard.v1.Event.route_rejected:type_name -> rsguard.v1.RouteRejected
-	5,  // 11: rsguard.v1.Event.dampening:type_name -> rsguard.v1.DampeningTransition
-	17, // 12: rsguard.v1.Event.irr_refresh:type_name -> rsguard.v1.IRRPeerRefresh
-	6,  // 13: rsguard.v1.Event.max_prefix:type_name -> rsguard.v1.MaxPrefixSanction
-	8,  // 14: rsguard.v1.Event.lagged:type_name -> rsguard.v1.EventsLagged
-	18, // 15: rsguard.v1.Event.verdict_change:type_name -> rsguard.v1.VerdictChange
-	7,  // 16: rsguard.v1.Event.verdict_summary:type_name -> rsguard.v1.VerdictSummary
-	9,  // 17: rsguard.v1.WatchEventsResponse.event:type_name -> rsguard.v1.Event
-	2,  // 18: rsguard.v1.EventService.WatchEvents:input_type -> rsguard.v1.WatchEventsRequest
-	10, // 19: rsguard.v1.EventService.WatchEvents:output_type -> rsguard.v1.WatchEventsResponse
-	19, // [19:20] is the sub-list for method output_type
-	18, // [18:19] is the sub-list for method input_type
-	18, // [18:18] is the sub-list for extension type_name
-	18, // [18:18] is the sub-list for extension extendee
-	0,  // [0:18] is the sub-list for field type_name
+	11, // 1: rsguard.v1.WatchEventsRequest.since:type_name -> google.protobuf.Duration
+	12, // 2: rsguard.v1.PeerStateChange.old_state:type_name -> rsguard.v1.PeerState
+	12, // 3: rsguard.v1.PeerStateChange.new_state:type_name -> rsguard.v1.PeerState
+	13, // 4: rsguard.v1.RouteRejected.route:type_name -> rsguard.v1.Route
+	14, // 5: rsguard.v1.RouteRejected.rejections:type_name -> rsguard.v1.Rejection
+	1,  // 6: rsguard.v1.DampeningTransition.action:type_name -> rsguard.v1.DampeningAction
+	15, // 7: rsguard.v1.DampeningTransition.route:type_name -> rsguard.v1.DampenedRoute
+	11, // 8: rsguard.v1.MaxPrefixSanction.restart_after:type_name -> google.protobuf.Duration
+	16, // 9: rsguard.v1.Event.time:type_name -> google.protobuf.Timestamp
+	3,  // 10: rsguard.v1.Event.peer_state:type_name -> rsguard.v1.PeerStateChange
+	4,  // 11: rsguard.v1.Event.route_rejected:type_name -> rsguard.v1.RouteRejected
+	5,  // 12: rsguard.v1.Event.dampening:type_name -> rsguard.v1.DampeningTransition
+	17, // 13: rsguard.v1.Event.irr_refresh:type_name -> rsguard.v1.IRRPeerRefresh
+	6,  // 14: rsguard.v1.Event.max_prefix:type_name -> rsguard.v1.MaxPrefixSanction
+	8,  // 15: rsguard.v1.Event.lagged:type_name -> rsguard.v1.EventsLagged
+	18, // 16: rsguard.v1.Event.verdict_change:type_name -> rsguard.v1.VerdictChange
+	7,  // 17: rsguard.v1.Event.verdict_summary:type_name -> rsguard.v1.VerdictSummary
+	9,  // 18: rsguard.v1.WatchEventsResponse.event:type_name -> rsguard.v1.Event
+	2,  // 19: rsguard.v1.EventService.WatchEvents:input_type -> rsguard.v1.WatchEventsRequest
+	10, // 20: rsguard.v1.EventService.WatchEvents:output_type -> rsguard.v1.WatchEventsResponse
+	20, // [20:21] is the sub-list for method output_type
+	19, // [19:20] is the sub-list for method input_type
+	19, // [19:19] is the sub-list for extension type_name
+	19, // [19:19] is the sub-list for extension extendee
+	0,  // [0:19] is the sub-list for field type_name
 }
 
 func init() { file_rsguard_v1_events_proto_init() }

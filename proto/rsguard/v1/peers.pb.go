@@ -163,7 +163,12 @@ type Peer struct {
 	// Checks the peer's config turned off (enforce_prefixes / enforce_origins
 	// = false): they are evaluated and noted, never enforced. detail names
 	// the config key.
-	ChecksOff     []*Rejection `protobuf:"bytes,18,rep,name=checks_off,json=checksOff,proto3" json:"checks_off,omitempty"`
+	ChecksOff []*Rejection `protobuf:"bytes,18,rep,name=checks_off,json=checksOff,proto3" json:"checks_off,omitempty"`
+	// Fields 30+ explain the session (issue 10); numbered apart from the
+	// fields other work adds after 17.
+	LastErrorTime *timestamppb.Timestamp `protobuf:"bytes,30,opt,name=last_error_time,json=lastErrorTime,proto3" json:"last_error_time,omitempty"` // when last_error was set
+	Session       *PeerSession           `protobuf:"bytes,31,opt,name=session,proto3" json:"session,omitempty"`                                    // unset unless ESTABLISHED
+	Families      []*PeerFamilyCounts    `protobuf:"bytes,32,rep,name=families,proto3" json:"families,omitempty"`                                  // ipv4, ipv6
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -324,6 +329,173 @@ func (x *Peer) GetChecksOff() []*Rejection {
 	return nil
 }
 
+func (x *Peer) GetLastErrorTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.LastErrorTime
+	}
+	return nil
+}
+
+func (x *Peer) GetSession() *PeerSession {
+	if x != nil {
+		return x.Session
+	}
+	return nil
+}
+
+func (x *Peer) GetFamilies() []*PeerFamilyCounts {
+	if x != nil {
+		return x.Families
+	}
+	return nil
+}
+
+// PeerSession is what an established session negotiated.
+type PeerSession struct {
+	state              protoimpl.MessageState `protogen:"open.v1"`
+	HoldTime           *durationpb.Duration   `protobuf:"bytes,1,opt,name=hold_time,json=holdTime,proto3" json:"hold_time,omitempty"`
+	KeepaliveInterval  *durationpb.Duration   `protobuf:"bytes,2,opt,name=keepalive_interval,json=keepaliveInterval,proto3" json:"keepalive_interval,omitempty"`
+	Families           []string               `protobuf:"bytes,3,rep,name=families,proto3" json:"families,omitempty"`                                               // multiprotocol families both sides sent
+	LocalCapabilities  []string               `protobuf:"bytes,4,rep,name=local_capabilities,json=localCapabilities,proto3" json:"local_capabilities,omitempty"`    // sent in rsguard's OPEN
+	RemoteCapabilities []string               `protobuf:"bytes,5,rep,name=remote_capabilities,json=remoteCapabilities,proto3" json:"remote_capabilities,omitempty"` // sent in the peer's OPEN
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
+}
+
+func (x *PeerSession) Reset() {
+	*x = PeerSession{}
+	mi := &file_rsguard_v1_peers_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PeerSession) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PeerSession) ProtoMessage() {}
+
+func (x *PeerSession) ProtoReflect() protoreflect.Message {
+	mi := &file_rsguard_v1_peers_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PeerSession.ProtoReflect.Descriptor instead.
+func (*PeerSession) Descriptor() ([]byte, []int) {
+	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *PeerSession) GetHoldTime() *durationpb.Duration {
+	if x != nil {
+		return x.HoldTime
+	}
+	return nil
+}
+
+func (x *PeerSession) GetKeepaliveInterval() *durationpb.Duration {
+	if x != nil {
+		return x.KeepaliveInterval
+	}
+	return nil
+}
+
+func (x *PeerSession) GetFamilies() []string {
+	if x != nil {
+		return x.Families
+	}
+	return nil
+}
+
+func (x *PeerSession) GetLocalCapabilities() []string {
+	if x != nil {
+		return x.LocalCapabilities
+	}
+	return nil
+}
+
+func (x *PeerSession) GetRemoteCapabilities() []string {
+	if x != nil {
+		return x.RemoteCapabilities
+	}
+	return nil
+}
+
+// PeerFamilyCounts are a peer's route counts of one family.
+type PeerFamilyCounts struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Family        string                 `protobuf:"bytes,1,opt,name=family,proto3" json:"family,omitempty"` // "ipv4" or "ipv6"
+	Received      uint64                 `protobuf:"varint,2,opt,name=received,proto3" json:"received,omitempty"`
+	Accepted      uint64                 `protobuf:"varint,3,opt,name=accepted,proto3" json:"accepted,omitempty"`
+	Rejected      uint64                 `protobuf:"varint,4,opt,name=rejected,proto3" json:"rejected,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PeerFamilyCounts) Reset() {
+	*x = PeerFamilyCounts{}
+	mi := &file_rsguard_v1_peers_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PeerFamilyCounts) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PeerFamilyCounts) ProtoMessage() {}
+
+func (x *PeerFamilyCounts) ProtoReflect() protoreflect.Message {
+	mi := &file_rsguard_v1_peers_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PeerFamilyCounts.ProtoReflect.Descriptor instead.
+func (*PeerFamilyCounts) Descriptor() ([]byte, []int) {
+	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *PeerFamilyCounts) GetFamily() string {
+	if x != nil {
+		return x.Family
+	}
+	return ""
+}
+
+func (x *PeerFamilyCounts) GetReceived() uint64 {
+	if x != nil {
+		return x.Received
+	}
+	return 0
+}
+
+func (x *PeerFamilyCounts) GetAccepted() uint64 {
+	if x != nil {
+		return x.Accepted
+	}
+	return 0
+}
+
+func (x *PeerFamilyCounts) GetRejected() uint64 {
+	if x != nil {
+		return x.Rejected
+	}
+	return 0
+}
+
 // PeerMaxPrefix is a peer's max-prefix configuration and state.
 type PeerMaxPrefix struct {
 	state            protoimpl.MessageState `protogen:"open.v1"`
@@ -347,7 +519,7 @@ type PeerMaxPrefix struct {
 
 func (x *PeerMaxPrefix) Reset() {
 	*x = PeerMaxPrefix{}
-	mi := &file_rsguard_v1_peers_proto_msgTypes[1]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -359,7 +531,7 @@ func (x *PeerMaxPrefix) String() string {
 func (*PeerMaxPrefix) ProtoMessage() {}
 
 func (x *PeerMaxPrefix) ProtoReflect() protoreflect.Message {
-	mi := &file_rsguard_v1_peers_proto_msgTypes[1]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -372,7 +544,7 @@ func (x *PeerMaxPrefix) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PeerMaxPrefix.ProtoReflect.Descriptor instead.
 func (*PeerMaxPrefix) Descriptor() ([]byte, []int) {
-	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{1}
+	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *PeerMaxPrefix) GetLimitIpv4() uint32 {
@@ -482,7 +654,7 @@ type PeerFlapCounters struct {
 
 func (x *PeerFlapCounters) Reset() {
 	*x = PeerFlapCounters{}
-	mi := &file_rsguard_v1_peers_proto_msgTypes[2]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -494,7 +666,7 @@ func (x *PeerFlapCounters) String() string {
 func (*PeerFlapCounters) ProtoMessage() {}
 
 func (x *PeerFlapCounters) ProtoReflect() protoreflect.Message {
-	mi := &file_rsguard_v1_peers_proto_msgTypes[2]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -507,7 +679,7 @@ func (x *PeerFlapCounters) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PeerFlapCounters.ProtoReflect.Descriptor instead.
 func (*PeerFlapCounters) Descriptor() ([]byte, []int) {
-	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{2}
+	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *PeerFlapCounters) GetWithdrawals() uint64 {
@@ -574,7 +746,7 @@ type ListPeersRequest struct {
 
 func (x *ListPeersRequest) Reset() {
 	*x = ListPeersRequest{}
-	mi := &file_rsguard_v1_peers_proto_msgTypes[3]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -586,7 +758,7 @@ func (x *ListPeersRequest) String() string {
 func (*ListPeersRequest) ProtoMessage() {}
 
 func (x *ListPeersRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_rsguard_v1_peers_proto_msgTypes[3]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -599,7 +771,7 @@ func (x *ListPeersRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListPeersRequest.ProtoReflect.Descriptor instead.
 func (*ListPeersRequest) Descriptor() ([]byte, []int) {
-	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{3}
+	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{5}
 }
 
 type ListPeersResponse struct {
@@ -611,7 +783,7 @@ type ListPeersResponse struct {
 
 func (x *ListPeersResponse) Reset() {
 	*x = ListPeersResponse{}
-	mi := &file_rsguard_v1_peers_proto_msgTypes[4]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -623,7 +795,7 @@ func (x *ListPeersResponse) String() string {
 func (*ListPeersResponse) ProtoMessage() {}
 
 func (x *ListPeersResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_rsguard_v1_peers_proto_msgTypes[4]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -636,7 +808,7 @@ func (x *ListPeersResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListPeersResponse.ProtoReflect.Descriptor instead.
 func (*ListPeersResponse) Descriptor() ([]byte, []int) {
-	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{4}
+	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *ListPeersResponse) GetPeer() *Peer {
@@ -655,7 +827,7 @@ type GetPeerRequest struct {
 
 func (x *GetPeerRequest) Reset() {
 	*x = GetPeerRequest{}
-	mi := &file_rsguard_v1_peers_proto_msgTypes[5]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -667,7 +839,7 @@ func (x *GetPeerRequest) String() string {
 func (*GetPeerRequest) ProtoMessage() {}
 
 func (x *GetPeerRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_rsguard_v1_peers_proto_msgTypes[5]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -680,7 +852,7 @@ func (x *GetPeerRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetPeerRequest.ProtoReflect.Descriptor instead.
 func (*GetPeerRequest) Descriptor() ([]byte, []int) {
-	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{5}
+	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *GetPeerRequest) GetName() string {
@@ -699,7 +871,7 @@ type GetPeerResponse struct {
 
 func (x *GetPeerResponse) Reset() {
 	*x = GetPeerResponse{}
-	mi := &file_rsguard_v1_peers_proto_msgTypes[6]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -711,7 +883,7 @@ func (x *GetPeerResponse) String() string {
 func (*GetPeerResponse) ProtoMessage() {}
 
 func (x *GetPeerResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_rsguard_v1_peers_proto_msgTypes[6]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -724,7 +896,7 @@ func (x *GetPeerResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetPeerResponse.ProtoReflect.Descriptor instead.
 func (*GetPeerResponse) Descriptor() ([]byte, []int) {
-	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{6}
+	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *GetPeerResponse) GetPeer() *Peer {
@@ -743,7 +915,7 @@ type EnablePeerRequest struct {
 
 func (x *EnablePeerRequest) Reset() {
 	*x = EnablePeerRequest{}
-	mi := &file_rsguard_v1_peers_proto_msgTypes[7]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -755,7 +927,7 @@ func (x *EnablePeerRequest) String() string {
 func (*EnablePeerRequest) ProtoMessage() {}
 
 func (x *EnablePeerRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_rsguard_v1_peers_proto_msgTypes[7]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -768,7 +940,7 @@ func (x *EnablePeerRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EnablePeerRequest.ProtoReflect.Descriptor instead.
 func (*EnablePeerRequest) Descriptor() ([]byte, []int) {
-	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{7}
+	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *EnablePeerRequest) GetName() string {
@@ -786,7 +958,7 @@ type EnablePeerResponse struct {
 
 func (x *EnablePeerResponse) Reset() {
 	*x = EnablePeerResponse{}
-	mi := &file_rsguard_v1_peers_proto_msgTypes[8]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -798,7 +970,7 @@ func (x *EnablePeerResponse) String() string {
 func (*EnablePeerResponse) ProtoMessage() {}
 
 func (x *EnablePeerResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_rsguard_v1_peers_proto_msgTypes[8]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -811,7 +983,7 @@ func (x *EnablePeerResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EnablePeerResponse.ProtoReflect.Descriptor instead.
 func (*EnablePeerResponse) Descriptor() ([]byte, []int) {
-	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{8}
+	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{10}
 }
 
 type DisablePeerRequest struct {
@@ -825,7 +997,7 @@ type DisablePeerRequest struct {
 
 func (x *DisablePeerRequest) Reset() {
 	*x = DisablePeerRequest{}
-	mi := &file_rsguard_v1_peers_proto_msgTypes[9]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -837,7 +1009,7 @@ func (x *DisablePeerRequest) String() string {
 func (*DisablePeerRequest) ProtoMessage() {}
 
 func (x *DisablePeerRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_rsguard_v1_peers_proto_msgTypes[9]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -850,7 +1022,7 @@ func (x *DisablePeerRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DisablePeerRequest.ProtoReflect.Descriptor instead.
 func (*DisablePeerRequest) Descriptor() ([]byte, []int) {
-	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{9}
+	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *DisablePeerRequest) GetName() string {
@@ -875,7 +1047,7 @@ type DisablePeerResponse struct {
 
 func (x *DisablePeerResponse) Reset() {
 	*x = DisablePeerResponse{}
-	mi := &file_rsguard_v1_peers_proto_msgTypes[10]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -887,7 +1059,7 @@ func (x *DisablePeerResponse) String() string {
 func (*DisablePeerResponse) ProtoMessage() {}
 
 func (x *DisablePeerResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_rsguard_v1_peers_proto_msgTypes[10]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -900,7 +1072,7 @@ func (x *DisablePeerResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DisablePeerResponse.ProtoReflect.Descriptor instead.
 func (*DisablePeerResponse) Descriptor() ([]byte, []int) {
-	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{10}
+	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{12}
 }
 
 type ResetPeerRequest struct {
@@ -913,7 +1085,7 @@ type ResetPeerRequest struct {
 
 func (x *ResetPeerRequest) Reset() {
 	*x = ResetPeerRequest{}
-	mi := &file_rsguard_v1_peers_proto_msgTypes[11]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -925,7 +1097,7 @@ func (x *ResetPeerRequest) String() string {
 func (*ResetPeerRequest) ProtoMessage() {}
 
 func (x *ResetPeerRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_rsguard_v1_peers_proto_msgTypes[11]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -938,7 +1110,7 @@ func (x *ResetPeerRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResetPeerRequest.ProtoReflect.Descriptor instead.
 func (*ResetPeerRequest) Descriptor() ([]byte, []int) {
-	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{11}
+	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *ResetPeerRequest) GetName() string {
@@ -963,7 +1135,7 @@ type ResetPeerResponse struct {
 
 func (x *ResetPeerResponse) Reset() {
 	*x = ResetPeerResponse{}
-	mi := &file_rsguard_v1_peers_proto_msgTypes[12]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -975,7 +1147,7 @@ func (x *ResetPeerResponse) String() string {
 func (*ResetPeerResponse) ProtoMessage() {}
 
 func (x *ResetPeerResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_rsguard_v1_peers_proto_msgTypes[12]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -988,7 +1160,7 @@ func (x *ResetPeerResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResetPeerResponse.ProtoReflect.Descriptor instead.
 func (*ResetPeerResponse) Descriptor() ([]byte, []int) {
-	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{12}
+	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{14}
 }
 
 type GracefulShutdownRequest struct {
@@ -1009,7 +1181,7 @@ type GracefulShutdownRequest struct {
 
 func (x *GracefulShutdownRequest) Reset() {
 	*x = GracefulShutdownRequest{}
-	mi := &file_rsguard_v1_peers_proto_msgTypes[13]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1021,7 +1193,7 @@ func (x *GracefulShutdownRequest) String() string {
 func (*GracefulShutdownRequest) ProtoMessage() {}
 
 func (x *GracefulShutdownRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_rsguard_v1_peers_proto_msgTypes[13]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1034,7 +1206,7 @@ func (x *GracefulShutdownRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GracefulShutdownRequest.ProtoReflect.Descriptor instead.
 func (*GracefulShutdownRequest) Descriptor() ([]byte, []int) {
-	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{13}
+	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *GracefulShutdownRequest) GetName() string {
@@ -1073,7 +1245,7 @@ type GracefulShutdownResponse struct {
 
 func (x *GracefulShutdownResponse) Reset() {
 	*x = GracefulShutdownResponse{}
-	mi := &file_rsguard_v1_peers_proto_msgTypes[14]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1085,7 +1257,7 @@ func (x *GracefulShutdownResponse) String() string {
 func (*GracefulShutdownResponse) ProtoMessage() {}
 
 func (x *GracefulShutdownResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_rsguard_v1_peers_proto_msgTypes[14]
+	mi := &file_rsguard_v1_peers_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1098,7 +1270,7 @@ func (x *GracefulShutdownResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GracefulShutdownResponse.ProtoReflect.Descriptor instead.
 func (*GracefulShutdownResponse) Descriptor() ([]byte, []int) {
-	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{14}
+	return file_rsguard_v1_peers_proto_rawDescGZIP(), []int{16}
 }
 
 var File_rsguard_v1_peers_proto protoreflect.FileDescriptor
@@ -1106,7 +1278,7 @@ var File_rsguard_v1_peers_proto protoreflect.FileDescriptor
 const file_rsguard_v1_peers_proto_rawDesc = "" +
 	"\n" +
 	"\x16rsguard/v1/peers.proto\x12\n" +
-	"rsguard.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x17rsguard/v1/common.proto\"\xa9\x05\n" +
+	"rsguard.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x17rsguard/v1/common.proto\"\xda\x06\n" +
 	"\x04Peer\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12 \n" +
 	"\vdescription\x18\x02 \x01(\tR\vdescription\x12\x18\n" +
@@ -1131,7 +1303,21 @@ const file_rsguard_v1_peers_proto_rawDesc = "" +
 	"contactNoc\x12#\n" +
 	"\rcontact_abuse\x18\x11 \x01(\tR\fcontactAbuse\x124\n" +
 	"\n" +
-	"checks_off\x18\x12 \x03(\v2\x15.rsguard.v1.RejectionR\tchecksOff\"\xa5\x04\n" +
+	"checks_off\x18\x12 \x03(\v2\x15.rsguard.v1.RejectionR\tchecksOff\x12B\n" +
+	"\x0flast_error_time\x18\x1e \x01(\v2\x1a.google.protobuf.TimestampR\rlastErrorTime\x121\n" +
+	"\asession\x18\x1f \x01(\v2\x17.rsguard.v1.PeerSessionR\asession\x128\n" +
+	"\bfamilies\x18  \x03(\v2\x1c.rsguard.v1.PeerFamilyCountsR\bfamilies\"\x8b\x02\n" +
+	"\vPeerSession\x126\n" +
+	"\thold_time\x18\x01 \x01(\v2\x19.google.protobuf.DurationR\bholdTime\x12H\n" +
+	"\x12keepalive_interval\x18\x02 \x01(\v2\x19.google.protobuf.DurationR\x11keepaliveInterval\x12\x1a\n" +
+	"\bfamilies\x18\x03 \x03(\tR\bfamilies\x12-\n" +
+	"\x12local_capabilities\x18\x04 \x03(\tR\x11localCapabilities\x12/\n" +
+	"\x13remote_capabilities\x18\x05 \x03(\tR\x12remoteCapabilities\"~\n" +
+	"\x10PeerFamilyCounts\x12\x16\n" +
+	"\x06family\x18\x01 \x01(\tR\x06family\x12\x1a\n" +
+	"\breceived\x18\x02 \x01(\x04R\breceived\x12\x1a\n" +
+	"\baccepted\x18\x03 \x01(\x04R\baccepted\x12\x1a\n" +
+	"\brejected\x18\x04 \x01(\x04R\brejected\"\xa5\x04\n" +
 	"\rPeerMaxPrefix\x12\x1d\n" +
 	"\n" +
 	"limit_ipv4\x18\x01 \x01(\rR\tlimitIpv4\x12\x1d\n" +
@@ -1219,60 +1405,67 @@ func file_rsguard_v1_peers_proto_rawDescGZIP() []byte {
 }
 
 var file_rsguard_v1_peers_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_rsguard_v1_peers_proto_msgTypes = make([]protoimpl.MessageInfo, 15)
+var file_rsguard_v1_peers_proto_msgTypes = make([]protoimpl.MessageInfo, 17)
 var file_rsguard_v1_peers_proto_goTypes = []any{
 	(PeerState)(0),                   // 0: rsguard.v1.PeerState
 	(ResetMode)(0),                   // 1: rsguard.v1.ResetMode
 	(*Peer)(nil),                     // 2: rsguard.v1.Peer
-	(*PeerMaxPrefix)(nil),            // 3: rsguard.v1.PeerMaxPrefix
-	(*PeerFlapCounters)(nil),         // 4: rsguard.v1.PeerFlapCounters
-	(*ListPeersRequest)(nil),         // 5: rsguard.v1.ListPeersRequest
-	(*ListPeersResponse)(nil),        // 6: rsguard.v1.ListPeersResponse
-	(*GetPeerRequest)(nil),           // 7: rsguard.v1.GetPeerRequest
-	(*GetPeerResponse)(nil),          // 8: rsguard.v1.GetPeerResponse
-	(*EnablePeerRequest)(nil),        // 9: rsguard.v1.EnablePeerRequest
-	(*EnablePeerResponse)(nil),       // 10: rsguard.v1.EnablePeerResponse
-	(*DisablePeerRequest)(nil),       // 11: rsguard.v1.DisablePeerRequest
-	(*DisablePeerResponse)(nil),      // 12: rsguard.v1.DisablePeerResponse
-	(*ResetPeerRequest)(nil),         // 13: rsguard.v1.ResetPeerRequest
-	(*ResetPeerResponse)(nil),        // 14: rsguard.v1.ResetPeerResponse
-	(*GracefulShutdownRequest)(nil),  // 15: rsguard.v1.GracefulShutdownRequest
-	(*GracefulShutdownResponse)(nil), // 16: rsguard.v1.GracefulShutdownResponse
-	(*timestamppb.Timestamp)(nil),    // 17: google.protobuf.Timestamp
-	(*durationpb.Duration)(nil),      // 18: google.protobuf.Duration
-	(*Rejection)(nil),                // 19: rsguard.v1.Rejection
+	(*PeerSession)(nil),              // 3: rsguard.v1.PeerSession
+	(*PeerFamilyCounts)(nil),         // 4: rsguard.v1.PeerFamilyCounts
+	(*PeerMaxPrefix)(nil),            // 5: rsguard.v1.PeerMaxPrefix
+	(*PeerFlapCounters)(nil),         // 6: rsguard.v1.PeerFlapCounters
+	(*ListPeersRequest)(nil),         // 7: rsguard.v1.ListPeersRequest
+	(*ListPeersResponse)(nil),        // 8: rsguard.v1.ListPeersResponse
+	(*GetPeerRequest)(nil),           // 9: rsguard.v1.GetPeerRequest
+	(*GetPeerResponse)(nil),          // 10: rsguard.v1.GetPeerResponse
+	(*EnablePeerRequest)(nil),        // 11: rsguard.v1.EnablePeerRequest
+	(*EnablePeerResponse)(nil),       // 12: rsguard.v1.EnablePeerResponse
+	(*DisablePeerRequest)(nil),       // 13: rsguard.v1.DisablePeerRequest
+	(*DisablePeerResponse)(nil),      // 14: rsguard.v1.DisablePeerResponse
+	(*ResetPeerRequest)(nil),         // 15: rsguard.v1.ResetPeerRequest
+	(*ResetPeerResponse)(nil),        // 16: rsguard.v1.ResetPeerResponse
+	(*GracefulShutdownRequest)(nil),  // 17: rsguard.v1.GracefulShutdownRequest
+	(*GracefulShutdownResponse)(nil), // 18: rsguard.v1.GracefulShutdownResponse
+	(*timestamppb.Timestamp)(nil),    // 19: google.protobuf.Timestamp
+	(*durationpb.Duration)(nil),      // 20: google.protobuf.Duration
+	(*Rejection)(nil),                // 21: rsguard.v1.Rejection
 }
 var file_rsguard_v1_peers_proto_depIdxs = []int32{
 	0,  // 0: rsguard.v1.Peer.state:type_name -> rsguard.v1.PeerState
-	17, // 1: rsguard.v1.Peer.state_since:type_name -> google.protobuf.Timestamp
-	18, // 2: rsguard.v1.Peer.uptime:type_name -> google.protobuf.Duration
-	4,  // 3: rsguard.v1.Peer.flaps:type_name -> rsguard.v1.PeerFlapCounters
-	3,  // 4: rsguard.v1.Peer.max_prefix:type_name -> rsguard.v1.PeerMaxPrefix
-	19, // 5: rsguard.v1.Peer.checks_off:type_name -> rsguard.v1.Rejection
-	18, // 6: rsguard.v1.PeerMaxPrefix.restart_after:type_name -> google.protobuf.Duration
-	17, // 7: rsguard.v1.PeerMaxPrefix.last_sanction_time:type_name -> google.protobuf.Timestamp
-	17, // 8: rsguard.v1.PeerMaxPrefix.restart_at:type_name -> google.protobuf.Timestamp
-	2,  // 9: rsguard.v1.ListPeersResponse.peer:type_name -> rsguard.v1.Peer
-	2,  // 10: rsguard.v1.GetPeerResponse.peer:type_name -> rsguard.v1.Peer
-	1,  // 11: rsguard.v1.ResetPeerRequest.mode:type_name -> rsguard.v1.ResetMode
-	18, // 12: rsguard.v1.GracefulShutdownRequest.wait:type_name -> google.protobuf.Duration
-	5,  // 13: rsguard.v1.PeerService.ListPeers:input_type -> rsguard.v1.ListPeersRequest
-	7,  // 14: rsguard.v1.PeerService.GetPeer:input_type -> rsguard.v1.GetPeerRequest
-	9,  // 15: rsguard.v1.PeerService.EnablePeer:input_type -> rsguard.v1.EnablePeerRequest
-	11, // 16: rsguard.v1.PeerService.DisablePeer:input_type -> rsguard.v1.DisablePeerRequest
-	13, // 17: rsguard.v1.PeerService.ResetPeer:input_type -> rsguard.v1.ResetPeerRequest
-	15, // 18: rsguard.v1.PeerService.GracefulShutdown:input_type -> rsguard.v1.GracefulShutdownRequest
-	6,  // 19: rsguard.v1.PeerService.ListPeers:output_type -> rsguard.v1.ListPeersResponse
-	8,  // 20: rsguard.v1.PeerService.GetPeer:output_type -> rsguard.v1.GetPeerResponse
-	10, // 21: rsguard.v1.PeerService.EnablePeer:output_type -> rsguard.v1.EnablePeerResponse
-	12, // 22: rsguard.v1.PeerService.DisablePeer:output_type -> rsguard.v1.DisablePeerResponse
-	14, // 23: rsguard.v1.PeerService.ResetPeer:output_type -> rsguard.v1.ResetPeerResponse
-	16, // 24: rsguard.v1.PeerService.GracefulShutdown:output_type -> rsguard.v1.GracefulShutdownResponse
-	19, // [19:25] is the sub-list for method output_type
-	13, // [13:19] is the sub-list for method input_type
-	13, // [13:13] is the sub-list for extension type_name
-	13, // [13:13] is the sub-list for extension extendee
-	0,  // [0:13] is the sub-list for field type_name
+	19, // 1: rsguard.v1.Peer.state_since:type_name -> google.protobuf.Timestamp
+	20, // 2: rsguard.v1.Peer.uptime:type_name -> google.protobuf.Duration
+	6,  // 3: rsguard.v1.Peer.flaps:type_name -> rsguard.v1.PeerFlapCounters
+	5,  // 4: rsguard.v1.Peer.max_prefix:type_name -> rsguard.v1.PeerMaxPrefix
+	21, // 5: rsguard.v1.Peer.checks_off:type_name -> rsguard.v1.Rejection
+	19, // 6: rsguard.v1.Peer.last_error_time:type_name -> google.protobuf.Timestamp
+	3,  // 7: rsguard.v1.Peer.session:type_name -> rsguard.v1.PeerSession
+	4,  // 8: rsguard.v1.Peer.families:type_name -> rsguard.v1.PeerFamilyCounts
+	20, // 9: rsguard.v1.PeerSession.hold_time:type_name -> google.protobuf.Duration
+	20, // 10: rsguard.v1.PeerSession.keepalive_interval:type_name -> google.protobuf.Duration
+	20, // 11: rsguard.v1.PeerMaxPrefix.restart_after:type_name -> google.protobuf.Duration
+	19, // 12: rsguard.v1.PeerMaxPrefix.last_sanction_time:type_name -> google.protobuf.Timestamp
+	19, // 13: rsguard.v1.PeerMaxPrefix.restart_at:type_name -> google.protobuf.Timestamp
+	2,  // 14: rsguard.v1.ListPeersResponse.peer:type_name -> rsguard.v1.Peer
+	2,  // 15: rsguard.v1.GetPeerResponse.peer:type_name -> rsguard.v1.Peer
+	1,  // 16: rsguard.v1.ResetPeerRequest.mode:type_name -> rsguard.v1.ResetMode
+	20, // 17: rsguard.v1.GracefulShutdownRequest.wait:type_name -> google.protobuf.Duration
+	7,  // 18: rsguard.v1.PeerService.ListPeers:input_type -> rsguard.v1.ListPeersRequest
+	9,  // 19: rsguard.v1.PeerService.GetPeer:input_type -> rsguard.v1.GetPeerRequest
+	11, // 20: rsguard.v1.PeerService.EnablePeer:input_type -> rsguard.v1.EnablePeerRequest
+	13, // 21: rsguard.v1.PeerService.DisablePeer:input_type -> rsguard.v1.DisablePeerRequest
+	15, // 22: rsguard.v1.PeerService.ResetPeer:input_type -> rsguard.v1.ResetPeerRequest
+	17, // 23: rsguard.v1.PeerService.GracefulShutdown:input_type -> rsguard.v1.GracefulShutdownRequest
+	8,  // 24: rsguard.v1.PeerService.ListPeers:output_type -> rsguard.v1.ListPeersResponse
+	10, // 25: rsguard.v1.PeerService.GetPeer:output_type -> rsguard.v1.GetPeerResponse
+	12, // 26: rsguard.v1.PeerService.EnablePeer:output_type -> rsguard.v1.EnablePeerResponse
+	14, // 27: rsguard.v1.PeerService.DisablePeer:output_type -> rsguard.v1.DisablePeerResponse
+	16, // 28: rsguard.v1.PeerService.ResetPeer:output_type -> rsguard.v1.ResetPeerResponse
+	18, // 29: rsguard.v1.PeerService.GracefulShutdown:output_type -> rsguard.v1.GracefulShutdownResponse
+	24, // [24:30] is the sub-list for method output_type
+	18, // [18:24] is the sub-list for method input_type
+	18, // [18:18] is the sub-list for extension type_name
+	18, // [18:18] is the sub-list for extension extendee
+	0,  // [0:18] is the sub-list for field type_name
 }
 
 func init() { file_rsguard_v1_peers_proto_init() }
@@ -1287,7 +1480,7 @@ func file_rsguard_v1_peers_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_rsguard_v1_peers_proto_rawDesc), len(file_rsguard_v1_peers_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   15,
+			NumMessages:   17,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
