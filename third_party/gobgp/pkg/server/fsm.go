@@ -1849,8 +1849,9 @@ func (h *fsmHandler) sendMessageloop(ctx context.Context, wg *sync.WaitGroup) er
 				m = batch[len(batch)-1]
 				h.fsm.lock.RLock()
 				options := h.fsm.marshallingOptions
+				twoByte := h.fsm.twoByteAsTrans
 				h.fsm.lock.RUnlock()
-				msgs, skipped := table.CreateUpdateMsgFromPathsSkipping(coalescePaths(batch), options)
+				msgs, skipped := packForPeer(coalescePaths(batch), options, twoByte)
 				for _, path := range skipped {
 					// counted like a message that failed to serialise
 					fsm.bgpMessageStateUpdate(0, false)

@@ -122,3 +122,21 @@ func coalescePaths(batch []*fsmOutgoingMsg) []*table.Path {
 // sendBufferSize is the send loop's write buffer: a batch of full
 // 4096-octet UPDATEs reaches the socket in writes of this size.
 const sendBufferSize = 64 * 1024
+
+// packForPeer packs paths into UPDATEs. For a peer without the 4-octet AS
+// capability, send() rewrites AS_PATH into AS_PATH + AS4_PATH after
+// packing, which can push a full 4096-octet UPDATE over the limit and lose
+// every route in it; such peers get one path per UPDATE, as before the
+// coalescing patch.
+func packForPeer(paths []*table.Path, options *bgp.MarshallingOption, twoByteAs bool) ([]*bgp.BGPMessage, []*table.Path) {
+	if !twoByteAs {
+		return table.CreateUpdateMsgFromPathsSkipping(paths, options)
+	}
+	var msgs []*bgp.BGPMessage
+	var skipped []*table.Path
+	for _, p := range paths {
+		m, s := table.CreateUpdateMsgFromPathsSkipping([]*table.Path{p}, options)
+		msgs, skipped = append(msgs, m...), append(skipped, s...)
+	}
+	return msgs, skipped
+}

@@ -232,3 +232,21 @@ func TestSendMessageloopCoalesces(t *testing.T) {
 	}
 	t.Logf("%d queued messages → %d UPDATEs in %d writes", n+(n+6)/7+(n+13)/14+1, updates, writes)
 }
+
+// TestPackForPeerTwoByteAS: a peer without the 4-octet AS capability gets
+// one path per UPDATE (its AS_PATH is rewritten after packing and could
+// overflow a full message), a 4-octet peer gets them packed.
+func TestPackForPeerTwoByteAS(t *testing.T) {
+	var paths []*table.Path
+	for i := 0; i < 50; i++ {
+		paths = append(paths, batchTestPath(fmt.Sprintf("45.%d.%d.0/24", i/256, i%256), 7, false))
+	}
+	packed, skipped := packForPeer(paths, nil, false)
+	if len(skipped) != 0 || len(packed) != 1 {
+		t.Fatalf("4-octet peer: %d messages, %d skipped; want 1, 0", len(packed), len(skipped))
+	}
+	single, skipped := packForPeer(paths, nil, true)
+	if len(skipped) != 0 || len(single) != len(paths) {
+		t.Fatalf("2-octet peer: %d messages, %d skipped; want %d, 0", len(single), len(skipped), len(paths))
+	}
+}
