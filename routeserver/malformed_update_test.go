@@ -1,0 +1,165 @@
+package routeserver
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sirupsen/logrus"
+	"github.com/sirupsen/logrus/hooks/test"
+)
+
+// Addresses of this file's tests: 127.10.23.0/24, same host layout as
+// rawpeer_wire_test.go (.1 route server, .2 sender "a", .3 watcher "b").
+func malformedAddr(host byte) string { return fmt.Sprintf("127.10.23.%d", host) }
+
+func malformedConfig() string {
+	return fmt.Sprintf(`
+[global]
+asn = 21000
+router_id = "%[1]s"
+listen_addresses = ["%[1]s"]
+listen_port = 179
+state_dir = "S"
+
+[[peers]]
+name = "a"
+address = "%[2]s"
+asn = 21001
+prefixes = ["45.23.0.0/16{16,24}"]
+
+[[peers]]
+name = "b"
+address = "%[3]s"
+asn = 21002
+prefixes = ["45.24.0.0/16{16,24}"]
+`, malformedAddr(wireRS), malformedAddr(wireSender), malformedAddr(wireWatcher))
+}
+
+// eventLog keeps the route server's events.
+type eventLog struct {
+	mu sync.Mutex
+	ev []Event
+}
+
+func (l *eventLog) add(e Event) { l.mu.Lock(); l.ev = append(l.ev, e); l.mu.Unlock() }
+
+// malformed returns the malformed-update events naming prefix.
+func (l *eventLog) malformed(prefix string) []Event {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []Event
+	for _, e := range l.ev {
+		if e.Kind == EventMalformedUpdate && e.MalformedUpdate != nil && slices.Contains(e.MalformedUpdate.Prefixes, prefix) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// RFC 7606: an UPDATE with a malformed NEXT_HOP or ORIGIN is handled by
+// treat-as-withdraw: the session stays up and the routes are withdrawn.
+// GoBGP does that before any filter, so the routes never reach the store
+// or the ADJIN watch as announcements; the malformed_update event (from
+// GoBGP patch 10's log fields) is the only trace. It must name the peer,
+// the prefix and the error, and a warning with snake_case keys must say
+// the same.
+func TestMalformedUpdateTreatAsWithdrawEvent(t *testing.T) {
+	events := &eventLog{}
+	var hook *test.Hook
+	rs := startRS(t, malformedConfig(), func(s *Server) {
+		s.opts.OnEvent = events.add
+		hook = test.NewLocal(s.log)
+	})
+	b, err := dialRawPeerRetry(SpeakerConfig{ASN: 21002, RouterID: malformedAddr(wireWatcher),
+		Address: malformedAddr(wireWatcher), RSAddr: malformedAddr(wireRS), RSPort: 179, RSASN: 21000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(b.Close)
+	waitState(t, rs, "b", "ESTABLISHED")
+	a, _, n := dialOpen(t, malformedAddr(wireSender), defaultOpen())
+	if n != nil {
+		t.Fatalf("correct OPEN refused: %s", n)
+	}
+	a.establish()
+	waitState(t, rs, "a", "ESTABLISHED")
+	ib := &inputBench{t: t, rs: rs, a: a}
+
+	good := [][]byte{attrOrigin(0), attrASPath(asSeq4(wireASN)), attrNextHop(malformedAddr(wireSender))}
+	sent := netip.MustParsePrefix("45.23.1.0/24")     // first seen in a malformed UPDATE
+	replaced := netip.MustParsePrefix("45.23.2.0/24") // accepted, then re-announced malformed
+	kept := netip.MustParsePrefix("45.23.3.0/24")     // never touched
+	a.write(frame(allOnes, msgUpdate, updateBody(nil, good, nlri(replaced, kept))))
+	ib.waitPropagated(replaced)
+	ib.waitPropagated(kept)
+
+	badNextHop := attr(flagWellKnown, 3, []byte{127, 10, 23, 2, 9}) // 5 octets
+	badOrigin := attr(flagWellKnown, 1, []byte{0, 0})               // 2 octets
+	for _, tc := range []struct {
+		name   string
+		attrs  [][]byte
+		prefix netip.Prefix
+		err    string
+	}{
+		{"NEXT_HOP of 5 octets", [][]byte{good[0], good[1], badNextHop}, sent, "nexthop"},
+		{"ORIGIN of 2 octets", [][]byte{badOrigin, good[1], good[2]}, replaced, "origin"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a.write(frame(allOnes, msgUpdate, updateBody(nil, tc.attrs, nlri(tc.prefix))))
+			waitFor(t, 10*time.Second, "malformed_update event for "+tc.prefix.String(), func() bool {
+				return len(events.malformed(tc.prefix.String())) > 0
+			})
+			e := events.malformed(tc.prefix.String())[0]
+			m := e.MalformedUpdate
+			if e.Peer != "a" || m.Handling != HandlingTreatAsWithdraw || m.PrefixCount != 1 ||
+				!strings.Contains(strings.ToLower(m.Error), tc.err) {
+				t.Fatalf("event %+v %+v: want peer a, treat_as_withdraw, 1 prefix, error about %s", e, *m, tc.err)
+			}
+			a.expectNoNotification(time.Second)
+			waitState(t, rs, "a", "ESTABLISHED")
+			waitFor(t, 10*time.Second, tc.prefix.String()+" gone from b", func() bool { return !ib.propagated(tc.prefix) })
+			if ib.accepted(tc.prefix) {
+				t.Fatalf("%s is in the store as accepted", tc.prefix)
+			}
+			if !ib.propagated(kept) {
+				t.Fatalf("%s, from an earlier UPDATE, no longer propagated", kept)
+			}
+			if !warned(hook, tc.prefix.String()) {
+				t.Fatalf("no warning naming %s with snake_case keys; entries: %v", tc.prefix, hook.AllEntries())
+			}
+		})
+	}
+}
+
+// warned: a warning of the route server names the peer and the prefix in
+// snake_case fields.
+func warned(h *test.Hook, prefix string) bool {
+	for _, e := range h.AllEntries() {
+		p, _ := e.Data["prefixes"].([]string)
+		if e.Level == logrus.WarnLevel && e.Data["peer"] == "a" && e.Data["prefix_count"] == 1 &&
+			e.Data["error"] != "" && slices.Contains(p, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// dialRawPeerRetry: GoBGP resets connections for a moment while a new
+// peer's FSM leaves Idle, so the first attempts may fail.
+func dialRawPeerRetry(c SpeakerConfig) (*RawPeer, error) {
+	var err error
+	for i := 0; i < 40; i++ {
+		var p *RawPeer
+		if p, err = DialRawPeer(context.Background(), c); err == nil {
+			return p, nil
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	return nil, err
+}
