@@ -69,7 +69,7 @@ func (l *eventLog) malformed(prefix string) []Event {
 // GoBGP patch 10's log fields) is the only trace. It must name the peer,
 // the prefix and the error, and a warning with snake_case keys must say
 // the same.
-func TestMalformedUpdateTreatAsWithdrawEvent(t *testing.T) {
+func TestMalformedUpdateEvent(t *testing.T) {
 	events := &eventLog{}
 	var hook *test.Hook
 	rs := startRS(t, malformedConfig(), func(s *Server) {
@@ -135,6 +135,21 @@ func TestMalformedUpdateTreatAsWithdrawEvent(t *testing.T) {
 			}
 		})
 	}
+	t.Run("malformed AS4_PATH", func(t *testing.T) {
+		// RFC 6793 §6 (GoBGP patch 6): attribute discard, the route stays.
+		p := netip.MustParsePrefix("45.23.4.0/24")
+		as4 := attr(flagOptTrans, 17, []byte{2, 3, 0, 0, 0x52, 0x09})
+		a.write(frame(allOnes, msgUpdate, updateBody(nil, append(good[:3:3], as4), nlri(p))))
+		waitFor(t, 10*time.Second, "malformed_update event for "+p.String(), func() bool {
+			return len(events.malformed(p.String())) > 0
+		})
+		e := events.malformed(p.String())[0]
+		if e.Peer != "a" || e.MalformedUpdate.Handling != HandlingAttributeDiscard || e.MalformedUpdate.Error == "" {
+			t.Fatalf("event %+v %+v: want peer a, attribute_discard, an error", e, *e.MalformedUpdate)
+		}
+		ib.waitPropagated(p)
+		a.expectNoNotification(500 * time.Millisecond)
+	})
 }
 
 // warned: a warning of the route server names the peer and the prefix in
