@@ -7,40 +7,12 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/rsguard/rsguard/internal/shareddata"
 )
 
-// sharedDir finds ../shared next to the repo root (the directory with
-// go.mod), or RSGUARD_SHARED_DIR. Without it the test skips, unless CI sets
-// RSGUARD_REQUIRE_SHARED=1.
-func sharedDir(t testing.TB) string {
-	t.Helper()
-	if d := os.Getenv("RSGUARD_SHARED_DIR"); d != "" {
-		return d
-	}
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := 0; i < 20; i++ {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			shared := filepath.Join(dir, "..", "shared")
-			if st, err := os.Stat(filepath.Join(shared, "data")); err == nil && st.IsDir() {
-				return shared
-			}
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			break
-		}
-		dir = parent
-	}
-	if os.Getenv("RSGUARD_REQUIRE_SHARED") == "1" {
-		t.Fatal("shared test data not found (../shared next to the repo root, or RSGUARD_SHARED_DIR) and RSGUARD_REQUIRE_SHARED=1")
-	}
-	t.Skip("shared test data not found (../shared next to the repo root, or set RSGUARD_SHARED_DIR)")
-	return ""
-}
+// sharedDir: the real-world data set next to the repo (internal/shareddata).
+func sharedDir(t testing.TB) string { t.Helper(); return shareddata.Dir(t) }
 
 func sharedFile(t testing.TB, rel string) string {
 	return filepath.Join(sharedDir(t), "data", rel)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/rsguard/rsguard/filters"
+	"github.com/rsguard/rsguard/internal/shareddata"
 	"github.com/rsguard/rsguard/routestore"
 )
 
@@ -144,23 +145,8 @@ func repoFile(t *testing.T, rel string) string {
 	return ""
 }
 
-// sharedDir finds ../shared next to the repo root (or RSGUARD_SHARED_DIR);
-// without it the test skips unless RSGUARD_REQUIRE_SHARED=1.
-func sharedDir(t *testing.T) string {
-	t.Helper()
-	if d := os.Getenv("RSGUARD_SHARED_DIR"); d != "" {
-		return d
-	}
-	shared := filepath.Join(filepath.Dir(repoFile(t, "go.mod")), "..", "shared")
-	if st, err := os.Stat(filepath.Join(shared, "data")); err == nil && st.IsDir() {
-		return shared
-	}
-	if os.Getenv("RSGUARD_REQUIRE_SHARED") == "1" {
-		t.Fatal("shared test data not found (../shared next to the repo root, or RSGUARD_SHARED_DIR) and RSGUARD_REQUIRE_SHARED=1")
-	}
-	t.Skip("shared test data not found (../shared next to the repo root, or set RSGUARD_SHARED_DIR)")
-	return ""
-}
+// sharedDir: the real-world data set next to the repo (internal/shareddata).
+func sharedDir(t testing.TB) string { t.Helper(); return shareddata.Dir(t) }
 
 func storeEntry(peer, pfx string, asn uint32) routestore.Entry {
 	p := netip.MustParsePrefix(pfx)

@@ -2,13 +2,10 @@ package routeserver
 
 import (
 	"context"
-	"fmt"
-	"slices"
 
 	api "github.com/osrg/gobgp/v3/api"
 	"github.com/rsguard/rsguard/config"
 	"github.com/rsguard/rsguard/filters"
-	"github.com/rsguard/rsguard/routestore"
 )
 
 // settingsFor is SettingsFrom plus the list checks, which also need
@@ -35,67 +32,12 @@ func withPeerLists(in *filters.Peer, c config.Peer) {
 	}
 }
 
-// listsChanged: these keys shape the peer's compiled policy statements, so
-// the peer is re-created. allowed_origins only extends its origin set (and
-// is applied in place, like an IRR refresh); blacklist only changes the
-// entries of its sets (applyBlacklist).
-func listsChanged(a, b config.Peer) bool {
-	return !slices.Equal(a.AllowedRoutes, b.AllowedRoutes) ||
-		a.PrefixCheckOff != b.PrefixCheckOff || a.OriginCheckOff != b.OriginCheckOff
-}
-
 func peerBlacklist(c config.Peer) *filters.Blacklist {
 	var bl []filters.ListedPrefix
 	for _, r := range c.Blacklist {
 		bl = append(bl, filters.ListedPrefix{Range: r})
 	}
 	return filters.NewBlacklist(bl)
-}
-
-// applyBlacklist moves a running peer to a reloaded blacklist without
-// touching its session: the set entries change by diff (additions first,
-// so for a moment more is blocked, never less), stored verdicts are
-// re-evaluated and a soft reset in re-runs GoBGP's policy.
-func (s *Server) applyBlacklist(ctx context.Context, c config.Peer) (string, error) {
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
-	s.mu.RLock()
-	p := s.peers[c.Name]
-	settings := s.settings
-	s.mu.RUnlock()
-	if p == nil {
-		return "", fmt.Errorf("%w %q", ErrUnknownPeer, c.Name)
-	}
-	cur := p.input.Load()
-	next := *cur
-	next.Blacklist = peerBlacklist(c)
-	n := filters.ListSetNames(c.Name)
-	old4, old6 := filters.SplitFamilies(cur.Blacklist.Ranges())
-	new4, new6 := filters.SplitFamilies(next.Blacklist.Ranges())
-	var fc FilterChange
-	for _, f := range []struct {
-		set      string
-		old, new []filters.PrefixRange
-	}{{n.Block4, old4, new4}, {n.Block6, old6, new6}} {
-		del, add := diffRanges(filters.NormalizeLongestMatch(f.old), filters.NormalizeLongestMatch(f.new))
-		if err := updatePrefixSet(ctx, s.bgp, f.set, nil, add); err != nil {
-			return "", err
-		}
-		if err := updatePrefixSet(ctx, s.bgp, f.set, del, nil); err != nil {
-			return "", err
-		}
-		fc.Added += len(add)
-		fc.Deleted += len(del)
-	}
-	p.input.Store(&next)
-	fc.VerdictChanges = s.store.ReevaluateBecause(routestore.CauseReload, c.Name, func(_ string, r filters.Route) filters.Verdict {
-		return filters.Evaluate(r, &settings, &next)
-	})
-	if fc.Added+fc.Deleted > 0 {
-		s.resets.schedule(c.Name)
-	}
-	return fmt.Sprintf("peer %s: blacklist updated (+%d/-%d entries, %d routes changed verdict)",
-		c.Name, fc.Added, fc.Deleted, fc.VerdictChanges), nil
 }
 
 // deletePeerListPolicy removes a peer's IRR policy and every set its

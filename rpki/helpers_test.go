@@ -5,35 +5,12 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/rsguard/rsguard/internal/shareddata"
 )
 
-// sharedDir finds ../shared next to the repo root, or RSGUARD_SHARED_DIR;
-// it skips without it unless RSGUARD_REQUIRE_SHARED=1.
-func sharedDir(t testing.TB) string {
-	t.Helper()
-	if d := os.Getenv("RSGUARD_SHARED_DIR"); d != "" {
-		return d
-	}
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for dir != filepath.Dir(dir) {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			shared := filepath.Join(dir, "..", "shared")
-			if st, err := os.Stat(filepath.Join(shared, "data")); err == nil && st.IsDir() {
-				return shared
-			}
-			break
-		}
-		dir = filepath.Dir(dir)
-	}
-	if os.Getenv("RSGUARD_REQUIRE_SHARED") == "1" {
-		t.Fatal("shared test data not found and RSGUARD_REQUIRE_SHARED=1")
-	}
-	t.Skip("shared test data not found (../shared next to the repo root, or set RSGUARD_SHARED_DIR)")
-	return ""
-}
+// sharedDir: the real-world data set next to the repo (internal/shareddata).
+func sharedDir(t testing.TB) string { t.Helper(); return shareddata.Dir(t) }
 
 func sample(t testing.TB, name string) []byte {
 	t.Helper()
