@@ -1,7 +1,6 @@
 package routeserver
 
 import (
-	"context"
 	"fmt"
 	"net/netip"
 	"slices"
@@ -18,27 +17,11 @@ import (
 // rawpeer_wire_test.go (.1 route server, .2 sender "a", .3 watcher "b").
 func malformedAddr(host byte) string { return fmt.Sprintf("127.10.23.%d", host) }
 
+// malformedConfig is wireConfig moved to 127.10.23.0/24, sender "a"
+// allowed 45.23.0.0/16.
 func malformedConfig() string {
-	return fmt.Sprintf(`
-[global]
-asn = 21000
-router_id = "%[1]s"
-listen_addresses = ["%[1]s"]
-listen_port = 179
-state_dir = "S"
-
-[[peers]]
-name = "a"
-address = "%[2]s"
-asn = 21001
-prefixes = ["45.23.0.0/16{16,24}"]
-
-[[peers]]
-name = "b"
-address = "%[3]s"
-asn = 21002
-prefixes = ["45.24.0.0/16{16,24}"]
-`, malformedAddr(wireRS), malformedAddr(wireSender), malformedAddr(wireWatcher))
+	c := strings.ReplaceAll(wireConfig(), "127.10.10.", "127.10.23.")
+	return strings.Replace(c, "45.10.0.0/16{16,24}", "45.23.0.0/16{16,24}", 1)
 }
 
 // eventLog keeps the route server's events.
@@ -163,18 +146,4 @@ func warned(h *test.Hook, prefix string) bool {
 		}
 	}
 	return false
-}
-
-// dialRawPeerRetry: GoBGP resets connections for a moment while a new
-// peer's FSM leaves Idle, so the first attempts may fail.
-func dialRawPeerRetry(c SpeakerConfig) (*RawPeer, error) {
-	var err error
-	for i := 0; i < 40; i++ {
-		var p *RawPeer
-		if p, err = DialRawPeer(context.Background(), c); err == nil {
-			return p, nil
-		}
-		time.Sleep(250 * time.Millisecond)
-	}
-	return nil, err
 }
