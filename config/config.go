@@ -69,6 +69,10 @@ type Global struct {
 	// PeeringLANs are the IXP's LAN prefixes: no client may announce them
 	// (or anything inside); they head the global blacklist.
 	PeeringLANs []netip.Prefix
+	// MemoryLimit (bytes, 0 = none) and GCPercent are the Go runtime's
+	// GOMEMLIMIT and GOGC (runtime.go); both are applied live.
+	MemoryLimit int64
+	GCPercent   int
 }
 
 // API is the [api] table. The API is closed by default: only the Unix
@@ -228,6 +232,7 @@ func defaults() *Config {
 			ListenAddresses: []netip.Addr{netip.IPv4Unspecified(), netip.IPv6Unspecified()},
 			ListenPort:      DefaultListenPort,
 			StateDir:        DefaultStateDir,
+			GCPercent:       DefaultGCPercent,
 		},
 		API: API{Socket: DefaultSocket},
 		LG:  defaultLG(),

@@ -141,6 +141,7 @@ func (d *decoder) global(g *Global, t *table) {
 	}
 	d.globalActions(g, t)
 	d.peeringLANs(g, t)
+	d.globalRuntime(g, t)
 }
 
 func (d *decoder) addr(at loc, s string) netip.Addr {

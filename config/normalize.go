@@ -40,6 +40,9 @@ type (
 		// actions.go
 		GracefulShutdown bool     `toml:"graceful_shutdown"`
 		PeeringLANs      []string `toml:"peering_lans"`
+		// runtime.go
+		MemoryLimit string `toml:"memory_limit"`
+		GCPercent   int    `toml:"gc_percent"`
 	}
 	renderAPI struct {
 		Socket    string `toml:"socket"`
@@ -136,6 +139,8 @@ func (c *Config) NormalizedTOML() ([]byte, error) {
 
 			GracefulShutdown: c.Global.GracefulShutdown,
 			PeeringLANs:      stringsOf(c.Global.PeeringLANs),
+			MemoryLimit:      FormatMemoryLimit(c.Global.MemoryLimit),
+			GCPercent:        c.Global.GCPercent,
 		},
 		API:     renderAPI(c.API),
 		LG:      renderLGOf(c.LG),

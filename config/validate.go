@@ -43,6 +43,7 @@ func (c *Config) Validate() error {
 func validate(c *Config, col *collector) {
 	v := &validator{c: c, col: col}
 	v.global()
+	v.runtime()
 	v.api()
 	v.log()
 	v.filters()

@@ -159,6 +159,9 @@ func (d *Daemon) ReloadConfig(ctx context.Context) (apiserver.ReloadResult, erro
 	if prep.plan.Changes("[log]") {
 		ApplyLogConfig(d.log, cfg.Log)
 	}
+	if prep.plan.Changes("[global]") { // only its live keys pass Refused
+		d.applyRuntime(cfg.Global, false)
+	}
 	res.Applied = true
 	d.warnConfig(cfg)
 	d.log.WithField("changes", len(changes)).WithField("took", time.Since(start).Round(time.Millisecond)).Info("config reloaded")

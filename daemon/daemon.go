@@ -46,6 +46,7 @@ func (d *Daemon) APITCPAddr() string { return d.api.Load().tcpAddr() }
 func New(path string, cfg *config.Config, log *logrus.Logger) (*Daemon, error) {
 	d := &Daemon{path: path, log: log, hub: apiserver.NewEventHub(4096), ready: make(chan struct{})}
 	d.warnConfig(cfg)
+	d.applyRuntime(cfg.Global, true) // runtime_tuning.go
 	d.metrics = newMetricsEndpoint(d)
 	d.irr = &irrComponent{build: func(c *config.Config) (irrService, error) { return newIRRService(c, log, d.publishIRR) }}
 	irr, fresh, err := d.irr.prepare(cfg)

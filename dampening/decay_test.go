@@ -24,7 +24,7 @@ func TestDecayCurve(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			e := mustNew(t, tt.p)
 			k := key("p1", "45.0.0.0/24")
-			e.Announce(k, 1, base)
+			announce(e, k, 1, base)
 			for range tt.withdraws {
 				flap(e, k, base)
 			}
@@ -45,11 +45,11 @@ func TestDecayAcrossEvents(t *testing.T) {
 	p := DefaultParams()
 	e := mustNew(t, p)
 	k := key("p1", "45.0.0.0/24")
-	e.Announce(k, 1, base)
-	e.Withdraw(k, base)                  // 1000 at 0
-	e.Announce(k, 1, at(10*time.Minute)) // readvertisement: 0
-	e.Announce(k, 2, at(20*time.Minute)) // attribute change: +500
-	e.Withdraw(k, at(35*time.Minute))    // +1000
+	announce(e, k, 1, base)
+	withdraw(e, k, base)                  // 1000 at 0
+	announce(e, k, 1, at(10*time.Minute)) // readvertisement: 0
+	announce(e, k, 2, at(20*time.Minute)) // attribute change: +500
+	withdraw(e, k, at(35*time.Minute))    // +1000
 	want := closedForm(1000, 20*time.Minute, p.HalfLife) + 500
 	want = closedForm(want, 15*time.Minute, p.HalfLife) + 1000
 	for _, dt := range []time.Duration{0, time.Minute, 15 * time.Minute, 2 * time.Hour} {
@@ -67,7 +67,7 @@ func TestCeilingCap(t *testing.T) {
 	p := DefaultParams()
 	e := mustNew(t, p)
 	k := key("p1", "45.0.0.0/24")
-	e.Announce(k, 1, base)
+	announce(e, k, 1, base)
 	for i := range 100 {
 		flap(e, k, at(time.Duration(i)*time.Second))
 	}
@@ -93,14 +93,14 @@ func TestMaxSuppressBound(t *testing.T) {
 	} {
 		e := mustNew(t, p, WithDefaultMode(ModeEnforce))
 		k := key("p1", "45.0.0.0/24")
-		e.Announce(k, 1, base)
+		announce(e, k, 1, base)
 		var last time.Duration
 		suppressed := false
 		for dt := time.Duration(0); dt < 5*time.Hour; dt += 47 * time.Second {
-			if tr := e.Withdraw(k, at(dt)); tr.Kind == TransitionSuppressed {
+			if tr := withdraw(e, k, at(dt)); tr.Kind == TransitionSuppressed {
 				suppressed = true
 			}
-			if tr := e.Announce(k, uint64(dt), at(dt+time.Second)); tr.Kind == TransitionSuppressed {
+			if tr := announce(e, k, uint64(dt), at(dt+time.Second)); tr.Kind == TransitionSuppressed {
 				suppressed = true
 			}
 			last = dt + time.Second
@@ -137,10 +137,10 @@ func TestReuseTiming(t *testing.T) {
 	p.Suppress = 2500
 	e := mustNew(t, p, WithDefaultMode(ModeEnforce))
 	k := key("p1", "45.0.0.0/24")
-	e.Announce(k, 1, base)
+	announce(e, k, 1, base)
 	flap(e, k, base)
 	flap(e, k, at(time.Minute))
-	tr := e.Withdraw(k, at(2*time.Minute))
+	tr := withdraw(e, k, at(2*time.Minute))
 	if tr.Kind != TransitionSuppressed || !tr.Enforced {
 		t.Fatalf("third withdrawal: %+v, want enforced suppression", tr)
 	}
@@ -173,17 +173,17 @@ func TestReuseTiming(t *testing.T) {
 	}
 }
 
-// TestStateFreedAfterDecay: a withdrawn route is forgotten once its penalty
-// falls below reuse/2; an announced one keeps its presence but loses history.
+// TestStateFreedAfterDecay: a route's state is freed once its penalty falls
+// below reuse/2, announced or not (RFC 2439); presence is the caller's.
 func TestStateFreedAfterDecay(t *testing.T) {
 	p := DefaultParams()
 	e := mustNew(t, p)
 	withdrawn, announced := key("p1", "45.0.0.0/24"), key("p1", "45.0.1.0/24")
 	for _, k := range []Key{withdrawn, announced} {
-		e.Announce(k, 1, base)
-		e.Withdraw(k, base)
+		announce(e, k, 1, base)
+		withdraw(e, k, base)
 	}
-	e.Announce(announced, 1, base)
+	announce(e, announced, 1, base)
 	// 1000 decays below 375 after 15m·log2(1000/375) ≈ 21m13s.
 	e.Tick(at(21 * time.Minute))
 	if _, ok := e.State(withdrawn, at(21*time.Minute)); !ok {
@@ -193,18 +193,18 @@ func TestStateFreedAfterDecay(t *testing.T) {
 	if _, ok := e.State(withdrawn, at(22*time.Minute)); ok {
 		t.Error("withdrawn route still tracked after decay")
 	}
-	s := mustState(t, e, announced, at(22*time.Minute))
-	if s.Penalty != 0 || s.Flaps != 0 || !s.LastUpdate.IsZero() || !s.Announced {
-		t.Errorf("announced route after decay: %+v, want presence only", s)
+	if s, ok := e.State(announced, at(22*time.Minute)); ok {
+		t.Errorf("announced route after decay: %+v, want its state freed", s)
 	}
-	if c := e.Counters("p1"); c.Tracked != 1 || c.Penalized != 0 {
-		t.Errorf("counters %+v, want 1 tracked, 0 penalized", c)
+	if c := e.Counters("p1"); c.Tracked != 0 || c.Penalized != 0 {
+		t.Errorf("counters %+v, want 0 tracked, 0 penalized", c)
 	}
 	if l := e.List(at(22*time.Minute), nil); len(l) != 0 {
 		t.Errorf("List after decay: %+v", l)
 	}
-	// Presence survived, so withdrawing again still counts.
-	e.Withdraw(announced, at(23*time.Minute))
+	// Freed, yet the route is announced (the caller's Prior says so): its
+	// withdrawal still counts.
+	withdraw(e, announced, at(23*time.Minute))
 	if s := mustState(t, e, announced, at(23*time.Minute)); s.Penalty < 999 {
 		t.Errorf("withdrawal after forgetting: penalty %.1f, want 1000", s.Penalty)
 	}
@@ -214,21 +214,21 @@ func TestStateFreedAfterDecay(t *testing.T) {
 func TestClockBackwards(t *testing.T) {
 	e := mustNew(t, DefaultParams())
 	k := key("p1", "45.0.0.0/24")
-	e.Announce(k, 1, at(time.Hour))
-	e.Withdraw(k, at(time.Hour))
+	announce(e, k, 1, at(time.Hour))
+	withdraw(e, k, at(time.Hour))
 	s1 := mustState(t, e, k, at(time.Hour))
 	s0 := mustState(t, e, k, base) // an hour before the withdrawal
 	if s0.Penalty > s1.Penalty {
 		t.Errorf("penalty seen from the past %.1f > %.1f", s0.Penalty, s1.Penalty)
 	}
-	e.Announce(k, 1, base) // readvertisement, penalty 0, in the past
+	announce(e, k, 1, base) // readvertisement, penalty 0, in the past
 	e.Tick(base)
 	if s := mustState(t, e, k, at(time.Hour)); math.Abs(s.Penalty-s1.Penalty) > 1e-3 {
 		t.Errorf("events in the past changed the penalty: %.3f, was %.3f", s.Penalty, s1.Penalty)
 	}
 	// Extreme times are clamped, not overflowed.
-	e.Withdraw(k, time.Time{})
-	e.Announce(k, 2, time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC))
+	withdraw(e, k, time.Time{})
+	announce(e, k, 2, time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC))
 	e.Tick(time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC))
 	if err := checkInvariants(e); err != nil {
 		t.Fatal(err)

@@ -10,6 +10,12 @@
 //     valid at the instant of the last penalty event, decaying as
 //     p(t) = p0·2^(−(t−t0)/half_life). Nothing is decayed eagerly; every read
 //     computes the closed formula.
+//   - Only paths with history have state. Whether a path is announced, and
+//     with which attribute hash, is the caller's Prior, passed with every
+//     Announce and Withdraw (the route server reads it from its route
+//     store): a route server would otherwise keep a copy of every announced
+//     path here. State is created by the first penalty event and freed when
+//     the penalty decays below Reuse/2 without a suppression.
 //   - Penalty events: a withdrawal of an announced route (WithdrawalPenalty),
 //     an announcement with changed attributes while announced
 //     (AttributeChangePenalty), a re-announcement after a withdrawal

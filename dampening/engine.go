@@ -8,7 +8,7 @@ import (
 
 // Engine holds the damping state of every peer. It is safe for concurrent
 // use; one mutex serializes all calls, which are short (O(1) per event;
-// Tick, List and NextReuse are linear in the penalized routes only).
+// Tick, List, NextReuse and PeerDown are linear in the flapped routes only).
 type Engine struct {
 	mu          sync.Mutex
 	params      Params
@@ -20,13 +20,14 @@ type Engine struct {
 	jr journalSink
 }
 
-// peerState is one peer's routes. penalized indexes the routes with history
-// (penalty or suppression) so that Tick and List never walk the full table;
-// suppressed indexes the suppression episodes for NextReuse and SetMode.
+// peerState is one peer's routes with damping history (a penalty or a
+// suppression): a path that never flapped has no entry, since the caller's
+// Prior says whether it is announced and with which attributes (route.go).
+// So Tick and List walk only flapped routes. suppressed indexes the
+// suppression episodes for NextReuse and SetMode.
 type peerState struct {
 	name       string
 	routes     map[routeKey]route
-	penalized  map[routeKey]struct{}
 	suppressed map[routeKey]struct{}
 	counters   PeerCounters
 	mode       Mode
@@ -80,7 +81,6 @@ func (e *Engine) peer(name string) *peerState {
 		ps = &peerState{
 			name:       name,
 			routes:     make(map[routeKey]route),
-			penalized:  make(map[routeKey]struct{}),
 			suppressed: make(map[routeKey]struct{}),
 		}
 		e.peers[name] = ps
@@ -95,57 +95,78 @@ func (e *Engine) modeOf(ps *peerState) Mode {
 	return e.defaultMode
 }
 
+// Prior is the caller's record of a path just before an event: whether the
+// peer announced it, and the hash of the attributes it was announced with.
+// The route server's route store holds every received path anyway, so the
+// engine does not duplicate it: a path that never flapped costs the engine
+// nothing, and the event that makes it flap (a withdrawal or an attribute
+// change, both recognised from the Prior) creates its state.
+type Prior struct {
+	Announced bool
+	AttrHash  uint64 // meaningful when Announced
+}
+
 // Announce records that k is announced with attributes hashing to attrHash.
 // The first announcement, and the first after a session reset, add no
 // penalty; an announcement after a withdrawal adds ReadvertisementPenalty;
-// changed attributes while announced add AttributeChangePenalty; identical
-// attributes while announced change nothing.
-func (e *Engine) Announce(k Key, attrHash uint64, now time.Time) Transition {
+// changed attributes while announced (prior.AttrHash ≠ attrHash) add
+// AttributeChangePenalty; identical attributes while announced change
+// nothing. An announcement after a withdrawal is recognised by the state
+// the withdrawal created, so once that state is forgotten (decayed below
+// Reuse/2) the next announcement counts as a first one, as before.
+func (e *Engine) Announce(k Key, prior Prior, attrHash uint64, now time.Time) Transition {
 	rk, ok := makeRouteKey(k.Prefix, k.PathID)
 	if !ok {
 		return Transition{Key: k}
 	}
 	k.Prefix = rk.prefix()
 	t := nanos(now)
+	changed := prior.Announced && prior.AttrHash != attrHash
 
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	ps := e.peer(k.Peer)
+	ps := e.peers[k.Peer]
 	mode := e.modeOf(ps)
 	if mode == ModeOff {
 		return Transition{Key: k}
 	}
-	r, exists := ps.routes[rk]
-	if !exists {
-		ps.routes[rk] = route{attrHash: attrHash, meta: flagAnnounced}
+	var r route
+	exists := false
+	if ps != nil {
+		r, exists = ps.routes[rk]
+	}
+	if !exists && !changed {
+		// A first or duplicate announcement of a path without history:
+		// nothing to remember.
 		return Transition{Key: k, Enforced: mode == ModeEnforce}
 	}
+	ps = e.peer(k.Peer)
 	due, released := e.settle(ps, rk, &r, t)
 	var penalty float64
 	switch {
-	case r.announced() && r.attrHash == attrHash:
-		// A duplicate UPDATE: no flap.
-	case r.announced():
+	case changed:
 		penalty = e.params.AttributeChangePenalty
 		ps.counters.AttributeChanges++
 		r.addFlap()
-	case r.meta&flagReset != 0:
+	case prior.Announced:
+		// A duplicate UPDATE: no flap.
+	case r.meta&(flagReset|flagAnnounced) != 0:
 		// First announcement after a session reset: not a flap.
 	default:
 		penalty = e.params.ReadvertisementPenalty
 		ps.counters.Readvertisements++
 	}
 	r.meta = r.meta&^flagReset | flagAnnounced
-	r.attrHash = attrHash
 	suppressed := e.penalize(ps, rk, &r, penalty, t)
 	e.store(ps, rk, r)
 	return e.transition(k, &r, t, mode, released, due, suppressed)
 }
 
 // Withdraw records that k was withdrawn by the peer, adding
-// WithdrawalPenalty if it was announced. Withdrawing an unknown or already
-// withdrawn path changes nothing.
-func (e *Engine) Withdraw(k Key, now time.Time) Transition {
+// WithdrawalPenalty if it was announced (prior.Announced); this creates the
+// path's state. Withdrawing an unknown or already withdrawn path changes
+// nothing.
+func (e *Engine) Withdraw(k Key, prior Prior, now time.Time) Transition {
 	rk, ok := makeRouteKey(k.Prefix, k.PathID)
 	if !ok {
 		return Transition{Key: k}
@@ -157,17 +178,22 @@ func (e *Engine) Withdraw(k Key, now time.Time) Transition {
 	defer e.mu.Unlock()
 	ps := e.peers[k.Peer]
 	mode := e.modeOf(ps)
-	if ps == nil || mode == ModeOff {
+	if mode == ModeOff {
 		return Transition{Key: k}
 	}
-	r, exists := ps.routes[rk]
-	if !exists {
+	var r route
+	exists := false
+	if ps != nil {
+		r, exists = ps.routes[rk]
+	}
+	if !exists && !prior.Announced {
 		return Transition{Key: k, Enforced: mode == ModeEnforce}
 	}
+	ps = e.peer(k.Peer)
 	due, released := e.settle(ps, rk, &r, t)
 	var suppressed bool
-	if r.announced() {
-		r.meta &^= flagAnnounced
+	if prior.Announced {
+		r.meta &^= flagAnnounced | flagReset
 		ps.counters.Withdrawals++
 		r.addFlap()
 		suppressed = e.penalize(ps, rk, &r, e.params.WithdrawalPenalty, t)
@@ -178,8 +204,10 @@ func (e *Engine) Withdraw(k Key, now time.Time) Transition {
 }
 
 // PeerDown records a session reset: every path of the peer is withdrawn
-// without penalty, and the next announcement of each adds none either.
-// Suppression episodes continue; paths without history are forgotten.
+// without penalty, and the next announcement of each adds none either (the
+// caller's Prior says "not announced" then, as its routes went with the
+// session). Suppression episodes continue; decayed history is forgotten.
+// Linear in the peer's flapped routes only.
 func (e *Engine) PeerDown(peer string, now time.Time) {
 	t := nanos(now)
 	e.mu.Lock()
@@ -232,7 +260,6 @@ func (e *Engine) penalize(ps *peerState, rk routeKey, r *route, amount float64, 
 	p := e.calc.penaltyAt(r, t) + amount
 	r.penalty = e.calc.capped(p)
 	r.updated = t
-	ps.penalized[rk] = struct{}{}
 	if r.suppressed() || min(p, e.calc.ceiling) < e.calc.suppress {
 		return false
 	}
@@ -244,20 +271,15 @@ func (e *Engine) penalize(ps *peerState, rk routeKey, r *route, amount float64, 
 	return true
 }
 
-// store writes r back, keeping the indexes right, and drops a withdrawn path
-// that has no history left: it carries no information.
+// store writes r back, or frees it when no history is left (RFC 2439:
+// state whose penalty has decayed is released): presence and attributes are
+// the caller's Prior, so such a route carries no information.
 func (e *Engine) store(ps *peerState, rk routeKey, r route) {
-	switch {
-	case r.hasHistory():
+	if r.hasHistory() {
 		ps.routes[rk] = r
-		ps.penalized[rk] = struct{}{}
 		return
-	case r.announced():
-		ps.routes[rk] = r
-	default:
-		delete(ps.routes, rk)
 	}
-	delete(ps.penalized, rk)
+	delete(ps.routes, rk)
 }
 
 // transition describes the net effect of one event: a release followed by a

@@ -25,8 +25,9 @@ func TestEventPenalties(t *testing.T) {
 		announced bool
 		flaps     int
 	}{
-		{"first announce", []ev{{"a", 1}}, 0, true, 0},
-		{"same attributes again", []ev{{"a", 1}, {"a", 1}, {"a", 1}}, 0, true, 0},
+		// A path that never flapped has no state: want -1.
+		{"first announce", []ev{{"a", 1}}, -1, true, 0},
+		{"same attributes again", []ev{{"a", 1}, {"a", 1}, {"a", 1}}, -1, true, 0},
 		{"attribute change", []ev{{"a", 1}, {"a", 2}}, 500, true, 1},
 		{"two attribute changes", []ev{{"a", 1}, {"a", 2}, {"a", 1}}, 1000, true, 2},
 		{"withdraw", []ev{{"a", 1}, {"w", 0}}, 1000, false, 1},
@@ -34,7 +35,7 @@ func TestEventPenalties(t *testing.T) {
 		{"withdraw unknown", []ev{{"w", 0}}, -1, false, 0},
 		{"readvertise", []ev{{"a", 1}, {"w", 0}, {"a", 1}}, 1300, true, 1},
 		{"readvertise with new attributes", []ev{{"a", 1}, {"w", 0}, {"a", 2}}, 1300, true, 1},
-		{"peer down then announce", []ev{{"a", 1}, {"d", 0}, {"a", 2}}, 0, true, 0},
+		{"peer down then announce", []ev{{"a", 1}, {"d", 0}, {"a", 2}}, -1, true, 0},
 		{"peer down keeps history", []ev{{"a", 1}, {"w", 0}, {"a", 1}, {"d", 0}, {"a", 1}}, 1300, true, 1},
 		{"withdraw after reset-announce counts", []ev{{"a", 1}, {"d", 0}, {"a", 1}, {"w", 0}}, 1000, false, 1},
 	}
@@ -45,11 +46,11 @@ func TestEventPenalties(t *testing.T) {
 			for _, ev := range tt.events {
 				switch ev.op {
 				case "a":
-					e.Announce(k, ev.attr, base)
+					announce(e, k, ev.attr, base)
 				case "w":
-					e.Withdraw(k, base)
+					withdraw(e, k, base)
 				case "d":
-					e.PeerDown(k.Peer, base)
+					peerDown(e, k.Peer, base)
 				}
 			}
 			s, ok := e.State(k, base)
@@ -80,7 +81,7 @@ func TestPeerDownAddsNoPenalty(t *testing.T) {
 	}
 	flapping := keys[0]
 	for _, k := range keys {
-		e.Announce(k, 1, base)
+		announce(e, k, 1, base)
 	}
 	for i := range 8 {
 		flap(e, flapping, at(time.Duration(i)*time.Second))
@@ -89,9 +90,9 @@ func TestPeerDownAddsNoPenalty(t *testing.T) {
 	penBefore := mustState(t, e, flapping, at(10*time.Second)).Penalty
 	for round := range 20 { // a session bouncing is not a flap
 		now := at(10*time.Second + time.Duration(round)*time.Second)
-		e.PeerDown("p1", now)
+		peerDown(e, "p1", now)
 		for _, k := range keys {
-			if tr := e.Announce(k, uint64(round), now); tr.Kind == TransitionSuppressed {
+			if tr := announce(e, k, uint64(round), now); tr.Kind == TransitionSuppressed {
 				t.Fatalf("re-announcement after reset suppressed %v", k)
 			}
 		}
@@ -101,8 +102,8 @@ func TestPeerDownAddsNoPenalty(t *testing.T) {
 		t.Errorf("resets counted as flaps: before %+v after %+v", before, after)
 	}
 	for _, k := range keys[1:] {
-		if s := mustState(t, e, k, at(time.Minute)); s.Penalty != 0 {
-			t.Fatalf("%v: penalty %.1f after resets", k.Prefix, s.Penalty)
+		if s, ok := e.State(k, at(time.Minute)); ok {
+			t.Fatalf("%v: state %+v after resets, want none (never flapped)", k.Prefix, s)
 		}
 	}
 	s := mustState(t, e, flapping, at(10*time.Second))
@@ -119,13 +120,13 @@ func TestPeerDownAddsNoPenalty(t *testing.T) {
 
 // suppressOne drives k into suppression at base+1s and returns the transition.
 func suppressOne(e *Engine, k Key) Transition {
-	e.Announce(k, 1, base)
+	announce(e, k, 1, base)
 	var tr Transition
 	for i := range 10 {
-		if tr = e.Withdraw(k, at(time.Second)); tr.Kind == TransitionSuppressed {
+		if tr = withdraw(e, k, at(time.Second)); tr.Kind == TransitionSuppressed {
 			return tr
 		}
-		e.Announce(k, uint64(i), at(time.Second))
+		announce(e, k, uint64(i), at(time.Second))
 	}
 	return tr
 }
@@ -181,7 +182,7 @@ func TestSetModeTransitions(t *testing.T) {
 	if _, ok := e.State(k2, at(2*time.Second)); ok {
 		t.Error("mode off kept state")
 	}
-	if tr := e.Announce(k2, 1, at(3*time.Second)); tr.Kind != TransitionNone {
+	if tr := announce(e, k2, 1, at(3*time.Second)); tr.Kind != TransitionNone {
 		t.Errorf("announce in mode off: %+v", tr)
 	}
 	if _, ok := e.State(k2, at(3*time.Second)); ok {
@@ -212,7 +213,7 @@ func TestLazyRelease(t *testing.T) {
 	if s := mustState(t, e, k, later); s.WouldSuppress || s.Suppressed {
 		t.Errorf("status after reuse time: %+v", s)
 	}
-	tr := e.Withdraw(k, later)
+	tr := withdraw(e, k, later)
 	if tr.Kind != TransitionReleased || !tr.ReuseAt.Equal(sup.ReuseAt) {
 		t.Fatalf("withdraw after reuse time: %+v, want release due at %s", tr, sup.ReuseAt.Sub(base))
 	}
@@ -220,10 +221,10 @@ func TestLazyRelease(t *testing.T) {
 		t.Errorf("release reported again by Tick: %+v", trs)
 	}
 	for i := range 10 {
-		if tr = e.Announce(k, uint64(100+i), later); tr.Kind == TransitionSuppressed {
+		if tr = announce(e, k, uint64(100+i), later); tr.Kind == TransitionSuppressed {
 			break
 		}
-		if tr = e.Withdraw(k, later); tr.Kind == TransitionSuppressed {
+		if tr = withdraw(e, k, later); tr.Kind == TransitionSuppressed {
 			break
 		}
 	}
@@ -243,19 +244,18 @@ func TestClear(t *testing.T) {
 	k1, k2, k3 := key("p1", "45.0.0.0/24"), key("p1", "45.0.1.0/24"), key("p2", "45.0.2.0/24")
 	for _, k := range []Key{k1, k2, k3} {
 		suppressOne(e, k)
-		e.Announce(k, 1, at(time.Second)) // still suppressed, announced again
+		announce(e, k, 1, at(time.Second)) // still suppressed, announced again
 	}
 	calm := key("p1", "45.0.3.0/24")
-	e.Announce(calm, 1, base)
+	announce(e, calm, 1, base)
 	if !e.Clear(k1) {
 		t.Fatal("Clear(k1) = false")
 	}
 	if e.Clear(k1) || e.Clear(calm) || e.Clear(key("nobody", "45.0.0.0/24")) {
 		t.Error("Clear without history returned true")
 	}
-	s := mustState(t, e, k1, at(2*time.Second))
-	if s.Penalty != 0 || s.Suppressed || !s.Announced {
-		t.Errorf("after Clear: %+v, want presence only", s)
+	if s, ok := e.State(k1, at(2*time.Second)); ok {
+		t.Errorf("after Clear: %+v, want no state", s)
 	}
 	if n := e.ClearPeer("p1"); n != 1 {
 		t.Errorf("ClearPeer(p1) = %d, want 1 (k2)", n)
@@ -267,11 +267,11 @@ func TestClear(t *testing.T) {
 		t.Error("ClearPeer(p1) touched p2")
 	}
 	c := e.Counters("p1")
-	if c.Releases != 2 || c.Suppressed != 0 || c.Withdrawals == 0 || c.Tracked != 3 {
+	if c.Releases != 2 || c.Suppressed != 0 || c.Withdrawals == 0 || c.Tracked != 0 {
 		t.Errorf("p1 counters after clears %+v", c)
 	}
-	// A withdrawal after Clear still counts: presence was kept.
-	e.Withdraw(k1, at(3*time.Second))
+	// A withdrawal after Clear still counts: presence is the caller's.
+	withdraw(e, k1, at(3*time.Second))
 	if s := mustState(t, e, k1, at(3*time.Second)); s.Penalty < 999 {
 		t.Errorf("withdrawal after Clear: penalty %.1f", s.Penalty)
 	}
@@ -288,10 +288,10 @@ func TestListAndPeers(t *testing.T) {
 		{Peer: "p1", Prefix: netip.MustParsePrefix("45.0.1.0/24"), PathID: 2},
 	}
 	for _, k := range keys {
-		e.Announce(k, 1, base)
-		e.Withdraw(k, base)
+		announce(e, k, 1, base)
+		withdraw(e, k, base)
 	}
-	e.Announce(key("p1", "45.9.0.0/24"), 1, base) // no history: not listed
+	announce(e, key("p1", "45.9.0.0/24"), 1, base) // no history: not listed
 	all := e.List(at(time.Minute), nil)
 	want := []Key{keys[2], keys[1], keys[3], keys[0]}
 	if len(all) != len(want) {
@@ -327,9 +327,9 @@ func TestConcurrentUse(t *testing.T) {
 				now := at(time.Duration(i) * time.Second)
 				switch i % 5 {
 				case 0, 1:
-					e.Announce(k, uint64(i), now)
+					announce(e, k, uint64(i), now)
 				case 2:
-					e.Withdraw(k, now)
+					withdraw(e, k, now)
 				case 3:
 					e.Tick(now)
 					e.NextReuse()

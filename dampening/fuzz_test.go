@@ -92,11 +92,11 @@ func (h *harness) step(op, arg, dt byte) {
 	k := fuzzKeys[int(arg)%len(fuzzKeys)]
 	switch op % 12 {
 	case 0, 1, 2:
-		h.event(k, func() Transition { return h.e.Announce(k, uint64(op%3), h.now) })
+		h.event(k, func() Transition { return announce(h.e, k, uint64(op%3), h.now) })
 	case 3, 4, 5:
-		h.event(k, func() Transition { return h.e.Withdraw(k, h.now) })
+		h.event(k, func() Transition { return withdraw(h.e, k, h.now) })
 	case 6:
-		h.e.PeerDown(k.Peer, h.now)
+		peerDown(h.e, k.Peer, h.now)
 	case 7:
 		for _, tr := range h.e.Tick(h.now) {
 			if tr.Kind != TransitionReleased || tr.Enforced != (h.mode(tr.Key.Peer) == ModeEnforce) {
@@ -265,8 +265,8 @@ func FuzzLoad(f *testing.F) {
 		f.Fatal(err)
 	}
 	suppressOne(e, key("p1", "45.0.0.0/24"))
-	e.Announce(key("p2", "2a0a::/32"), 1, base)
-	e.Announce(key("p2", "2a0a::/32"), 2, base)
+	announce(e, key("p2", "2a0a::/32"), 1, base)
+	announce(e, key("p2", "2a0a::/32"), 2, base)
 	var buf bytes.Buffer
 	if err := e.Save(&buf, base); err != nil {
 		f.Fatal(err)

@@ -21,7 +21,7 @@ func FuzzJournal(f *testing.F) {
 	e.jr = mem
 	suppressOne(e, key("p1", "45.0.0.0/24"))
 	suppressOne(e, Key{Peer: "p2", Prefix: mustPrefix("2a0a:4580::/32"), PathID: 3})
-	e.Withdraw(key("p1", "45.0.0.0/24"), at(2*time.Hour))
+	withdraw(e, key("p1", "45.0.0.0/24"), at(2*time.Hour))
 	e.Clear(Key{Peer: "p2", Prefix: mustPrefix("2a0a:4580::/32"), PathID: 3})
 	e.SetMode("p1", ModeOff)
 	good := mem.buf

@@ -47,18 +47,18 @@ func TestStateSizes(t *testing.T) {
 	if s := unsafe.Sizeof(routeKey{}); s != 24 {
 		t.Errorf("routeKey is %d bytes, want 24", s)
 	}
-	if s := unsafe.Sizeof(route{}); s != 32 {
-		t.Errorf("route is %d bytes, want 32", s)
+	if s := unsafe.Sizeof(route{}); s != 24 {
+		t.Errorf("route is %d bytes, want 24", s)
 	}
 }
 
 func TestInvalidPrefixIgnored(t *testing.T) {
 	e := mustNew(t, DefaultParams())
 	k := Key{Peer: "p"}
-	if tr := e.Announce(k, 1, base); tr.Kind != TransitionNone {
+	if tr := announce(e, k, 1, base); tr.Kind != TransitionNone {
 		t.Errorf("Announce invalid: %v", tr.Kind)
 	}
-	e.Withdraw(k, base)
+	withdraw(e, k, base)
 	if _, ok := e.State(k, base); ok {
 		t.Error("state kept for invalid prefix")
 	}

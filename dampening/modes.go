@@ -100,7 +100,6 @@ func (e *Engine) switchMode(peer string, ps *peerState, old, m Mode) []Transitio
 func (e *Engine) dropRoutes(ps *peerState) {
 	ps.counters.Releases += uint64(len(ps.suppressed))
 	ps.routes = make(map[routeKey]route)
-	ps.penalized = make(map[routeKey]struct{})
 	ps.suppressed = make(map[routeKey]struct{})
 	if e.jr != nil {
 		e.jr.record(journalRecord{Op: opDropPeer, Route: savedRoute{Peer: ps.name}})

@@ -17,11 +17,11 @@ func TestSetParams(t *testing.T) {
 	k := Key{Peer: "a", Prefix: netip.MustParsePrefix("45.1.0.0/24")}
 	now := time.Unix(1_700_000_000, 0)
 	for i := 0; i < 8; i++ { // 8 flaps of 1000: suppressed (6000)
-		e.Announce(k, 1, now)
-		e.Withdraw(k, now)
+		announce(e, k, 1, now)
+		withdraw(e, k, now)
 		now = now.Add(time.Second)
 	}
-	e.Announce(k, 1, now)
+	announce(e, k, 1, now)
 	st, _ := e.State(k, now)
 	if !st.Suppressed {
 		t.Fatalf("not suppressed after 8 flaps: %+v", st)

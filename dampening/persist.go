@@ -89,8 +89,7 @@ func (e *Engine) snapshotLocked() []savedRoute {
 	}
 	var entries []entry
 	for name, ps := range e.peers {
-		for rk := range ps.penalized {
-			r := ps.routes[rk]
+		for rk, r := range ps.routes {
 			entries = append(entries, entry{rk.key(name), savedRouteOf(name, rk, &r)})
 		}
 	}

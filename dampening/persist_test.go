@@ -20,11 +20,11 @@ func populated(t *testing.T) *Engine {
 	e := mustNew(t, DefaultParams(), WithDefaultMode(ModeEnforce))
 	suppressOne(e, key("p1", "45.0.0.0/24"))
 	suppressOne(e, Key{Peer: "p2", Prefix: netip.MustParsePrefix("2a0a:1::/32"), PathID: 9})
-	e.Announce(key("p1", "45.0.1.0/24"), 1, base)
-	e.Withdraw(key("p1", "45.0.1.0/24"), at(time.Minute))
-	e.Announce(key("p2", "45.0.2.0/24"), 1, base)
-	e.Announce(key("p2", "45.0.2.0/24"), 2, at(time.Minute))
-	e.Announce(key("p2", "45.0.3.0/24"), 1, base) // no history: not saved
+	announce(e, key("p1", "45.0.1.0/24"), 1, base)
+	withdraw(e, key("p1", "45.0.1.0/24"), at(time.Minute))
+	announce(e, key("p2", "45.0.2.0/24"), 1, base)
+	announce(e, key("p2", "45.0.2.0/24"), 2, at(time.Minute))
+	announce(e, key("p2", "45.0.3.0/24"), 1, base) // no history: not saved
 	return e
 }
 
@@ -61,7 +61,7 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 	// A restart is a session reset: the initial re-announcement is free.
 	k := key("p1", "45.0.1.0/24")
 	before := mustState(t, got, k, at(3*time.Minute)).Penalty
-	got.Announce(k, 1, at(3*time.Minute))
+	announce(got, k, 1, at(3*time.Minute))
 	if after := mustState(t, got, k, at(3*time.Minute)).Penalty; after > before+1e-3 {
 		t.Errorf("re-announcement after load added penalty: %.1f → %.1f", before, after)
 	}

@@ -6,7 +6,7 @@ import (
 )
 
 // State returns the damping state of k at now; false when the engine keeps
-// none (unknown path, history forgotten, or peer in ModeOff).
+// none (a path that never flapped, history forgotten, or peer in ModeOff).
 func (e *Engine) State(k Key, now time.Time) (Status, bool) {
 	rk, ok := makeRouteKey(k.Prefix, k.PathID)
 	if !ok {
@@ -28,7 +28,7 @@ func (e *Engine) State(k Key, now time.Time) (Status, bool) {
 
 // List returns, sorted by key, the routes with damping history (a non-zero
 // penalty or a suppression episode) for which filter returns true; a nil
-// filter selects all. Routes that are merely announced are not listed.
+// filter selects all. Routes that are merely announced have no state.
 // filter runs under the engine's lock and must not call the Engine.
 func (e *Engine) List(now time.Time, filter func(Key) bool) []Status {
 	t := nanos(now)
@@ -37,12 +37,11 @@ func (e *Engine) List(now time.Time, filter func(Key) bool) []Status {
 	var out []Status
 	for name, ps := range e.peers {
 		mode := e.modeOf(ps)
-		for rk := range ps.penalized {
+		for rk, r := range ps.routes {
 			k := rk.key(name)
 			if filter != nil && !filter(k) {
 				continue
 			}
-			r := ps.routes[rk]
 			out = append(out, e.status(name, rk, &r, t, mode))
 		}
 	}
@@ -85,7 +84,7 @@ func (e *Engine) Counters(peer string) PeerCounters {
 		return PeerCounters{}
 	}
 	c := ps.counters
-	c.Tracked, c.Penalized, c.Suppressed = len(ps.routes), len(ps.penalized), len(ps.suppressed)
+	c.Tracked, c.Penalized, c.Suppressed = len(ps.routes), len(ps.routes), len(ps.suppressed)
 	return c
 }
 
@@ -116,7 +115,7 @@ func (e *Engine) Clear(k Key) bool {
 	if ps == nil {
 		return false
 	}
-	if _, ok := ps.penalized[rk]; !ok {
+	if _, ok := ps.routes[rk]; !ok {
 		return false
 	}
 	e.clearRoute(ps, rk)
@@ -124,8 +123,8 @@ func (e *Engine) Clear(k Key) bool {
 }
 
 // ClearPeer forgets the damping history of every route of peer and returns
-// how many routes had some. Presence is kept, so a later withdrawal of an
-// announced route still counts.
+// how many routes had some. A later withdrawal of an announced route still
+// counts: presence is the caller's Prior.
 func (e *Engine) ClearPeer(peer string) int {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -133,8 +132,8 @@ func (e *Engine) ClearPeer(peer string) int {
 	if ps == nil {
 		return 0
 	}
-	n := len(ps.penalized)
-	for rk := range ps.penalized {
+	n := len(ps.routes)
+	for rk := range ps.routes { // clearRoute deletes: allowed while ranging
 		e.clearRoute(ps, rk)
 	}
 	return n

@@ -2,20 +2,21 @@ package dampening
 
 import "math"
 
-// route is the state of one path, stored by value in its peer's map and kept
-// at 32 bytes: a route server tracks every announced path of every peer,
-// because a later withdrawal or attribute change is only a flap if the engine
-// remembers the announcement.
+// route is the damping history of one flapped path, stored by value in its
+// peer's map, 24 bytes. Paths that never flapped have none: whether a path
+// is announced, and with which attributes, is the caller's Prior (the route
+// server's route store keeps every received path anyway), so a withdrawal
+// or attribute change is recognised without the engine remembering the
+// announcement.
 type route struct {
-	updated  int64   // Unix ns of the last penalty event; penalty is valid at this instant
-	since    int64   // Unix ns the current suppression began, when flagSuppressed is set
-	attrHash uint64  // caller's hash of the announced path attributes
-	penalty  float32 // figure of merit at updated, ≤ the ceiling
-	meta     uint32  // flag bits below, flap count in the rest
+	updated int64   // Unix ns of the last penalty event; penalty is valid at this instant
+	since   int64   // Unix ns the current suppression began, when flagSuppressed is set
+	penalty float32 // figure of merit at updated, ≤ the ceiling
+	meta    uint32  // flag bits below, flap count in the rest
 }
 
 const (
-	flagAnnounced  uint32 = 1 << 31 // the peer currently announces the path
+	flagAnnounced  uint32 = 1 << 31 // the peer announced the path at its last event (for Status)
 	flagReset      uint32 = 1 << 30 // withdrawn by a session reset, so the next announcement is no flap
 	flagSuppressed uint32 = 1 << 29 // in a suppression episode that has not been reported as released
 	flapMask              = flagSuppressed - 1
@@ -25,8 +26,8 @@ func (r *route) announced() bool  { return r.meta&flagAnnounced != 0 }
 func (r *route) suppressed() bool { return r.meta&flagSuppressed != 0 }
 func (r *route) flaps() int       { return int(r.meta & flapMask) }
 
-// hasHistory reports whether the route carries damping information beyond
-// its presence: such routes live in the peer's penalized set.
+// hasHistory reports whether the route carries damping information: only
+// such routes are kept.
 func (r *route) hasHistory() bool { return r.penalty > 0 || r.suppressed() }
 
 func (r *route) addFlap() {

@@ -77,7 +77,7 @@ func TestJournalReplay(t *testing.T) {
 	// released: flapped again much later, after its reuse time, so the
 	// event ends the episode (a release record) without a new one.
 	late := at(2 * time.Hour)
-	if tr := e.Withdraw(released, late); tr.Kind != TransitionReleased {
+	if tr := withdraw(e, released, late); tr.Kind != TransitionReleased {
 		t.Fatalf("late withdrawal: %+v", tr)
 	}
 	e.Clear(cleared)

@@ -6,11 +6,11 @@ import (
 )
 
 // Tick ends the suppression episodes whose reuse time has passed and returns
-// them as Released transitions, sorted by key. It also forgets the history
-// of routes whose penalty decayed below Reuse/2 and that are not suppressed
-// (withdrawn ones are dropped entirely). Call it at NextReuse and
-// periodically (RFC 2439 suggests a 30 s reuse-list granularity) so state is
-// freed. Its cost is linear in the penalized routes, not the full table.
+// them as Released transitions, sorted by key. It also frees the state of
+// routes whose penalty decayed below Reuse/2 and that are not suppressed.
+// Call it at NextReuse and periodically (RFC 2439 suggests a 30 s reuse-list
+// granularity) so state is freed. Its cost is linear in the flapped routes:
+// the engine keeps nothing for the rest of the table.
 func (e *Engine) Tick(now time.Time) []Transition {
 	t := nanos(now)
 	e.mu.Lock()
@@ -18,8 +18,7 @@ func (e *Engine) Tick(now time.Time) []Transition {
 	var out []Transition
 	for name, ps := range e.peers {
 		mode := e.modeOf(ps)
-		for rk := range ps.penalized {
-			r := ps.routes[rk]
+		for rk, r := range ps.routes { // store may delete: allowed while ranging
 			due, released := e.settle(ps, rk, &r, t)
 			if released {
 				out = append(out, Transition{

@@ -73,7 +73,7 @@ type PeerCounters struct {
 	Suppressions     uint64 // suppression episodes begun (in any mode)
 	Releases         uint64 // suppression episodes ended (decay, Clear, mode off)
 
-	Tracked    int // paths with state: announced, or withdrawn with history
+	Tracked    int // paths with state, i.e. with damping history (paths that never flapped have none)
 	Penalized  int // paths with a non-zero figure of merit
 	Suppressed int // paths in a suppression episode (in any mode)
 }

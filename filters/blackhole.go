@@ -50,8 +50,9 @@ func (pl *PrefixList) Inside(p netip.Prefix) (PrefixRange, bool) {
 		return PrefixRange{}, false
 	}
 	l := uint8(p.Bits())
-	for sp, rs := range pl.t.Supernets(p) {
-		for _, r := range rs {
+	var one [1]lenRange
+	for sp, v := range pl.t.Supernets(p) {
+		for _, r := range pl.lens(v, &one) {
 			if r.lo <= l {
 				return PrefixRange{Prefix: sp, Min: r.lo, Max: r.hi}, true
 			}

@@ -10,12 +10,24 @@ import (
 
 type lenRange struct{ lo, hi uint8 }
 
+// entryLens is a bart value: the length ranges listed for one entry
+// prefix. Nearly every prefix has one, held inline (lo | hi<<8); a prefix
+// listed more than once is an index into PrefixList.multi. (A []lenRange
+// per prefix cost a 24 B slice header plus an 8 B allocation for every
+// entry of every peer's list: issue 11.)
+type entryLens uint32
+
+const entryLensMulti entryLens = 1 << 31
+
+func oneLen(r lenRange) entryLens { return entryLens(r.lo) | entryLens(r.hi)<<8 }
+
 // PrefixList is a peer's allowed prefix list with true covering semantics:
 // a route is admitted when ANY entry's prefix covers it and its length is in
 // that entry's range. (GoBGP v3 checks only the longest matching entry; see
 // NormalizeLongestMatch for how the compiled sets are made to agree.)
 type PrefixList struct {
-	t     bart.Table[[]lenRange]
+	t     bart.Table[entryLens]
+	multi [][]lenRange // ranges of prefixes listed more than once, in list order
 	count int
 }
 
@@ -23,12 +35,33 @@ type PrefixList struct {
 func NewPrefixList(ranges []PrefixRange) *PrefixList {
 	pl := &PrefixList{}
 	for _, r := range ranges {
-		pl.t.Modify(r.Prefix, func(old []lenRange, _ bool) ([]lenRange, bool) {
-			return append(old, lenRange{r.Min, r.Max}), false
+		lr := lenRange{r.Min, r.Max}
+		pl.t.Modify(r.Prefix, func(old entryLens, found bool) (entryLens, bool) {
+			switch {
+			case !found:
+				return oneLen(lr), false
+			case old&entryLensMulti != 0:
+				i := old &^ entryLensMulti
+				pl.multi[i] = append(pl.multi[i], lr)
+				return old, false
+			}
+			var one [1]lenRange
+			pl.multi = append(pl.multi, append(pl.lens(old, &one), lr))
+			return entryLensMulti | entryLens(len(pl.multi)-1), false
 		})
 		pl.count++
 	}
 	return pl
+}
+
+// lens returns the ranges v stands for, in list order; a single one is
+// written to *one, so lookups allocate nothing.
+func (pl *PrefixList) lens(v entryLens, one *[1]lenRange) []lenRange {
+	if v&entryLensMulti != 0 {
+		return pl.multi[v&^entryLensMulti]
+	}
+	one[0] = lenRange{uint8(v), uint8(v >> 8)}
+	return one[:]
 }
 
 // Len is the number of entries the list was built from.
@@ -45,8 +78,9 @@ func (pl *PrefixList) Match(p netip.Prefix) (PrefixRange, bool) {
 		return PrefixRange{}, false
 	}
 	l := uint8(p.Bits())
-	for sp, rs := range pl.t.Supernets(p) {
-		for _, r := range rs {
+	var one [1]lenRange
+	for sp, v := range pl.t.Supernets(p) {
+		for _, r := range pl.lens(v, &one) {
 			if r.lo <= l && l <= r.hi {
 				return PrefixRange{Prefix: sp, Min: r.lo, Max: r.hi}, true
 			}
@@ -61,7 +95,9 @@ func (pl *PrefixList) Explain(p netip.Prefix) string {
 		return "the peer's allowed prefix list is empty (default deny)"
 	}
 	var nearest *PrefixRange
-	for sp, rs := range pl.t.Supernets(p) {
+	var one [1]lenRange
+	for sp, v := range pl.t.Supernets(p) {
+		rs := pl.lens(v, &one)
 		if nearest == nil || sp.Bits() > nearest.Prefix.Bits() {
 			nearest = &PrefixRange{Prefix: sp, Min: rs[0].lo, Max: rs[0].hi}
 		}
@@ -74,12 +110,13 @@ func (pl *PrefixList) Explain(p netip.Prefix) string {
 
 // Ranges returns every entry, sorted, IPv4 first.
 func (pl *PrefixList) Ranges() []PrefixRange {
-	if pl == nil {
+	if pl == nil || pl.count == 0 {
 		return nil
 	}
-	var out []PrefixRange
-	for p, rs := range pl.t.AllSorted() {
-		for _, r := range rs {
+	out := make([]PrefixRange, 0, pl.count)
+	var one [1]lenRange
+	for p, v := range pl.t.AllSorted() {
+		for _, r := range pl.lens(v, &one) {
 			out = append(out, PrefixRange{Prefix: p, Min: r.lo, Max: r.hi})
 		}
 	}
@@ -97,8 +134,9 @@ func NormalizeLongestMatch(ranges []PrefixRange) []PrefixRange {
 	for n := range pl.t.AllSorted() {
 		nl := uint8(n.Bits())
 		var rs []lenRange
+		var one [1]lenRange
 		for _, inherited := range pl.t.Supernets(n) {
-			for _, r := range inherited {
+			for _, r := range pl.lens(inherited, &one) {
 				lo := max(r.lo, nl)
 				if lo <= r.hi {
 					rs = append(rs, lenRange{lo, r.hi})

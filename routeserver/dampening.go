@@ -72,6 +72,20 @@ func (s *Server) restoreDamped(ctx context.Context, peer string, now time.Time) 
 	return s.setDamped(ctx, peer, add, nil, false)
 }
 
+// dampEvent feeds one received path to the engine. The route store, asked
+// before it records the path, says whether it was announced and with which
+// attributes: the engine keeps state only for routes that flapped.
+func (s *Server) dampEvent(b *dampBatch, peer string, d *decodedPath, now time.Time) {
+	k := dampening.Key{Peer: peer, Prefix: d.Key.Prefix, PathID: d.Key.PathID}
+	var prior dampening.Prior
+	prior.AttrHash, prior.Announced = s.store.Announced(peer, d.Key)
+	if d.Withdraw {
+		b.add(s.damp.Withdraw(k, prior, now), false)
+	} else {
+		b.add(s.damp.Announce(k, prior, d.AttrHash, now), true)
+	}
+}
+
 // dampBatch collects the transitions of one batch of events: per peer
 // what to enforce, plus every transition (observe mode too) to report.
 type dampBatch struct {

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	api "github.com/osrg/gobgp/v3/api"
-	"github.com/rsguard/rsguard/dampening"
 	"github.com/rsguard/rsguard/filters"
 	"github.com/rsguard/rsguard/routestore"
 	"github.com/sirupsen/logrus"
@@ -145,12 +144,7 @@ func (s *Server) onPaths(paths []*api.Path) {
 			continue
 		}
 		if s.damp != nil {
-			k := dampening.Key{Peer: p.cfg.Name, Prefix: d.Key.Prefix, PathID: d.Key.PathID}
-			if d.Withdraw {
-				damp.add(s.damp.Withdraw(k, now), false)
-			} else {
-				damp.add(s.damp.Announce(k, d.AttrHash, now), true)
-			}
+			s.dampEvent(damp, p.cfg.Name, &d, now)
 		}
 		if d.Withdraw {
 			s.monitorPath(p, ap, true, false, now)
@@ -167,7 +161,7 @@ func (s *Server) onPaths(paths []*api.Path) {
 			}
 			limits.add(p, o)
 		}
-		s.store.Put(routestore.Entry{Peer: p.cfg.Name, Key: d.Key, Route: d.Route, Verdict: v, ReceivedAt: now, Communities: d.Comms, Attrs: d.Attrs})
+		s.store.Put(routestore.Entry{Peer: p.cfg.Name, Key: d.Key, Route: d.Route, Verdict: v, ReceivedAt: now, Communities: d.Comms, Attrs: d.Attrs, AttrHash: d.AttrHash})
 		if s.rpki.view.table() != vrps {
 			// The VRPs changed meanwhile; their re-evaluation may have
 			// run before the Put above.

@@ -13,7 +13,7 @@ import (
 // malformed ORIGIN …) is turned into a withdrawal of its prefixes
 // ("treat-as-withdraw"), or has the bad attribute left out ("attribute
 // discard"). Neither reaches the ADJIN watch as what it was, so the only
-// trace is GoBGP's log line, which names the prefixes since GoBGP patch 10
+// trace is GoBGP's log line, which names the prefixes since GoBGP patch 13
 // (third_party/gobgp/PATCHES.md). The route server restates it as an event
 // and a warning that name the peer.
 
@@ -65,7 +65,7 @@ func (s *Server) onMalformedUpdate(m string, f gobgplog.Fields) {
 	if e := f["Error"]; e != nil {
 		mu.Error = fmt.Sprint(e)
 	}
-	// Both are set by GoBGP patch 10; without it the event still names the
+	// Both are set by GoBGP patch 13; without it the event still names the
 	// peer and the error.
 	mu.Prefixes, _ = f["Prefixes"].([]string)
 	mu.PrefixCount, _ = f["PrefixCount"].(int)

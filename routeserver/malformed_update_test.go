@@ -49,7 +49,7 @@ func (l *eventLog) malformed(prefix string) []Event {
 // treat-as-withdraw: the session stays up and the routes are withdrawn.
 // GoBGP does that before any filter, so the routes never reach the store
 // or the ADJIN watch as announcements; the malformed_update event (from
-// GoBGP patch 10's log fields) is the only trace. It must name the peer,
+// GoBGP patch 13's log fields) is the only trace. It must name the peer,
 // the prefix and the error, and a warning with snake_case keys must say
 // the same.
 func TestMalformedUpdateEvent(t *testing.T) {

@@ -91,6 +91,12 @@ func PlanReload(old, next *config.Config) ReloadPlan {
 			continue
 		}
 		sc := SectionChange{Section: "[" + strings.ToLower(f.Name) + "]", Keys: keys}
+		if live, rest := splitLiveKeys(f.Name, keys); len(live) > 0 { // plan_runtime.go
+			p.Live = append(p.Live, SectionChange{Section: sc.Section, Keys: live})
+			if sc.Keys = rest; len(rest) == 0 {
+				continue
+			}
+		}
 		if liveSections[f.Name] && !restartSections[f.Name] && !restartKeys(f.Name, keys) {
 			p.Live = append(p.Live, sc)
 		} else {
@@ -294,6 +300,7 @@ var liveEffect = map[string]string{
 	"[metrics]":   "endpoint moved, started or stopped",
 	"[bmp]":       "stations added or removed (a new one gets the current Adj-RIB-In), sessions kept",
 	"[mrt]":       "MRT writers restarted with the new settings (the open update log is completed first), sessions kept",
+	"[global]":    runtimeLiveEffect, // plan_runtime.go: only its live keys get here
 }
 
 // restartFilterKeys are [filters] keys that shape which community sets the

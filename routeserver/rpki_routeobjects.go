@@ -46,16 +46,22 @@ func (s *Server) roaRanges(in *filters.Peer, origins *filters.OriginSet) []filte
 }
 
 // withROAs records base as the peer's own list and returns base ∪ ROA
-// ranges for origins (nil: the peer's current origin set).
+// ranges for origins (nil: the peer's current origin set). Without ROA
+// ranges the list put in force IS the base, so none is recorded: a second
+// copy of every peer's list cost 40 B per prefix (issue 11), and
+// syncROARouteObjects reads a missing base as "the list in force".
+// Callers hold writeMu, so the record and the input stored next change
+// together for syncROARouteObjects.
 func (s *Server) withROAs(in *filters.Peer, base []filters.PrefixRange, origins *filters.OriginSet) []filters.PrefixRange {
-	s.rpki.base.Store(in.Name, slices.Clone(base))
 	if origins == nil {
 		origins = in.Origins
 	}
 	roas := s.roaRanges(in, origins)
 	if len(roas) == 0 {
+		s.rpki.base.Delete(in.Name)
 		return base
 	}
+	s.rpki.base.Store(in.Name, slices.Clone(base))
 	return append(slices.Clone(base), roas...)
 }
 
@@ -71,23 +77,38 @@ func (s *Server) syncROARouteObjects(ctx context.Context) {
 	}
 	s.mu.RUnlock()
 	for name, p := range peers {
-		in := p.input.Load()
-		base := in.Allowed.Ranges()
-		if b, ok := s.rpki.base.Load(name); ok {
-			base = b.([]filters.PrefixRange)
-		}
-		want := filters.NewPrefixList(s.withROAs(in, base, nil))
-		if slices.Equal(want.Ranges(), in.Allowed.Ranges()) {
-			continue
-		}
-		if !s.rpki.live.Load() {
-			next := *in
-			next.Allowed = want
-			p.input.Store(&next)
+		base, changed := s.roaUnionChanged(p)
+		if !changed {
 			continue
 		}
 		if _, err := s.SetPeerFilter(routestore.WithCause(ctx, routestore.CauseRPKI), name, base, nil); err != nil {
 			s.log.WithError(err).WithFields(logrus.Fields{"topic": "rpki", "peer": name}).Error("rpki: ROAs as route objects: updating the peer's filter failed")
 		}
 	}
+}
+
+// roaUnionChanged reads the peer's base (recorded, or the list in force
+// when none is: see withROAs) and says whether base ∪ ROAs differs from
+// the list in force. Before the peers are live it installs the new union
+// itself. Under writeMu, so the input and the base record read together
+// are the pair one filter change left.
+func (s *Server) roaUnionChanged(p *peer) (base []filters.PrefixRange, changed bool) {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	in := p.input.Load()
+	base = in.Allowed.Ranges()
+	if b, ok := s.rpki.base.Load(in.Name); ok {
+		base = b.([]filters.PrefixRange)
+	}
+	want := filters.NewPrefixList(s.withROAs(in, base, nil))
+	if slices.Equal(want.Ranges(), in.Allowed.Ranges()) {
+		return base, false
+	}
+	if !s.rpki.live.Load() {
+		next := *in
+		next.Allowed = want
+		p.input.Store(&next)
+		return base, false
+	}
+	return base, true
 }

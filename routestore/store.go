@@ -32,6 +32,11 @@ type Entry struct {
 	// LearnedFrom is the peer an advertised route came from (advertised
 	// view only; the store's own entries leave it empty).
 	LearnedFrom string
+	// AttrHash fingerprints the path attributes, so the next UPDATE can be
+	// told apart as an attribute change (dampening, see Prior). It lives
+	// here, free (the entry stays in the same allocation size class),
+	// rather than in a per-route map of the dampening engine.
+	AttrHash uint64
 }
 
 // Counts are a peer's route counters as rsguard sees them (GoBGP's own

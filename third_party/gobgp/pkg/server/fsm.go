@@ -16,6 +16,7 @@
 package server
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -1690,6 +1691,46 @@ func (h *fsmHandler) sendMessageloop(ctx context.Context, wg *sync.WaitGroup) er
 	conn := h.conn
 	fsm := h.fsm
 	ticker := keepaliveTicker(fsm)
+	// Messages are written to w and reach the socket when it is full or
+	// flushed: after each batch from the queue, each KEEPALIVE and each
+	// NOTIFICATION, so nothing waits in it while the loop blocks.
+	w := bufio.NewWriterSize(conn, sendBufferSize)
+	setWriteDeadline := func() error {
+		fsm.lock.RLock()
+		err := conn.SetWriteDeadline(time.Now().Add(time.Second * time.Duration(fsm.pConf.Timers.State.NegotiatedHoldTime)))
+		fsm.lock.RUnlock()
+		if err != nil {
+			sendToStateReasonCh(fsmWriteFailed, nil)
+			conn.Close()
+			return fmt.Errorf("failed to set write deadline")
+		}
+		return nil
+	}
+	writeFailed := func(err error) error {
+		fsm.lock.RLock()
+		fsm.logger.Warn("failed to send",
+			log.Fields{
+				"Topic": "Peer",
+				"Key":   fsm.pConf.State.NeighborAddress,
+				"State": fsm.state.String(),
+				"Data":  err})
+		fsm.lock.RUnlock()
+		sendToStateReasonCh(fsmWriteFailed, nil)
+		conn.Close()
+		return fmt.Errorf("closed")
+	}
+	flush := func() error {
+		if w.Buffered() == 0 {
+			return nil
+		}
+		if err := setWriteDeadline(); err != nil {
+			return err
+		}
+		if err := w.Flush(); err != nil {
+			return writeFailed(err)
+		}
+		return nil
+	}
 	send := func(m *bgp.BGPMessage) error {
 		fsm.lock.RLock()
 		if fsm.twoByteAsTrans && m.Header.Type == bgp.BGP_MSG_UPDATE {
@@ -1732,27 +1773,13 @@ func (h *fsmHandler) sendMessageloop(ctx context.Context, wg *sync.WaitGroup) er
 			fsm.bgpMessageStateUpdate(0, false)
 			return nil
 		}
-		fsm.lock.RLock()
-		err = conn.SetWriteDeadline(time.Now().Add(time.Second * time.Duration(fsm.pConf.Timers.State.NegotiatedHoldTime)))
-		fsm.lock.RUnlock()
-		if err != nil {
-			sendToStateReasonCh(fsmWriteFailed, nil)
-			conn.Close()
-			return fmt.Errorf("failed to set write deadline")
+		// The deadline covers the write to the socket that w makes
+		// when b does not fit in what is left of its buffer.
+		if err := setWriteDeadline(); err != nil {
+			return err
 		}
-		_, err = conn.Write(b)
-		if err != nil {
-			fsm.lock.RLock()
-			fsm.logger.Warn("failed to send",
-				log.Fields{
-					"Topic": "Peer",
-					"Key":   fsm.pConf.State.NeighborAddress,
-					"State": fsm.state.String(),
-					"Data":  err})
-			fsm.lock.RUnlock()
-			sendToStateReasonCh(fsmWriteFailed, nil)
-			conn.Close()
-			return fmt.Errorf("closed")
+		if _, err = w.Write(b); err != nil {
+			return writeFailed(err)
 		}
 		fsm.bgpMessageStateUpdate(m.Header.Type, false)
 
@@ -1784,6 +1811,8 @@ func (h *fsmHandler) sendMessageloop(ctx context.Context, wg *sync.WaitGroup) er
 						"Data":    body.Data})
 				fsm.lock.RUnlock()
 			}
+			// best effort: the session ends either way
+			w.Flush()
 			sendToStateReasonCh(fsmNotificationSent, m)
 			conn.Close()
 			return fmt.Errorf("closed")
@@ -1821,10 +1850,15 @@ func (h *fsmHandler) sendMessageloop(ctx context.Context, wg *sync.WaitGroup) er
 		case o := <-h.outgoing.Out():
 			switch m := o.(type) {
 			case *fsmOutgoingMsg:
+				// Pack the paths of everything already queued for
+				// this peer into as few UPDATEs as their attributes
+				// allow, instead of one UPDATE per queued message.
+				batch, rest := drainOutgoing(ctx, h.outgoing, m)
+				m = batch[len(batch)-1]
 				h.fsm.lock.RLock()
 				options := h.fsm.marshallingOptions
 				h.fsm.lock.RUnlock()
-				msgs, skipped := table.CreateUpdateMsgFromPathsSkipping(m.Paths, options)
+				msgs, skipped := table.CreateUpdateMsgFromPathsSkipping(coalescePaths(batch), options)
 				for _, path := range skipped {
 					// counted like a message that failed to serialise
 					fsm.bgpMessageStateUpdate(0, false)
@@ -1852,11 +1886,20 @@ func (h *fsmHandler) sendMessageloop(ctx context.Context, wg *sync.WaitGroup) er
 						return nil
 					}
 				}
+				if err := flush(); err != nil {
+					return nil
+				}
+				if rest != nil {
+					return nil
+				}
 			default:
 				return nil
 			}
 		case <-ticker.C:
 			if err := send(bgp.NewBGPKeepAliveMessage()); err != nil {
+				return nil
+			}
+			if err := flush(); err != nil {
 				return nil
 			}
 		}

@@ -198,6 +198,7 @@ type BgpServer struct {
 	policy       *table.RoutingPolicy
 	listeners    []*tcpListener
 	neighborMap  map[string]*peer
+	outBatch     *outgoingBatch // see beginOutgoingBatch
 	peerGroupMap map[string]*peerGroup
 	globalRib    *table.TableManager
 	rsRib        *table.TableManager
@@ -1248,6 +1249,9 @@ func (s *BgpServer) handleRouteRefresh(peer *peer, e *fsmMsg) []*table.Path {
 }
 
 func (s *BgpServer) propagateUpdate(peer *peer, pathList []*table.Path) {
+	// queue the paths for each neighbour as one message per call, not
+	// one per path, so its send loop can pack them
+	defer s.beginOutgoingBatch()()
 	rs := peer != nil && peer.isRouteServerClient()
 	vrf := false
 	if peer != nil {
@@ -1357,7 +1361,7 @@ func (s *BgpServer) propagateUpdate(peer *peer, pathList []*table.Path) {
 				} else {
 					paths = s.processOutgoingPaths(peer, paths, nil)
 				}
-				sendfsmOutgoingMsg(peer, paths, nil, false)
+				s.sendPaths(peer, paths)
 			}
 		}
 
@@ -1502,13 +1506,13 @@ func (s *BgpServer) propagateUpdateToNeighbors(rib *table.TableManager, source *
 				}
 			}
 			if needToAdvertise(targetPeer) && len(bestList) > 0 {
-				sendfsmOutgoingMsg(targetPeer, bestList, nil, false)
+				s.sendPaths(targetPeer, bestList)
 			}
 		} else {
 			if targetPeer.isRouteServerClient() {
 				if targetPeer.isSecondaryRouteEnabled() {
 					if paths := s.sendSecondaryRoutes(targetPeer, newPath, dsts); len(paths) > 0 {
-						sendfsmOutgoingMsg(targetPeer, paths, nil, false)
+						s.sendPaths(targetPeer, paths)
 					}
 					continue
 				}
@@ -1521,7 +1525,7 @@ func (s *BgpServer) propagateUpdateToNeighbors(rib *table.TableManager, source *
 				oldList = nil
 			}
 			if paths := s.processOutgoingPaths(targetPeer, bestList, oldList); len(paths) > 0 {
-				sendfsmOutgoingMsg(targetPeer, paths, nil, false)
+				s.sendPaths(targetPeer, paths)
 			}
 		}
 	}

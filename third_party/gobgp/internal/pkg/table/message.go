@@ -347,6 +347,13 @@ func createMPReachMessage(path *Path) *bgp.BGPMessage {
 }
 
 func (p *packerMP) pack(options ...*bgp.MarshallingOption) []*bgp.BGPMessage {
+	if p.family == bgp.RF_IPv6_UC {
+		msgs := packMPUnicast(p.family, p.withdrawals, p.paths, options...)
+		if p.eof {
+			msgs = append(msgs, bgp.NewEndOfRib(p.family))
+		}
+		return msgs
+	}
 	msgs := make([]*bgp.BGPMessage, 0, p.packer.total)
 
 	for _, path := range p.withdrawals {

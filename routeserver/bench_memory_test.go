@@ -1,0 +1,203 @@
+package routeserver
+
+import (
+	"fmt"
+	"io"
+	"net/netip"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rsguard/rsguard/config"
+	"github.com/rsguard/rsguard/filters"
+	"github.com/rsguard/rsguard/irr"
+	"github.com/sirupsen/logrus"
+)
+
+// Issue 11: how many bytes of rsguard's own heap does one IRR prefix cost
+// once the daemon has converged? The setup is the daemon's, minus GoBGP
+// (whose prefix sets are GoBGP's copy and not counted): the syncer's
+// last-good results as it loads them from its cache (irrsync imports this
+// package, so memSyncer stands in for it, holding what it holds), a route
+// server built from them (InitialFilter), and then one applied refresh per
+// peer, which keeps what SetPeerFilter keeps (the evaluator's list and the
+// ROA base). Addresses are never dialled.
+const (
+	memPeers          = 10
+	memPrefixesOfPeer = 100_000
+)
+
+// memIRRRanges is peer k's IRR list: distinct public /24s.
+func memIRRRanges(k int) []filters.PrefixRange {
+	out := make([]filters.PrefixRange, memPrefixesOfPeer)
+	for i := range out {
+		p := netip.PrefixFrom(netip.AddrFrom4([4]byte{byte(45 + 2*k + i/65536), byte(i >> 8), byte(i), 0}), 24)
+		out[i] = filters.PrefixRange{Prefix: p, Min: 24, Max: 24}
+	}
+	return out
+}
+
+// memGlobal is the [global] table of both setups; nothing listens or dials.
+func memGlobal(stateDir string) string {
+	return fmt.Sprintf("[global]\nasn = 21000\nrouter_id = \"127.10.25.1\"\nlisten_addresses = [\"127.10.25.1\"]\nlisten_port = 179\nstate_dir = %q\n", stateDir)
+}
+
+func medianOf(xs []float64) float64 {
+	sort.Float64s(xs)
+	return xs[len(xs)/2]
+}
+
+func memConfig(stateDir string) string {
+	var b strings.Builder
+	b.WriteString(memGlobal(stateDir) + "\n[irr]\nservers = [\"127.10.25.2\"]\n")
+	for k := range memPeers {
+		fmt.Fprintf(&b, "\n[[peers]]\nname = \"p%d\"\naddress = \"127.10.25.%d\"\nasn = %d\nas_set = \"AS-MEM%d\"\nprefixes = [\"2a0a:4580::/29\"]\n",
+			k, 10+k, 21001+k, k)
+	}
+	return b.String()
+}
+
+// memSyncer holds what irrsync.Syncer holds per peer (its last-good
+// irr.Result, read from the cache) and hands out what its InitialFilter
+// hands out (IRR ∪ static, sorted).
+type memSyncer struct{ good map[string]*irr.Result }
+
+func (m *memSyncer) InitialFilter(p config.Peer) ([]filters.PrefixRange, *filters.OriginSet) {
+	g := m.good[p.Name]
+	out := make([]filters.PrefixRange, 0, g.PrefixCount()+len(p.Prefixes))
+	out = append(append(append(out, g.IPv4...), g.IPv6...), p.Prefixes...)
+	return irr.SortRanges(out), filters.NewOriginSet(p.ASSet, g.Origins)
+}
+
+func heapInUse() uint64 {
+	var m runtime.MemStats
+	runtime.GC()
+	runtime.GC()
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
+}
+
+// BenchmarkIRRListMemory reports rsguard-owned heap bytes per IRR prefix at
+// convergence (bytes/prefix). Run it alone: it measures the whole heap.
+func BenchmarkIRRListMemory(b *testing.B) {
+	var total, syncer, start, refresh []float64
+	for range b.N {
+		st := irrListMemoryOnce(b)
+		total = append(total, st.syncer+st.start+st.refresh)
+		syncer, start, refresh = append(syncer, st.syncer), append(start, st.start), append(refresh, st.refresh)
+	}
+	b.ReportMetric(medianOf(total), "bytes/prefix")
+	b.ReportMetric(medianOf(syncer), "syncer-B/prefix")
+	b.ReportMetric(medianOf(start), "start-B/prefix")
+	b.ReportMetric(medianOf(refresh), "refresh-B/prefix")
+	b.ReportMetric(0, "ns/op")
+}
+
+// memStages is the heap each stage adds, per prefix: the syncer's
+// last-good results, the route server's start (New with InitialFilter),
+// and one applied refresh per peer.
+type memStages struct{ syncer, start, refresh float64 }
+
+func irrListMemoryOnce(b *testing.B) memStages {
+	b.StopTimer()
+	dir := b.TempDir()
+	cfg, err := config.Parse([]byte(memConfig(dir)), "mem.toml", dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	cache := irr.Cache{Dir: filepath.Join(dir, "irr")}
+	for k := range memPeers {
+		res := &irr.Result{Target: fmt.Sprintf("AS-MEM%d", k), Origins: []uint32{uint32(21001 + k)},
+			IPv4: memIRRRanges(k), Sources: []string{"RIPE"}, FetchedAt: time.Now()}
+		if err := cache.Save(fmt.Sprintf("p%d", k), res); err != nil {
+			b.Fatal(err)
+		}
+	}
+	log := logrus.New()
+	log.SetOutput(io.Discard)
+	before := heapInUse()
+
+	syncer := &memSyncer{good: map[string]*irr.Result{}}
+	for _, pc := range cfg.Peers {
+		res, err := cache.Load(pc.Name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		syncer.good[pc.Name] = res
+	}
+	afterSyncer := heapInUse()
+	rs := New(cfg, Options{Logger: log, InitialFilter: syncer.InitialFilter})
+	afterStart := heapInUse()
+	for _, pc := range cfg.Peers {
+		// What SetPeerFilter retains after an applied refresh, without
+		// its GoBGP writes (the sets are GoBGP's copy).
+		allowed, origins := syncer.InitialFilter(pc)
+		p := rs.peers[pc.Name]
+		cur := p.input.Load()
+		next := *cur
+		next.Allowed = filters.NewPrefixList(rs.withROAs(cur, allowed, origins))
+		next.Origins = origins.With(pc.AllowedOrigins, allowedOriginsLabel)
+		p.input.Store(&next)
+		if next.Allowed.Len() < memPrefixesOfPeer {
+			b.Fatalf("peer %s: %d prefixes in force, want >= %d", pc.Name, next.Allowed.Len(), memPrefixesOfPeer)
+		}
+	}
+	after := heapInUse()
+	runtime.KeepAlive(syncer)
+	runtime.KeepAlive(rs)
+	runtime.KeepAlive(cfg)
+	n := float64(memPeers * memPrefixesOfPeer)
+	per := func(from, to uint64) float64 { return float64(int64(to)-int64(from)) / n } // a stage may free
+	return memStages{syncer: per(before, afterSyncer), start: per(afterSyncer, afterStart), refresh: per(afterStart, after)}
+}
+
+// BenchmarkStaticListMemory is the other half of issue 11's question: a
+// peer whose list is written in the config (1 peer × 100k static
+// prefixes). It reports the heap the parsed config keeps (config-B/prefix)
+// and what the route server's start adds (start-B/prefix).
+func BenchmarkStaticListMemory(b *testing.B) {
+	var cfgB, startB []float64
+	for range b.N {
+		c, s := staticListMemoryOnce(b)
+		cfgB, startB = append(cfgB, c), append(startB, s)
+	}
+	b.ReportMetric(medianOf(cfgB)+medianOf(startB), "bytes/prefix")
+	b.ReportMetric(medianOf(cfgB), "config-B/prefix")
+	b.ReportMetric(medianOf(startB), "start-B/prefix")
+	b.ReportMetric(0, "ns/op")
+}
+
+func staticListMemoryOnce(b *testing.B) (cfgB, startB float64) {
+	b.StopTimer()
+	dir := b.TempDir()
+	var t strings.Builder
+	t.WriteString(memGlobal(dir))
+	t.WriteString("\n[[peers]]\nname = \"p0\"\naddress = \"127.10.25.10\"\nasn = 21001\nprefixes = [\n")
+	for _, r := range memIRRRanges(0) {
+		fmt.Fprintf(&t, "  %q,\n", r.String())
+	}
+	t.WriteString("]\n")
+	text := []byte(t.String())
+	log := logrus.New()
+	log.SetOutput(io.Discard)
+	before := heapInUse()
+	cfg, err := config.Parse(text, "mem.toml", dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg.ForgetPositions() // as the daemon does once it logged the warnings
+	afterCfg := heapInUse()
+	rs := New(cfg, Options{Logger: log})
+	after := heapInUse()
+	if n := rs.peers["p0"].input.Load().Allowed.Len(); n != memPrefixesOfPeer {
+		b.Fatalf("%d prefixes in force, want %d", n, memPrefixesOfPeer)
+	}
+	runtime.KeepAlive(rs)
+	runtime.KeepAlive(cfg)
+	runtime.KeepAlive(text)
+	n := float64(memPrefixesOfPeer)
+	return float64(int64(afterCfg)-int64(before)) / n, float64(int64(after)-int64(afterCfg)) / n
+}

@@ -1,0 +1,124 @@
+package server
+
+import (
+	"context"
+	"time"
+
+	"github.com/eapache/channels"
+	"github.com/osrg/gobgp/v3/internal/pkg/table"
+	"github.com/osrg/gobgp/v3/pkg/packet/bgp"
+)
+
+// Bounds of one send batch: how many queued fsmOutgoingMsg the send loop
+// takes without blocking, and how many paths it collects from them, before
+// it packs and writes. They bound the memory and the latency a batch adds;
+// the paths are packed into UPDATEs of at most 4096 octets whatever the
+// bounds are.
+const (
+	sendBatchMaxMsgs  = 1024
+	sendBatchMaxPaths = 8192
+	sendBatchWait     = 100 * time.Millisecond
+)
+
+// drainOutgoing returns first and the fsmOutgoingMsg queued behind it
+// when first was taken. The queue's output channel is unbuffered, fed by
+// the queue's goroutine, so a non-blocking receive would find it empty
+// most of the time; the queue's length says what is there to take. The
+// batch ends after a message that carries a NOTIFICATION or an End-of-RIB,
+// so both keep their place relative to the paths queued before and after
+// them. rest is an item of another type read from the queue (the send loop
+// ends on it after the batch), or nil.
+func drainOutgoing(ctx context.Context, queue *channels.InfiniteChannel, first *fsmOutgoingMsg) (batch []*fsmOutgoingMsg, rest interface{}) {
+	batch = []*fsmOutgoingMsg{first}
+	paths := len(first.Paths)
+	// Only the send loop takes from the queue while it runs, but the
+	// server empties it after the session ends: never wait long on an
+	// item the length promised.
+	timeout := time.NewTimer(sendBatchWait)
+	defer timeout.Stop()
+	for !endsBatch(batch[len(batch)-1]) && len(batch) < sendBatchMaxMsgs && paths < sendBatchMaxPaths && queue.Len() > 0 {
+		select {
+		case o, ok := <-queue.Out():
+			if !ok {
+				return batch, nil
+			}
+			m, isMsg := o.(*fsmOutgoingMsg)
+			if !isMsg {
+				return batch, o
+			}
+			batch = append(batch, m)
+			paths += len(m.Paths)
+		case <-ctx.Done():
+			return batch, nil
+		case <-timeout.C:
+			return batch, nil
+		}
+	}
+	return batch, nil
+}
+
+func endsBatch(m *fsmOutgoingMsg) bool {
+	if m.Notification != nil {
+		return true
+	}
+	for _, p := range m.Paths {
+		if p.IsEOR() {
+			return true
+		}
+	}
+	return false
+}
+
+// pathKey names what a later path to the same peer replaces: the NLRI
+// with its ADD-PATH identifier, in its family.
+type pathKey struct {
+	family bgp.RouteFamily
+	id     uint32
+	nlri   string
+}
+
+// coalescePaths returns the paths of batch in queue order, keeping only
+// the last one queued for each prefix. The packer groups paths by
+// attributes and sends withdrawals first, so it does not keep the order of
+// two paths for the same prefix; after this, there is at most one, and it
+// is the one the peer must end with (an announcement followed by a
+// withdrawal in the same batch is sent as the withdrawal alone). Paths for
+// different prefixes are independent in BGP, so their order does not
+// matter. End-of-RIB markers are kept as they are.
+func coalescePaths(batch []*fsmOutgoingMsg) []*table.Path {
+	n := 0
+	for _, m := range batch {
+		n += len(m.Paths)
+	}
+	paths := make([]*table.Path, 0, n)
+	if len(batch) == 1 && n <= 1 {
+		return append(paths, batch[0].Paths...)
+	}
+	last := make(map[pathKey]int, n)
+	for _, m := range batch {
+		for _, p := range m.Paths {
+			if p.IsEOR() {
+				paths = append(paths, p)
+				continue
+			}
+			nlri := p.GetNlri()
+			k := pathKey{family: p.GetRouteFamily(), id: nlri.PathLocalIdentifier(), nlri: nlri.String()}
+			if i, ok := last[k]; ok {
+				paths[i] = nil
+			}
+			last[k] = len(paths)
+			paths = append(paths, p)
+		}
+	}
+	kept := paths[:0]
+	for _, p := range paths {
+		if p != nil {
+			kept = append(kept, p)
+		}
+	}
+	return kept
+}
+
+// sendBufferSize is the send loop's write buffer: a batch of full
+// 4096-octet UPDATEs reaches the socket in writes of this size.
+const sendBufferSize = 64 * 1024
