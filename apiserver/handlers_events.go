@@ -88,6 +88,10 @@ func eventToProto(ev Event) *rsguardv1.Event {
 		out.Payload = &rsguardv1.Event_VerdictChange{VerdictChange: verdictChangeToProto(*ev.VerdictChange)}
 	case ev.VerdictSummary != nil:
 		out.Payload = &rsguardv1.Event_VerdictSummary{VerdictSummary: verdictSummaryToProto(*ev.VerdictSummary)}
+	case ev.MalformedUpdate != nil:
+		m := ev.MalformedUpdate
+		out.Payload = &rsguardv1.Event_MalformedUpdate{MalformedUpdate: &rsguardv1.MalformedUpdate{
+			Handling: m.Handling, Prefixes: m.Prefixes, PrefixCount: m.PrefixCount, Error: m.Error}}
 	}
 	return out
 }

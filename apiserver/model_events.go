@@ -23,9 +23,10 @@ const (
 	EventLagged
 	EventVerdictChange  // model_history.go
 	EventVerdictSummary // model_history.go
+	EventMalformedUpdate
 )
 
-var eventTypeNames = [...]string{"unknown", "peer_state", "route_rejected", "dampening", "irr_refresh", "max_prefix", "lagged", "verdict_change", "verdict_summary"}
+var eventTypeNames = [...]string{"unknown", "peer_state", "route_rejected", "dampening", "irr_refresh", "max_prefix", "lagged", "verdict_change", "verdict_summary", "malformed_update"}
 
 func (t EventType) String() string {
 	if t >= 0 && int(t) < len(eventTypeNames) {
@@ -59,6 +60,8 @@ type Event struct {
 	// VerdictChange and VerdictSummary: model_history.go.
 	VerdictChange  *VerdictChange
 	VerdictSummary *VerdictSummary
+	// MalformedUpdate: routes GoBGP dropped for an RFC 7606 error.
+	MalformedUpdate *MalformedUpdate
 }
 
 // Type reports which payload is set (the first, if several are).
@@ -80,6 +83,8 @@ func (e Event) Type() EventType {
 		return EventVerdictChange
 	case e.VerdictSummary != nil:
 		return EventVerdictSummary
+	case e.MalformedUpdate != nil:
+		return EventMalformedUpdate
 	}
 	return EventUnknown
 }
@@ -134,6 +139,16 @@ type MaxPrefixSanction struct {
 	// CountRejected: Received counts rejected routes too.
 	CountRejected            bool
 	ContactNOC, ContactAbuse string
+}
+
+// MalformedUpdate is an UPDATE whose error was handled without a session
+// reset (RFC 7606): Handling is "treat_as_withdraw" or "attribute_discard";
+// Prefixes is bounded, PrefixCount counts them all.
+type MalformedUpdate struct {
+	Handling    string
+	Prefixes    []string
+	PrefixCount uint64
+	Error       string
 }
 
 // EventsLagged tells a slow subscriber how many events it lost.

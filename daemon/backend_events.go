@@ -46,6 +46,13 @@ func (d *Daemon) onEvent(e routeserver.Event) {
 			ReuseAt: e.Damp.ReuseAt}}
 	case routeserver.EventVerdictChange, routeserver.EventVerdictSummary:
 		verdictEvent(&ev, e) // backend_history.go
+	case routeserver.EventMalformedUpdate:
+		if e.MalformedUpdate == nil {
+			return
+		}
+		m := e.MalformedUpdate
+		ev.MalformedUpdate = &apiserver.MalformedUpdate{Handling: m.Handling, Prefixes: m.Prefixes,
+			PrefixCount: uint64(m.PrefixCount), Error: m.Error}
 	default:
 		return
 	}

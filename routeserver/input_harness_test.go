@@ -22,18 +22,8 @@ type inputBench struct {
 func newInputBench(t *testing.T) *inputBench {
 	t.Helper()
 	rs := startRS(t, wireConfig(), nil)
-	// GoBGP resets connections for a moment while a new peer's FSM
-	// leaves Idle, so the first attempts may fail.
-	var b *RawPeer
-	var err error
-	for i := 0; i < 40; i++ {
-		b, err = DialRawPeer(context.Background(), SpeakerConfig{ASN: 21002, RouterID: wireAddr(wireWatcher),
-			Address: wireAddr(wireWatcher), RSAddr: wireAddr(wireRS), RSPort: 179, RSASN: 21000})
-		if err == nil {
-			break
-		}
-		time.Sleep(250 * time.Millisecond)
-	}
+	b, err := dialRawPeerRetry(SpeakerConfig{ASN: 21002, RouterID: wireAddr(wireWatcher),
+		Address: wireAddr(wireWatcher), RSAddr: wireAddr(wireRS), RSPort: 179, RSASN: 21000})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,4 +103,18 @@ func (ib *inputBench) sessionDown() {
 		}
 		return false
 	})
+}
+
+// dialRawPeerRetry: GoBGP resets connections for a moment while a new
+// peer's FSM leaves Idle, so the first attempts may fail.
+func dialRawPeerRetry(c SpeakerConfig) (*RawPeer, error) {
+	var err error
+	for i := 0; i < 40; i++ {
+		var p *RawPeer
+		if p, err = DialRawPeer(context.Background(), c); err == nil {
+			return p, nil
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	return nil, err
 }

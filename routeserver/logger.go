@@ -47,6 +47,11 @@ func (g gobgpLogger) Warn(m string, f gobgplog.Fields) {
 	}
 	if g.onWarn != nil {
 		g.onWarn(m, f)
+		// the route server restated it with the peer's name (malformed_update.go)
+		if restatedWarning(m) {
+			g.Debug(m, f)
+			return
+		}
 	}
 	// A Cease that ends a session on purpose is what a normal shutdown or
 	// reload looks like, not a warning (logger_style.go).

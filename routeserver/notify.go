@@ -18,6 +18,9 @@ const (
 	EventMaxPrefix                           // a max-prefix limit or warning threshold was reached
 	EventVerdictChange                       // a stored route moved between accepted and rejected (verdict_events.go)
 	EventVerdictSummary                      // how many routes of a peer one cause flipped
+
+	// GoBGP withdrew or trimmed an UPDATE's routes for an RFC 7606 error (malformed_update.go)
+	EventMalformedUpdate
 )
 
 // Event is one thing worth telling an operator. Only the fields of its
@@ -35,6 +38,7 @@ type Event struct {
 	MaxPrefix          *Sanction            // EventMaxPrefix
 	VerdictChange      *routestore.Change   // EventVerdictChange
 	VerdictSummary     *VerdictSummary      // EventVerdictSummary
+	MalformedUpdate    *MalformedUpdate     // EventMalformedUpdate
 }
 
 func (s *Server) emit(e Event) {

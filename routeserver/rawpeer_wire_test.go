@@ -229,6 +229,12 @@ type wirePeer struct {
 	msgs chan wireMsg
 }
 
+// wireRSFor is the route server's address in local's /24 (host wireRS):
+// tests of other branches use their own /24 with the same layout.
+func wireRSFor(local string) string {
+	return local[:strings.LastIndexByte(local, '.')+1] + fmt.Sprint(wireRS)
+}
+
 // dialWire connects from local to the route server; no BGP yet.
 func dialWire(t testing.TB, local string) *wirePeer {
 	t.Helper()
@@ -236,7 +242,7 @@ func dialWire(t testing.TB, local string) *wirePeer {
 	var conn net.Conn
 	var err error
 	for i := 0; i < 40; i++ {
-		conn, err = d.Dial("tcp", net.JoinHostPort(wireAddr(wireRS), "179"))
+		conn, err = d.Dial("tcp", net.JoinHostPort(wireRSFor(local), "179"))
 		if err == nil {
 			break
 		}

@@ -24,6 +24,7 @@ const recentError = 10 * time.Second
 // onGoBGPWarn sees every warning GoBGP logs.
 func (s *Server) onGoBGPWarn(m string, f gobgplog.Fields) {
 	s.onFamilyViolation(m, f)
+	s.onMalformedUpdate(m, f)
 	var text string
 	switch m {
 	case "sent notification":

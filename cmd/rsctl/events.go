@@ -31,6 +31,8 @@ type eventJSON struct {
 	// history.go
 	VerdictChange  *verdictChangeJSON  `json:"verdict_change,omitempty"`
 	VerdictSummary *verdictSummaryJSON `json:"verdict_summary,omitempty"`
+	// events_malformed.go
+	MalformedUpdate *malformedUpdateJSON `json:"malformed_update,omitempty"`
 }
 
 type peerStateJSON struct {
@@ -70,13 +72,14 @@ type laggedJSON struct {
 
 // eventTypes maps --type names to the proto enum.
 var eventTypes = map[string]rsguardv1.EventType{
-	"peer_state":      rsguardv1.EventType_EVENT_TYPE_PEER_STATE,
-	"route_rejected":  rsguardv1.EventType_EVENT_TYPE_ROUTE_REJECTED,
-	"dampening":       rsguardv1.EventType_EVENT_TYPE_DAMPENING,
-	"irr_refresh":     rsguardv1.EventType_EVENT_TYPE_IRR_REFRESH,
-	"max_prefix":      rsguardv1.EventType_EVENT_TYPE_MAX_PREFIX,
-	"verdict_change":  rsguardv1.EventType_EVENT_TYPE_VERDICT_CHANGE,
-	"verdict_summary": rsguardv1.EventType_EVENT_TYPE_VERDICT_SUMMARY,
+	"peer_state":       rsguardv1.EventType_EVENT_TYPE_PEER_STATE,
+	"route_rejected":   rsguardv1.EventType_EVENT_TYPE_ROUTE_REJECTED,
+	"dampening":        rsguardv1.EventType_EVENT_TYPE_DAMPENING,
+	"irr_refresh":      rsguardv1.EventType_EVENT_TYPE_IRR_REFRESH,
+	"max_prefix":       rsguardv1.EventType_EVENT_TYPE_MAX_PREFIX,
+	"verdict_change":   rsguardv1.EventType_EVENT_TYPE_VERDICT_CHANGE,
+	"verdict_summary":  rsguardv1.EventType_EVENT_TYPE_VERDICT_SUMMARY,
+	"malformed_update": rsguardv1.EventType_EVENT_TYPE_MALFORMED_UPDATE,
 }
 
 func lowerEnum(s, prefix string) string { return strings.ToLower(strings.TrimPrefix(s, prefix)) }
@@ -120,6 +123,9 @@ func toEventJSON(ev *rsguardv1.Event) eventJSON {
 	case *rsguardv1.Event_VerdictSummary:
 		out.Type = "verdict_summary"
 		out.VerdictSummary = toVerdictSummaryJSON(p.VerdictSummary)
+	case *rsguardv1.Event_MalformedUpdate:
+		out.Type = "malformed_update"
+		out.MalformedUpdate = toMalformedUpdateJSON(p.MalformedUpdate)
 	default:
 		out.Type = "unknown" // a newer server's event type
 	}
@@ -183,6 +189,8 @@ func eventText(ev *rsguardv1.Event) string {
 		fmt.Fprintf(&b, "%s %s", j.VerdictChange.Prefix, changeText(*j.VerdictChange))
 	case j.VerdictSummary != nil:
 		b.WriteString(j.VerdictSummary.Text)
+	case j.MalformedUpdate != nil:
+		b.WriteString(j.MalformedUpdate.text())
 	}
 	return b.String()
 }

@@ -26,15 +26,16 @@ const (
 type EventType int32
 
 const (
-	EventType_EVENT_TYPE_UNSPECIFIED     EventType = 0
-	EventType_EVENT_TYPE_PEER_STATE      EventType = 1
-	EventType_EVENT_TYPE_ROUTE_REJECTED  EventType = 2
-	EventType_EVENT_TYPE_DAMPENING       EventType = 3
-	EventType_EVENT_TYPE_IRR_REFRESH     EventType = 4
-	EventType_EVENT_TYPE_MAX_PREFIX      EventType = 5
-	EventType_EVENT_TYPE_LAGGED          EventType = 6
-	EventType_EVENT_TYPE_VERDICT_CHANGE  EventType = 7 // one route moved between accepted and rejected
-	EventType_EVENT_TYPE_VERDICT_SUMMARY EventType = 8 // how many routes of a peer one cause flipped
+	EventType_EVENT_TYPE_UNSPECIFIED      EventType = 0
+	EventType_EVENT_TYPE_PEER_STATE       EventType = 1
+	EventType_EVENT_TYPE_ROUTE_REJECTED   EventType = 2
+	EventType_EVENT_TYPE_DAMPENING        EventType = 3
+	EventType_EVENT_TYPE_IRR_REFRESH      EventType = 4
+	EventType_EVENT_TYPE_MAX_PREFIX       EventType = 5
+	EventType_EVENT_TYPE_LAGGED           EventType = 6
+	EventType_EVENT_TYPE_VERDICT_CHANGE   EventType = 7 // one route moved between accepted and rejected
+	EventType_EVENT_TYPE_VERDICT_SUMMARY  EventType = 8 // how many routes of a peer one cause flipped
+	EventType_EVENT_TYPE_MALFORMED_UPDATE EventType = 9 // an UPDATE's routes dropped for an RFC 7606 error, before any filter
 )
 
 // Enum value maps for EventType.
@@ -49,17 +50,19 @@ var (
 		6: "EVENT_TYPE_LAGGED",
 		7: "EVENT_TYPE_VERDICT_CHANGE",
 		8: "EVENT_TYPE_VERDICT_SUMMARY",
+		9: "EVENT_TYPE_MALFORMED_UPDATE",
 	}
 	EventType_value = map[string]int32{
-		"EVENT_TYPE_UNSPECIFIED":     0,
-		"EVENT_TYPE_PEER_STATE":      1,
-		"EVENT_TYPE_ROUTE_REJECTED":  2,
-		"EVENT_TYPE_DAMPENING":       3,
-		"EVENT_TYPE_IRR_REFRESH":     4,
-		"EVENT_TYPE_MAX_PREFIX":      5,
-		"EVENT_TYPE_LAGGED":          6,
-		"EVENT_TYPE_VERDICT_CHANGE":  7,
-		"EVENT_TYPE_VERDICT_SUMMARY": 8,
+		"EVENT_TYPE_UNSPECIFIED":      0,
+		"EVENT_TYPE_PEER_STATE":       1,
+		"EVENT_TYPE_ROUTE_REJECTED":   2,
+		"EVENT_TYPE_DAMPENING":        3,
+		"EVENT_TYPE_IRR_REFRESH":      4,
+		"EVENT_TYPE_MAX_PREFIX":       5,
+		"EVENT_TYPE_LAGGED":           6,
+		"EVENT_TYPE_VERDICT_CHANGE":   7,
+		"EVENT_TYPE_VERDICT_SUMMARY":  8,
+		"EVENT_TYPE_MALFORMED_UPDATE": 9,
 	}
 )
 
@@ -580,6 +583,78 @@ func (x *VerdictSummary) GetText() string {
 	return ""
 }
 
+// MalformedUpdate is an UPDATE whose error GoBGP handled without a session
+// reset (RFC 7606): "treat_as_withdraw" (its routes were withdrawn, e.g. an
+// invalid NEXT_HOP length) or "attribute_discard" (the attribute was left
+// out, the routes kept). Such routes never reach the filters.
+type MalformedUpdate struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Handling      string                 `protobuf:"bytes,1,opt,name=handling,proto3" json:"handling,omitempty"`
+	Prefixes      []string               `protobuf:"bytes,2,rep,name=prefixes,proto3" json:"prefixes,omitempty"`                           // at most 64
+	PrefixCount   uint64                 `protobuf:"varint,3,opt,name=prefix_count,json=prefixCount,proto3" json:"prefix_count,omitempty"` // all the prefixes the UPDATE announced
+	Error         string                 `protobuf:"bytes,4,opt,name=error,proto3" json:"error,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MalformedUpdate) Reset() {
+	*x = MalformedUpdate{}
+	mi := &file_rsguard_v1_events_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MalformedUpdate) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MalformedUpdate) ProtoMessage() {}
+
+func (x *MalformedUpdate) ProtoReflect() protoreflect.Message {
+	mi := &file_rsguard_v1_events_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MalformedUpdate.ProtoReflect.Descriptor instead.
+func (*MalformedUpdate) Descriptor() ([]byte, []int) {
+	return file_rsguard_v1_events_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *MalformedUpdate) GetHandling() string {
+	if x != nil {
+		return x.Handling
+	}
+	return ""
+}
+
+func (x *MalformedUpdate) GetPrefixes() []string {
+	if x != nil {
+		return x.Prefixes
+	}
+	return nil
+}
+
+func (x *MalformedUpdate) GetPrefixCount() uint64 {
+	if x != nil {
+		return x.PrefixCount
+	}
+	return 0
+}
+
+func (x *MalformedUpdate) GetError() string {
+	if x != nil {
+		return x.Error
+	}
+	return ""
+}
+
 type EventsLagged struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Dropped       uint64                 `protobuf:"varint,1,opt,name=dropped,proto3" json:"dropped,omitempty"`
@@ -589,7 +664,7 @@ type EventsLagged struct {
 
 func (x *EventsLagged) Reset() {
 	*x = EventsLagged{}
-	mi := &file_rsguard_v1_events_proto_msgTypes[6]
+	mi := &file_rsguard_v1_events_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -601,7 +676,7 @@ func (x *EventsLagged) String() string {
 func (*EventsLagged) ProtoMessage() {}
 
 func (x *EventsLagged) ProtoReflect() protoreflect.Message {
-	mi := &file_rsguard_v1_events_proto_msgTypes[6]
+	mi := &file_rsguard_v1_events_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -614,7 +689,7 @@ func (x *EventsLagged) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EventsLagged.ProtoReflect.Descriptor instead.
 func (*EventsLagged) Descriptor() ([]byte, []int) {
-	return file_rsguard_v1_events_proto_rawDescGZIP(), []int{6}
+	return file_rsguard_v1_events_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *EventsLagged) GetDropped() uint64 {
@@ -638,6 +713,7 @@ type Event struct {
 	//	*Event_Lagged
 	//	*Event_VerdictChange
 	//	*Event_VerdictSummary
+	//	*Event_MalformedUpdate
 	Payload       isEvent_Payload `protobuf_oneof:"payload"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -645,7 +721,7 @@ type Event struct {
 
 func (x *Event) Reset() {
 	*x = Event{}
-	mi := &file_rsguard_v1_events_proto_msgTypes[7]
+	mi := &file_rsguard_v1_events_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -657,7 +733,7 @@ func (x *Event) String() string {
 func (*Event) ProtoMessage() {}
 
 func (x *Event) ProtoReflect() protoreflect.Message {
-	mi := &file_rsguard_v1_events_proto_msgTypes[7]
+	mi := &file_rsguard_v1_events_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -670,7 +746,7 @@ func (x *Event) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Event.ProtoReflect.Descriptor instead.
 func (*Event) Descriptor() ([]byte, []int) {
-	return file_rsguard_v1_events_proto_rawDescGZIP(), []int{7}
+	return file_rsguard_v1_events_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *Event) GetTime() *timestamppb.Timestamp {
@@ -766,6 +842,15 @@ func (x *Event) GetVerdictSummary() *VerdictSummary {
 	return nil
 }
 
+func (x *Event) GetMalformedUpdate() *MalformedUpdate {
+	if x != nil {
+		if x, ok := x.Payload.(*Event_MalformedUpdate); ok {
+			return x.MalformedUpdate
+		}
+	}
+	return nil
+}
+
 type isEvent_Payload interface {
 	isEvent_Payload()
 }
@@ -802,6 +887,10 @@ type Event_VerdictSummary struct {
 	VerdictSummary *VerdictSummary `protobuf:"bytes,17,opt,name=verdict_summary,json=verdictSummary,proto3,oneof"`
 }
 
+type Event_MalformedUpdate struct {
+	MalformedUpdate *MalformedUpdate `protobuf:"bytes,18,opt,name=malformed_update,json=malformedUpdate,proto3,oneof"`
+}
+
 func (*Event_PeerState) isEvent_Payload() {}
 
 func (*Event_RouteRejected) isEvent_Payload() {}
@@ -818,6 +907,8 @@ func (*Event_VerdictChange) isEvent_Payload() {}
 
 func (*Event_VerdictSummary) isEvent_Payload() {}
 
+func (*Event_MalformedUpdate) isEvent_Payload() {}
+
 type WatchEventsResponse struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Event         *Event                 `protobuf:"bytes,1,opt,name=event,proto3" json:"event,omitempty"`
@@ -827,7 +918,7 @@ type WatchEventsResponse struct {
 
 func (x *WatchEventsResponse) Reset() {
 	*x = WatchEventsResponse{}
-	mi := &file_rsguard_v1_events_proto_msgTypes[8]
+	mi := &file_rsguard_v1_events_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -839,7 +930,7 @@ func (x *WatchEventsResponse) String() string {
 func (*WatchEventsResponse) ProtoMessage() {}
 
 func (x *WatchEventsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_rsguard_v1_events_proto_msgTypes[8]
+	mi := &file_rsguard_v1_events_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -852,7 +943,7 @@ func (x *WatchEventsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchEventsResponse.ProtoReflect.Descriptor instead.
 func (*WatchEventsResponse) Descriptor() ([]byte, []int) {
-	return file_rsguard_v1_events_proto_rawDescGZIP(), []int{8}
+	return file_rsguard_v1_events_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *WatchEventsResponse) GetEvent() *Event {
@@ -903,9 +994,14 @@ const file_rsguard_v1_events_proto_rawDesc = "" +
 	"\x14accepted_to_rejected\x18\x02 \x01(\x04R\x12acceptedToRejected\x120\n" +
 	"\x14rejected_to_accepted\x18\x03 \x01(\x04R\x12rejectedToAccepted\x120\n" +
 	"\x14omitted_route_events\x18\x04 \x01(\x04R\x12omittedRouteEvents\x12\x12\n" +
-	"\x04text\x18\x05 \x01(\tR\x04text\"(\n" +
+	"\x04text\x18\x05 \x01(\tR\x04text\"\x82\x01\n" +
+	"\x0fMalformedUpdate\x12\x1a\n" +
+	"\bhandling\x18\x01 \x01(\tR\bhandling\x12\x1a\n" +
+	"\bprefixes\x18\x02 \x03(\tR\bprefixes\x12!\n" +
+	"\fprefix_count\x18\x03 \x01(\x04R\vprefixCount\x12\x14\n" +
+	"\x05error\x18\x04 \x01(\tR\x05error\"(\n" +
 	"\fEventsLagged\x12\x18\n" +
-	"\adropped\x18\x01 \x01(\x04R\adropped\"\xd7\x04\n" +
+	"\adropped\x18\x01 \x01(\x04R\adropped\"\xa1\x05\n" +
 	"\x05Event\x12.\n" +
 	"\x04time\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\x04time\x12\x12\n" +
 	"\x04peer\x18\x02 \x01(\tR\x04peer\x12<\n" +
@@ -920,10 +1016,11 @@ const file_rsguard_v1_events_proto_rawDesc = "" +
 	"max_prefix\x18\x0e \x01(\v2\x1d.rsguard.v1.MaxPrefixSanctionH\x00R\tmaxPrefix\x122\n" +
 	"\x06lagged\x18\x0f \x01(\v2\x18.rsguard.v1.EventsLaggedH\x00R\x06lagged\x12B\n" +
 	"\x0everdict_change\x18\x10 \x01(\v2\x19.rsguard.v1.VerdictChangeH\x00R\rverdictChange\x12E\n" +
-	"\x0fverdict_summary\x18\x11 \x01(\v2\x1a.rsguard.v1.VerdictSummaryH\x00R\x0everdictSummaryB\t\n" +
+	"\x0fverdict_summary\x18\x11 \x01(\v2\x1a.rsguard.v1.VerdictSummaryH\x00R\x0everdictSummary\x12H\n" +
+	"\x10malformed_update\x18\x12 \x01(\v2\x1b.rsguard.v1.MalformedUpdateH\x00R\x0fmalformedUpdateB\t\n" +
 	"\apayload\">\n" +
 	"\x13WatchEventsResponse\x12'\n" +
-	"\x05event\x18\x01 \x01(\v2\x11.rsguard.v1.EventR\x05event*\x88\x02\n" +
+	"\x05event\x18\x01 \x01(\v2\x11.rsguard.v1.EventR\x05event*\xa9\x02\n" +
 	"\tEventType\x12\x1a\n" +
 	"\x16EVENT_TYPE_UNSPECIFIED\x10\x00\x12\x19\n" +
 	"\x15EVENT_TYPE_PEER_STATE\x10\x01\x12\x1d\n" +
@@ -933,7 +1030,8 @@ const file_rsguard_v1_events_proto_rawDesc = "" +
 	"\x15EVENT_TYPE_MAX_PREFIX\x10\x05\x12\x15\n" +
 	"\x11EVENT_TYPE_LAGGED\x10\x06\x12\x1d\n" +
 	"\x19EVENT_TYPE_VERDICT_CHANGE\x10\a\x12\x1e\n" +
-	"\x1aEVENT_TYPE_VERDICT_SUMMARY\x10\b*\xb4\x01\n" +
+	"\x1aEVENT_TYPE_VERDICT_SUMMARY\x10\b\x12\x1f\n" +
+	"\x1bEVENT_TYPE_MALFORMED_UPDATE\x10\t*\xb4\x01\n" +
 	"\x0fDampeningAction\x12 \n" +
 	"\x1cDAMPENING_ACTION_UNSPECIFIED\x10\x00\x12\x1f\n" +
 	"\x1bDAMPENING_ACTION_SUPPRESSED\x10\x01\x12\x1b\n" +
@@ -956,7 +1054,7 @@ func file_rsguard_v1_events_proto_rawDescGZIP() []byte {
 }
 
 var file_rsguard_v1_events_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_rsguard_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 9)
+var file_rsguard_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 10)
 var file_rsguard_v1_events_proto_goTypes = []any{
 	(EventType)(0),                // 0: rsguard.v1.EventType
 	(DampeningAction)(0),          // 1: rsguard.v1.DampeningAction
@@ -966,45 +1064,47 @@ var file_rsguard_v1_events_proto_goTypes = []any{
 	(*DampeningTransition)(nil),   // 5: rsguard.v1.DampeningTransition
 	(*MaxPrefixSanction)(nil),     // 6: rsguard.v1.MaxPrefixSanction
 	(*VerdictSummary)(nil),        // 7: rsguard.v1.VerdictSummary
-	(*EventsLagged)(nil),          // 8: rsguard.v1.EventsLagged
-	(*Event)(nil),                 // 9: rsguard.v1.Event
-	(*WatchEventsResponse)(nil),   // 10: rsguard.v1.WatchEventsResponse
-	(*durationpb.Duration)(nil),   // 11: google.protobuf.Duration
-	(PeerState)(0),                // 12: rsguard.v1.PeerState
-	(*Route)(nil),                 // 13: rsguard.v1.Route
-	(*Rejection)(nil),             // 14: rsguard.v1.Rejection
-	(*DampenedRoute)(nil),         // 15: rsguard.v1.DampenedRoute
-	(*timestamppb.Timestamp)(nil), // 16: google.protobuf.Timestamp
-	(*IRRPeerRefresh)(nil),        // 17: rsguard.v1.IRRPeerRefresh
-	(*VerdictChange)(nil),         // 18: rsguard.v1.VerdictChange
+	(*MalformedUpdate)(nil),       // 8: rsguard.v1.MalformedUpdate
+	(*EventsLagged)(nil),          // 9: rsguard.v1.EventsLagged
+	(*Event)(nil),                 // 10: rsguard.v1.Event
+	(*WatchEventsResponse)(nil),   // 11: rsguard.v1.WatchEventsResponse
+	(*durationpb.Duration)(nil),   // 12: google.protobuf.Duration
+	(PeerState)(0),                // 13: rsguard.v1.PeerState
+	(*Route)(nil),                 // 14: rsguard.v1.Route
+	(*Rejection)(nil),             // 15: rsguard.v1.Rejection
+	(*DampenedRoute)(nil),         // 16: rsguard.v1.DampenedRoute
+	(*timestamppb.Timestamp)(nil), // 17: google.protobuf.Timestamp
+	(*IRRPeerRefresh)(nil),        // 18: rsguard.v1.IRRPeerRefresh
+	(*VerdictChange)(nil),         // 19: rsguard.v1.VerdictChange
 }
 var file_rsguard_v1_events_proto_depIdxs = []int32{
 	0,  // 0: rsguard.v1.WatchEventsRequest.types:type_name -> rsguard.v1.EventType
-	11, // 1: rsguard.v1.WatchEventsRequest.since:type_name -> google.protobuf.Duration
-	12, // 2: rsguard.v1.PeerStateChange.old_state:type_name -> rsguard.v1.PeerState
-	12, // 3: rsguard.v1.PeerStateChange.new_state:type_name -> rsguard.v1.PeerState
-	13, // 4: rsguard.v1.RouteRejected.route:type_name -> rsguard.v1.Route
-	14, // 5: rsguard.v1.RouteRejected.rejections:type_name -> rsguard.v1.Rejection
+	12, // 1: rsguard.v1.WatchEventsRequest.since:type_name -> google.protobuf.Duration
+	13, // 2: rsguard.v1.PeerStateChange.old_state:type_name -> rsguard.v1.PeerState
+	13, // 3: rsguard.v1.PeerStateChange.new_state:type_name -> rsguard.v1.PeerState
+	14, // 4: rsguard.v1.RouteRejected.route:type_name -> rsguard.v1.Route
+	15, // 5: rsguard.v1.RouteRejected.rejections:type_name -> rsguard.v1.Rejection
 	1,  // 6: rsguard.v1.DampeningTransition.action:type_name -> rsguard.v1.DampeningAction
-	15, // 7: rsguard.v1.DampeningTransition.route:type_name -> rsguard.v1.DampenedRoute
-	11, // 8: rsguard.v1.MaxPrefixSanction.restart_after:type_name -> google.protobuf.Duration
-	16, // 9: rsguard.v1.Event.time:type_name -> google.protobuf.Timestamp
+	16, // 7: rsguard.v1.DampeningTransition.route:type_name -> rsguard.v1.DampenedRoute
+	12, // 8: rsguard.v1.MaxPrefixSanction.restart_after:type_name -> google.protobuf.Duration
+	17, // 9: rsguard.v1.Event.time:type_name -> google.protobuf.Timestamp
 	3,  // 10: rsguard.v1.Event.peer_state:type_name -> rsguard.v1.PeerStateChange
 	4,  // 11: rsguard.v1.Event.route_rejected:type_name -> rsguard.v1.RouteRejected
 	5,  // 12: rsguard.v1.Event.dampening:type_name -> rsguard.v1.DampeningTransition
-	17, // 13: rsguard.v1.Event.irr_refresh:type_name -> rsguard.v1.IRRPeerRefresh
+	18, // 13: rsguard.v1.Event.irr_refresh:type_name -> rsguard.v1.IRRPeerRefresh
 	6,  // 14: rsguard.v1.Event.max_prefix:type_name -> rsguard.v1.MaxPrefixSanction
-	8,  // 15: rsguard.v1.Event.lagged:type_name -> rsguard.v1.EventsLagged
-	18, // 16: rsguard.v1.Event.verdict_change:type_name -> rsguard.v1.VerdictChange
+	9,  // 15: rsguard.v1.Event.lagged:type_name -> rsguard.v1.EventsLagged
+	19, // 16: rsguard.v1.Event.verdict_change:type_name -> rsguard.v1.VerdictChange
 	7,  // 17: rsguard.v1.Event.verdict_summary:type_name -> rsguard.v1.VerdictSummary
-	9,  // 18: rsguard.v1.WatchEventsResponse.event:type_name -> rsguard.v1.Event
-	2,  // 19: rsguard.v1.EventService.WatchEvents:input_type -> rsguard.v1.WatchEventsRequest
-	10, // 20: rsguard.v1.EventService.WatchEvents:output_type -> rsguard.v1.WatchEventsResponse
-	20, // [20:21] is the sub-list for method output_type
-	19, // [19:20] is the sub-list for method input_type
-	19, // [19:19] is the sub-list for extension type_name
-	19, // [19:19] is the sub-list for extension extendee
-	0,  // [0:19] is the sub-list for field type_name
+	8,  // 18: rsguard.v1.Event.malformed_update:type_name -> rsguard.v1.MalformedUpdate
+	10, // 19: rsguard.v1.WatchEventsResponse.event:type_name -> rsguard.v1.Event
+	2,  // 20: rsguard.v1.EventService.WatchEvents:input_type -> rsguard.v1.WatchEventsRequest
+	11, // 21: rsguard.v1.EventService.WatchEvents:output_type -> rsguard.v1.WatchEventsResponse
+	21, // [21:22] is the sub-list for method output_type
+	20, // [20:21] is the sub-list for method input_type
+	20, // [20:20] is the sub-list for extension type_name
+	20, // [20:20] is the sub-list for extension extendee
+	0,  // [0:20] is the sub-list for field type_name
 }
 
 func init() { file_rsguard_v1_events_proto_init() }
@@ -1017,7 +1117,7 @@ func file_rsguard_v1_events_proto_init() {
 	file_rsguard_v1_irr_proto_init()
 	file_rsguard_v1_peers_proto_init()
 	file_rsguard_v1_routes_proto_init()
-	file_rsguard_v1_events_proto_msgTypes[7].OneofWrappers = []any{
+	file_rsguard_v1_events_proto_msgTypes[8].OneofWrappers = []any{
 		(*Event_PeerState)(nil),
 		(*Event_RouteRejected)(nil),
 		(*Event_Dampening)(nil),
@@ -1026,6 +1126,7 @@ func file_rsguard_v1_events_proto_init() {
 		(*Event_Lagged)(nil),
 		(*Event_VerdictChange)(nil),
 		(*Event_VerdictSummary)(nil),
+		(*Event_MalformedUpdate)(nil),
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
@@ -1033,7 +1134,7 @@ func file_rsguard_v1_events_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_rsguard_v1_events_proto_rawDesc), len(file_rsguard_v1_events_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   9,
+			NumMessages:   10,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -920,23 +920,31 @@ func (h *fsmHandler) handlingError(m *bgp.BGPMessage, e error, useRevisedError b
 		handling = factor.ErrorHandling
 		switch handling {
 		case bgp.ERROR_HANDLING_ATTRIBUTE_DISCARD:
+			prefixes, count := updatePrefixes(m.Body.(*bgp.BGPUpdate), maxLoggedPrefixes)
 			h.fsm.lock.RLock()
 			h.fsm.logger.Warn("Some attributes were discarded",
 				log.Fields{
-					"Topic": "Peer",
-					"Key":   h.fsm.pConf.State.NeighborAddress,
-					"State": h.fsm.state.String(),
-					"Error": e})
+					"Topic":       "Peer",
+					"Key":         h.fsm.pConf.State.NeighborAddress,
+					"State":       h.fsm.state.String(),
+					"Error":       e,
+					"Prefixes":    prefixes,
+					"PrefixCount": count})
 			h.fsm.lock.RUnlock()
 		case bgp.ERROR_HANDLING_TREAT_AS_WITHDRAW:
+			// The prefixes are taken before the conversion: afterwards
+			// they are withdrawals, indistinguishable from real ones.
+			prefixes, count := updatePrefixes(m.Body.(*bgp.BGPUpdate), maxLoggedPrefixes)
 			m.Body = bgp.TreatAsWithdraw(m.Body.(*bgp.BGPUpdate))
 			h.fsm.lock.RLock()
 			h.fsm.logger.Warn("the received Update message was treated as withdraw",
 				log.Fields{
-					"Topic": "Peer",
-					"Key":   h.fsm.pConf.State.NeighborAddress,
-					"State": h.fsm.state.String(),
-					"Error": e})
+					"Topic":       "Peer",
+					"Key":         h.fsm.pConf.State.NeighborAddress,
+					"State":       h.fsm.state.String(),
+					"Error":       e,
+					"Prefixes":    prefixes,
+					"PrefixCount": count})
 			h.fsm.lock.RUnlock()
 		case bgp.ERROR_HANDLING_AFISAFI_DISABLE:
 			rf := extractRouteFamily(factor.ErrorAttribute)
