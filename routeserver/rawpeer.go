@@ -3,6 +3,7 @@ package routeserver
 import (
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -31,6 +32,32 @@ type RawPeer struct {
 // DialRawPeer opens a session to the route server (TCP-MD5 when a password
 // is set) and completes the OPEN/KEEPALIVE exchange.
 func DialRawPeer(ctx context.Context, cfg SpeakerConfig) (*RawPeer, error) {
+	// GoBGP closes a connection it accepts while the peer's FSM is still
+	// Idle (just after AddPeer or a reset), which a test that dials right
+	// after starting the route server sees as a reset handshake: try again
+	// a few times, briefly, for exactly that case.
+	var rp *RawPeer
+	var err error
+	for try := 0; try < 4; try++ {
+		if rp, err = dialRawPeerOnce(ctx, cfg); err == nil || !handshakeReset(err) {
+			return rp, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, err
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+	return nil, err
+}
+
+// handshakeReset: the route server closed the connection before any BGP
+// message of its own (no NOTIFICATION), i.e. it was not ready for us.
+func handshakeReset(err error) bool {
+	return errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.EOF)
+}
+
+func dialRawPeerOnce(ctx context.Context, cfg SpeakerConfig) (*RawPeer, error) {
 	local, err := netip.ParseAddr(cfg.Address)
 	if err != nil {
 		return nil, fmt.Errorf("raw peer address %q: %w", cfg.Address, err)
