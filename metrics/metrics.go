@@ -91,7 +91,7 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 	for _, st := range snap.IRR {
 		collectIRR(ch, st, now)
 	}
-	collectRPKI(ch, snap.RPKI)
+	collectRPKI(ch, snap.RPKI, now)
 }
 
 func gauge(ch chan<- prometheus.Metric, d *prometheus.Desc, v float64, labels ...string) {

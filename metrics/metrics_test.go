@@ -38,7 +38,7 @@ func TestCollectorExportsSnapshot(t *testing.T) {
 		Advertised: map[string]map[string]uint64{"a": {"ipv4": 7}},
 		IRR: []apiserver.IRRStatus{{Peer: "a", ASSet: "AS-A", Counts: apiserver.IRRCounts{Origins: 2, IPv4Prefixes: 30, IPv6Prefixes: 4},
 			LastRefresh: now.Add(-time.Minute)}},
-		RPKI: &apiserver.RPKIStatus{Enabled: true, VRPs: 12, Sources: []rpki.SourceStatus{{Kind: "file", Name: "vrps.json", VRPs: 12, Fresh: true}}},
+		RPKI: &apiserver.RPKIStatus{Enabled: true, VRPs: 12, Sources: []rpki.SourceStatus{{Kind: "file", Name: "vrps.json", VRPs: 12, Fresh: true, Updated: now.Add(-10 * time.Minute)}}},
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(NewCollector(fakeSource{snap: snap}))
@@ -100,12 +100,18 @@ rsguard_rpki_source_fresh{kind="file",source="vrps.json"} 1
 	if err != nil {
 		t.Fatal(err)
 	}
+	seen := map[string]bool{}
 	for _, mf := range mfs {
 		switch mf.GetName() {
 		case "rsguard_peer_uptime_seconds":
 			if v := mf.GetMetric()[0].GetGauge().GetValue(); v < 3600 || v > 3700 {
 				t.Errorf("uptime of a %v", v)
 			}
+		case "rsguard_rpki_source_age_seconds":
+			if v := mf.GetMetric()[0].GetGauge().GetValue(); v < 600 || v > 700 {
+				t.Errorf("rpki source age %v", v)
+			}
+			seen["rpki age"] = true
 		case "rsguard_irr_age_seconds":
 			if v := mf.GetMetric()[0].GetGauge().GetValue(); v < 60 || v > 160 {
 				t.Errorf("irr age %v", v)
@@ -115,6 +121,9 @@ rsguard_rpki_source_fresh{kind="file",source="vrps.json"} 1
 				t.Errorf("%d state series, want 6 per peer", n)
 			}
 		}
+	}
+	if !seen["rpki age"] {
+		t.Error("no rsguard_rpki_source_age_seconds")
 	}
 }
 

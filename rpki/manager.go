@@ -350,6 +350,10 @@ type SourceStatus struct {
 	Fresh  bool
 	Error  string
 	Serial uint32
+	// Updated is when the source's VRPs in force were produced: the
+	// file's modification time, or the cache's last End of Data. Zero
+	// when it has none.
+	Updated time.Time
 }
 
 // Status lists every source.
@@ -360,7 +364,7 @@ func (m *Manager) Status() []SourceStatus {
 	var out []SourceStatus
 	for _, p := range m.cfg.Files {
 		f := m.files[p]
-		st := SourceStatus{Kind: "file", Name: p, VRPs: len(f.vrps), Fresh: m.fileFresh(f, now)}
+		st := SourceStatus{Kind: "file", Name: p, VRPs: len(f.vrps), Fresh: m.fileFresh(f, now), Updated: f.good}
 		if f.err != nil {
 			st.Error = f.err.Error()
 		}
@@ -368,7 +372,8 @@ func (m *Manager) Status() []SourceStatus {
 	}
 	for _, a := range m.cfg.RTR {
 		_, cs := m.clients[a].c.Snapshot()
-		out = append(out, SourceStatus{Kind: "rtr", Name: a, VRPs: cs.VRPs, Fresh: m.cacheFresh(cs, now), Error: cs.LastError, Serial: cs.Serial})
+		out = append(out, SourceStatus{Kind: "rtr", Name: a, VRPs: cs.VRPs, Fresh: m.cacheFresh(cs, now), Error: cs.LastError,
+			Serial: cs.Serial, Updated: cs.LastSync})
 	}
 	if m.slurm != nil {
 		st := SourceStatus{Kind: "slurm", Name: m.slurm.path, Fresh: m.slurm.s != nil}
