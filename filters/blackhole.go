@@ -46,19 +46,7 @@ func (s *Settings) IsBlackhole(r *Route) bool {
 // than the entry's minimum: p lies in the registered space, whatever the
 // entry's maximum length. Blackhole requests are checked this way.
 func (pl *PrefixList) Inside(p netip.Prefix) (PrefixRange, bool) {
-	if pl == nil {
-		return PrefixRange{}, false
-	}
-	l := uint8(p.Bits())
-	var one [1]lenRange
-	for sp, v := range pl.t.Supernets(p) {
-		for _, r := range pl.lens(v, &one) {
-			if r.lo <= l {
-				return PrefixRange{Prefix: sp, Min: r.lo, Max: r.hi}, true
-			}
-		}
-	}
-	return PrefixRange{}, false
+	return pl.find(p, func(lo, _, l uint8) bool { return lo <= l })
 }
 
 // BlackholeRanges widens every range to the family's full length: the

@@ -74,6 +74,12 @@ func (pl *PrefixList) Len() int {
 
 // Match returns the entry that admits p.
 func (pl *PrefixList) Match(p netip.Prefix) (PrefixRange, bool) {
+	return pl.find(p, func(lo, hi, l uint8) bool { return lo <= l && l <= hi })
+}
+
+// find returns the first entry covering p whose lengths ok accepts for p's
+// length l (Match: inside min..max; Inside: at least min).
+func (pl *PrefixList) find(p netip.Prefix, ok func(lo, hi, l uint8) bool) (PrefixRange, bool) {
 	if pl == nil {
 		return PrefixRange{}, false
 	}
@@ -81,7 +87,7 @@ func (pl *PrefixList) Match(p netip.Prefix) (PrefixRange, bool) {
 	var one [1]lenRange
 	for sp, v := range pl.t.Supernets(p) {
 		for _, r := range pl.lens(v, &one) {
-			if r.lo <= l && l <= r.hi {
+			if ok(r.lo, r.hi, l) {
 				return PrefixRange{Prefix: sp, Min: r.lo, Max: r.hi}, true
 			}
 		}
