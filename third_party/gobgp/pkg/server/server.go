@@ -2097,13 +2097,22 @@ func (s *BgpServer) StopBgp(ctx context.Context, r *api.StopBgpRequest) error {
 		for _, l := range s.listeners {
 			l.Close()
 		}
-		s.bgpConfig.Global = oc.Global{}
+		if s.shutdownWG == nil {
+			s.bgpConfig.Global = oc.Global{}
+		}
 		return nil
 	}, false)
 
 	if s.shutdownWG != nil {
 		s.shutdownWG.Wait()
 		s.shutdownWG = nil
+		// Every FSM has ended now: their receive loops read the global
+		// config through a pointer without a lock, so it is cleared only
+		// after them (patch 14: a data race at StopBgp under -race).
+		s.mgmtOperation(func() error {
+			s.bgpConfig.Global = oc.Global{}
+			return nil
+		}, false)
 	}
 	return nil
 }
