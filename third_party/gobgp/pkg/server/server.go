@@ -161,6 +161,8 @@ type options struct {
 	grpcOption  []grpc.ServerOption
 	logger      log.Logger
 	timingHook  FSMTimingHook
+
+	receivedPathsHook ReceivedPathsHook // received_paths.go
 }
 
 type ServerOption func(*options)
@@ -212,6 +214,8 @@ type BgpServer struct {
 	uuidMap      map[string]uuid.UUID
 	logger       log.Logger
 	timingHook   FSMTimingHook
+
+	receivedPathsHook ReceivedPathsHook // received_paths.go
 }
 
 func NewBgpServer(opt ...ServerOption) *BgpServer {
@@ -238,6 +242,8 @@ func NewBgpServer(opt ...ServerOption) *BgpServer {
 		roaTable:     roaTable,
 		logger:       logger,
 		timingHook:   opts.timingHook,
+
+		receivedPathsHook: opts.receivedPathsHook,
 	}
 	s.bmpManager = newBmpClientManager(s)
 	s.mrtManager = newMrtManager(s)
@@ -1559,6 +1565,7 @@ func (s *BgpServer) handleFSMMessage(peer *peer, e *fsmMsg) {
 
 		// PeerDown
 		if oldState == bgp.BGP_FSM_ESTABLISHED {
+			s.notifyReceivedPathsSession(peer, false)
 			t := time.Now()
 			peer.fsm.lock.Lock()
 			if t.Sub(time.Unix(peer.fsm.pConf.Timers.State.Uptime, 0)) < flopThreshold {
@@ -1682,6 +1689,7 @@ func (s *BgpServer) handleFSMMessage(peer *peer, e *fsmMsg) {
 		cleanInfiniteChannel(peer.fsm.outgoingCh)
 		peer.fsm.outgoingCh = channels.NewInfiniteChannel()
 		if nextState == bgp.BGP_FSM_ESTABLISHED {
+			s.notifyReceivedPathsSession(peer, true)
 			// update for export policy
 			laddr, _ := peer.fsm.LocalHostPort()
 			// may include zone info
@@ -1837,6 +1845,7 @@ func (s *BgpServer) handleFSMMessage(peer *peer, e *fsmMsg) {
 				return
 			}
 			if m.Header.Type == bgp.BGP_MSG_UPDATE {
+				s.notifyReceivedPathsHook(peer, pathList, e.timestamp)
 				s.notifyPrePolicyUpdateWatcher(peer, pathList, m, e.timestamp, e.payload)
 			}
 
@@ -3424,6 +3433,13 @@ func (s *BgpServer) deleteNeighbor(c *oc.Neighbor, code, subcode uint8) error {
 	n.fsm.h.ctxCancel()
 
 	delete(s.neighborMap, addr)
+	n.fsm.lock.RLock()
+	established := bgp.FSMState(n.fsm.pConf.State.SessionState.ToInt()) == bgp.BGP_FSM_ESTABLISHED
+	n.fsm.lock.RUnlock()
+	if established {
+		// as seen by this goroutine: no state change will report it
+		s.notifyReceivedPathsSession(n, false)
+	}
 	s.propagateUpdate(n, n.DropAll(n.configuredRFlist()))
 	return nil
 }

@@ -541,6 +541,17 @@ func (path *Path) GetPathAttrs() []bgp.PathAttributeInterface {
 	}
 }
 
+// SharedPathAttrs is GetPathAttrs without the copy for a path that has
+// no parent and no deleted attributes (a path as received): its own
+// slice, shared with every path of the same UPDATE. The caller must not
+// modify the slice or the attributes.
+func (path *Path) SharedPathAttrs() []bgp.PathAttributeInterface {
+	if path.parent == nil && len(path.dels) == 0 {
+		return path.pathAttrs
+	}
+	return path.GetPathAttrs()
+}
+
 func (path *Path) getPathAttr(typ bgp.BGPAttrType) bgp.PathAttributeInterface {
 	p := path
 	for {
