@@ -13,7 +13,6 @@ import (
 	"github.com/rsguard/rsguard/config"
 	"github.com/rsguard/rsguard/routestore"
 	"github.com/sirupsen/logrus"
-	"google.golang.org/protobuf/proto"
 )
 
 // BMP (RFC 7854) export: rsguard is the monitored router and connects to
@@ -237,11 +236,7 @@ func (st *bmpStation) messages(it bmpItem) []*bmp.BMPMessage {
 		if !mp.Withdraw && !mp.Accepted {
 			// rejected: not in the post-policy Adj-RIB-In (any earlier
 			// accepted version of the route is replaced by nothing)
-			w := proto.Clone(mp.Path).(*api.Path)
-			w.IsWithdraw = true
-			if pu, err = updateOf(w); err != nil {
-				return out
-			}
+			pu = withdrawalOf(mp.Path.NLRI)
 		}
 		out = append(out, bmp.NewBMPRouteMonitoring(*peerHeader(mp.Peer, mp.RouterID, true, mp.At), pu))
 	}
@@ -282,7 +277,11 @@ func (st *bmpStation) flipMessages(f bmpFlip) []*bmp.BMPMessage {
 	if held == nil {
 		return nil // withdrawn meanwhile: the feed has said so
 	}
-	u, err := updateOf(held)
+	rp, err := receivedOfAPI(held)
+	if err != nil {
+		return nil
+	}
+	u, err := updateOf(rp)
 	if err != nil {
 		return nil
 	}
@@ -310,12 +309,16 @@ func (st *bmpStation) snapshot(ctx context.Context, write func(*bmp.BMPMessage) 
 				func(d *api.Destination) { paths = append(paths, d.Paths...) })
 		}
 		for _, ap := range paths {
-			d, err := decodePath(ap)
+			rp, err := receivedOfAPI(ap)
+			if err != nil {
+				continue
+			}
+			d, err := decodeReceived(p.cfg.Address, rp)
 			if err != nil {
 				continue
 			}
 			e, ok := s.store.Get(p.cfg.Name, d.Key)
-			mp := monitoredPath{Peer: idOf(p), RouterID: ap.GetSourceId(), Path: ap, Accepted: ok && e.Verdict.Accepted(), At: time.Now()}
+			mp := monitoredPath{Peer: idOf(p), RouterID: ap.GetSourceId(), Path: rp, Accepted: ok && e.Verdict.Accepted(), At: time.Now()}
 			if ap.Age != nil {
 				mp.At = ap.Age.AsTime()
 			}

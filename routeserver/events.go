@@ -2,34 +2,28 @@ package routeserver
 
 import (
 	"context"
+	"net/netip"
 	"strings"
 	"time"
 
 	api "github.com/osrg/gobgp/v3/api"
+	"github.com/osrg/gobgp/v3/pkg/server"
 	"github.com/rsguard/rsguard/filters"
 	"github.com/rsguard/rsguard/routestore"
 	"github.com/sirupsen/logrus"
 )
 
-// watch subscribes to peer state changes and to the pre-policy ADJIN stream:
-// every UPDATE a peer sends, including withdrawals and routes the import
-// policy will reject. For route-server clients these are the only events
-// GoBGP emits (notes §5). The callbacks run on GoBGP's per-watcher
-// goroutine, never on its server loop.
+// watch subscribes to peer state changes and starts the received-path
+// feed (feed.go): every UPDATE a peer sends, including withdrawals and
+// routes the import policy will reject. The callbacks run on GoBGP's
+// per-watcher goroutine and on runFeed's, never on its server loop.
 func (s *Server) watch(ctx context.Context) error {
-	err := s.bgp.WatchEvent(ctx, &api.WatchEventRequest{
-		Peer: &api.WatchEventRequest_Peer{},
-		Table: &api.WatchEventRequest_Table{Filters: []*api.WatchEventRequest_Table_Filter{
-			{Type: api.WatchEventRequest_Table_Filter_ADJIN}}},
-	}, func(r *api.WatchEventResponse) {
+	go s.feed.run(ctx, s.onReceived)
+	return s.bgp.WatchEvent(ctx, &api.WatchEventRequest{Peer: &api.WatchEventRequest_Peer{}}, func(r *api.WatchEventResponse) {
 		if pe := r.GetPeer(); pe != nil {
 			s.onPeerEvent(pe)
 		}
-		if t := r.GetTable(); t != nil {
-			s.onPaths(t.Paths)
-		}
 	})
-	return err
 }
 
 func (s *Server) peerByAddress(addr string) *peer {
@@ -74,17 +68,8 @@ func (s *Server) onPeerEvent(ev *api.WatchEventResponse_PeerEvent) {
 		go s.checkOfferedFamilies(p)
 		return
 	}
-	// A session that leaves Established withdraws its routes implicitly;
-	// ADJIN does not report that, so the store forgets them here. Resets
-	// are not flaps: the dampening engine marks them withdrawn without a
-	// penalty.
-	if s.damp != nil {
-		s.damp.PeerDown(p.cfg.Name, time.Now())
-	}
-	if n := s.store.DropPeer(p.cfg.Name); n > 0 {
-		l = l.WithField("routes_dropped", n)
-	}
-	s.sessionEnded(p)
+	// A session that leaves Established withdraws its routes implicitly:
+	// the feed forgets them in order with the paths (onSessionEnded).
 	if ev.Peer.State.AdminState == api.PeerState_PFX_CT {
 		// the sanction event was sent when the limit was reached, with
 		// the counts (they are gone with the session by now)
@@ -118,7 +103,8 @@ func (s *Server) checkRouterID(p *peer, rid string) {
 	}
 }
 
-func (s *Server) onPaths(paths []*api.Path) {
+// onPaths evaluates and stores the paths of one UPDATE from addr.
+func (s *Server) onPaths(addr netip.Addr, paths []server.ReceivedPath) {
 	now := time.Now()
 	damp := newDampBatch()
 	limits := mpBatch{}
@@ -130,10 +116,11 @@ func (s *Server) onPaths(paths []*api.Path) {
 			s.applyMaxPrefix(limits)
 		}
 	}()
-	for _, ap := range paths {
-		d, err := decodePath(ap)
+	for i := range paths {
+		rp := receivedPath(paths[i])
+		d, err := decodeReceived(addr, rp)
 		if err != nil {
-			s.log.WithError(err).WithField("peer_address", ap.NeighborIp).Warn("cannot decode received path")
+			s.log.WithError(err).WithField("peer_address", addr).Warn("cannot decode received path")
 			continue
 		}
 		s.mu.RLock()
@@ -147,7 +134,7 @@ func (s *Server) onPaths(paths []*api.Path) {
 			s.dampEvent(damp, p.cfg.Name, &d, now)
 		}
 		if d.Withdraw {
-			s.monitorPath(p, ap, true, false, now)
+			s.monitorPath(p, rp, false, now)
 			s.store.Withdraw(p.cfg.Name, d.Key)
 			limits.add(p, p.limiter.withdraw(d.Key, now))
 			continue
@@ -177,7 +164,7 @@ func (s *Server) onPaths(paths []*api.Path) {
 				return filters.Evaluate(r, &settings, next)
 			})
 		}
-		s.monitorPath(p, ap, false, v.Accepted(), now)
+		s.monitorPath(p, rp, v.Accepted(), now)
 		if !v.Accepted() {
 			if s.log.IsLevelEnabled(logrus.DebugLevel) {
 				s.peerLog(p).WithFields(logrus.Fields{"prefix": d.Key.Prefix, "reasons": v.Rejections}).Debug("route rejected")

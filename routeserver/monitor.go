@@ -8,7 +8,6 @@ import (
 	"time"
 
 	api "github.com/osrg/gobgp/v3/api"
-	"github.com/osrg/gobgp/v3/pkg/apiutil"
 	"github.com/osrg/gobgp/v3/pkg/packet/bgp"
 	"github.com/rsguard/rsguard/config"
 	"github.com/rsguard/rsguard/routestore"
@@ -38,7 +37,7 @@ func idOf(p *peer) peerID { return peerID{Name: p.cfg.Name, Address: p.cfg.Addre
 type monitoredPath struct {
 	Peer     peerID
 	RouterID string
-	Path     *api.Path
+	Path     receivedPath // GoBGP's objects, shared: read-only
 	Withdraw bool
 	Accepted bool
 	At       time.Time
@@ -111,14 +110,14 @@ func (s *Server) peerList() []*peer {
 }
 
 // monitorPath hands a received path to every sink.
-func (s *Server) monitorPath(p *peer, ap *api.Path, withdraw, accepted bool, at time.Time) {
+func (s *Server) monitorPath(p *peer, rp receivedPath, accepted bool, at time.Time) {
 	if s.mon.empty() {
 		return // the usual case: no export configured
 	}
 	p.mu.Lock()
 	rid := p.routerID
 	p.mu.Unlock()
-	mp := monitoredPath{Peer: idOf(p), RouterID: rid, Path: ap, Withdraw: withdraw, Accepted: accepted, At: at}
+	mp := monitoredPath{Peer: idOf(p), RouterID: rid, Path: rp, Withdraw: rp.Withdraw, Accepted: accepted, At: at}
 	s.mon.each(func(sk monitorSink) { sk.path(mp) })
 }
 
@@ -165,29 +164,24 @@ func sessionOf(pc peerID, ap *api.Peer, up bool) peerSession {
 
 // updateOf rebuilds the UPDATE that carried one path: IPv4 unicast in the
 // classic fields, every other family in MP_REACH / MP_UNREACH (GoBGP keeps
-// one MP_REACH per received path, holding just its NLRI).
-func updateOf(ap *api.Path) (*bgp.BGPMessage, error) {
-	nlri, err := apiutil.GetNativeNlri(ap)
-	if err != nil {
-		return nil, fmt.Errorf("nlri: %w", err)
+// one MP_REACH per received path, holding just its NLRI). The message
+// shares the path's attributes; serialising does not modify them.
+func updateOf(rp receivedPath) (*bgp.BGPMessage, error) {
+	if rp.NLRI == nil {
+		return nil, fmt.Errorf("path without an NLRI")
 	}
-	v4, isV4 := nlri.(*bgp.IPAddrPrefix)
-	if ap.IsWithdraw {
-		return withdrawalOf(nlri), nil
+	if rp.Withdraw {
+		return withdrawalOf(rp.NLRI), nil
 	}
-	attrs, err := apiutil.GetNativePathAttributes(ap)
-	if err != nil {
-		return nil, fmt.Errorf("attributes: %w", err)
+	if v4, ok := rp.NLRI.(*bgp.IPAddrPrefix); ok {
+		return bgp.NewBGPUpdateMessage(nil, rp.Attrs, []*bgp.IPAddrPrefix{v4}), nil
 	}
-	if isV4 {
-		return bgp.NewBGPUpdateMessage(nil, attrs, []*bgp.IPAddrPrefix{v4}), nil
-	}
-	for _, a := range attrs {
+	for _, a := range rp.Attrs {
 		if _, ok := a.(*bgp.PathAttributeMpReachNLRI); ok {
-			return bgp.NewBGPUpdateMessage(nil, attrs, nil), nil
+			return bgp.NewBGPUpdateMessage(nil, rp.Attrs, nil), nil
 		}
 	}
-	return nil, fmt.Errorf("%s: a non-IPv4 path without MP_REACH_NLRI", nlri)
+	return nil, fmt.Errorf("%s: a non-IPv4 path without MP_REACH_NLRI", rp.NLRI)
 }
 
 // withdrawalOf is the UPDATE withdrawing one NLRI.

@@ -11,7 +11,7 @@ import (
 	"github.com/rsguard/rsguard/routestore"
 )
 
-// decodedPath is an ADJIN event path in our own terms.
+// decodedPath is a received path in our own terms.
 type decodedPath struct {
 	From     netip.Addr
 	Key      routestore.Key
@@ -22,34 +22,63 @@ type decodedPath struct {
 	AttrHash uint64 // changes when any path attribute changes (dampening)
 }
 
-// decodePath converts a GoBGP API path into the filters' Route. Only the
-// attributes the checks look at are decoded.
+// receivedPath is one received path in GoBGP's packet types: what the feed
+// hands over (feed.go) and what the BMP and MRT exports rebuild UPDATEs
+// from. NLRI and Attrs are GoBGP's own, shared objects: read-only.
+type receivedPath struct {
+	NLRI     bgp.AddrPrefixInterface
+	PathID   uint32
+	Withdraw bool
+	Attrs    []bgp.PathAttributeInterface
+}
+
+// decodePath converts a path read over GoBGP's API (ListPath) into the
+// filters' Route, exactly as the feed decodes a received path.
 func decodePath(p *api.Path) (decodedPath, error) {
-	var d decodedPath
 	from, err := netip.ParseAddr(p.NeighborIp)
 	if err != nil {
-		return d, fmt.Errorf("path without a valid neighbor address %q", p.NeighborIp)
+		return decodedPath{}, fmt.Errorf("path without a valid neighbor address %q", p.NeighborIp)
 	}
-	d.From, d.Withdraw = from.Unmap(), p.IsWithdraw
+	rp, err := receivedOfAPI(p)
+	if err != nil {
+		return decodedPath{From: from.Unmap(), Withdraw: p.IsWithdraw}, err
+	}
+	return decodeReceived(from, rp)
+}
+
+// receivedOfAPI is an API path in GoBGP's packet types.
+func receivedOfAPI(p *api.Path) (receivedPath, error) {
+	rp := receivedPath{PathID: p.Identifier, Withdraw: p.IsWithdraw}
 	nlri, err := apiutil.GetNativeNlri(p)
 	if err != nil {
-		return d, fmt.Errorf("nlri: %w", err)
+		return rp, fmt.Errorf("nlri: %w", err)
 	}
-	pfx, err := netip.ParsePrefix(nlri.String())
+	rp.NLRI = nlri
+	if rp.Withdraw {
+		return rp, nil
+	}
+	if rp.Attrs, err = apiutil.GetNativePathAttributes(p); err != nil {
+		return rp, fmt.Errorf("attributes: %w", err)
+	}
+	return rp, nil
+}
+
+// decodeReceived converts a received path into the filters' Route. Only
+// the attributes the checks look at are decoded.
+func decodeReceived(from netip.Addr, p receivedPath) (decodedPath, error) {
+	var d decodedPath
+	d.From, d.Withdraw = from.Unmap(), p.Withdraw
+	pfx, err := unicastPrefix(p.NLRI)
 	if err != nil {
-		return d, fmt.Errorf("nlri %q is not a unicast prefix", nlri.String())
+		return d, err
 	}
-	d.Key = routestore.Key{Prefix: pfx.Masked(), PathID: p.Identifier}
+	d.Key = routestore.Key{Prefix: pfx, PathID: p.PathID}
 	d.Route.Prefix = d.Key.Prefix
 	if d.Withdraw {
 		return d, nil
 	}
-	attrs, err := apiutil.GetNativePathAttributes(p)
-	if err != nil {
-		return d, fmt.Errorf("attributes: %w", err)
-	}
 	h := newAttrHasher()
-	for _, a := range attrs {
+	for _, a := range p.Attrs {
 		h.add(a)
 		switch v := a.(type) {
 		case *bgp.PathAttributeAsPath:
@@ -75,6 +104,38 @@ func decodePath(p *api.Path) (decodedPath, error) {
 	d.Route.Blackhole = d.Comms.CarriesBlackhole()
 	d.AttrHash = h.sum()
 	return d, nil
+}
+
+// unicastPrefix is an IPv4 or IPv6 unicast NLRI as a masked prefix. It
+// reads the NLRI's fields instead of parsing its String(), which this ran
+// on every received path; an IPv4-mapped IPv6 NLRI stays refused, as the
+// string form ("a.b.c.d/len", len > 32) was.
+func unicastPrefix(nlri bgp.AddrPrefixInterface) (netip.Prefix, error) {
+	var ip []byte
+	var bits uint8
+	switch n := nlri.(type) {
+	case *bgp.IPAddrPrefix:
+		ip, bits = n.Prefix, n.Length
+		if v4 := n.Prefix.To4(); v4 != nil {
+			ip = v4
+		}
+	case *bgp.IPv6AddrPrefix:
+		ip, bits = n.Prefix, n.Length
+	default:
+		if nlri == nil {
+			return netip.Prefix{}, fmt.Errorf("path without an NLRI")
+		}
+		return netip.Prefix{}, fmt.Errorf("nlri %q is not a unicast prefix", nlri.String())
+	}
+	a, ok := netip.AddrFromSlice(ip)
+	if ok && a.Is4In6() {
+		ok = false
+	}
+	pfx := netip.PrefixFrom(a, int(bits))
+	if !ok || !pfx.IsValid() {
+		return netip.Prefix{}, fmt.Errorf("nlri %q is not a unicast prefix", nlri.String())
+	}
+	return pfx.Masked(), nil
 }
 
 func segType(t uint8) filters.SegmentType {

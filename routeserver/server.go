@@ -64,6 +64,7 @@ type Server struct {
 	rpki     rpkiRuntime    // RPKI origin validation (rpki.go)
 	dampDisk dampDurability // journal and snapshots of damp (dampening_store.go)
 	mon      monitors       // BMP stations and MRT files (monitor.go)
+	feed     *feedQueue     // received paths from GoBGP's server loop (feed.go)
 }
 
 // SettingsFrom converts the [filters] table into the checks' settings.
@@ -106,7 +107,12 @@ func (s *Server) Start(ctx context.Context) error {
 	lg := newGoBGPLogger(s.log)
 	lg.onWarn = s.onGoBGPWarn
 	lg.onInfo = s.onGoBGPInfo
-	s.bgp = server.NewBgpServer(server.LoggerOption(lg))
+	bgpOpts := []server.ServerOption{server.LoggerOption(lg)}
+	if !s.opts.NoEventFeed {
+		s.feed = newFeedQueue()
+		bgpOpts = append(bgpOpts, server.ReceivedPathsHookOption(s.feed.push))
+	}
+	s.bgp = server.NewBgpServer(bgpOpts...)
 	go s.bgp.Serve() // never returns (notes §1); Stop shuts the listeners
 	port := int32(g.ListenPort)
 	if port == 0 {

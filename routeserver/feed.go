@@ -1,0 +1,99 @@
+package routeserver
+
+import (
+	"context"
+	"net/netip"
+	"sync"
+	"time"
+
+	"github.com/osrg/gobgp/v3/pkg/server"
+)
+
+// The received-path feed. GoBGP calls its ReceivedPathsHook (gobgp patch
+// 15) on its server loop with every UPDATE's pre-policy paths in GoBGP's
+// own packet types, and with every session end, in the order it handles
+// them. That replaces WatchEvent's ADJIN stream, which cloned every path
+// and built the neighbor's config per UPDATE on the server loop, then
+// converted every path to protobuf Any attributes that decodePath
+// converted back (a sixth of the CPU and much of the garbage of a large
+// convergence).
+//
+// The hook must not block the server loop, so it only queues; one
+// goroutine (runFeed) evaluates in queue order. Because the session end
+// travels in the same queue as the paths, the store forgets a peer's
+// routes after every path of the ended session and before any path of
+// the next one: the peer-state watch (WatchEvent, a different goroutine)
+// cannot be ordered against the paths and so does not touch the store.
+
+// feedQueue is an unbounded FIFO between GoBGP's server loop and runFeed.
+type feedQueue struct {
+	mu    sync.Mutex
+	items []server.ReceivedPaths
+	wake  chan struct{} // one pending wake-up is enough
+}
+
+func newFeedQueue() *feedQueue { return &feedQueue{wake: make(chan struct{}, 1)} }
+
+// push is the ReceivedPathsHook: O(1), never blocks.
+func (q *feedQueue) push(r server.ReceivedPaths) {
+	q.mu.Lock()
+	q.items = append(q.items, r)
+	q.mu.Unlock()
+	select {
+	case q.wake <- struct{}{}:
+	default:
+	}
+}
+
+// run hands every queued item to fn in order until ctx ends.
+func (q *feedQueue) run(ctx context.Context, fn func(server.ReceivedPaths)) {
+	var batch []server.ReceivedPaths
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-q.wake:
+		}
+		q.mu.Lock()
+		batch, q.items = q.items, batch[:0]
+		q.mu.Unlock()
+		for i := range batch {
+			if ctx.Err() != nil {
+				return
+			}
+			fn(batch[i])
+			batch[i] = server.ReceivedPaths{} // let the paths go
+		}
+	}
+}
+
+// onReceived handles one item of the feed.
+func (s *Server) onReceived(r server.ReceivedPaths) {
+	if r.SessionEnded {
+		s.onSessionEnded(r.PeerAddress)
+		return
+	}
+	s.onPaths(r.PeerAddress, r.Paths)
+}
+
+// onSessionEnded forgets what a peer sent in its ended session. ADJIN
+// never reported the implicit withdrawal. Resets are not flaps: the
+// dampening engine marks the routes withdrawn without a penalty.
+func (s *Server) onSessionEnded(addr netip.Addr) {
+	p := s.peerByAddr(addr)
+	if p == nil {
+		return // removed: removePeer dropped its routes
+	}
+	if s.damp != nil {
+		s.damp.PeerDown(p.cfg.Name, time.Now())
+	}
+	n := s.store.DropPeer(p.cfg.Name)
+	s.sessionEnded(p)
+	s.peerLog(p).WithField("routes_dropped", n).Info("session ended: its routes are dropped")
+}
+
+func (s *Server) peerByAddr(a netip.Addr) *peer {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.byAddr[a]
+}
