@@ -106,34 +106,29 @@ func decodeReceived(from netip.Addr, p receivedPath) (decodedPath, error) {
 	return d, nil
 }
 
-// unicastPrefix is an IPv4 or IPv6 unicast NLRI as a masked prefix. It
-// reads the NLRI's fields instead of parsing its String(), which this ran
-// on every received path; an IPv4-mapped IPv6 NLRI stays refused, as the
-// string form ("a.b.c.d/len", len > 32) was.
+// unicastPrefix is an NLRI as a masked prefix. For IPv4 and IPv6 unicast,
+// the NLRI types of every received path, it reads the fields; any other
+// NLRI goes through its String(), which is what this did for every path.
 func unicastPrefix(nlri bgp.AddrPrefixInterface) (netip.Prefix, error) {
-	var ip []byte
-	var bits uint8
+	var pfx netip.Prefix
 	switch n := nlri.(type) {
 	case *bgp.IPAddrPrefix:
-		ip, bits = n.Prefix, n.Length
-		if v4 := n.Prefix.To4(); v4 != nil {
+		ip := n.Prefix
+		if v4 := ip.To4(); v4 != nil {
 			ip = v4
 		}
+		a, _ := netip.AddrFromSlice(ip)
+		pfx = netip.PrefixFrom(a, int(n.Length))
 	case *bgp.IPv6AddrPrefix:
-		ip, bits = n.Prefix, n.Length
+		a, _ := netip.AddrFromSlice(n.Prefix)
+		pfx = netip.PrefixFrom(a, int(n.Length))
+	case nil:
+		return pfx, fmt.Errorf("path without an NLRI")
 	default:
-		if nlri == nil {
-			return netip.Prefix{}, fmt.Errorf("path without an NLRI")
-		}
-		return netip.Prefix{}, fmt.Errorf("nlri %q is not a unicast prefix", nlri.String())
+		pfx, _ = netip.ParsePrefix(nlri.String())
 	}
-	a, ok := netip.AddrFromSlice(ip)
-	if ok && a.Is4In6() {
-		ok = false
-	}
-	pfx := netip.PrefixFrom(a, int(bits))
-	if !ok || !pfx.IsValid() {
-		return netip.Prefix{}, fmt.Errorf("nlri %q is not a unicast prefix", nlri.String())
+	if !pfx.IsValid() {
+		return pfx, fmt.Errorf("nlri %q is not a unicast prefix", nlri.String())
 	}
 	return pfx.Masked(), nil
 }
