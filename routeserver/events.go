@@ -57,9 +57,8 @@ func (s *Server) onPeerEvent(ev *api.WatchEventResponse_PeerEvent) {
 		e.Error = p.recentLastError(now)
 	}
 	s.emit(e)
-	if state == "ESTABLISHED" || old == "ESTABLISHED" {
-		s.monitorSession(p, ev.Peer, state == "ESTABLISHED")
-	}
+	// BMP and MRT learn of the session from the feed, in order with the
+	// paths (feed.go).
 	l := s.peerLog(p).WithField("state", state)
 	if state == "ESTABLISHED" {
 		l.WithField("router_id", ev.Peer.State.RouterId).Info("session established")

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	api "github.com/osrg/gobgp/v3/api"
 	"github.com/osrg/gobgp/v3/pkg/server"
 )
 
@@ -19,20 +20,28 @@ import (
 // convergence).
 //
 // The hook must not block the server loop, so it only queues; one
-// goroutine (runFeed) evaluates in queue order. Because the session end
-// travels in the same queue as the paths, the store forgets a peer's
-// routes after every path of the ended session and before any path of
-// the next one: the peer-state watch (WatchEvent, a different goroutine)
-// cannot be ordered against the paths and so does not touch the store.
+// goroutine (feedQueue.run) evaluates in queue order. Because session
+// starts and ends travel in the same queue as the paths, the store forgets
+// a peer's routes after every path of the ended session and before any
+// path of the next one, and BMP stations and the MRT log see Peer Up, the
+// session's routes and Peer Down in that order. The peer-state watch
+// (WatchEvent, a different goroutine) cannot be ordered against the paths,
+// so it touches neither the store nor the monitors.
 
-// feedQueue is an unbounded FIFO between GoBGP's server loop and runFeed.
+// feedQueue is an unbounded FIFO between GoBGP's server loop and run.
 type feedQueue struct {
 	mu    sync.Mutex
 	items []server.ReceivedPaths
 	wake  chan struct{} // one pending wake-up is enough
+
+	// monitoredUp: the sessions the monitors were told are up, with
+	// the router ID they were told. Only run's goroutine uses it.
+	monitoredUp map[netip.Addr]string
 }
 
-func newFeedQueue() *feedQueue { return &feedQueue{wake: make(chan struct{}, 1)} }
+func newFeedQueue() *feedQueue {
+	return &feedQueue{wake: make(chan struct{}, 1), monitoredUp: map[netip.Addr]string{}}
+}
 
 // push is the ReceivedPathsHook: O(1), never blocks.
 func (q *feedQueue) push(r server.ReceivedPaths) {
@@ -69,20 +78,57 @@ func (q *feedQueue) run(ctx context.Context, fn func(server.ReceivedPaths)) {
 
 // onReceived handles one item of the feed.
 func (s *Server) onReceived(r server.ReceivedPaths) {
-	if r.SessionEnded {
-		s.onSessionEnded(r.PeerAddress)
+	switch {
+	case r.SessionStarted:
+		s.onSessionStarted(r.PeerAddress)
+	case r.SessionEnded:
+		s.onSessionEnded(r.PeerAddress, r.Time)
+	default:
+		s.onPaths(r.PeerAddress, r.Paths)
+	}
+}
+
+// onSessionStarted tells the monitors (Peer Up), with the session's
+// transport as GoBGP reports it now. When the session is already gone
+// again, they are told neither of its start nor of its end.
+func (s *Server) onSessionStarted(addr netip.Addr) {
+	p := s.peerByAddr(addr)
+	if p == nil {
 		return
 	}
-	s.onPaths(r.PeerAddress, r.Paths)
+	rid := ""
+	if !s.mon.empty() {
+		var ap *api.Peer
+		_ = s.bgp.ListPeer(context.Background(), &api.ListPeerRequest{Address: addr.String()}, func(x *api.Peer) { ap = x })
+		if ap == nil || ap.State == nil || ap.State.SessionState != api.PeerState_ESTABLISHED {
+			return
+		}
+		rid = ap.State.RouterId
+		s.monitorSession(p, ap, true)
+	}
+	// a station connected later learns of the session from its snapshot
+	// and must hear of its end
+	s.feed.monitoredUp[addr] = rid
 }
 
 // onSessionEnded forgets what a peer sent in its ended session. ADJIN
 // never reported the implicit withdrawal. Resets are not flaps: the
 // dampening engine marks the routes withdrawn without a penalty.
-func (s *Server) onSessionEnded(addr netip.Addr) {
+func (s *Server) onSessionEnded(addr netip.Addr, at time.Time) {
+	rid, told := s.feed.monitoredUp[addr]
+	delete(s.feed.monitoredUp, addr)
 	p := s.peerByAddr(addr)
 	if p == nil {
 		return // removed: removePeer dropped its routes
+	}
+	if told {
+		if rid == "" {
+			p.mu.Lock()
+			rid = p.routerID
+			p.mu.Unlock()
+		}
+		ps := peerSession{Peer: idOf(p), RouterID: rid, Up: false, At: at}
+		s.mon.each(func(sk monitorSink) { sk.session(ps) })
 	}
 	if s.damp != nil {
 		s.damp.PeerDown(p.cfg.Name, time.Now())

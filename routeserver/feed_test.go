@@ -73,7 +73,9 @@ prefixes = ["45.1.0.0/16+"]
 	if err != nil {
 		t.Fatal(err)
 	}
-	return New(cfg, Options{Logger: testLogger()})
+	s := New(cfg, Options{Logger: testLogger()})
+	s.feed = newFeedQueue()
+	return s
 }
 
 func received(prefix string, withdraw bool) server.ReceivedPath {
@@ -100,10 +102,12 @@ func TestFeedSessionEndOrderedWithPaths(t *testing.T) {
 	up := &api.WatchEventResponse_PeerEvent{Type: api.WatchEventResponse_PeerEvent_STATE, Peer: &api.Peer{
 		State: &api.PeerState{NeighborAddress: addr31(2), SessionState: api.PeerState_ESTABLISHED}}}
 	feed := []server.ReceivedPaths{
+		{PeerAddress: from, SessionStarted: true},
 		{PeerAddress: from, Paths: []server.ReceivedPath{received("45.1.1.0/24", false), received("45.1.2.0/24", false)}},
 		{PeerAddress: from, Paths: []server.ReceivedPath{received("45.1.2.0/24", true)}},
 		{PeerAddress: from, Paths: []server.ReceivedPath{received("45.1.4.0/24", false)}}, // late, old session
 		{PeerAddress: from, SessionEnded: true},
+		{PeerAddress: from, SessionStarted: true},
 		{PeerAddress: from, Paths: []server.ReceivedPath{received("45.1.3.0/24", false)}}, // next session
 	}
 	for at := 0; at <= len(feed); at++ {
@@ -202,5 +206,34 @@ prefixes = ["45.1.0.0/16+"]
 	}
 	if _, ok := rs.Store().Get("a", routestoreKey(mustPrefix("45.1.201.0/24"))); !ok {
 		t.Error("next session's route missing")
+	}
+}
+
+// orderSink records what the monitors are told, in order.
+type orderSink struct{ got []string }
+
+func (o *orderSink) path(mp monitoredPath) {
+	o.got = append(o.got, fmt.Sprintf("path %s withdraw=%v", mp.Path.NLRI, mp.Withdraw))
+}
+func (o *orderSink) session(ps peerSession) { o.got = append(o.got, fmt.Sprintf("session up=%v", ps.Up)) }
+
+// TestFeedMonitorsSessionEndAfterLatePaths: BMP and MRT hear of a
+// session's end after its late paths, however early the peer-state watch
+// reports it, and a session they were not told of (none started in the
+// feed) gets no Peer Down.
+func TestFeedMonitorsSessionEndAfterLatePaths(t *testing.T) {
+	s := feedServer(t)
+	sink := &orderSink{}
+	s.mon.add("test", sink)
+	from := netip.MustParseAddr(addr31(2))
+	s.feed.monitoredUp[from] = "45.1.0.1" // as onSessionStarted leaves it
+	s.onPeerEvent(&api.WatchEventResponse_PeerEvent{Type: api.WatchEventResponse_PeerEvent_STATE, Peer: &api.Peer{
+		State: &api.PeerState{NeighborAddress: addr31(2), SessionState: api.PeerState_IDLE}}})
+	s.onReceived(server.ReceivedPaths{PeerAddress: from, Paths: []server.ReceivedPath{received("45.1.1.0/24", false), received("45.1.2.0/24", true)}})
+	s.onReceived(server.ReceivedPaths{PeerAddress: from, SessionEnded: true})
+	s.onReceived(server.ReceivedPaths{PeerAddress: from, SessionEnded: true}) // not told of a start
+	want := []string{"path 45.1.1.0/24 withdraw=false", "path 45.1.2.0/24 withdraw=true", "session up=false"}
+	if fmt.Sprint(sink.got) != fmt.Sprint(want) {
+		t.Errorf("monitors got %q, want %q", sink.got, want)
 	}
 }
