@@ -54,22 +54,29 @@ func TestFeedQueueOrderAndNeverBlocks(t *testing.T) {
 	}
 }
 
-// feedServer is a route server with one peer, not started: the feed is
-// driven by hand.
-func feedServer(t *testing.T) *Server {
-	t.Helper()
-	cfg, err := config.Parse([]byte(fmt.Sprintf(`
+// feedConfig: route server 127.10.31.1, one peer "a" at 127.10.31.2.
+func feedConfig() string {
+	return fmt.Sprintf(`
 [global]
 asn = 21000
-router_id = "%s"
+router_id = "%[1]s"
+listen_addresses = ["%[1]s"]
+listen_port = 179
 state_dir = "STATE"
 
 [[peers]]
 name = "a"
-address = "%s"
+address = "%[2]s"
 asn = 21001
 prefixes = ["45.1.0.0/16+"]
-`, addr31(1), addr31(2))), "test.toml", t.TempDir())
+`, addr31(1), addr31(2))
+}
+
+// feedServer is a route server with one peer, not started: the feed is
+// driven by hand.
+func feedServer(t *testing.T) *Server {
+	t.Helper()
+	cfg, err := config.Parse([]byte(feedConfig()), "test.toml", t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,20 +146,7 @@ func TestFeedSessionEndOrderedWithPaths(t *testing.T) {
 // same prefix in two UPDATEs end withdrawn; a closed session's routes
 // leave the store; the next session's routes are stored.
 func TestFeedLive(t *testing.T) {
-	rs := startRS(t, fmt.Sprintf(`
-[global]
-asn = 21000
-router_id = "%[1]s"
-listen_addresses = ["%[1]s"]
-listen_port = 179
-state_dir = "STATE"
-
-[[peers]]
-name = "a"
-address = "%[2]s"
-asn = 21001
-prefixes = ["45.1.0.0/16+"]
-`, addr31(1), addr31(2)), nil)
+	rs := startRS(t, feedConfig(), nil)
 	ctx := context.Background()
 	dial := func() *RawPeer {
 		// after a reset GoBGP refuses connections until its idle hold
@@ -215,7 +209,9 @@ type orderSink struct{ got []string }
 func (o *orderSink) path(mp monitoredPath) {
 	o.got = append(o.got, fmt.Sprintf("path %s withdraw=%v", mp.Path.NLRI, mp.Withdraw))
 }
-func (o *orderSink) session(ps peerSession) { o.got = append(o.got, fmt.Sprintf("session up=%v", ps.Up)) }
+func (o *orderSink) session(ps peerSession) {
+	o.got = append(o.got, fmt.Sprintf("session up=%v", ps.Up))
+}
 
 // TestFeedMonitorsSessionEndAfterLatePaths: BMP and MRT hear of a
 // session's end after its late paths, however early the peer-state watch
