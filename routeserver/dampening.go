@@ -13,7 +13,7 @@ import (
 )
 
 // Dampening enforcement (RFC 2439): the engine sees every UPDATE and
-// withdrawal from the ADJIN stream; an enforced suppression puts the exact
+// withdrawal from the received-path feed; an enforced suppression puts the exact
 // prefix into the peer's damp set, which a reject statement in its import
 // policy consults. A suppression that happens on a withdrawal needs nothing
 // more (the next announcement is rejected on import); one that happens

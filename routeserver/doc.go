@@ -1,7 +1,7 @@
 // Package routeserver embeds GoBGP v3 as an RFC 7947 route server and is the
 // only package that imports GoBGP. It turns the config into peers and
 // reject-only import policies compiled by package filters, feeds every
-// received UPDATE from GoBGP's pre-policy (ADJIN) stream through the filters
+// received UPDATE from GoBGP's pre-policy path hook (feed.go) through the filters
 // evaluator into the route store, and is the one writer of policy changes.
 //
 // Import policies run on the SENDING peer in GoBGP's route-server mode: the

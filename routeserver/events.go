@@ -16,7 +16,7 @@ import (
 // watch subscribes to peer state changes and starts the received-path
 // feed (feed.go): every UPDATE a peer sends, including withdrawals and
 // routes the import policy will reject. The callbacks run on GoBGP's
-// per-watcher goroutine and on runFeed's, never on its server loop.
+// per-watcher goroutine and on the feed's, never on its server loop.
 func (s *Server) watch(ctx context.Context) error {
 	go s.feed.run(ctx, s.onReceived)
 	return s.bgp.WatchEvent(ctx, &api.WatchEventRequest{Peer: &api.WatchEventRequest_Peer{}}, func(r *api.WatchEventResponse) {

@@ -111,9 +111,10 @@ func (s *Server) onSessionStarted(addr netip.Addr) {
 	s.feed.monitoredUp[addr] = rid
 }
 
-// onSessionEnded forgets what a peer sent in its ended session. ADJIN
-// never reported the implicit withdrawal. Resets are not flaps: the
-// dampening engine marks the routes withdrawn without a penalty.
+// onSessionEnded forgets what a peer sent in its ended session (GoBGP
+// does not report the implicit withdrawals one by one) and tells the
+// monitors (Peer Down). Resets are not flaps: the dampening engine marks
+// the routes withdrawn without a penalty.
 func (s *Server) onSessionEnded(addr netip.Addr, at time.Time) {
 	rid, told := s.feed.monitoredUp[addr]
 	delete(s.feed.monitoredUp, addr)

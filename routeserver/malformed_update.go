@@ -12,7 +12,7 @@ import (
 // RFC 7606 handles without a session reset (an invalid NEXT_HOP length, a
 // malformed ORIGIN …) is turned into a withdrawal of its prefixes
 // ("treat-as-withdraw"), or has the bad attribute left out ("attribute
-// discard"). Neither reaches the ADJIN watch as what it was, so the only
+// discard"). Neither reaches the received-path feed as what it was, so the only
 // trace is GoBGP's log line, which names the prefixes since GoBGP patch 13
 // (third_party/gobgp/PATCHES.md). The route server restates it as an event
 // and a warning that name the peer.

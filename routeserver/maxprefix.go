@@ -17,7 +17,7 @@ import (
 //   - block: the refused route's exact prefix goes into the peer's block
 //     set, which a reject statement of its import policy consults, and a
 //     coalesced soft reset in takes back what GoBGP already installed
-//     (the ADJIN event comes after GoBGP's import policy ran, so a route
+//     (the feed handles a path after GoBGP's import policy ran, so a route
 //     past the limit is advertised for up to resetDelay plus the reset).
 //     Withdrawals make room; the oldest refused routes are admitted first.
 //   - shutdown / restart: GoBGP's own prefix limit is set for a moment to
