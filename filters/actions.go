@@ -173,6 +173,9 @@ var (
 
 // CompileCommonActions applies the import actions to the shared policy.
 func CompileCommonActions(c Compiled, s *Settings, a ActionSettings) Compiled {
+	if !a.Tag { // one lookup per family and one AS-path string (compile_merge.go)
+		c = foldCommonRejects(c, a.Blackhole.NextHopIPv4.IsValid(), a.Blackhole.NextHopIPv6.IsValid())
+	}
 	c.CommunitySets = append(c.CommunitySets,
 		CommunitySetDef{Name: setActBlackhole, Patterns: []string{lit(Blackhole)}},
 		CommunitySetDef{Name: setActGshut, Patterns: []string{lit(GracefulShutdown)}})
