@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net/netip"
+	"strconv"
 	"syscall"
 	"testing"
 
@@ -34,12 +35,12 @@ func policyPeerConfig(stateDir string) string {
 		"\n[[peers]]\nname = \"p0\"\naddress = \"127.10.33.10\"\nasn = 21001\nas_set = \"AS-POL\"\nprefixes = [\"2a0a:4580::/29{29,48}\"]\n"
 }
 
-// policyOrigins are the peer's AS-SET origins: its own ASN and 199
-// customers, the size of a mid-sized IXP member's cone.
-func policyOrigins() []uint32 {
+// policyOrigins are the peer's AS-SET origins: its own ASN and n-1
+// customers (200: a mid-sized IXP member's cone; 5000: a transit's).
+func policyOrigins(n int) []uint32 {
 	out := []uint32{21001}
-	for i := range 199 {
-		out = append(out, uint32(30000+i))
+	for i := range n - 1 {
+		out = append(out, uint32(30000+i*7))
 	}
 	return out
 }
@@ -47,7 +48,7 @@ func policyOrigins() []uint32 {
 // policyServer builds a route server for policyPeerConfig (not started)
 // and an in-process GoBGP holding its compiled chain as the global import
 // policy (or no policy when withPolicy is false).
-func policyServer(tb testing.TB, withPolicy bool) (*Server, *server.BgpServer, *filters.Peer) {
+func policyServer(tb testing.TB, withPolicy bool, origins int) (*Server, *server.BgpServer, *filters.Peer) {
 	tb.Helper()
 	dir := tb.TempDir()
 	cfg, err := config.Parse([]byte(policyPeerConfig(dir)), "policy.toml", dir)
@@ -58,7 +59,7 @@ func policyServer(tb testing.TB, withPolicy bool) (*Server, *server.BgpServer, *
 	log := logrus.New()
 	log.SetOutput(io.Discard)
 	rs := New(cfg, Options{Logger: log, InitialFilter: func(p config.Peer) ([]filters.PrefixRange, *filters.OriginSet) {
-		return append(append([]filters.PrefixRange{}, irrList...), p.Prefixes...), filters.NewOriginSet(p.ASSet, policyOrigins())
+		return append(append([]filters.PrefixRange{}, irrList...), p.Prefixes...), filters.NewOriginSet(p.ASSet, policyOrigins(origins))
 	}})
 	p := rs.peers["p0"]
 	in := p.input.Load()
@@ -101,13 +102,14 @@ func memIRRRangesFrom(start, n int) []filters.PrefixRange {
 // policyRoutes are n routes as the peer would send them: 19 of 20 valid
 // (registered /24, peer first, a registered origin, peer's next hop), the
 // rest each failing one check in turn.
-func policyRoutes(n int) []filters.Route {
+func policyRoutes(n, origins int) []filters.Route {
+	originsOf := policyOrigins(origins)
 	nh := netip.MustParseAddr("127.10.33.10")
 	out := make([]filters.Route, n)
 	list := memIRRRangesFrom(0, policyBenchPrefixes)
 	for i := range out {
 		r := filters.Route{Prefix: list[(i*7919)%len(list)].Prefix, NextHop: nh,
-			ASPath: filters.Seq(21001, 21100, uint32(30000+i%199))}
+			ASPath: filters.Seq(21001, 21100, originsOf[1+i%(origins-1)])}
 		switch i % 20 {
 		case 5:
 			r.Prefix = netip.PrefixFrom(netip.AddrFrom4([4]byte{100, byte(i >> 8), byte(i), 0}), 24) // unregistered
@@ -162,8 +164,14 @@ func inGlobalRIB(tb testing.TB, bgp *server.BgpServer, p netip.Prefix) bool {
 // evaluator does (the speaker-driven differential tests cover the
 // fixtures' every check; this covers the benchmark's setup).
 func TestGlobalImportPolicyAgreesWithEvaluate(t *testing.T) {
-	rs, bgp, in := policyServer(t, true)
-	routes := policyRoutes(400)
+	for _, origins := range []int{200, 5000} {
+		t.Run(strconv.Itoa(origins), func(t *testing.T) { globalImportPolicyAgrees(t, origins) })
+	}
+}
+
+func globalImportPolicyAgrees(t *testing.T, origins int) {
+	rs, bgp, in := policyServer(t, true, origins)
+	routes := policyRoutes(400, origins)
 	paths := apiPaths(t, routes)
 	settings := rs.Settings()
 	rejected := 0
@@ -185,19 +193,18 @@ func TestGlobalImportPolicyAgreesWithEvaluate(t *testing.T) {
 }
 
 // BenchmarkImportPolicy reports GoBGP's cost per path with and without the
-// compiled import chain of one IRR peer (300k registered prefixes, 200
-// origins, default [filters]); policy-ns/path is the difference.
+// compiled import chain of one IRR peer (300k registered prefixes, 200 or
+// 5000 origins, default [filters]); the policy's cost is the difference.
 func BenchmarkImportPolicy(b *testing.B) {
 	const distinct = 20_000
-	routes := policyRoutes(distinct)
-	paths := apiPaths(b, routes)
-	for _, withPolicy := range []bool{false, true} {
-		name := "none"
-		if withPolicy {
-			name = "chain"
-		}
-		b.Run(name, func(b *testing.B) {
-			_, bgp, _ := policyServer(b, withPolicy)
+	for _, run := range []struct {
+		name       string
+		withPolicy bool
+		origins    int
+	}{{"none", false, 200}, {"chain", true, 200}, {"chain-5000-origins", true, 5000}} {
+		paths := apiPaths(b, policyRoutes(distinct, run.origins))
+		b.Run(run.name, func(b *testing.B) {
+			_, bgp, _ := policyServer(b, run.withPolicy, run.origins)
 			ctx := context.Background()
 			for i := range distinct { // warm: later adds replace, as a steady feed does
 				if _, err := bgp.AddPath(ctx, &api.AddPathRequest{TableType: api.TableType_GLOBAL, Path: paths[i]}); err != nil {
