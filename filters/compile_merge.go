@@ -1,6 +1,12 @@
 package filters
 
-import "net/netip"
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"sort"
+	"strconv"
+)
 
 // Issue 11: GoBGP evaluates every statement of the import chain for every
 // accepted path, one lookup per condition, and an accepted path (the
@@ -12,7 +18,12 @@ import "net/netip"
 //     2000::/3: one lookup instead of four (IPv6) or three (IPv4);
 //   - one AS-path set holds the bogon-ASN, AS_SET and never-via-route-
 //     servers patterns: GoBGP renders the AS_PATH string once per
-//     condition, so once instead of three times.
+//     condition, so once instead of three times;
+//   - listed ASNs (never via route servers here, transit-free in each
+//     peer's policy) become GoBGP's single-ASN patterns plus one regexp
+//     that Go rejects at once for a path without a confederation
+//     (listedASNPatterns): a factored alternation of 21 ASNs cost 1.7 µs
+//     on a 3-ASN path, as much as the rest of the AS-path checks.
 // "tag" keeps one statement per reason (each adds its own code), and a
 // length check split for blackholing (actions.go: splitBlackhole) stays
 // apart, because only it depends on the route's communities. The evaluator
@@ -29,7 +40,7 @@ const (
 // foldCommonRejects folds the common policy's plain prefix and AS-path
 // rejects (see above). It is called for reject_policy = "drop" only.
 // lengthApart says, per family, that the length statement must stay apart.
-func foldCommonRejects(c Compiled, lengthApart4, lengthApart6 bool) Compiled {
+func foldCommonRejects(c Compiled, s *Settings, lengthApart4, lengthApart6 bool) Compiled {
 	sets := map[string]PrefixSetDef{}
 	for _, ps := range c.PrefixSets {
 		sets[ps.Name] = ps
@@ -68,6 +79,9 @@ func foldCommonRejects(c Compiled, lengthApart4, lengthApart6 bool) Compiled {
 				continue
 			}
 			if ps, ok := foldablePath(st, paths); ok {
+				if st.ASPathSet == setNeverViaRS {
+					ps = listedASNPatterns(s.NeverViaRS.Sorted())
+				}
 				hold(&atPath)
 				patterns = append(patterns, ps...)
 				delete(paths, st.ASPathSet)
@@ -171,4 +185,45 @@ func ComplementRange(r PrefixRange) []PrefixRange {
 		out = append(out, PrefixRange{Prefix: r.Prefix, Min: r.Max + 1, Max: bits})
 	}
 	return out
+}
+
+// foldPeerRejects rewrites the peer's transit-free set with
+// listedASNPatterns; reject_policy = "drop" only.
+func foldPeerRejects(c Compiled, s *Settings, p *Peer) Compiled {
+	name := ListSetNames(p.Name).TransitFree
+	for i, as := range c.ASPathSets {
+		if as.Name != name {
+			continue
+		}
+		var tf []uint32
+		for _, a := range s.TransitFree.Sorted() {
+			if a != p.ASN { // as compilePeerLists: the peer's own ASN is no transit
+				tf = append(tf, a)
+			}
+		}
+		c.ASPathSets[i].Patterns = listedASNPatterns(tf)
+	}
+	return c
+}
+
+// listedASNPatterns matches what asnAlternation(asns) matches (any of
+// asns anywhere in the path) for every path without an AS_SET or
+// AS_CONFED_SET segment, which the AS_SET check (reason 1001, asset.go)
+// rejects anyway: a single-ASN pattern "_A_" per ASN, which GoBGP compares
+// with the AS_SEQUENCE segments' ASNs without a regexp, and one regexp
+// for AS_CONFED_SEQUENCE segments, rendered "(a b c)" in GoBGP's string.
+// That regexp begins with the literal "(", so Go's regexp rejects a path
+// without a confederation segment with one string search.
+func listedASNPatterns(asns []uint32) []string {
+	if len(asns) == 0 {
+		return nil
+	}
+	words := make([]string, 0, len(asns))
+	out := make([]string, 0, len(asns)+1)
+	for _, a := range asns {
+		words = append(words, strconv.FormatUint(uint64(a), 10))
+		out = append(out, fmt.Sprintf("_%d_", a))
+	}
+	sort.Strings(words)
+	return append(out, `\((?:[0-9]+ )*(?:`+decimalTrie(slices.Compact(words))+`)[ )]`)
 }

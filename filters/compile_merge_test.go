@@ -3,7 +3,10 @@ package filters
 import (
 	"math/rand"
 	"net/netip"
+	"regexp"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -94,8 +97,12 @@ func TestFoldedPrefixRejectsAgreeWithEvaluate(t *testing.T) {
 func TestFoldCommonRejectsShape(t *testing.T) {
 	s := foldSettings()
 	plain := CompileCommon(&s)
-	var plainPatterns []string
+	var plainPatterns []string // never-via-rs as single-ASN patterns
 	for _, as := range plain.ASPathSets {
+		if as.Name == setNeverViaRS {
+			plainPatterns = append(plainPatterns, listedASNPatterns(s.NeverViaRS.Sorted())...)
+			continue
+		}
 		plainPatterns = append(plainPatterns, as.Patterns...)
 	}
 	count := func(c Compiled) (prefix4, prefix6, paths int, patterns []string) {
@@ -152,5 +159,72 @@ func TestComplementRange(t *testing.T) {
 				t.Fatalf("%s: in %s %v, in its complement %v (%v)", p, r, r.Contains(p), in, comp)
 			}
 		}
+	}
+}
+
+// gobgpASPathMatch matches patterns the way GoBGP v3's AS-path set does
+// (table/policy.go): "_A_" compares A with the AS_SEQUENCE ASNs (any other
+// segment counts as ASN 0), any other pattern is a regexp, "_" turned into
+// GoBGP's delimiter class, run on the path's string.
+func gobgpASPathMatch(patterns []string, p ASPath) bool {
+	single := regexp.MustCompile(`^_([0-9]+)_$`)
+	var seq []uint32
+	for _, s := range p {
+		if s.Type == SegSequence {
+			seq = append(seq, s.ASNs...)
+		} else {
+			seq = append(seq, 0)
+		}
+	}
+	for _, pat := range patterns {
+		if m := single.FindStringSubmatch(pat); m != nil {
+			a, _ := strconv.ParseUint(m[1], 10, 32)
+			if slices.Contains(seq, uint32(a)) {
+				return true
+			}
+			continue
+		}
+		if regexp.MustCompile(strings.ReplaceAll(pat, "_", "(^|[,{}() ]|$)")).MatchString(p.String()) {
+			return true
+		}
+	}
+	return false
+}
+
+// TestListedASNPatternsAgree: wherever the AS_SET check does not reject a
+// path already, the single-ASN patterns plus the confederation regexp
+// match exactly the paths the factored alternation matches.
+func TestListedASNPatternsAgree(t *testing.T) {
+	listed := []uint32{174, 1299, 2914, 3356, 21999, 4200000001}
+	pats, alt := listedASNPatterns(listed), []string{asnAlternation(listed)}
+	rng := rand.New(rand.NewSource(3))
+	pool := append([]uint32{17, 1740, 12990, 21001, 21002, 335}, listed...)
+	matched, kept := 0, 0
+	for range 5000 {
+		var p ASPath
+		for range 1 + rng.Intn(4) {
+			seg := Segment{Type: SegmentType(rng.Intn(4))}
+			if rng.Intn(3) > 0 {
+				seg.Type = SegSequence
+			}
+			for range 1 + rng.Intn(4) {
+				seg.ASNs = append(seg.ASNs, pool[rng.Intn(len(pool))])
+			}
+			p = append(p, seg)
+		}
+		if gobgpASPathMatch([]string{asSetPattern}, p) {
+			continue // reason 1001 rejects it whatever the list says
+		}
+		kept++
+		got, want := gobgpASPathMatch(pats, p), gobgpASPathMatch(alt, p)
+		if got != want {
+			t.Fatalf("%s: single-ASN patterns %v, alternation %v (%q)", p, got, want, pats)
+		}
+		if want {
+			matched++
+		}
+	}
+	if matched == 0 || matched == kept {
+		t.Fatalf("%d of %d paths matched: the draw does not exercise both outcomes", matched, kept)
 	}
 }
