@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 )
 
 // Issue 11: GoBGP evaluates every statement of the import chain for every
@@ -23,7 +24,10 @@ import (
 //     peer's policy) become GoBGP's single-ASN patterns plus one regexp
 //     that Go rejects at once for a path without a confederation
 //     (listedASNPatterns): a factored alternation of 21 ASNs cost 1.7 µs
-//     on a 3-ASN path, as much as the rest of the AS-path checks.
+//     on a 3-ASN path, as much as the rest of the AS-path checks;
+//   - the bogon-ASN regexp is written with GoBGP's delimiters spelt out
+//     in non-capturing groups instead of "_" (delimited): same matches,
+//     a quarter less time in Go's regexp.
 // "tag" keeps one statement per reason (each adds its own code), and a
 // length check split for blackholing (actions.go: splitBlackhole) stays
 // apart, because only it depends on the route's communities. The evaluator
@@ -79,8 +83,11 @@ func foldCommonRejects(c Compiled, s *Settings, lengthApart4, lengthApart6 bool)
 				continue
 			}
 			if ps, ok := foldablePath(st, paths); ok {
-				if st.ASPathSet == setNeverViaRS {
+				switch st.ASPathSet {
+				case setNeverViaRS:
 					ps = listedASNPatterns(s.NeverViaRS.Sorted())
+				case setBogonASN:
+					ps = []string{delimited(bogonASNAlternation())}
 				}
 				hold(&atPath)
 				patterns = append(patterns, ps...)
@@ -226,4 +233,21 @@ func listedASNPatterns(asns []uint32) []string {
 	}
 	sort.Strings(words)
 	return append(out, `\((?:[0-9]+ )*(?:`+decimalTrie(slices.Compact(words))+`)[ )]`)
+}
+
+// bogonASNAlternation matches the bogon ASNs (BogonASNs) in decimal.
+func bogonASNAlternation() string {
+	var alts []string
+	for _, r := range BogonASNs {
+		alts = append(alts, ASNRangeRegexp(r.Lo, r.Hi))
+	}
+	return strings.Join(alts, "|")
+}
+
+// delimited is "_(" + alt + ")_" with GoBGP's expansion of "_"
+// (ASPATH_REGEXP_MAGIC, "(^|[,{}() ]|$)") written out in non-capturing
+// groups, which Go's regexp runs faster (1.31 → 0.94 µs for the bogon
+// ASNs on a 5-ASN path, one micro-benchmark run).
+func delimited(alt string) string {
+	return `(?:^|[,{}() ])(?:` + alt + `)(?:[,{}() ]|$)`
 }

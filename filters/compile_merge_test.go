@@ -99,8 +99,12 @@ func TestFoldCommonRejectsShape(t *testing.T) {
 	plain := CompileCommon(&s)
 	var plainPatterns []string // never-via-rs as single-ASN patterns
 	for _, as := range plain.ASPathSets {
-		if as.Name == setNeverViaRS {
+		switch as.Name {
+		case setNeverViaRS:
 			plainPatterns = append(plainPatterns, listedASNPatterns(s.NeverViaRS.Sorted())...)
+			continue
+		case setBogonASN:
+			plainPatterns = append(plainPatterns, delimited(bogonASNAlternation()))
 			continue
 		}
 		plainPatterns = append(plainPatterns, as.Patterns...)
@@ -191,6 +195,44 @@ func gobgpASPathMatch(patterns []string, p ASPath) bool {
 	return false
 }
 
+// randomASPath draws 1-4 segments of every kind from pool.
+func randomASPath(rng *rand.Rand, pool []uint32) ASPath {
+	var p ASPath
+	for range 1 + rng.Intn(4) {
+		seg := Segment{Type: SegmentType(rng.Intn(4))}
+		if rng.Intn(3) > 0 {
+			seg.Type = SegSequence
+		}
+		for range 1 + rng.Intn(4) {
+			seg.ASNs = append(seg.ASNs, pool[rng.Intn(len(pool))])
+		}
+		p = append(p, seg)
+	}
+	return p
+}
+
+// TestDelimitedAgrees: the bogon-ASN regexp with GoBGP's delimiters spelt
+// out matches exactly what the "_" form matches, on every segment kind.
+func TestDelimitedAgrees(t *testing.T) {
+	rng := rand.New(rand.NewSource(9))
+	pool := []uint32{0, 1, 23456, 64495, 64496, 65535, 65536, 131071, 131072, 4199999999, 4200000000, 4294967295, 21001, 6449, 644960}
+	alt := bogonASNAlternation()
+	matched := 0
+	for range 3000 {
+		p := randomASPath(rng, pool)
+		got, want := gobgpASPathMatch([]string{delimited(alt)}, p), gobgpASPathMatch([]string{"_(" + alt + ")_"}, p)
+		if got != want {
+			t.Fatalf("%s: delimited %v, with _ %v", p, got, want)
+		}
+		if want {
+			matched++
+		}
+	}
+	if matched == 0 || matched == 3000 {
+		t.Fatalf("%d of 3000 matched: the draw does not exercise both outcomes", matched)
+	}
+}
+
 // TestListedASNPatternsAgree: wherever the AS_SET check does not reject a
 // path already, the single-ASN patterns plus the confederation regexp
 // match exactly the paths the factored alternation matches.
@@ -201,17 +243,7 @@ func TestListedASNPatternsAgree(t *testing.T) {
 	pool := append([]uint32{17, 1740, 12990, 21001, 21002, 335}, listed...)
 	matched, kept := 0, 0
 	for range 5000 {
-		var p ASPath
-		for range 1 + rng.Intn(4) {
-			seg := Segment{Type: SegmentType(rng.Intn(4))}
-			if rng.Intn(3) > 0 {
-				seg.Type = SegSequence
-			}
-			for range 1 + rng.Intn(4) {
-				seg.ASNs = append(seg.ASNs, pool[rng.Intn(len(pool))])
-			}
-			p = append(p, seg)
-		}
+		p := randomASPath(rng, pool)
 		if gobgpASPathMatch([]string{asSetPattern}, p) {
 			continue // reason 1001 rejects it whatever the list says
 		}
