@@ -9,8 +9,8 @@ func (s *Store) Announced(peer string, k Key) (attrHash uint64, ok bool) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if t := s.peers[peer]; t != nil {
-		if e, found := t.routes[k]; found {
-			return e.AttrHash, true
+		if r, found := t.routes[slotOf(k)]; found {
+			return r.attrs.attrHash, true
 		}
 	}
 	return 0, false

@@ -1,0 +1,290 @@
+package routestore
+
+import (
+	"encoding/binary"
+	"hash/maphash"
+	"net/netip"
+	"slices"
+
+	"github.com/rsguard/rsguard/filters"
+	"github.com/rsguard/rsguard/rpki"
+)
+
+// Interning: routes a peer announced in one UPDATE share every attribute,
+// and most routes are accepted with the same verdict, so the store keeps
+// one copy of each distinct attribute set and verdict per peer, counted by
+// reference and forgotten with its last route. Per peer, so that dropping
+// a peer drops its tables whole; peers rarely share attributes anyway (the
+// next hop and first AS differ).
+
+// attrSet is what the routes of one peer with the same attributes share.
+type attrSet struct {
+	route       filters.Route // Prefix only when ownPrefix
+	ownPrefix   bool          // the Entry's Route.Prefix differed from its Key's: kept as given
+	comms       filters.Communities
+	attrs       Attrs
+	attrHash    uint64
+	learnedFrom string
+
+	sum  uint64   // interning hash
+	refs int      // routes using it
+	next *attrSet // another set with the same sum
+}
+
+// verdictSet is a verdict shared by the routes of one peer.
+type verdictSet struct {
+	v    filters.Verdict
+	sum  uint64
+	refs int // 0 and never freed for plainVerdicts
+	next *verdictSet
+}
+
+// plainVerdicts are the verdicts of almost every route: accepted, no
+// notes, one per RPKI state. Shared by all stores, never modified.
+var plainVerdicts [4]verdictSet
+
+func init() {
+	for i := range plainVerdicts {
+		plainVerdicts[i].v.RPKI = rpki.State(i)
+	}
+}
+
+func plainVerdict(v filters.Verdict) *verdictSet {
+	if len(v.Rejections) == 0 && len(v.Notes) == 0 && int(v.RPKI) < len(plainVerdicts) {
+		return &plainVerdicts[v.RPKI]
+	}
+	return nil
+}
+
+type interner struct {
+	seed     maphash.Seed
+	attrs    map[uint64]*attrSet
+	verdicts map[uint64]*verdictSet
+}
+
+func newInterner(seed maphash.Seed) interner {
+	return interner{seed: seed, attrs: map[uint64]*attrSet{}, verdicts: map[uint64]*verdictSet{}}
+}
+
+// attrsOf returns the shared set of e's attributes, one reference taken.
+func (in *interner) attrsOf(e *Entry) *attrSet {
+	want := attrSet{route: e.Route, comms: e.Communities, attrs: e.Attrs, attrHash: e.AttrHash, learnedFrom: e.LearnedFrom}
+	if e.Route.Prefix == e.Key.Prefix {
+		want.route.Prefix = netip.Prefix{}
+	} else {
+		want.ownPrefix = true
+	}
+	want.sum = in.attrSum(&want)
+	for a := in.attrs[want.sum]; a != nil; a = a.next {
+		if a.sameAs(&want) {
+			a.refs++
+			return a
+		}
+	}
+	// a copy of the caller's slices, tight: they outlive the UPDATE they
+	// came from and are shared from now on
+	a := new(attrSet)
+	*a = want
+	a.route.ASPath = cloneASPath(e.Route.ASPath)
+	a.comms = filters.Communities{Std: slices.Clip(slices.Clone(e.Communities.Std)), Large: slices.Clip(slices.Clone(e.Communities.Large))}
+	a.refs = 1
+	a.next = in.attrs[a.sum]
+	in.attrs[a.sum] = a
+	return a
+}
+
+func (in *interner) releaseAttrs(a *attrSet) {
+	if a.refs--; a.refs > 0 {
+		return
+	}
+	head := in.attrs[a.sum]
+	if head == a {
+		if a.next == nil {
+			delete(in.attrs, a.sum)
+		} else {
+			in.attrs[a.sum] = a.next
+		}
+		return
+	}
+	for p := head; p != nil; p = p.next {
+		if p.next == a {
+			p.next = a.next
+			return
+		}
+	}
+}
+
+// verdictOf returns the shared copy of v, one reference taken.
+// details interns evidence texts across verdicts.
+func (in *interner) verdictOf(v filters.Verdict, details func(filters.Verdict)) *verdictSet {
+	if p := plainVerdict(v); p != nil {
+		return p
+	}
+	sum := in.verdictSum(v)
+	for x := in.verdicts[sum]; x != nil; x = x.next {
+		if sameVerdict(x.v, v) {
+			x.refs++
+			return x
+		}
+	}
+	x := &verdictSet{v: filters.Verdict{RPKI: v.RPKI, Rejections: slices.Clip(slices.Clone(v.Rejections)), Notes: slices.Clip(slices.Clone(v.Notes))},
+		sum: sum, refs: 1, next: in.verdicts[sum]}
+	details(x.v)
+	in.verdicts[sum] = x
+	return x
+}
+
+func (in *interner) releaseVerdict(x *verdictSet) {
+	if x.refs == 0 { // a plain verdict
+		return
+	}
+	if x.refs--; x.refs > 0 {
+		return
+	}
+	head := in.verdicts[x.sum]
+	if head == x {
+		if x.next == nil {
+			delete(in.verdicts, x.sum)
+		} else {
+			in.verdicts[x.sum] = x.next
+		}
+		return
+	}
+	for p := head; p != nil; p = p.next {
+		if p.next == x {
+			p.next = x.next
+			return
+		}
+	}
+}
+
+// sums is how many distinct attribute sets and verdicts a peer's routes
+// use (tests).
+func (in *interner) sums() (attrs, verdicts int) {
+	for _, a := range in.attrs {
+		for ; a != nil; a = a.next {
+			attrs++
+		}
+	}
+	for _, x := range in.verdicts {
+		for ; x != nil; x = x.next {
+			verdicts++
+		}
+	}
+	return attrs, verdicts
+}
+
+func cloneASPath(p filters.ASPath) filters.ASPath {
+	if p == nil {
+		return nil
+	}
+	n := 0
+	for _, s := range p {
+		n += len(s.ASNs)
+	}
+	asns := make([]uint32, 0, n) // one backing array for every segment
+	out := make(filters.ASPath, len(p))
+	for i, s := range p {
+		start := len(asns)
+		asns = append(asns, s.ASNs...)
+		out[i] = filters.Segment{Type: s.Type, ASNs: asns[start:len(asns):len(asns)]}
+		if s.ASNs == nil {
+			out[i].ASNs = nil
+		}
+	}
+	return out
+}
+
+func (a *attrSet) sameAs(b *attrSet) bool {
+	return a.ownPrefix == b.ownPrefix && a.route.Prefix == b.route.Prefix && a.route.NextHop == b.route.NextHop &&
+		a.route.Blackhole == b.route.Blackhole && a.attrs == b.attrs && a.attrHash == b.attrHash &&
+		a.learnedFrom == b.learnedFrom && sameASPath(a.route.ASPath, b.route.ASPath) &&
+		slices.Equal(a.comms.Std, b.comms.Std) && slices.Equal(a.comms.Large, b.comms.Large) &&
+		(a.route.ASPath == nil) == (b.route.ASPath == nil)
+}
+
+func sameASPath(a, b filters.ASPath) bool {
+	return slices.EqualFunc(a, b, func(x, y filters.Segment) bool { return x.Type == y.Type && slices.Equal(x.ASNs, y.ASNs) })
+}
+
+func sameVerdict(a, b filters.Verdict) bool {
+	return a.RPKI == b.RPKI && slices.Equal(a.Rejections, b.Rejections) && slices.Equal(a.Notes, b.Notes)
+}
+
+func (in *interner) attrSum(a *attrSet) uint64 {
+	var h maphash.Hash // on the stack: Put must not allocate for a known set
+	h.SetSeed(in.seed)
+	for _, seg := range a.route.ASPath {
+		h.WriteByte(byte(seg.Type))
+		writeU32(&h, uint32(len(seg.ASNs)))
+		for _, x := range seg.ASNs {
+			writeU32(&h, x)
+		}
+	}
+	writeAddr(&h, a.route.NextHop)
+	var flags [4]byte
+	flags[0], flags[1], flags[2], flags[3] = boolByte(a.route.Blackhole), boolByte(a.ownPrefix), byte(a.attrs.Origin), boolByte(a.attrs.HasMED)
+	h.Write(flags[:])
+	writeU32(&h, a.attrs.MED)
+	writeU32(&h, uint32(a.attrHash))
+	writeU32(&h, uint32(a.attrHash>>32))
+	writeU32(&h, uint32(len(a.comms.Std)))
+	for _, c := range a.comms.Std {
+		writeU32(&h, uint32(c))
+	}
+	for _, c := range a.comms.Large {
+		writeU32(&h, c.Global)
+		writeU32(&h, c.Local1)
+		writeU32(&h, c.Local2)
+	}
+	if a.ownPrefix {
+		writeAddr(&h, a.route.Prefix.Addr())
+		h.WriteByte(byte(a.route.Prefix.Bits()))
+	}
+	h.WriteString(a.learnedFrom)
+	return h.Sum64()
+}
+
+func writeU32(h *maphash.Hash, x uint32) {
+	var b [4]byte
+	binary.LittleEndian.PutUint32(b[:], x)
+	h.Write(b[:])
+}
+
+func writeAddr(h *maphash.Hash, a netip.Addr) {
+	kind := byte(0)
+	switch {
+	case a.Is4():
+		kind = 4
+	case a.IsValid():
+		kind = 6
+	}
+	x := a.As16()
+	h.WriteByte(kind)
+	h.Write(x[:])
+}
+
+func (in *interner) verdictSum(v filters.Verdict) uint64 {
+	var h maphash.Hash
+	h.SetSeed(in.seed)
+	h.WriteByte(byte(v.RPKI))
+	for _, rs := range [][]filters.Rejection{v.Rejections, v.Notes} {
+		var n [2]byte
+		binary.LittleEndian.PutUint16(n[:], uint16(len(rs)))
+		h.Write(n[:])
+		for _, r := range rs {
+			binary.LittleEndian.PutUint16(n[:], uint16(r.Reason))
+			h.Write(n[:])
+			h.WriteString(r.Detail)
+			h.WriteByte(0)
+		}
+	}
+	return h.Sum64()
+}
+
+func boolByte(v bool) byte {
+	if v {
+		return 1
+	}
+	return 0
+}
