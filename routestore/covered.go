@@ -28,7 +28,7 @@ func (s *Store) ReevaluateCovered(covered func(netip.Prefix) bool, eval func(pee
 	out := map[string]*CoveredResult{}
 	for name, t := range s.peers {
 		for sk, r := range t.routes {
-			k := sk.key()
+			k := sk.Key()
 			if !covered(k.Prefix) {
 				continue
 			}

@@ -13,17 +13,19 @@ import (
 // in common (attributes, verdicts) is interned per peer (intern.go), and an
 // Entry is rebuilt only when a query asks for one.
 
-// slot is Key in 24 bytes instead of 40: netip.Prefix carries a zone
-// pointer a prefix never uses.
-type slot struct {
+// PackedKey is Key in 24 bytes instead of 40 (netip.Prefix carries a zone
+// pointer a prefix never uses), for per-route maps: the store's own and the
+// max-prefix limiter's.
+type PackedKey struct {
 	addr   [16]byte
 	bits   uint8 // prefix length + 1; 0 for the invalid prefix
 	v6     bool
 	pathID uint32
 }
 
-func slotOf(k Key) slot {
-	s := slot{pathID: k.PathID}
+// Packed is k as a PackedKey.
+func (k Key) Packed() PackedKey {
+	s := PackedKey{pathID: k.PathID}
 	if !k.Prefix.IsValid() {
 		return s
 	}
@@ -32,7 +34,8 @@ func slotOf(k Key) slot {
 	return s
 }
 
-func (s slot) key() Key {
+// Key is the Key s packs.
+func (s PackedKey) Key() Key {
 	k := Key{PathID: s.pathID}
 	if s.bits == 0 {
 		return k

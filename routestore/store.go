@@ -52,20 +52,20 @@ type Counts struct {
 // entry where they differ is kept as given, at the cost of its own
 // attribute set.
 type peerTable struct {
-	routes   map[slot]record
+	routes   map[PackedKey]record
 	rejected int
 	interner
 }
 
 // replace stores r at k over old, releasing what old held.
-func (t *peerTable) replace(k slot, old, r record) {
+func (t *peerTable) replace(k PackedKey, old, r record) {
 	t.routes[k] = r
 	t.releaseAttrs(old.attrs)
 	t.releaseVerdict(old.verdict)
 }
 
 // setVerdict replaces the verdict of the route at k.
-func (t *peerTable) setVerdict(k slot, r record, v filters.Verdict, details func(filters.Verdict)) record {
+func (t *peerTable) setVerdict(k PackedKey, r record, v filters.Verdict, details func(filters.Verdict)) record {
 	old := r.verdict
 	r.verdict = t.verdictOf(v, details)
 	t.routes[k] = r
@@ -116,7 +116,7 @@ func New(limit int) *Store {
 func (s *Store) table(peer string) *peerTable {
 	t := s.peers[peer]
 	if t == nil {
-		t = &peerTable{routes: map[slot]record{}, interner: newInterner(s.seed)}
+		t = &peerTable{routes: map[PackedKey]record{}, interner: newInterner(s.seed)}
 		s.peers[peer] = t
 	}
 	return t
@@ -129,7 +129,7 @@ func (s *Store) Put(e Entry) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	t := s.table(e.Peer)
-	k := slotOf(e.Key)
+	k := e.Key.Packed()
 	old, ok := t.routes[k]
 	if ok {
 		if !old.verdict.v.Accepted() {
@@ -167,7 +167,7 @@ func (s *Store) Withdraw(peer string, k Key) {
 	if t == nil {
 		return
 	}
-	sk := slotOf(k)
+	sk := k.Packed()
 	if old, ok := t.routes[sk]; ok {
 		if !old.verdict.v.Accepted() {
 			t.rejected--
@@ -198,7 +198,7 @@ func (s *Store) Get(peer string, k Key) (Entry, bool) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if t := s.peers[peer]; t != nil {
-		if r, ok := t.routes[slotOf(k)]; ok {
+		if r, ok := t.routes[k.Packed()]; ok {
 			return r.entry(peer, k), true
 		}
 	}
@@ -279,7 +279,7 @@ func (s *Store) List(q Query, fn func(Entry) bool) {
 			continue
 		}
 		for sk, r := range t.routes {
-			if k := sk.key(); q.match(k, &r.verdict.v) {
+			if k := sk.Key(); q.match(k, &r.verdict.v) {
 				out = append(out, r.entry(peer, k))
 			}
 		}
@@ -324,7 +324,7 @@ func (s *Store) ReevaluateBecause(cause, peer string, eval func(peer string, r f
 			continue
 		}
 		for sk, r := range t.routes {
-			k := sk.key()
+			k := sk.Key()
 			rt := r.route(k)
 			old := r.verdict.v
 			was := old.Accepted()
@@ -361,7 +361,7 @@ func (s *Store) ReevaluateKeysBecause(cause, peer string, keys []Key, eval func(
 		return
 	}
 	for _, k := range keys {
-		sk := slotOf(k)
+		sk := k.Packed()
 		r, ok := t.routes[sk]
 		if !ok {
 			continue
