@@ -81,7 +81,7 @@ func (o *limitOutcome) empty() bool {
 
 type prefixLimiter struct {
 	mu       sync.Mutex
-	peer     config.Peer // limits, policy and contacts
+	peer     config.Peer                       // limits, policy and contacts
 	counted  map[routestore.PackedKey]struct{} // one per counted route: packed, 24 bytes a key instead of 40
 	n        [2]int
 	blocked  map[netip.Prefix]blockedRoute
