@@ -97,8 +97,8 @@ func TestStoreSharesAndFreesAttributes(t *testing.T) {
 	s.Reevaluate("peer0", func(_ string, r filters.Route) filters.Verdict {
 		return filters.Verdict{Rejections: []filters.Rejection{{Reason: filters.ReasonDampened, Detail: "suppressed"}}}
 	})
-	if _, verdicts := tab.sums(); verdicts != 1 {
-		t.Errorf("after re-evaluating to one verdict: %d verdicts kept", verdicts)
+	if attrs, verdicts := tab.sums(); attrs != 6 || verdicts != 1 || len(tab.sets) != 6 {
+		t.Errorf("after re-evaluating to one verdict: %d attribute sets, %d verdicts, %d pairs kept, want 6, 1, 6", attrs, verdicts, len(tab.sets))
 	}
 	if c := s.Counts("peer0"); c.Rejected != 100 || c.ByReason[filters.ReasonDampened] != 100 {
 		t.Errorf("counts after re-evaluation %+v", c)
@@ -109,8 +109,8 @@ func TestStoreSharesAndFreesAttributes(t *testing.T) {
 	for i := 0; i < 100; i++ {
 		s.Withdraw("peer0", memEntry(0, i, now).Key)
 	}
-	if attrs, verdicts := tab.sums(); attrs != 0 || verdicts != 0 || len(tab.routes) != 0 {
-		t.Errorf("all withdrawn: %d attribute sets, %d verdicts, %d routes kept", attrs, verdicts, len(tab.routes))
+	if attrs, verdicts := tab.sums(); attrs != 0 || verdicts != 0 || len(tab.sets) != 0 || len(tab.routes) != 0 {
+		t.Errorf("all withdrawn: %d attribute sets, %d verdicts, %d pairs, %d routes kept", attrs, verdicts, len(tab.sets), len(tab.routes))
 	}
 	if c := s.Counts("peer0"); c.Received != 0 || c.Rejected != 0 {
 		t.Errorf("counts after withdrawing everything %+v", c)

@@ -39,14 +39,14 @@ func (s *Store) ReevaluateCovered(covered func(netip.Prefix) bool, eval func(pee
 			}
 			res.Keys = append(res.Keys, k)
 			rt := r.route(k)
-			old := r.verdict.v
+			old := r.set.verdict.v
 			was, wasInvalid := old.Accepted(), old.RPKI == rpki.StateInvalid
 			r = t.setVerdict(sk, r, eval(name, rt), s.intern)
-			log.note(name, k, rt, old, r.verdict.v)
-			if (r.verdict.v.RPKI == rpki.StateInvalid) != wasInvalid {
+			log.note(name, k, rt, old, r.set.verdict.v)
+			if (r.set.verdict.v.RPKI == rpki.StateInvalid) != wasInvalid {
 				res.InvalidFlips++
 			}
-			if now := r.verdict.v.Accepted(); now != was {
+			if now := r.set.verdict.v.Accepted(); now != was {
 				res.VerdictChanges++
 				if now {
 					t.rejected--

@@ -19,12 +19,12 @@ func (s *Store) FamilyCounts(peer string) [2]Counts {
 			c = &out[1]
 		}
 		c.Received++
-		if rec.verdict.v.Accepted() {
+		if rec.set.verdict.v.Accepted() {
 			c.Accepted++
 		} else {
 			c.Rejected++
 		}
-		for _, r := range rec.verdict.v.Rejections {
+		for _, r := range rec.set.verdict.v.Rejections {
 			c.ByReason[r.Reason]++
 		}
 	}

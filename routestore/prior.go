@@ -10,7 +10,7 @@ func (s *Store) Announced(peer string, k Key) (attrHash uint64, ok bool) {
 	defer s.mu.RUnlock()
 	if t := s.peers[peer]; t != nil {
 		if r, found := t.routes[k.Packed()]; found {
-			return r.attrs.attrHash, true
+			return r.set.attrs.attrHash, true
 		}
 	}
 	return 0, false

@@ -50,9 +50,8 @@ func (s PackedKey) Key() Key {
 
 // record is one stored route.
 type record struct {
-	attrs   *attrSet    // shared by every route of the peer with the same attributes
-	verdict *verdictSet // shared likewise; accepted routes without notes share one per RPKI state
-	at      int64       // ReceivedAt in Unix nanoseconds; 0 when unknown
+	set *routeSet // attributes and verdict, shared (intern.go)
+	at  int64     // ReceivedAt in Unix nanoseconds; 0 when unknown
 }
 
 func unixNano(t time.Time) int64 {
@@ -71,8 +70,8 @@ func fromUnixNano(n int64) time.Time {
 
 // route is the checks' input of the route at k, without allocating.
 func (r record) route(k Key) filters.Route {
-	rt := r.attrs.route
-	if !r.attrs.ownPrefix {
+	rt := r.set.attrs.route
+	if !r.set.attrs.ownPrefix {
 		rt.Prefix = k.Prefix
 	}
 	return rt
@@ -80,7 +79,7 @@ func (r record) route(k Key) filters.Route {
 
 // entry rebuilds the Entry a query returns.
 func (r record) entry(peer string, k Key) Entry {
-	a := r.attrs
-	return Entry{Peer: peer, Key: k, Attrs: a.attrs, Route: r.route(k), Verdict: r.verdict.v, ReceivedAt: fromUnixNano(r.at),
+	a := r.set.attrs
+	return Entry{Peer: peer, Key: k, Attrs: a.attrs, Route: r.route(k), Verdict: r.set.verdict.v, ReceivedAt: fromUnixNano(r.at),
 		Communities: a.comms, LearnedFrom: a.learnedFrom, AttrHash: a.attrHash}
 }

@@ -60,16 +60,16 @@ type peerTable struct {
 // replace stores r at k over old, releasing what old held.
 func (t *peerTable) replace(k PackedKey, old, r record) {
 	t.routes[k] = r
-	t.releaseAttrs(old.attrs)
-	t.releaseVerdict(old.verdict)
+	t.releaseSet(old.set)
 }
 
 // setVerdict replaces the verdict of the route at k.
 func (t *peerTable) setVerdict(k PackedKey, r record, v filters.Verdict, details func(filters.Verdict)) record {
-	old := r.verdict
-	r.verdict = t.verdictOf(v, details)
+	old := r.set
+	old.attrs.refs++ // the new set's reference
+	r.set = t.setOf(old.attrs, t.verdictOf(v, details))
 	t.routes[k] = r
-	t.releaseVerdict(old)
+	t.releaseSet(old)
 	return r
 }
 
@@ -132,12 +132,12 @@ func (s *Store) Put(e Entry) {
 	k := e.Key.Packed()
 	old, ok := t.routes[k]
 	if ok {
-		if !old.verdict.v.Accepted() {
+		if !old.set.verdict.v.Accepted() {
 			t.rejected--
 		}
-		if old.verdict.v.Accepted() != e.Verdict.Accepted() {
-			log = newChangeLog(announcementCause(old.verdict.v, e.Verdict))
-			log.note(e.Peer, e.Key, e.Route, old.verdict.v, e.Verdict)
+		if old.set.verdict.v.Accepted() != e.Verdict.Accepted() {
+			log = newChangeLog(announcementCause(old.set.verdict.v, e.Verdict))
+			log.note(e.Peer, e.Key, e.Route, old.set.verdict.v, e.Verdict)
 		}
 	} else {
 		if s.total >= s.limit {
@@ -148,7 +148,7 @@ func (s *Store) Put(e Entry) {
 	}
 	// the new sets are taken before the old ones are released, so a route
 	// announced again unchanged keeps its sets alive
-	r := record{attrs: t.attrsOf(&e), verdict: t.verdictOf(e.Verdict, s.intern), at: unixNano(e.ReceivedAt)}
+	r := record{set: t.setOf(t.attrsOf(&e), t.verdictOf(e.Verdict, s.intern)), at: unixNano(e.ReceivedAt)}
 	if ok {
 		t.replace(k, old, r)
 	} else {
@@ -169,12 +169,11 @@ func (s *Store) Withdraw(peer string, k Key) {
 	}
 	sk := k.Packed()
 	if old, ok := t.routes[sk]; ok {
-		if !old.verdict.v.Accepted() {
+		if !old.set.verdict.v.Accepted() {
 			t.rejected--
 		}
 		delete(t.routes, sk)
-		t.releaseAttrs(old.attrs)
-		t.releaseVerdict(old.verdict)
+		t.releaseSet(old.set)
 		s.total--
 	}
 }
@@ -218,7 +217,7 @@ func (s *Store) Counts(peer string) Counts {
 	c.Rejected = t.rejected
 	c.Accepted = c.Received - c.Rejected
 	for _, r := range t.routes {
-		for _, x := range r.verdict.v.Rejections {
+		for _, x := range r.set.verdict.v.Rejections {
 			c.ByReason[x.Reason]++
 		}
 	}
@@ -279,7 +278,7 @@ func (s *Store) List(q Query, fn func(Entry) bool) {
 			continue
 		}
 		for sk, r := range t.routes {
-			if k := sk.Key(); q.match(k, &r.verdict.v) {
+			if k := sk.Key(); q.match(k, &r.set.verdict.v) {
 				out = append(out, r.entry(peer, k))
 			}
 		}
@@ -326,11 +325,11 @@ func (s *Store) ReevaluateBecause(cause, peer string, eval func(peer string, r f
 		for sk, r := range t.routes {
 			k := sk.Key()
 			rt := r.route(k)
-			old := r.verdict.v
+			old := r.set.verdict.v
 			was := old.Accepted()
 			r = t.setVerdict(sk, r, eval(name, rt), s.intern)
-			log.note(name, k, rt, old, r.verdict.v)
-			if now := r.verdict.v.Accepted(); now != was {
+			log.note(name, k, rt, old, r.set.verdict.v)
+			if now := r.set.verdict.v.Accepted(); now != was {
 				changed++
 				if now {
 					t.rejected--
@@ -367,11 +366,11 @@ func (s *Store) ReevaluateKeysBecause(cause, peer string, keys []Key, eval func(
 			continue
 		}
 		rt := r.route(k)
-		old := r.verdict.v
+		old := r.set.verdict.v
 		was := old.Accepted()
 		r = t.setVerdict(sk, r, eval(rt), s.intern)
-		log.note(peer, k, rt, old, r.verdict.v)
-		if now := r.verdict.v.Accepted(); now != was {
+		log.note(peer, k, rt, old, r.set.verdict.v)
+		if now := r.set.verdict.v.Accepted(); now != was {
 			if now {
 				t.rejected--
 			} else {
