@@ -326,7 +326,7 @@ func (l *prefixLimiter) sessionDown() []netip.Prefix {
 // reconfigure applies new limits or policy in place (a reload must not
 // reset the session), recounts from the store when what counts changed,
 // and admits blocked routes that now fit.
-func (l *prefixLimiter) reconfigure(c config.Peer, entries []routestore.Entry, now time.Time) limitOutcome {
+func (l *prefixLimiter) reconfigure(c config.Peer, entries []routestore.KeyVerdict, now time.Time) limitOutcome {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.peer = c
@@ -344,7 +344,7 @@ func (l *prefixLimiter) reconfigure(c config.Peer, entries []routestore.Entry, n
 
 // recount rebuilds the counted set from the store, after verdicts changed
 // without an UPDATE (filter change, dampening).
-func (l *prefixLimiter) recount(entries []routestore.Entry, now time.Time) limitOutcome {
+func (l *prefixLimiter) recount(entries []routestore.KeyVerdict, now time.Time) limitOutcome {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	var o limitOutcome
@@ -359,14 +359,14 @@ func (l *prefixLimiter) recount(entries []routestore.Entry, now time.Time) limit
 	return o
 }
 
-func (l *prefixLimiter) recountLocked(entries []routestore.Entry) {
+func (l *prefixLimiter) recountLocked(entries []routestore.KeyVerdict) {
 	l.counted = map[routestore.PackedKey]struct{}{}
 	l.n = [2]int{}
 	for _, e := range entries {
 		if b, ok := l.blocked[e.Key.Prefix]; ok && b.key == e.Key {
 			continue
 		}
-		if l.limit(famOf(e.Key.Prefix)) > 0 && l.counts(e.Verdict) {
+		if l.limit(famOf(e.Key.Prefix)) > 0 && l.counts(*e.Verdict) {
 			l.counted[e.Key.Packed()] = struct{}{}
 			l.n[famOf(e.Key.Prefix)]++
 		}

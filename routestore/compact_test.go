@@ -116,3 +116,32 @@ func TestStoreSharesAndFreesAttributes(t *testing.T) {
 		t.Errorf("counts after withdrawing everything %+v", c)
 	}
 }
+
+// TestVerdictsListsEveryRoute: a max-prefix recount reads every route's
+// key and current verdict from Verdicts.
+func TestVerdictsListsEveryRoute(t *testing.T) {
+	s := New(0)
+	now := time.Now()
+	want := map[Key]bool{} // accepted
+	for i := 0; i < 200; i++ {
+		e := memEntry(1, i, now)
+		s.Put(e)
+		want[e.Key] = e.Verdict.Accepted()
+	}
+	s.ReevaluateKeys("peer1", []Key{memEntry(1, 0, now).Key}, func(filters.Route) filters.Verdict {
+		return filters.Verdict{Rejections: []filters.Rejection{{Reason: filters.ReasonDampened}}}
+	})
+	want[memEntry(1, 0, now).Key] = false
+	got := s.Verdicts("peer1")
+	if len(got) != len(want) {
+		t.Fatalf("%d routes listed, want %d", len(got), len(want))
+	}
+	for _, kv := range got {
+		if acc, ok := want[kv.Key]; !ok || acc != kv.Verdict.Accepted() {
+			t.Errorf("%v: accepted %v, want %v (known %v)", kv.Key.Prefix, kv.Verdict.Accepted(), acc, ok)
+		}
+	}
+	if s.Verdicts("nobody") != nil {
+		t.Error("routes listed for an unknown peer")
+	}
+}
