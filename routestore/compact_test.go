@@ -10,18 +10,20 @@ import (
 	"github.com/rsguard/rsguard/rpki"
 )
 
+var roundTripKeys = []Key{
+	{},
+	{PathID: 7},
+	{Prefix: netip.MustParsePrefix("45.1.0.0/24")},
+	{Prefix: netip.MustParsePrefix("0.0.0.0/0"), PathID: 1},
+	{Prefix: netip.MustParsePrefix("45.1.2.3/32"), PathID: 1<<32 - 1},
+	{Prefix: netip.MustParsePrefix("2a0a:4580::/29")},
+	{Prefix: netip.MustParsePrefix("::/0")},
+	{Prefix: netip.MustParsePrefix("2a0a:4580::1/128"), PathID: 3},
+	{Prefix: netip.MustParsePrefix("::ffff:45.1.0.0/120")}, // IPv4-mapped stays IPv6
+}
+
 func TestPackedKeyRoundTrip(t *testing.T) {
-	for _, k := range []Key{
-		{},
-		{PathID: 7},
-		{Prefix: netip.MustParsePrefix("45.1.0.0/24")},
-		{Prefix: netip.MustParsePrefix("0.0.0.0/0"), PathID: 1},
-		{Prefix: netip.MustParsePrefix("45.1.2.3/32"), PathID: 1<<32 - 1},
-		{Prefix: netip.MustParsePrefix("2a0a:4580::/29")},
-		{Prefix: netip.MustParsePrefix("::/0")},
-		{Prefix: netip.MustParsePrefix("2a0a:4580::1/128"), PathID: 3},
-		{Prefix: netip.MustParsePrefix("::ffff:45.1.0.0/120")}, // IPv4-mapped stays IPv6
-	} {
+	for _, k := range roundTripKeys {
 		got := k.Packed().Key()
 		if got != k {
 			t.Errorf("%v (path id %d) came back as %v (path id %d)", k.Prefix, k.PathID, got.Prefix, got.PathID)
@@ -33,6 +35,37 @@ func TestPackedKeyRoundTrip(t *testing.T) {
 	}
 	if a.Packed() == (Key{Prefix: netip.MustParsePrefix("::ffff:45.1.0.0/24")}).Packed() {
 		t.Error("an IPv4 prefix and an IPv4-mapped IPv6 prefix pack the same")
+	}
+}
+
+// TestRouteMapRoundTrip: IPv4 routes live under their own short key; every
+// key comes back from the map as it went in, once.
+func TestRouteMapRoundTrip(t *testing.T) {
+	m := newRouteMap()
+	for i, k := range roundTripKeys {
+		m.set(k, record{at: int64(i + 1)})
+	}
+	if m.len() != len(roundTripKeys) || len(m.v4) != 3 {
+		t.Fatalf("%d routes, %d of them IPv4; want %d and 3", m.len(), len(m.v4), len(roundTripKeys))
+	}
+	seen := map[Key]bool{}
+	for k, r := range m.all() {
+		if seen[k] || r.at == 0 || roundTripKeys[r.at-1] != k {
+			t.Errorf("%v (path id %d) yielded with record %d, seen before %v", k.Prefix, k.PathID, r.at, seen[k])
+		}
+		seen[k] = true
+	}
+	for i, k := range roundTripKeys {
+		if r, ok := m.get(k); !ok || r.at != int64(i+1) {
+			t.Errorf("get %v: %v %v", k.Prefix, r.at, ok)
+		}
+		m.del(k)
+		if _, ok := m.get(k); ok {
+			t.Errorf("%v still there after del", k.Prefix)
+		}
+	}
+	if m.len() != 0 {
+		t.Errorf("%d routes left", m.len())
 	}
 }
 
@@ -109,8 +142,8 @@ func TestStoreSharesAndFreesAttributes(t *testing.T) {
 	for i := 0; i < 100; i++ {
 		s.Withdraw("peer0", memEntry(0, i, now).Key)
 	}
-	if attrs, verdicts := tab.sums(); attrs != 0 || verdicts != 0 || len(tab.sets) != 0 || len(tab.routes) != 0 {
-		t.Errorf("all withdrawn: %d attribute sets, %d verdicts, %d pairs, %d routes kept", attrs, verdicts, len(tab.sets), len(tab.routes))
+	if attrs, verdicts := tab.sums(); attrs != 0 || verdicts != 0 || len(tab.sets) != 0 || tab.routes.len() != 0 {
+		t.Errorf("all withdrawn: %d attribute sets, %d verdicts, %d pairs, %d routes kept", attrs, verdicts, len(tab.sets), tab.routes.len())
 	}
 	if c := s.Counts("peer0"); c.Received != 0 || c.Rejected != 0 {
 		t.Errorf("counts after withdrawing everything %+v", c)

@@ -27,8 +27,7 @@ func (s *Store) ReevaluateCovered(covered func(netip.Prefix) bool, eval func(pee
 	defer s.mu.Unlock()
 	out := map[string]*CoveredResult{}
 	for name, t := range s.peers {
-		for sk, r := range t.routes {
-			k := sk.Key()
+		for k, r := range t.routes.all() {
 			if !covered(k.Prefix) {
 				continue
 			}
@@ -41,7 +40,7 @@ func (s *Store) ReevaluateCovered(covered func(netip.Prefix) bool, eval func(pee
 			rt := r.route(k)
 			old := r.set.verdict.v
 			was, wasInvalid := old.Accepted(), old.RPKI == rpki.StateInvalid
-			r = t.setVerdict(sk, r, eval(name, rt), s.intern)
+			r = t.setVerdict(k, r, eval(name, rt), s.intern)
 			log.note(name, k, rt, old, r.set.verdict.v)
 			if (r.set.verdict.v.RPKI == rpki.StateInvalid) != wasInvalid {
 				res.InvalidFlips++

@@ -13,9 +13,9 @@ func (s *Store) FamilyCounts(peer string) [2]Counts {
 	if t == nil {
 		return out
 	}
-	for k, rec := range t.routes {
+	for k, rec := range t.routes.all() {
 		c := &out[0]
-		if k.v6 {
+		if !k.Prefix.Addr().Is4() {
 			c = &out[1]
 		}
 		c.Received++

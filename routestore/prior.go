@@ -9,7 +9,7 @@ func (s *Store) Announced(peer string, k Key) (attrHash uint64, ok bool) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if t := s.peers[peer]; t != nil {
-		if r, found := t.routes[k.Packed()]; found {
+		if r, found := t.routes.get(k); found {
 			return r.set.attrs.attrHash, true
 		}
 	}

@@ -52,23 +52,23 @@ type Counts struct {
 // entry where they differ is kept as given, at the cost of its own
 // attribute set.
 type peerTable struct {
-	routes   map[PackedKey]record
+	routes   routeMap
 	rejected int
 	interner
 }
 
 // replace stores r at k over old, releasing what old held.
-func (t *peerTable) replace(k PackedKey, old, r record) {
-	t.routes[k] = r
+func (t *peerTable) replace(k Key, old, r record) {
+	t.routes.set(k, r)
 	t.releaseSet(old.set)
 }
 
 // setVerdict replaces the verdict of the route at k.
-func (t *peerTable) setVerdict(k PackedKey, r record, v filters.Verdict, details func(filters.Verdict)) record {
+func (t *peerTable) setVerdict(k Key, r record, v filters.Verdict, details func(filters.Verdict)) record {
 	old := r.set
 	old.attrs.refs++ // the new set's reference
 	r.set = t.setOf(old.attrs, t.verdictOf(v, details))
-	t.routes[k] = r
+	t.routes.set(k, r)
 	t.releaseSet(old)
 	return r
 }
@@ -116,7 +116,7 @@ func New(limit int) *Store {
 func (s *Store) table(peer string) *peerTable {
 	t := s.peers[peer]
 	if t == nil {
-		t = &peerTable{routes: map[PackedKey]record{}, interner: newInterner(s.seed)}
+		t = &peerTable{routes: newRouteMap(), interner: newInterner(s.seed)}
 		s.peers[peer] = t
 	}
 	return t
@@ -129,8 +129,8 @@ func (s *Store) Put(e Entry) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	t := s.table(e.Peer)
-	k := e.Key.Packed()
-	old, ok := t.routes[k]
+	k := e.Key
+	old, ok := t.routes.get(k)
 	if ok {
 		if !old.set.verdict.v.Accepted() {
 			t.rejected--
@@ -152,7 +152,7 @@ func (s *Store) Put(e Entry) {
 	if ok {
 		t.replace(k, old, r)
 	} else {
-		t.routes[k] = r
+		t.routes.set(k, r)
 	}
 	if !e.Verdict.Accepted() {
 		t.rejected++
@@ -167,12 +167,11 @@ func (s *Store) Withdraw(peer string, k Key) {
 	if t == nil {
 		return
 	}
-	sk := k.Packed()
-	if old, ok := t.routes[sk]; ok {
+	if old, ok := t.routes.get(k); ok {
 		if !old.set.verdict.v.Accepted() {
 			t.rejected--
 		}
-		delete(t.routes, sk)
+		t.routes.del(k)
 		t.releaseSet(old.set)
 		s.total--
 	}
@@ -186,7 +185,7 @@ func (s *Store) DropPeer(peer string) int {
 	if t == nil {
 		return 0
 	}
-	n := len(t.routes)
+	n := t.routes.len()
 	s.total -= n
 	delete(s.peers, peer)
 	return n
@@ -197,7 +196,7 @@ func (s *Store) Get(peer string, k Key) (Entry, bool) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if t := s.peers[peer]; t != nil {
-		if r, ok := t.routes[k.Packed()]; ok {
+		if r, ok := t.routes.get(k); ok {
 			return r.entry(peer, k), true
 		}
 	}
@@ -213,10 +212,10 @@ func (s *Store) Counts(peer string) Counts {
 	if t == nil {
 		return c
 	}
-	c.Received = len(t.routes)
+	c.Received = t.routes.len()
 	c.Rejected = t.rejected
 	c.Accepted = c.Received - c.Rejected
-	for _, r := range t.routes {
+	for _, r := range t.routes.all() {
 		for _, x := range r.set.verdict.v.Rejections {
 			c.ByReason[x.Reason]++
 		}
@@ -277,8 +276,8 @@ func (s *Store) List(q Query, fn func(Entry) bool) {
 		if q.Peer != "" && q.Peer != peer {
 			continue
 		}
-		for sk, r := range t.routes {
-			if k := sk.Key(); q.match(k, &r.set.verdict.v) {
+		for k, r := range t.routes.all() {
+			if q.match(k, &r.set.verdict.v) {
 				out = append(out, r.entry(peer, k))
 			}
 		}
@@ -322,12 +321,11 @@ func (s *Store) ReevaluateBecause(cause, peer string, eval func(peer string, r f
 		if peer != "" && name != peer {
 			continue
 		}
-		for sk, r := range t.routes {
-			k := sk.Key()
+		for k, r := range t.routes.all() {
 			rt := r.route(k)
 			old := r.set.verdict.v
 			was := old.Accepted()
-			r = t.setVerdict(sk, r, eval(name, rt), s.intern)
+			r = t.setVerdict(k, r, eval(name, rt), s.intern)
 			log.note(name, k, rt, old, r.set.verdict.v)
 			if now := r.set.verdict.v.Accepted(); now != was {
 				changed++
@@ -360,15 +358,14 @@ func (s *Store) ReevaluateKeysBecause(cause, peer string, keys []Key, eval func(
 		return
 	}
 	for _, k := range keys {
-		sk := k.Packed()
-		r, ok := t.routes[sk]
+		r, ok := t.routes.get(k)
 		if !ok {
 			continue
 		}
 		rt := r.route(k)
 		old := r.set.verdict.v
 		was := old.Accepted()
-		r = t.setVerdict(sk, r, eval(rt), s.intern)
+		r = t.setVerdict(k, r, eval(rt), s.intern)
 		log.note(peer, k, rt, old, r.set.verdict.v)
 		if now := r.set.verdict.v.Accepted(); now != was {
 			if now {

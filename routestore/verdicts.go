@@ -19,9 +19,9 @@ func (s *Store) Verdicts(peer string) []KeyVerdict {
 	if t == nil {
 		return nil
 	}
-	out := make([]KeyVerdict, 0, len(t.routes))
-	for k, r := range t.routes {
-		out = append(out, KeyVerdict{Key: k.Key(), Verdict: &r.set.verdict.v})
+	out := make([]KeyVerdict, 0, t.routes.len())
+	for k, r := range t.routes.all() {
+		out = append(out, KeyVerdict{Key: k, Verdict: &r.set.verdict.v})
 	}
 	return out
 }
