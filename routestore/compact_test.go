@@ -24,16 +24,16 @@ var roundTripKeys = []Key{
 
 func TestPackedKeyRoundTrip(t *testing.T) {
 	for _, k := range roundTripKeys {
-		got := k.Packed().Key()
+		got := k.packed().key()
 		if got != k {
 			t.Errorf("%v (path id %d) came back as %v (path id %d)", k.Prefix, k.PathID, got.Prefix, got.PathID)
 		}
 	}
 	a, b := Key{Prefix: netip.MustParsePrefix("45.1.0.0/24")}, Key{Prefix: netip.MustParsePrefix("45.1.0.0/23")}
-	if a.Packed() == b.Packed() {
+	if a.packed() == b.packed() {
 		t.Error("prefixes of different lengths pack the same")
 	}
-	if a.Packed() == (Key{Prefix: netip.MustParsePrefix("::ffff:45.1.0.0/24")}).Packed() {
+	if a.packed() == (Key{Prefix: netip.MustParsePrefix("::ffff:45.1.0.0/24")}).packed() {
 		t.Error("an IPv4 prefix and an IPv4-mapped IPv6 prefix pack the same")
 	}
 }
@@ -176,5 +176,31 @@ func TestVerdictsListsEveryRoute(t *testing.T) {
 	}
 	if s.Verdicts("nobody") != nil {
 		t.Error("routes listed for an unknown peer")
+	}
+}
+
+func TestKeySet(t *testing.T) {
+	s := NewKeySet()
+	for _, k := range roundTripKeys {
+		if s.Has(k) {
+			t.Errorf("%v in the empty set", k.Prefix)
+		}
+		s.Add(k)
+		s.Add(k)
+	}
+	if s.Len() != len(roundTripKeys) {
+		t.Fatalf("%d keys, want %d", s.Len(), len(roundTripKeys))
+	}
+	for _, k := range roundTripKeys {
+		if !s.Has(k) {
+			t.Errorf("%v (path id %d) missing", k.Prefix, k.PathID)
+		}
+		s.Delete(k)
+		if s.Has(k) {
+			t.Errorf("%v still in after Delete", k.Prefix)
+		}
+	}
+	if s.Len() != 0 {
+		t.Errorf("%d keys left", s.Len())
 	}
 }

@@ -75,3 +75,35 @@ func BenchmarkStorePut900k(b *testing.B) {
 		runtime.KeepAlive(s)
 	}
 }
+
+// BenchmarkKeySet300k reports what a per-route set of keys (the max-prefix
+// limiter's counted routes) costs a route: KeySet against map[Key]struct{}.
+func BenchmarkKeySet300k(b *testing.B) {
+	now := time.Now()
+	keys := make([]Key, memRoutesPerPeer)
+	for i := range keys {
+		keys[i] = memEntry(0, i, now).Key
+	}
+	b.Run("KeySet", func(b *testing.B) {
+		for n := 0; n < b.N; n++ {
+			before := heapAfterGC()
+			s := NewKeySet()
+			for _, k := range keys {
+				s.Add(k)
+			}
+			b.ReportMetric(float64(heapAfterGC()-before)/float64(len(keys)), "B/route")
+			runtime.KeepAlive(s)
+		}
+	})
+	b.Run("map", func(b *testing.B) {
+		for n := 0; n < b.N; n++ {
+			before := heapAfterGC()
+			s := map[Key]struct{}{}
+			for _, k := range keys {
+				s[k] = struct{}{}
+			}
+			b.ReportMetric(float64(heapAfterGC()-before)/float64(len(keys)), "B/route")
+			runtime.KeepAlive(s)
+		}
+	})
+}

@@ -13,19 +13,18 @@ import (
 // in common (attributes, verdicts) is interned per peer (intern.go), and an
 // Entry is rebuilt only when a query asks for one.
 
-// PackedKey is Key in 24 bytes instead of 40 (netip.Prefix carries a zone
-// pointer a prefix never uses), for per-route maps: the store's own and the
-// max-prefix limiter's.
-type PackedKey struct {
+// packedKey is Key in 24 bytes instead of 40 (netip.Prefix carries a zone
+// pointer a prefix never uses): the map key of IPv6 routes (routemap.go).
+type packedKey struct {
 	addr   [16]byte
 	bits   uint8 // prefix length + 1; 0 for the invalid prefix
 	v6     bool
 	pathID uint32
 }
 
-// Packed is k as a PackedKey.
-func (k Key) Packed() PackedKey {
-	s := PackedKey{pathID: k.PathID}
+// packed is k as a packedKey.
+func (k Key) packed() packedKey {
+	s := packedKey{pathID: k.PathID}
 	if !k.Prefix.IsValid() {
 		return s
 	}
@@ -34,8 +33,8 @@ func (k Key) Packed() PackedKey {
 	return s
 }
 
-// Key is the Key s packs.
-func (s PackedKey) Key() Key {
+// key is the Key s packs.
+func (s packedKey) key() Key {
 	k := Key{PathID: s.pathID}
 	if s.bits == 0 {
 		return k
