@@ -252,46 +252,40 @@ func sameVerdict(a, b filters.Verdict) bool {
 }
 
 func (in *interner) attrSum(a *attrSet) uint64 {
-	var h maphash.Hash // on the stack: Put must not allocate for a known set
-	h.SetSeed(in.seed)
+	// one Write of a stack buffer: a Write a field cost more than Put's
+	// map operations together
+	var buf [192]byte
+	b := buf[:0]
 	for _, seg := range a.route.ASPath {
-		h.WriteByte(byte(seg.Type))
-		writeU32(&h, uint32(len(seg.ASNs)))
+		b = app32(append(b, byte(seg.Type)), uint32(len(seg.ASNs)))
 		for _, x := range seg.ASNs {
-			writeU32(&h, x)
+			b = app32(b, x)
 		}
 	}
-	writeAddr(&h, a.route.NextHop)
-	var flags [4]byte
-	flags[0], flags[1], flags[2], flags[3] = boolByte(a.route.Blackhole), boolByte(a.ownPrefix), byte(a.attrs.Origin), boolByte(a.attrs.HasMED)
-	h.Write(flags[:])
-	writeU32(&h, a.attrs.MED)
-	writeU32(&h, uint32(a.attrHash))
-	writeU32(&h, uint32(a.attrHash>>32))
-	writeU32(&h, uint32(len(a.comms.Std)))
+	b = appendAddr(b, a.route.NextHop)
+	b = append(b, boolByte(a.route.Blackhole), boolByte(a.ownPrefix), byte(a.attrs.Origin), boolByte(a.attrs.HasMED))
+	b = app32(b, a.attrs.MED)
+	b = binary.LittleEndian.AppendUint64(b, a.attrHash)
+	b = app32(b, uint32(len(a.comms.Std)))
 	for _, c := range a.comms.Std {
-		writeU32(&h, uint32(c))
+		b = app32(b, uint32(c))
 	}
 	for _, c := range a.comms.Large {
-		writeU32(&h, c.Global)
-		writeU32(&h, c.Local1)
-		writeU32(&h, c.Local2)
+		b = app32(app32(app32(b, c.Global), c.Local1), c.Local2)
 	}
 	if a.ownPrefix {
-		writeAddr(&h, a.route.Prefix.Addr())
-		h.WriteByte(byte(a.route.Prefix.Bits()))
+		b = append(appendAddr(b, a.route.Prefix.Addr()), byte(a.route.Prefix.Bits()))
 	}
+	var h maphash.Hash
+	h.SetSeed(in.seed)
+	h.Write(b)
 	h.WriteString(a.learnedFrom)
 	return h.Sum64()
 }
 
-func writeU32(h *maphash.Hash, x uint32) {
-	var b [4]byte
-	binary.LittleEndian.PutUint32(b[:], x)
-	h.Write(b[:])
-}
+func app32(b []byte, x uint32) []byte { return binary.LittleEndian.AppendUint32(b, x) }
 
-func writeAddr(h *maphash.Hash, a netip.Addr) {
+func appendAddr(b []byte, a netip.Addr) []byte {
 	kind := byte(0)
 	switch {
 	case a.Is4():
@@ -300,8 +294,7 @@ func writeAddr(h *maphash.Hash, a netip.Addr) {
 		kind = 6
 	}
 	x := a.As16()
-	h.WriteByte(kind)
-	h.Write(x[:])
+	return append(append(b, kind), x[:]...)
 }
 
 func (in *interner) verdictSum(v filters.Verdict) uint64 {
