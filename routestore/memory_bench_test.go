@@ -107,3 +107,25 @@ func BenchmarkKeySet300k(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkStorePutRejected100k reports the heap per rejected route when
+// every route has evidence of its own (nothing to share but the reason).
+func BenchmarkStorePutRejected100k(b *testing.B) {
+	const n = 100_000
+	now := time.Now()
+	for it := 0; it < b.N; it++ {
+		before := heapAfterGC()
+		s := New(0)
+		for i := 0; i < n; i++ {
+			e := memEntry(0, i, now)
+			e.Verdict.Rejections = []filters.Rejection{{Reason: filters.ReasonPrefixNotRegistered, Detail: fmt.Sprintf("%s is not in AS-EXAMPLE", e.Key.Prefix)}}
+			s.Put(e)
+		}
+		after := heapAfterGC()
+		if c := s.Counts("peer0"); c.Rejected != n {
+			b.Fatalf("counts %+v", c)
+		}
+		b.ReportMetric(float64(after-before)/n, "B/route")
+		runtime.KeepAlive(s)
+	}
+}
