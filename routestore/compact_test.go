@@ -204,3 +204,36 @@ func TestKeySet(t *testing.T) {
 		t.Errorf("%d keys left", s.Len())
 	}
 }
+
+// TestUnlinkFromAChain: sets whose hashes collide share a chain; freeing
+// one keeps the others findable, wherever it sits in the chain.
+func TestUnlinkFromAChain(t *testing.T) {
+	next := func(a *attrSet) **attrSet { return &a.next }
+	chain := func(m map[uint64]*attrSet) (out []*attrSet) {
+		for a := m[1]; a != nil; a = a.next {
+			out = append(out, a)
+		}
+		return out
+	}
+	for drop := 0; drop < 3; drop++ {
+		sets := []*attrSet{{sum: 1}, {sum: 1}, {sum: 1}}
+		sets[0].next, sets[1].next = sets[1], sets[2]
+		m := map[uint64]*attrSet{1: sets[0]}
+		unlink(m, 1, sets[drop], next)
+		var want []*attrSet
+		for i, a := range sets {
+			if i != drop {
+				want = append(want, a)
+			}
+		}
+		if got := chain(m); !reflect.DeepEqual(got, want) || got[0] != want[0] || got[1] != want[1] {
+			t.Errorf("dropping set %d: chain of %d, want %d", drop, len(got), len(want))
+		}
+	}
+	only := &attrSet{sum: 1}
+	m := map[uint64]*attrSet{1: only}
+	unlink(m, 1, only, next)
+	if len(m) != 0 {
+		t.Error("the last set of a chain left its hash in the map")
+	}
+}

@@ -134,21 +134,24 @@ func (in *interner) attrsOf(e *Entry) *attrSet {
 }
 
 func (in *interner) releaseAttrs(a *attrSet) {
-	if a.refs--; a.refs > 0 {
-		return
+	if a.refs--; a.refs == 0 {
+		unlink(in.attrs, a.sum, a, func(a *attrSet) **attrSet { return &a.next })
 	}
-	head := in.attrs[a.sum]
-	if head == a {
-		if a.next == nil {
-			delete(in.attrs, a.sum)
+}
+
+// unlink takes x out of the chain of values with hash sum.
+func unlink[T any](m map[uint64]*T, sum uint64, x *T, next func(*T) **T) {
+	if m[sum] == x {
+		if n := *next(x); n != nil {
+			m[sum] = n
 		} else {
-			in.attrs[a.sum] = a.next
+			delete(m, sum)
 		}
 		return
 	}
-	for p := head; p != nil; p = p.next {
-		if p.next == a {
-			p.next = a.next
+	for p := m[sum]; p != nil; p = *next(p) {
+		if *next(p) == x {
+			*next(p) = *next(x)
 			return
 		}
 	}
@@ -178,23 +181,8 @@ func (in *interner) releaseVerdict(x *verdictSet) {
 	if x.refs == 0 { // a plain verdict
 		return
 	}
-	if x.refs--; x.refs > 0 {
-		return
-	}
-	head := in.verdicts[x.sum]
-	if head == x {
-		if x.next == nil {
-			delete(in.verdicts, x.sum)
-		} else {
-			in.verdicts[x.sum] = x.next
-		}
-		return
-	}
-	for p := head; p != nil; p = p.next {
-		if p.next == x {
-			p.next = x.next
-			return
-		}
+	if x.refs--; x.refs == 0 {
+		unlink(in.verdicts, x.sum, x, func(x *verdictSet) **verdictSet { return &x.next })
 	}
 }
 
