@@ -32,6 +32,7 @@ func run() int {
 		asJSON   = flag.Bool("json", false, "print every result as JSON instead of the table")
 		timeout  = flag.Duration("phase-timeout", 0, "bound on each phase of a run (0: 30s + 20µs per route delivery)")
 		keep     = flag.Bool("keep", false, "keep the work directory (configs, logs) instead of removing it")
+		profile  = flag.String("profile", "", "directory for rsguard's CPU profile (converge+withdraw), heap at convergence and allocations (go tool pprof)")
 		rsguard  = flag.String("rsguard", "", "rsguard binary (default: built from this module)")
 		gobgpd   = flag.String("gobgpd", "", "gobgpd binary (default: PATH, then .bin/bench/gobgpd)")
 		bgpd     = flag.String("bgpd", "", "OpenBGPD bgpd binary (default: /usr/sbin/bgpd)")
@@ -83,7 +84,13 @@ func run() int {
 	host, _ := os.Hostname()
 	fmt.Fprintf(os.Stderr, "rsbench: %s: %d clients, %d routes (%d valid), %d runs; %s, %d CPUs, %s\n",
 		sc.Name, len(sc.Peers), all, valid, *runs, host, runtime.NumCPU(), time.Now().UTC().Format(time.RFC3339))
-	opt := rsbench.Options{Bins: bins, Dir: dir, PhaseTimeout: *timeout, Log: os.Stderr}
+	if *profile != "" {
+		if err := os.MkdirAll(*profile, 0o755); err != nil {
+			fmt.Fprintln(os.Stderr, "rsbench:", err)
+			return 1
+		}
+	}
+	opt := rsbench.Options{Bins: bins, Dir: dir, PhaseTimeout: *timeout, Log: os.Stderr, ProfileDir: *profile}
 	results := rsbench.Bench(ctx, sc, list, *runs, opt)
 	if *asJSON {
 		enc := json.NewEncoder(os.Stdout)

@@ -27,6 +27,9 @@ func newRunCommand() *cobra.Command {
 				return errors.Join(errs...)
 			}
 			log := newLogger(cfg.Log)
+			if err := startPprof(log); err != nil {
+				return err
+			}
 			d, err := daemon.New(path, cfg, log)
 			if err != nil {
 				return err

@@ -30,12 +30,20 @@ type proc struct {
 }
 
 func startProc(name, dir string, argv ...string) (*proc, error) {
+	return startProcEnv(name, dir, nil, argv...)
+}
+
+// startProcEnv is startProc with extra environment variables.
+func startProcEnv(name, dir string, env []string, argv ...string) (*proc, error) {
 	out, err := os.Create(filepath.Join(dir, name+".out"))
 	if err != nil {
 		return nil, err
 	}
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Stdout, cmd.Stderr, cmd.Dir = out, out, dir
+	if len(env) > 0 {
+		cmd.Env = append(os.Environ(), env...)
+	}
 	// Pdeathsig: if rsbench itself is killed, the daemon goes with it.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {

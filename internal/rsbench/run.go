@@ -20,6 +20,10 @@ type Options struct {
 	// withdraw) separately; 0 derives it from the scenario's size.
 	PhaseTimeout time.Duration
 	Log          io.Writer
+	// ProfileDir, when set, receives rsguard's CPU profile of the
+	// converge and withdraw phases and its heap at convergence
+	// (profile.go).
+	ProfileDir string
 }
 
 // Result is one route server's measurements in one run.
@@ -96,7 +100,8 @@ func RunOne(ctx context.Context, s *Scenario, d *Daemon, opt Options, run int) R
 	if err != nil {
 		return fail(err)
 	}
-	rs, err = startProc(d.Name, dir, d.Argv(opt.Bins, conf, dir)...)
+	prof := newProfiler(opt.ProfileDir, d.Name, run)
+	rs, err = startProcEnv(d.Name, dir, prof.env(), d.Argv(opt.Bins, conf, dir)...)
 	if err != nil {
 		return fail(err)
 	}
@@ -116,6 +121,7 @@ func RunOne(ctx context.Context, s *Scenario, d *Daemon, opt Options, run int) R
 	for i := range clients {
 		expected[i] = len(s.Expected(i))
 	}
+	prof.startCPU(ctx, opt)
 	t0 := time.Now()
 	if err := allClients(clients, "enable "+clientStatic); err != nil {
 		return fail(err)
@@ -125,6 +131,7 @@ func RunOne(ctx context.Context, s *Scenario, d *Daemon, opt Options, run int) R
 		return n >= expected[indexOf(clients, c)], err
 	})
 	res.ConvergeSeconds = time.Since(t0).Seconds()
+	prof.snapshot(ctx, opt, "heap", "heap-converged")
 	// Check even after a timeout: the check says what is missing.
 	res.Check = checkClients(s, clients, timeout)
 	if convErr != nil {
@@ -150,6 +157,8 @@ func RunOne(ctx context.Context, s *Scenario, d *Daemon, opt Options, run int) R
 		return fail(err)
 	}
 	res.WithdrawSeconds = time.Since(t1).Seconds()
+	prof.stopCPU(ctx, opt)
+	prof.snapshot(ctx, opt, "allocs", "allocs")
 	var wd int64
 	for _, c := range clients {
 		_, w, err := c.importStats()
