@@ -3,9 +3,6 @@ package filters
 import (
 	"fmt"
 	"net/netip"
-	"slices"
-	"sort"
-	"strconv"
 	"strings"
 )
 
@@ -225,14 +222,11 @@ func listedASNPatterns(asns []uint32) []string {
 	if len(asns) == 0 {
 		return nil
 	}
-	words := make([]string, 0, len(asns))
 	out := make([]string, 0, len(asns)+1)
 	for _, a := range asns {
-		words = append(words, strconv.FormatUint(uint64(a), 10))
 		out = append(out, fmt.Sprintf("_%d_", a))
 	}
-	sort.Strings(words)
-	return append(out, `\((?:[0-9]+ )*(?:`+decimalTrie(slices.Compact(words))+`)[ )]`)
+	return append(out, `\((?:[0-9]+ )*(?:`+asnTrie(asns)+`)[ )]`)
 }
 
 // bogonASNAlternation matches the bogon ASNs (BogonASNs) in decimal.
