@@ -216,16 +216,6 @@ func (s *Server) sessionEnded(p *peer) {
 	}
 }
 
-// peerEntries copies a peer's stored routes (for a recount).
-func (s *Server) peerEntries(peer string) []routestore.Entry {
-	var out []routestore.Entry
-	s.store.List(routestore.Query{Peer: peer}, func(e routestore.Entry) bool {
-		out = append(out, e)
-		return true
-	})
-	return out
-}
-
 // recountMaxPrefix recounts a peer after verdicts changed without an
 // UPDATE (filter update, dampening).
 func (s *Server) recountMaxPrefix(peer string) {
@@ -235,14 +225,14 @@ func (s *Server) recountMaxPrefix(peer string) {
 	if p == nil || !p.limiter.active() {
 		return
 	}
-	o := p.limiter.recount(s.peerEntries(peer), time.Now())
+	o := p.limiter.recount(s.store.Verdicts(peer), time.Now())
 	s.applyLimitOutcome(p, &o)
 }
 
 // reconfigureMaxPrefix applies changed limits, action or contacts to a
 // running peer without touching its session.
 func (s *Server) reconfigureMaxPrefix(p *peer, c config.Peer) {
-	o := p.limiter.reconfigure(c, s.peerEntries(c.Name), time.Now())
+	o := p.limiter.reconfigure(c, s.store.Verdicts(c.Name), time.Now())
 	if c.MaxPrefix.Action != config.MaxPrefixRestart {
 		p.limiter.cancelRestart()
 	}

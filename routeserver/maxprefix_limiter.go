@@ -81,8 +81,8 @@ func (o *limitOutcome) empty() bool {
 
 type prefixLimiter struct {
 	mu       sync.Mutex
-	peer     config.Peer // limits, policy and contacts
-	counted  map[routestore.Key]struct{}
+	peer     config.Peer        // limits, policy and contacts
+	counted  *routestore.KeySet // one per counted route, at the store's cost a key
 	n        [2]int
 	blocked  map[netip.Prefix]blockedRoute
 	nBlocked [2]int
@@ -97,7 +97,7 @@ type prefixLimiter struct {
 }
 
 func newPrefixLimiter(c config.Peer) *prefixLimiter {
-	return &prefixLimiter{peer: c, counted: map[routestore.Key]struct{}{}, blocked: map[netip.Prefix]blockedRoute{}}
+	return &prefixLimiter{peer: c, counted: routestore.NewKeySet(), blocked: map[netip.Prefix]blockedRoute{}}
 }
 
 // active reports whether the peer has any limit.
@@ -156,7 +156,7 @@ func (l *prefixLimiter) announce(k routestore.Key, v filters.Verdict, now time.T
 		return o // a re-announcement of a blocked route stays blocked
 	}
 	counts := l.counts(v)
-	_, was := l.counted[k]
+	was := l.counted.Has(k)
 	switch {
 	case counts && !was:
 		if l.peer.MaxPrefix.Action == config.MaxPrefixBlock && l.n[fam] >= int(lim) {
@@ -170,11 +170,11 @@ func (l *prefixLimiter) announce(k routestore.Key, v filters.Verdict, now time.T
 			}
 			return o
 		}
-		l.counted[k] = struct{}{}
+		l.counted.Add(k)
 		l.n[fam]++
 	case !counts && was:
 		// re-announced and now rejected: it makes room like a withdrawal
-		delete(l.counted, k)
+		l.counted.Delete(k)
 		l.n[fam]--
 		l.releaseRoom(fam, &o)
 	}
@@ -193,8 +193,8 @@ func (l *prefixLimiter) withdraw(k routestore.Key, now time.Time) limitOutcome {
 		l.nBlocked[fam]--
 		o.unblock = append(o.unblock, k.Prefix)
 	}
-	if _, ok := l.counted[k]; ok {
-		delete(l.counted, k)
+	if l.counted.Has(k) {
+		l.counted.Delete(k)
 		l.n[fam]--
 	}
 	if l.tripped {
@@ -229,7 +229,7 @@ func (l *prefixLimiter) releaseRoom(fam int, o *limitOutcome) {
 		}
 		delete(l.blocked, b.key.Prefix)
 		l.nBlocked[fam]--
-		l.counted[b.key] = struct{}{}
+		l.counted.Add(b.key)
 		l.n[fam]++
 		o.release = append(o.release, b.key)
 		o.unblock = append(o.unblock, b.key.Prefix)
@@ -316,7 +316,7 @@ func (l *prefixLimiter) sessionDown() []netip.Prefix {
 	for p := range l.blocked {
 		out = append(out, p)
 	}
-	l.counted = map[routestore.Key]struct{}{}
+	l.counted = routestore.NewKeySet()
 	l.blocked = map[netip.Prefix]blockedRoute{}
 	l.n, l.nBlocked, l.over, l.warned = [2]int{}, [2]int{}, [2]bool{}, [2]bool{}
 	l.tripped = false
@@ -326,7 +326,7 @@ func (l *prefixLimiter) sessionDown() []netip.Prefix {
 // reconfigure applies new limits or policy in place (a reload must not
 // reset the session), recounts from the store when what counts changed,
 // and admits blocked routes that now fit.
-func (l *prefixLimiter) reconfigure(c config.Peer, entries []routestore.Entry, now time.Time) limitOutcome {
+func (l *prefixLimiter) reconfigure(c config.Peer, entries []routestore.KeyVerdict, now time.Time) limitOutcome {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.peer = c
@@ -344,7 +344,7 @@ func (l *prefixLimiter) reconfigure(c config.Peer, entries []routestore.Entry, n
 
 // recount rebuilds the counted set from the store, after verdicts changed
 // without an UPDATE (filter change, dampening).
-func (l *prefixLimiter) recount(entries []routestore.Entry, now time.Time) limitOutcome {
+func (l *prefixLimiter) recount(entries []routestore.KeyVerdict, now time.Time) limitOutcome {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	var o limitOutcome
@@ -359,15 +359,15 @@ func (l *prefixLimiter) recount(entries []routestore.Entry, now time.Time) limit
 	return o
 }
 
-func (l *prefixLimiter) recountLocked(entries []routestore.Entry) {
-	l.counted = map[routestore.Key]struct{}{}
+func (l *prefixLimiter) recountLocked(entries []routestore.KeyVerdict) {
+	l.counted = routestore.NewKeySet()
 	l.n = [2]int{}
 	for _, e := range entries {
 		if b, ok := l.blocked[e.Key.Prefix]; ok && b.key == e.Key {
 			continue
 		}
-		if l.limit(famOf(e.Key.Prefix)) > 0 && l.counts(e.Verdict) {
-			l.counted[e.Key] = struct{}{}
+		if l.limit(famOf(e.Key.Prefix)) > 0 && l.counts(*e.Verdict) {
+			l.counted.Add(e.Key)
 			l.n[famOf(e.Key.Prefix)]++
 		}
 	}

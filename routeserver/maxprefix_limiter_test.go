@@ -147,10 +147,10 @@ func TestLimiterThresholdAndShutdown(t *testing.T) {
 // blocked routes without a new session; recount follows verdict changes.
 func TestLimiterReconfigure(t *testing.T) {
 	now := time.Now()
-	entries := func(n int) []routestore.Entry {
-		var out []routestore.Entry
+	entries := func(n int) []routestore.KeyVerdict {
+		var out []routestore.KeyVerdict
 		for i := 1; i <= n; i++ {
-			out = append(out, routestore.Entry{Peer: "a", Key: k4(i)})
+			out = append(out, routestore.KeyVerdict{Key: k4(i), Verdict: &filters.Verdict{}})
 		}
 		return out
 	}
@@ -184,7 +184,7 @@ func TestLimiterReconfigure(t *testing.T) {
 	for _, e := range es {
 		l.announce(e.Key, filters.Verdict{}, now)
 	}
-	es[1].Verdict, es[2].Verdict = rejected, rejected
+	es[1].Verdict, es[2].Verdict = &rejected, &rejected
 	l.recount(es, now)
 	if got := l.status().Counted[famV4]; got != 1 {
 		t.Errorf("recount: %d counted, want 1", got)

@@ -27,7 +27,7 @@ func (s *Store) ReevaluateCovered(covered func(netip.Prefix) bool, eval func(pee
 	defer s.mu.Unlock()
 	out := map[string]*CoveredResult{}
 	for name, t := range s.peers {
-		for k, e := range t.routes {
+		for k, r := range t.routes.all() {
 			if !covered(k.Prefix) {
 				continue
 			}
@@ -37,15 +37,15 @@ func (s *Store) ReevaluateCovered(covered func(netip.Prefix) bool, eval func(pee
 				out[name] = res
 			}
 			res.Keys = append(res.Keys, k)
-			old := e.Verdict
+			rt := r.route(k)
+			old := r.set.verdict.v
 			was, wasInvalid := old.Accepted(), old.RPKI == rpki.StateInvalid
-			e.Verdict = eval(name, e.Route)
-			s.intern(e.Verdict)
-			log.note(name, e, old)
-			if (e.Verdict.RPKI == rpki.StateInvalid) != wasInvalid {
+			r = t.setVerdict(k, r, eval(name, rt), s.intern)
+			log.note(name, k, rt, old, r.set.verdict.v)
+			if (r.set.verdict.v.RPKI == rpki.StateInvalid) != wasInvalid {
 				res.InvalidFlips++
 			}
-			if now := e.Verdict.Accepted(); now != was {
+			if now := r.set.verdict.v.Accepted(); now != was {
 				res.VerdictChanges++
 				if now {
 					t.rejected--

@@ -13,18 +13,18 @@ func (s *Store) FamilyCounts(peer string) [2]Counts {
 	if t == nil {
 		return out
 	}
-	for k, e := range t.routes {
+	for k, rec := range t.routes.all() {
 		c := &out[0]
 		if !k.Prefix.Addr().Is4() {
 			c = &out[1]
 		}
 		c.Received++
-		if e.Verdict.Accepted() {
+		if rec.set.verdict.v.Accepted() {
 			c.Accepted++
 		} else {
 			c.Rejected++
 		}
-		for _, r := range e.Verdict.Rejections {
+		for _, r := range rec.set.verdict.v.Rejections {
 			c.ByReason[r.Reason]++
 		}
 	}

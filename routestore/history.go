@@ -192,12 +192,13 @@ type changeLog struct {
 
 func newChangeLog(cause string) *changeLog { return &changeLog{cause: cause, now: time.Now()} }
 
-// note records e's verdict change from old, if it flipped.
-func (l *changeLog) note(peer string, e *Entry, old filters.Verdict) {
-	if l == nil || old.Accepted() == e.Verdict.Accepted() {
+// note records the verdict change of route r at k from old to next, if it
+// flipped.
+func (l *changeLog) note(peer string, k Key, r filters.Route, old, next filters.Verdict) {
+	if l == nil || old.Accepted() == next.Accepted() {
 		return
 	}
-	l.changes = append(l.changes, Change{Time: l.now, Peer: peer, Key: e.Key, Route: e.Route, Old: old, New: e.Verdict, Cause: l.cause})
+	l.changes = append(l.changes, Change{Time: l.now, Peer: peer, Key: k, Route: r, Old: old, New: next, Cause: l.cause})
 }
 
 func (s *Store) publish(l *changeLog) {

@@ -9,8 +9,8 @@ func (s *Store) Announced(peer string, k Key) (attrHash uint64, ok bool) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if t := s.peers[peer]; t != nil {
-		if e, found := t.routes[k]; found {
-			return e.AttrHash, true
+		if r, found := t.routes.get(k); found {
+			return r.set.attrs.attrHash, true
 		}
 	}
 	return 0, false

@@ -5,6 +5,7 @@
 package routestore
 
 import (
+	"hash/maphash"
 	"net/netip"
 	"sort"
 	"sync"
@@ -33,9 +34,9 @@ type Entry struct {
 	// view only; the store's own entries leave it empty).
 	LearnedFrom string
 	// AttrHash fingerprints the path attributes, so the next UPDATE can be
-	// told apart as an attribute change (dampening, see Prior). It lives
-	// here, free (the entry stays in the same allocation size class),
-	// rather than in a per-route map of the dampening engine.
+	// told apart as an attribute change (dampening, see Prior). The store
+	// keeps it with the route's shared attributes (intern.go), rather than
+	// in a per-route map of the dampening engine.
 	AttrHash uint64
 }
 
@@ -46,9 +47,30 @@ type Counts struct {
 	ByReason                     map[filters.Reason]int
 }
 
+// peerTable holds a peer's routes compactly (record.go, intern.go).
+// Put takes Route.Prefix to be Key.Prefix, as routeserver sends it; an
+// entry where they differ is kept as given, at the cost of its own
+// attribute set.
 type peerTable struct {
-	routes   map[Key]*Entry
+	routes   routeMap
 	rejected int
+	interner
+}
+
+// replace stores r at k over old, releasing what old held.
+func (t *peerTable) replace(k Key, old, r record) {
+	t.routes.set(k, r)
+	t.releaseSet(old.set)
+}
+
+// setVerdict replaces the verdict of the route at k.
+func (t *peerTable) setVerdict(k Key, r record, v filters.Verdict, details func(filters.Verdict)) record {
+	old := r.set
+	old.attrs.refs++ // the new set's reference
+	r.set = t.setOf(old.attrs, t.verdictOf(v, details))
+	t.routes.set(k, r)
+	t.releaseSet(old)
+	return r
 }
 
 // Store is safe for concurrent use. Limit bounds the total number of
@@ -60,6 +82,7 @@ type Store struct {
 	limit   int
 	dropped uint64
 	details map[string]string // interned evidence: most routes share a few texts
+	seed    maphash.Seed      // of the peers' interning tables
 
 	hist     *history          // verdict changes of the routes that changed (history.go)
 	onChange func(ChangeBatch) // told of every batch of changes
@@ -86,13 +109,14 @@ func New(limit int) *Store {
 	if limit <= 0 {
 		limit = 10_000_000
 	}
-	return &Store{peers: map[string]*peerTable{}, limit: limit, details: map[string]string{}, hist: newHistory(HistoryMaxChanges)}
+	return &Store{peers: map[string]*peerTable{}, limit: limit, details: map[string]string{}, seed: maphash.MakeSeed(),
+		hist: newHistory(HistoryMaxChanges)}
 }
 
 func (s *Store) table(peer string) *peerTable {
 	t := s.peers[peer]
 	if t == nil {
-		t = &peerTable{routes: map[Key]*Entry{}}
+		t = &peerTable{routes: newRouteMap(), interner: newInterner(s.seed)}
 		s.peers[peer] = t
 	}
 	return t
@@ -105,13 +129,15 @@ func (s *Store) Put(e Entry) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	t := s.table(e.Peer)
-	if old, ok := t.routes[e.Key]; ok {
-		if !old.Verdict.Accepted() {
+	k := e.Key
+	old, ok := t.routes.get(k)
+	if ok {
+		if !old.set.verdict.v.Accepted() {
 			t.rejected--
 		}
-		if old.Verdict.Accepted() != e.Verdict.Accepted() {
-			log = newChangeLog(announcementCause(old.Verdict, e.Verdict))
-			log.note(e.Peer, &e, old.Verdict)
+		if old.set.verdict.v.Accepted() != e.Verdict.Accepted() {
+			log = newChangeLog(announcementCause(old.set.verdict.v, e.Verdict))
+			log.note(e.Peer, e.Key, e.Route, old.set.verdict.v, e.Verdict)
 		}
 	} else {
 		if s.total >= s.limit {
@@ -120,9 +146,14 @@ func (s *Store) Put(e Entry) {
 		}
 		s.total++
 	}
-	s.intern(e.Verdict)
-	ne := e
-	t.routes[e.Key] = &ne
+	// the new sets are taken before the old ones are released, so a route
+	// announced again unchanged keeps its sets alive
+	r := record{set: t.setOf(t.attrsOf(&e), t.verdictOf(e.Verdict, s.intern)), at: unixNano(e.ReceivedAt)}
+	if ok {
+		t.replace(k, old, r)
+	} else {
+		t.routes.set(k, r)
+	}
 	if !e.Verdict.Accepted() {
 		t.rejected++
 	}
@@ -136,11 +167,12 @@ func (s *Store) Withdraw(peer string, k Key) {
 	if t == nil {
 		return
 	}
-	if old, ok := t.routes[k]; ok {
-		if !old.Verdict.Accepted() {
+	if old, ok := t.routes.get(k); ok {
+		if !old.set.verdict.v.Accepted() {
 			t.rejected--
 		}
-		delete(t.routes, k)
+		t.routes.del(k)
+		t.releaseSet(old.set)
 		s.total--
 	}
 }
@@ -153,7 +185,7 @@ func (s *Store) DropPeer(peer string) int {
 	if t == nil {
 		return 0
 	}
-	n := len(t.routes)
+	n := t.routes.len()
 	s.total -= n
 	delete(s.peers, peer)
 	return n
@@ -164,8 +196,8 @@ func (s *Store) Get(peer string, k Key) (Entry, bool) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if t := s.peers[peer]; t != nil {
-		if e, ok := t.routes[k]; ok {
-			return *e, true
+		if r, ok := t.routes.get(k); ok {
+			return r.entry(peer, k), true
 		}
 	}
 	return Entry{}, false
@@ -180,12 +212,12 @@ func (s *Store) Counts(peer string) Counts {
 	if t == nil {
 		return c
 	}
-	c.Received = len(t.routes)
+	c.Received = t.routes.len()
 	c.Rejected = t.rejected
 	c.Accepted = c.Received - c.Rejected
-	for _, e := range t.routes {
-		for _, r := range e.Verdict.Rejections {
-			c.ByReason[r.Reason]++
+	for _, r := range t.routes.all() {
+		for _, x := range r.set.verdict.v.Rejections {
+			c.ByReason[x.Reason]++
 		}
 	}
 	return c
@@ -219,17 +251,17 @@ type Query struct {
 	Reason   filters.Reason // only entries rejected for this reason
 }
 
-func (q *Query) match(e *Entry) bool {
-	if q.Rejected != nil && *q.Rejected == e.Verdict.Accepted() {
+func (q *Query) match(k Key, v *filters.Verdict) bool {
+	if q.Rejected != nil && *q.Rejected == v.Accepted() {
 		return false
 	}
-	if q.Prefix.IsValid() && e.Key.Prefix != q.Prefix {
+	if q.Prefix.IsValid() && k.Prefix != q.Prefix {
 		return false
 	}
-	if q.Contains.IsValid() && !e.Key.Prefix.Contains(q.Contains) {
+	if q.Contains.IsValid() && !k.Prefix.Contains(q.Contains) {
 		return false
 	}
-	if q.Reason != 0 && !e.Verdict.Has(q.Reason) {
+	if q.Reason != 0 && !v.Has(q.Reason) {
 		return false
 	}
 	return true
@@ -244,9 +276,9 @@ func (s *Store) List(q Query, fn func(Entry) bool) {
 		if q.Peer != "" && q.Peer != peer {
 			continue
 		}
-		for _, e := range t.routes {
-			if q.match(e) {
-				out = append(out, *e)
+		for k, r := range t.routes.all() {
+			if q.match(k, &r.set.verdict.v) {
+				out = append(out, r.entry(peer, k))
 			}
 		}
 	}
@@ -289,13 +321,13 @@ func (s *Store) ReevaluateBecause(cause, peer string, eval func(peer string, r f
 		if peer != "" && name != peer {
 			continue
 		}
-		for _, e := range t.routes {
-			old := e.Verdict
+		for k, r := range t.routes.all() {
+			rt := r.route(k)
+			old := r.set.verdict.v
 			was := old.Accepted()
-			e.Verdict = eval(name, e.Route)
-			s.intern(e.Verdict)
-			log.note(name, e, old)
-			if now := e.Verdict.Accepted(); now != was {
+			r = t.setVerdict(k, r, eval(name, rt), s.intern)
+			log.note(name, k, rt, old, r.set.verdict.v)
+			if now := r.set.verdict.v.Accepted(); now != was {
 				changed++
 				if now {
 					t.rejected--
@@ -326,16 +358,16 @@ func (s *Store) ReevaluateKeysBecause(cause, peer string, keys []Key, eval func(
 		return
 	}
 	for _, k := range keys {
-		e, ok := t.routes[k]
+		r, ok := t.routes.get(k)
 		if !ok {
 			continue
 		}
-		old := e.Verdict
+		rt := r.route(k)
+		old := r.set.verdict.v
 		was := old.Accepted()
-		e.Verdict = eval(e.Route)
-		s.intern(e.Verdict)
-		log.note(peer, e, old)
-		if now := e.Verdict.Accepted(); now != was {
+		r = t.setVerdict(k, r, eval(rt), s.intern)
+		log.note(peer, k, rt, old, r.set.verdict.v)
+		if now := r.set.verdict.v.Accepted(); now != was {
 			if now {
 				t.rejected--
 			} else {
