@@ -52,7 +52,9 @@ func (d *decoder) peer(p *Peer, t *table) {
 		p.Description = s
 	}
 	if list, locs, ok := t.strList("prefixes"); ok {
-		p.Prefixes = []filters.PrefixRange{}
+		// sized once: append's spare capacity was a third of a large
+		// static list's heap (issue 11)
+		p.Prefixes = make([]filters.PrefixRange, 0, len(list))
 		for i, s := range list {
 			r, err := filters.ParsePrefixRange(s)
 			if err != nil {

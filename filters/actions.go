@@ -173,6 +173,9 @@ var (
 
 // CompileCommonActions applies the import actions to the shared policy.
 func CompileCommonActions(c Compiled, s *Settings, a ActionSettings) Compiled {
+	if !a.Tag { // one lookup per family and one AS-path string (compile_merge.go)
+		c = foldCommonRejects(c, s, a.Blackhole.NextHopIPv4.IsValid(), a.Blackhole.NextHopIPv6.IsValid())
+	}
 	c.CommunitySets = append(c.CommunitySets,
 		CommunitySetDef{Name: setActBlackhole, Patterns: []string{lit(Blackhole)}},
 		CommunitySetDef{Name: setActGshut, Patterns: []string{lit(GracefulShutdown)}})
@@ -212,6 +215,9 @@ func CompileCommonActions(c Compiled, s *Settings, a ActionSettings) Compiled {
 // CompilePeerActions applies the import actions to a peer's policy.
 // gshut says whether the peer is being shut down gracefully now.
 func CompilePeerActions(c Compiled, s *Settings, a ActionSettings, p *Peer, gshut bool) Compiled {
+	if !a.Tag { // transit-free without a regexp per path (compile_merge.go)
+		c = foldPeerRejects(c, s, p)
+	}
 	n, sets := SetNames(p.Name), ActionSets(p.Name)
 	v4, v6 := a.Blackhole.SpaceSets(p.Allowed)
 	c.PrefixSets = append(c.PrefixSets,

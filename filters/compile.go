@@ -3,7 +3,6 @@ package filters
 import (
 	"fmt"
 	"net/netip"
-	"strings"
 )
 
 // Family selects the address family a statement applies to.
@@ -109,12 +108,8 @@ func CompileCommon(s *Settings) Compiled {
 		PrefixSetDef{Name: setLength4, Family: FamilyIPv4, Entries: []PrefixRange{{Prefix: netip.MustParsePrefix("0.0.0.0/0"), Min: s.IPv4Length[0], Max: s.IPv4Length[1]}}},
 		PrefixSetDef{Name: setLength6, Family: FamilyIPv6, Entries: []PrefixRange{{Prefix: netip.MustParsePrefix("::/0"), Min: s.IPv6Length[0], Max: s.IPv6Length[1]}}},
 	)
-	var alts []string
-	for _, r := range BogonASNs {
-		alts = append(alts, ASNRangeRegexp(r.Lo, r.Hi))
-	}
 	c.ASPathSets = append(c.ASPathSets, ASPathSetDef{Name: setBogonASN,
-		Patterns: []string{"_(" + strings.Join(alts, "|") + ")_"}})
+		Patterns: []string{"_(" + bogonASNAlternation() + ")_"}})
 	c.Policies = append(c.Policies, Policy{Name: CommonPolicy, Statements: []Statement{
 		{Name: "bogon-v4", Reason: ReasonBogonPrefix, Family: FamilyIPv4, PrefixSet: setBogon4},
 		{Name: "bogon-v6", Reason: ReasonBogonPrefix, Family: FamilyIPv6, PrefixSet: setBogon6},

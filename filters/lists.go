@@ -169,13 +169,16 @@ func findListed(path ASPath, l *ASNList, except func(uint32) bool) string {
 // prefixes: GoBGP runs the regexp at every delimiter of every path, and a
 // flat alternation of 3000 random ASNs cost 278 µs per 4-ASN path against
 // 1.9 µs factored (Go's regexp, one run on the 2-core CI machine).
-func asnAlternation(asns []uint32) string {
+func asnAlternation(asns []uint32) string { return "_(" + asnTrie(asns) + ")_" }
+
+// asnTrie is the factored alternation of asns in decimal.
+func asnTrie(asns []uint32) string {
 	words := make([]string, len(asns))
 	for i, a := range asns {
 		words[i] = strconv.FormatUint(uint64(a), 10)
 	}
 	sort.Strings(words)
-	return "_(" + decimalTrie(slices.Compact(words)) + ")_"
+	return decimalTrie(slices.Compact(words))
 }
 
 // decimalTrie renders sorted, distinct digit strings as an alternation

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -149,5 +150,9 @@ func decodeCached(data []byte) (*Result, error) {
 	if err := r.Validate(); err != nil {
 		return nil, err
 	}
+	// The decoder grows the lists by append; the syncer keeps this result
+	// as its last-good data, so keep it without the spare capacity (issue
+	// 11: 47 → 40 B per prefix).
+	r.IPv4, r.IPv6 = slices.Clone(r.IPv4), slices.Clone(r.IPv6)
 	return &r, nil
 }

@@ -50,10 +50,10 @@ func medianOf(xs []float64) float64 {
 	return xs[len(xs)/2]
 }
 
-func memConfig(stateDir string) string {
+func memConfig(stateDir string, peers int) string {
 	var b strings.Builder
 	b.WriteString(memGlobal(stateDir) + "\n[irr]\nservers = [\"127.10.25.2\"]\n")
-	for k := range memPeers {
+	for k := range peers {
 		fmt.Fprintf(&b, "\n[[peers]]\nname = \"p%d\"\naddress = \"127.10.25.%d\"\nasn = %d\nas_set = \"AS-MEM%d\"\nprefixes = [\"2a0a:4580::/29\"]\n",
 			k, 10+k, 21001+k, k)
 	}
@@ -82,10 +82,29 @@ func heapInUse() uint64 {
 
 // BenchmarkIRRListMemory reports rsguard-owned heap bytes per IRR prefix at
 // convergence (bytes/prefix). Run it alone: it measures the whole heap.
-func BenchmarkIRRListMemory(b *testing.B) {
+func BenchmarkIRRListMemory(b *testing.B) { irrListMemory(b, memPeers, memPrefixesOfPeer) }
+
+// BenchmarkIRRListMemory3x300k is the same at issue 11's large size (3
+// peers × 300k prefixes).
+func BenchmarkIRRListMemory3x300k(b *testing.B) { irrListMemory(b, 3, 300_000) }
+
+// memRanges is peer k's list of n distinct public /24s (5 /8s per peer).
+func memRanges(k, n int) []filters.PrefixRange {
+	if n == memPrefixesOfPeer {
+		return memIRRRanges(k) // the figures in the README were measured on these
+	}
+	out := make([]filters.PrefixRange, n)
+	for i := range out {
+		p := netip.PrefixFrom(netip.AddrFrom4([4]byte{byte(45 + 5*k + i/65536), byte(i >> 8), byte(i), 0}), 24)
+		out[i] = filters.PrefixRange{Prefix: p, Min: 24, Max: 24}
+	}
+	return out
+}
+
+func irrListMemory(b *testing.B, peers, perPeer int) {
 	var total, syncer, start, refresh []float64
 	for range b.N {
-		st := irrListMemoryOnce(b)
+		st := irrListMemoryOnce(b, peers, perPeer)
 		total = append(total, st.syncer+st.start+st.refresh)
 		syncer, start, refresh = append(syncer, st.syncer), append(start, st.start), append(refresh, st.refresh)
 	}
@@ -101,17 +120,17 @@ func BenchmarkIRRListMemory(b *testing.B) {
 // and one applied refresh per peer.
 type memStages struct{ syncer, start, refresh float64 }
 
-func irrListMemoryOnce(b *testing.B) memStages {
+func irrListMemoryOnce(b *testing.B, peers, perPeer int) memStages {
 	b.StopTimer()
 	dir := b.TempDir()
-	cfg, err := config.Parse([]byte(memConfig(dir)), "mem.toml", dir)
+	cfg, err := config.Parse([]byte(memConfig(dir, peers)), "mem.toml", dir)
 	if err != nil {
 		b.Fatal(err)
 	}
 	cache := irr.Cache{Dir: filepath.Join(dir, "irr")}
-	for k := range memPeers {
+	for k := range peers {
 		res := &irr.Result{Target: fmt.Sprintf("AS-MEM%d", k), Origins: []uint32{uint32(21001 + k)},
-			IPv4: memIRRRanges(k), Sources: []string{"RIPE"}, FetchedAt: time.Now()}
+			IPv4: memRanges(k, perPeer), Sources: []string{"RIPE"}, FetchedAt: time.Now()}
 		if err := cache.Save(fmt.Sprintf("p%d", k), res); err != nil {
 			b.Fatal(err)
 		}
@@ -141,15 +160,15 @@ func irrListMemoryOnce(b *testing.B) memStages {
 		next.Allowed = filters.NewPrefixList(rs.withROAs(cur, allowed, origins))
 		next.Origins = origins.With(pc.AllowedOrigins, allowedOriginsLabel)
 		p.input.Store(&next)
-		if next.Allowed.Len() < memPrefixesOfPeer {
-			b.Fatalf("peer %s: %d prefixes in force, want >= %d", pc.Name, next.Allowed.Len(), memPrefixesOfPeer)
+		if next.Allowed.Len() < perPeer {
+			b.Fatalf("peer %s: %d prefixes in force, want >= %d", pc.Name, next.Allowed.Len(), perPeer)
 		}
 	}
 	after := heapInUse()
 	runtime.KeepAlive(syncer)
 	runtime.KeepAlive(rs)
 	runtime.KeepAlive(cfg)
-	n := float64(memPeers * memPrefixesOfPeer)
+	n := float64(peers * perPeer)
 	per := func(from, to uint64) float64 { return float64(int64(to)-int64(from)) / n } // a stage may free
 	return memStages{syncer: per(before, afterSyncer), start: per(afterSyncer, afterStart), refresh: per(afterStart, after)}
 }
@@ -158,10 +177,15 @@ func irrListMemoryOnce(b *testing.B) memStages {
 // peer whose list is written in the config (1 peer × 100k static
 // prefixes). It reports the heap the parsed config keeps (config-B/prefix)
 // and what the route server's start adds (start-B/prefix).
-func BenchmarkStaticListMemory(b *testing.B) {
+func BenchmarkStaticListMemory(b *testing.B) { staticListMemory(b, 1, memPrefixesOfPeer) }
+
+// BenchmarkStaticListMemory3x300k: 3 peers × 300k static prefixes.
+func BenchmarkStaticListMemory3x300k(b *testing.B) { staticListMemory(b, 3, 300_000) }
+
+func staticListMemory(b *testing.B, peers, perPeer int) {
 	var cfgB, startB []float64
 	for range b.N {
-		c, s := staticListMemoryOnce(b)
+		c, s := staticListMemoryOnce(b, peers, perPeer)
 		cfgB, startB = append(cfgB, c), append(startB, s)
 	}
 	b.ReportMetric(medianOf(cfgB)+medianOf(startB), "bytes/prefix")
@@ -170,16 +194,18 @@ func BenchmarkStaticListMemory(b *testing.B) {
 	b.ReportMetric(0, "ns/op")
 }
 
-func staticListMemoryOnce(b *testing.B) (cfgB, startB float64) {
+func staticListMemoryOnce(b *testing.B, peers, perPeer int) (cfgB, startB float64) {
 	b.StopTimer()
 	dir := b.TempDir()
 	var t strings.Builder
 	t.WriteString(memGlobal(dir))
-	t.WriteString("\n[[peers]]\nname = \"p0\"\naddress = \"127.10.25.10\"\nasn = 21001\nprefixes = [\n")
-	for _, r := range memIRRRanges(0) {
-		fmt.Fprintf(&t, "  %q,\n", r.String())
+	for k := range peers {
+		fmt.Fprintf(&t, "\n[[peers]]\nname = \"p%d\"\naddress = \"127.10.25.%d\"\nasn = %d\nprefixes = [\n", k, 10+k, 21001+k)
+		for _, r := range memRanges(k, perPeer) {
+			fmt.Fprintf(&t, "  %q,\n", r.String())
+		}
+		t.WriteString("]\n")
 	}
-	t.WriteString("]\n")
 	text := []byte(t.String())
 	log := logrus.New()
 	log.SetOutput(io.Discard)
@@ -192,12 +218,14 @@ func staticListMemoryOnce(b *testing.B) (cfgB, startB float64) {
 	afterCfg := heapInUse()
 	rs := New(cfg, Options{Logger: log})
 	after := heapInUse()
-	if n := rs.peers["p0"].input.Load().Allowed.Len(); n != memPrefixesOfPeer {
-		b.Fatalf("%d prefixes in force, want %d", n, memPrefixesOfPeer)
+	for k := range peers {
+		if n := rs.peers[fmt.Sprintf("p%d", k)].input.Load().Allowed.Len(); n != perPeer {
+			b.Fatalf("peer p%d: %d prefixes in force, want %d", k, n, perPeer)
+		}
 	}
 	runtime.KeepAlive(rs)
 	runtime.KeepAlive(cfg)
 	runtime.KeepAlive(text)
-	n := float64(memPrefixesOfPeer)
+	n := float64(peers * perPeer)
 	return float64(int64(afterCfg)-int64(before)) / n, float64(int64(after)-int64(afterCfg)) / n
 }

@@ -7,15 +7,16 @@ import (
 )
 
 // RenderRSGuard is rsguard's TOML for the scenario: one passive peer per
-// client with its static prefix list. Damping is off because no other
-// route server under test damps; everything else is rsguard's defaults,
-// so its own checks (bogons, next hop, first AS, ...) run as deployed.
+// client with its static prefix list. Everything else is rsguard's
+// defaults, so its own checks (bogons, next hop, first AS, ...), the route
+// store and flap damping (enforce) run as deployed, though no other route
+// server under test damps: issue 11 compares rsguard as deployed.
 func RenderRSGuard(s *Scenario, dir string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# rsbench %s: generated, do not edit.\n", s.Name)
 	fmt.Fprintf(&b, "[global]\nasn = %d\nrouter_id = %q\nlisten_addresses = [%q]\nlisten_port = 179\nstate_dir = %q\n\n",
 		RSASN, RSAddr, RSAddr, filepath.Join(dir, "state"))
-	fmt.Fprintf(&b, "[api]\nsocket = %q\n\n[log]\nlevel = \"warning\"\n\n[dampening]\nmode = \"off\"\n", filepath.Join(dir, "rsguard.sock"))
+	fmt.Fprintf(&b, "[api]\nsocket = %q\n\n[log]\nlevel = \"warning\"\n", filepath.Join(dir, "rsguard.sock"))
 	for _, p := range s.Peers {
 		fmt.Fprintf(&b, "\n[[peers]]\nname = %q\naddress = %q\nasn = %d\npassive = true\nprefixes = [\n", p.Name, p.Addr, p.ASN)
 		for _, a := range p.Allowed {
