@@ -18,6 +18,10 @@ type Engine struct {
 	// jr, when set, receives every change of a route's suppression state
 	// (see journal.go); nil keeps the engine purely in memory.
 	jr journalSink
+	// lastSweep is when Tick last swept every flapped route (tick.go);
+	// swept says whether it ever did.
+	lastSweep int64
+	swept     bool
 }
 
 // peerState is one peer's routes with damping history (a penalty or a

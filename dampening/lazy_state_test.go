@@ -89,3 +89,44 @@ func storedRoutes(e *Engine) []Key {
 	slices.SortFunc(out, compareKeys)
 	return out
 }
+
+// TestTickReleasesBetweenSweeps: a Tick between forget sweeps still
+// releases a suppressed route as soon as its reuse time has passed.
+func TestTickReleasesBetweenSweeps(t *testing.T) {
+	e := mustNew(t, DefaultParams(), WithDefaultMode(ModeEnforce))
+	k := key("p0", "45.2.0.0/24")
+	for i := 0; i < 7; i++ { // 7 withdrawals: penalty 7000 ≥ 6000
+		announce(e, k, 1, base)
+		withdraw(e, k, base)
+	}
+	st := mustState(t, e, k, base)
+	if !st.Suppressed {
+		t.Fatalf("%v not suppressed after 7 withdrawals: %+v", k, st)
+	}
+	e.Tick(st.ReuseAt.Add(-10 * time.Second)) // a sweep; nothing due
+	tr := e.Tick(st.ReuseAt.Add(time.Second)) // 11 s later: no sweep
+	if len(tr) != 1 || tr[0].Kind != TransitionReleased || tr[0].Key != storeKey(k) {
+		t.Fatalf("Tick past reuse between sweeps: %+v, want %v released", tr, k)
+	}
+}
+
+// TestTickSweepsDecayedStateEveryForgetEvery: the state of a route whose
+// penalty decayed is freed by the next sweep, not by every Tick.
+func TestTickSweepsDecayedStateEveryForgetEvery(t *testing.T) {
+	e := mustNew(t, DefaultParams(), WithDefaultMode(ModeEnforce))
+	k := key("p0", "45.1.0.0/24")
+	sweep := at(time.Hour)
+	e.Tick(sweep) // the first Tick sweeps
+	// a withdrawal stamped an hour before the sweep: its penalty (1000)
+	// has decayed below Reuse/2 by now
+	announce(e, k, 1, base)
+	withdraw(e, k, base)
+	e.Tick(sweep.Add(forgetEvery - time.Second))
+	if got := len(storedRoutes(e)); got != 1 {
+		t.Fatalf("state for %d routes between sweeps, want the decayed one kept until the next sweep", got)
+	}
+	e.Tick(sweep.Add(forgetEvery))
+	if got := storedRoutes(e); len(got) != 0 {
+		t.Fatalf("state for %v after the next sweep, want none", got)
+	}
+}

@@ -5,40 +5,68 @@ import (
 	"time"
 )
 
+// forgetEvery is how often Tick sweeps every flapped route to free the
+// state of those that decayed. Freeing is only about memory: a penalty
+// takes about 21 minutes to fall from one withdrawal (1000) to the default
+// forget threshold (375), so a 30 s sweep — RFC 2439's suggested reuse-list
+// granularity — keeps state a negligible while longer, whereas sweeping on
+// every Tick (four per second) made each Tick linear in the flapped routes:
+// after a full-table withdrawal that is every route, under the engine lock
+// the event feed waits on.
+const forgetEvery = 30 * time.Second
+
 // Tick ends the suppression episodes whose reuse time has passed and returns
-// them as Released transitions, sorted by key. It also frees the state of
-// routes whose penalty decayed below Reuse/2 and that are not suppressed.
-// Call it at NextReuse and periodically (RFC 2439 suggests a 30 s reuse-list
-// granularity) so state is freed. Its cost is linear in the flapped routes:
-// the engine keeps nothing for the rest of the table.
+// them as Released transitions, sorted by key. Every forgetEvery (and on
+// the first call) it also frees the state of routes whose penalty decayed
+// below Reuse/2 and that are not suppressed. Call it at NextReuse and
+// periodically so state is freed. Between sweeps its cost is linear in the
+// suppressed routes only; a sweep is linear in the flapped routes: the
+// engine keeps nothing for the rest of the table.
 func (e *Engine) Tick(now time.Time) []Transition {
 	t := nanos(now)
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	sweep := !e.swept || t-e.lastSweep >= int64(forgetEvery) || t < e.lastSweep
+	if sweep {
+		e.swept, e.lastSweep = true, t
+	}
 	var out []Transition
 	for name, ps := range e.peers {
 		mode := e.modeOf(ps)
-		for rk, r := range ps.routes { // store may delete: allowed while ranging
-			due, released := e.settle(ps, rk, &r, t)
-			if released {
-				out = append(out, Transition{
-					Key:      rk.key(name),
-					Kind:     TransitionReleased,
-					Penalty:  e.calc.penaltyAt(&r, effective(&r, t)),
-					ReuseAt:  fromNanos(due),
-					Enforced: mode == ModeEnforce,
-				})
+		if sweep {
+			for rk, r := range ps.routes { // store may delete: allowed while ranging
+				out = e.tickRoute(ps, name, mode, rk, r, t, out)
 			}
-			forget := !r.suppressed() && e.calc.penaltyAt(&r, effective(&r, t)) < e.calc.forgetBelow
-			if forget {
-				r.forgetHistory()
-			}
-			if released || forget {
-				e.store(ps, rk, r)
-			}
+			continue
+		}
+		for rk := range ps.suppressed { // release deletes: allowed while ranging
+			out = e.tickRoute(ps, name, mode, rk, ps.routes[rk], t, out)
 		}
 	}
 	sortTransitions(out)
+	return out
+}
+
+// tickRoute releases r when its reuse time has passed and frees its state
+// when it decayed below the forget threshold, appending a release to out.
+func (e *Engine) tickRoute(ps *peerState, name string, mode Mode, rk routeKey, r route, t int64, out []Transition) []Transition {
+	due, released := e.settle(ps, rk, &r, t)
+	if released {
+		out = append(out, Transition{
+			Key:      rk.key(name),
+			Kind:     TransitionReleased,
+			Penalty:  e.calc.penaltyAt(&r, effective(&r, t)),
+			ReuseAt:  fromNanos(due),
+			Enforced: mode == ModeEnforce,
+		})
+	}
+	forget := !r.suppressed() && e.calc.penaltyAt(&r, effective(&r, t)) < e.calc.forgetBelow
+	if forget {
+		r.forgetHistory()
+	}
+	if released || forget {
+		e.store(ps, rk, r)
+	}
 	return out
 }
 

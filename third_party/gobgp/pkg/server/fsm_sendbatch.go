@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"net"
 	"time"
 
 	"github.com/eapache/channels"
@@ -70,11 +71,48 @@ func endsBatch(m *fsmOutgoingMsg) bool {
 }
 
 // pathKey names what a later path to the same peer replaces: the NLRI
-// with its ADD-PATH identifier, in its family.
+// with its ADD-PATH identifier, in its family. IPv4 and IPv6 unicast
+// prefixes are keyed by address octets and length (prefixKey), every
+// other NLRI by its text (nlri; prefixKey then zero).
 type pathKey struct {
+	prefix prefixKey
+	nlri   string
+}
+
+// prefixKey is a unicast prefix by value; ok is false for any other NLRI.
+type prefixKey struct {
 	family bgp.RouteFamily
 	id     uint32
-	nlri   string
+	ok     bool
+	length uint8
+	addr   [16]byte
+}
+
+// newPathKey keys p. For unicast prefixes it is equal for two paths
+// exactly when their NLRI texts are (net.IP.String prints an IPv4 address
+// the same in 4- and 16-octet form, so IPv4 is keyed by its 4 octets; an
+// IPv6 prefix by its 16; any other form falls back to the text), without
+// rendering the text: coalescePaths keys every path toward every peer, and
+// nlri.String() was most of what it allocated.
+func newPathKey(p *table.Path) pathKey {
+	nlri := p.GetNlri()
+	k := prefixKey{family: p.GetRouteFamily(), id: nlri.PathLocalIdentifier()}
+	switch n := nlri.(type) {
+	case *bgp.IPAddrPrefix:
+		if v4 := n.Prefix.To4(); k.family == bgp.RF_IPv4_UC && v4 != nil {
+			k.ok, k.length = true, n.Length
+			copy(k.addr[:], v4)
+			return pathKey{prefix: k}
+		}
+	case *bgp.IPv6AddrPrefix:
+		if k.family == bgp.RF_IPv6_UC && len(n.Prefix) == net.IPv6len {
+			k.ok, k.length = true, n.Length
+			copy(k.addr[:], n.Prefix)
+			return pathKey{prefix: k}
+		}
+	}
+	k.ok = false
+	return pathKey{prefix: prefixKey{family: k.family, id: k.id}, nlri: nlri.String()}
 }
 
 // coalescePaths returns the paths of batch in queue order, keeping only
@@ -94,19 +132,31 @@ func coalescePaths(batch []*fsmOutgoingMsg) []*table.Path {
 	if len(batch) == 1 && n <= 1 {
 		return append(paths, batch[0].Paths...)
 	}
-	last := make(map[pathKey]int, n)
+	// unicast prefixes in a map with a small fixed-size key; other NLRI
+	// (rare) by text in a second map made on first need
+	last := make(map[prefixKey]int, n)
+	var lastText map[pathKey]int
 	for _, m := range batch {
 		for _, p := range m.Paths {
 			if p.IsEOR() {
 				paths = append(paths, p)
 				continue
 			}
-			nlri := p.GetNlri()
-			k := pathKey{family: p.GetRouteFamily(), id: nlri.PathLocalIdentifier(), nlri: nlri.String()}
-			if i, ok := last[k]; ok {
-				paths[i] = nil
+			k := newPathKey(p)
+			if k.prefix.ok {
+				if i, ok := last[k.prefix]; ok {
+					paths[i] = nil
+				}
+				last[k.prefix] = len(paths)
+			} else {
+				if lastText == nil {
+					lastText = make(map[pathKey]int)
+				}
+				if i, ok := lastText[k]; ok {
+					paths[i] = nil
+				}
+				lastText[k] = len(paths)
 			}
-			last[k] = len(paths)
 			paths = append(paths, p)
 		}
 	}

@@ -597,18 +597,13 @@ func filterpath(peer *peer, path, old *table.Path) *table.Path {
 		return nil
 	}
 
-	peer.fsm.lock.RLock()
-	_, ok := peer.fsm.rfMap[path.GetRouteFamily()]
-	peer.fsm.lock.RUnlock()
-	if !ok {
+	facts := peer.filterFacts(path.GetRouteFamily())
+	if !facts.familyNegotiated {
 		return nil
 	}
 
 	//RFC4684 Constrained Route Distribution
-	peer.fsm.lock.RLock()
-	_, y := peer.fsm.rfMap[bgp.RF_RTC_UC]
-	peer.fsm.lock.RUnlock()
-	if y && path.GetRouteFamily() != bgp.RF_RTC_UC {
+	if facts.rtcNegotiated && path.GetRouteFamily() != bgp.RF_RTC_UC {
 		ignore := true
 		for _, ext := range path.GetExtCommunities() {
 			for _, p := range peer.adjRibIn.PathList([]bgp.RouteFamily{bgp.RF_RTC_UC}, true) {
@@ -634,7 +629,7 @@ func filterpath(peer *peer, path, old *table.Path) *table.Path {
 	}
 
 	//iBGP handling
-	if peer.isIBGPPeer() {
+	if facts.ibgp {
 		ignore := false
 		if !path.IsLocal() {
 			ignore = true
@@ -698,7 +693,7 @@ func filterpath(peer *peer, path, old *table.Path) *table.Path {
 		return nil
 	}
 
-	if !peer.isRouteServerClient() && isASLoop(peer, path) {
+	if !facts.routeServerClient && isASLoop(peer, path) {
 		// Do not filter local (static) routes with as-path loop
 		// if configured to bypass these checks in the peer
 		// as-path options config.
@@ -712,6 +707,18 @@ func filterpath(peer *peer, path, old *table.Path) *table.Path {
 }
 
 func (s *BgpServer) prePolicyFilterpath(peer *peer, path, old *table.Path) (*table.Path, *table.PolicyOptions, bool) {
+	options := &table.PolicyOptions{}
+	path, stop := s.prePolicyFilterpathInto(peer, path, old, options)
+	if stop {
+		return nil, nil, true
+	}
+	return path, options, false
+}
+
+// prePolicyFilterpathInto is prePolicyFilterpath filling *options (every
+// field is overwritten), so that sendSecondaryRoutes can reuse one
+// PolicyOptions for all the paths it filters for a peer.
+func (s *BgpServer) prePolicyFilterpathInto(peer *peer, path, old *table.Path, options *table.PolicyOptions) (*table.Path, bool) {
 	// Special handling for RTM NLRI.
 	if path != nil && path.GetRouteFamily() == bgp.RF_RTC_UC && !path.IsWithdraw {
 		// If the given "path" is locally generated and the same with "old", we
@@ -725,7 +732,7 @@ func (s *BgpServer) prePolicyFilterpath(peer *peer, path, old *table.Path) (*tab
 					"Key":   peer.fsm.pConf.State.NeighborAddress,
 					"Path":  path})
 			peer.fsm.lock.RUnlock()
-			return nil, nil, true
+			return nil, true
 		}
 
 		if old != nil && old.IsLocal() {
@@ -762,32 +769,33 @@ func (s *BgpServer) prePolicyFilterpath(peer *peer, path, old *table.Path) (*tab
 	// if we can, make it local path by calling (*Path).ToLocal()
 	peer.fsm.lock.RLock()
 	peerVrf := peer.fsm.pConf.Config.Vrf
+	replacePeerAs := peer.fsm.pConf.AsPathOptions.State.ReplacePeerAs
+	localAs, peerAs := peer.fsm.pConf.Config.LocalAs, peer.fsm.pConf.Config.PeerAs
 	peer.fsm.lock.RUnlock()
 	if path != nil && peerVrf != "" {
 		if f := path.GetRouteFamily(); f != bgp.RF_IPv4_VPN && f != bgp.RF_IPv6_VPN && f != bgp.RF_FS_IPv4_VPN && f != bgp.RF_FS_IPv6_VPN {
-			return nil, nil, true
+			return nil, true
 		}
 		vrf := peer.localRib.Vrfs[peerVrf]
 		if table.CanImportToVrf(vrf, path) {
 			path = path.ToLocal()
 		} else {
-			return nil, nil, true
+			return nil, true
 		}
 	}
 
-	// replace-peer-as handling
-	peer.fsm.lock.RLock()
-	if path != nil && !path.IsWithdraw && peer.fsm.pConf.AsPathOptions.State.ReplacePeerAs {
-		path = path.ReplaceAS(peer.fsm.pConf.Config.LocalAs, peer.fsm.pConf.Config.PeerAs)
+	// replace-peer-as handling (config read above, under the same lock as
+	// the VRF: one acquisition per path and peer instead of two)
+	if path != nil && !path.IsWithdraw && replacePeerAs {
+		path = path.ReplaceAS(localAs, peerAs)
 	}
-	peer.fsm.lock.RUnlock()
 
 	if path = filterpath(peer, path, old); path == nil {
-		return nil, nil, true
+		return nil, true
 	}
 
 	peer.fsm.lock.RLock()
-	options := &table.PolicyOptions{
+	*options = table.PolicyOptions{
 		Info: peer.fsm.peerInfo,
 	}
 	if path.IsLocal() && path.GetNexthop().IsUnspecified() {
@@ -803,7 +811,7 @@ func (s *BgpServer) prePolicyFilterpath(peer *peer, path, old *table.Path) (*tab
 	path = table.UpdatePathAttrs(peer.fsm.logger, peer.fsm.gConf, peer.fsm.pConf, peer.fsm.peerInfo, path)
 	peer.fsm.lock.RUnlock()
 
-	return path, options, false
+	return path, false
 }
 
 func (s *BgpServer) postFilterpath(peer *peer, path *table.Path) *table.Path {
@@ -815,7 +823,9 @@ func (s *BgpServer) postFilterpath(peer *peer, path *table.Path) *table.Path {
 	// exception is described in the Optional Partial Deployment
 	// Procedure section (Section 4.7).  Note that this requirement
 	// implies that such routes should be withdrawn from any such neighbor.
-	if path != nil && !path.IsWithdraw && !peer.isLLGREnabledFamily(path.GetRouteFamily()) && path.IsLLGRStale() {
+	// IsLLGRStale first: it reads the path only, while
+	// isLLGREnabledFamily takes the peer's FSM lock (twice).
+	if path != nil && !path.IsWithdraw && path.IsLLGRStale() && !peer.isLLGREnabledFamily(path.GetRouteFamily()) {
 		// we send unnecessary withdrawn even if we didn't
 		// sent the route.
 		path = path.Clone(true)
@@ -824,7 +834,7 @@ func (s *BgpServer) postFilterpath(peer *peer, path *table.Path) *table.Path {
 	// remove local-pref attribute
 	// we should do this after applying export policy since policy may
 	// set local-preference
-	if path != nil && !peer.isIBGPPeer() && !peer.isRouteServerClient() {
+	if path != nil && !peer.isIBGPPeerOrRouteServerClient() {
 		path.RemoveLocalPref()
 	}
 
@@ -1163,12 +1173,17 @@ func (s *BgpServer) sendSecondaryRoutes(peer *peer, newPath *table.Path, dsts []
 	}
 	pl := make([]*table.Path, 0, len(dsts))
 
+	// One PolicyOptions and one bound Validate for every path filtered
+	// here, not one allocation of each per path (ApplyPolicy does not keep
+	// either).
+	validate := s.roaTable.Validate
+	options := &table.PolicyOptions{}
 	f := func(path, old *table.Path) *table.Path {
-		path, options, stop := s.prePolicyFilterpath(peer, path, old)
+		path, stop := s.prePolicyFilterpathInto(peer, path, old, options)
 		if stop {
 			return nil
 		}
-		options.Validate = s.roaTable.Validate
+		options.Validate = validate
 		path = peer.policy.ApplyPolicy(peer.TableID(), table.POLICY_DIRECTION_EXPORT, path, options)
 		if path != nil {
 			return s.postFilterpath(peer, path)
@@ -1404,29 +1419,18 @@ func (s *BgpServer) propagateUpdateToNeighbors(rib *table.TableManager, source *
 		s.notifyBestWatcher(gBestList, mpathList)
 	}
 	family := newPath.GetRouteFamily()
+	// the source's role does not change while this loop runs in the
+	// server goroutine: read it once, not once per neighbour
+	sourceIsRouteServerClient := source != nil && source.isRouteServerClient()
 	for _, targetPeer := range s.neighborMap {
-		if (source == nil && targetPeer.isRouteServerClient()) || (source != nil && source.isRouteServerClient() != targetPeer.isRouteServerClient()) {
+		// one acquisition of the neighbour's FSM lock for its role, VRF
+		// family and ADD-PATH mode, instead of one per question
+		facts := targetPeer.propagateFacts(family)
+		if (source == nil && facts.routeServerClient) || (source != nil && sourceIsRouteServerClient != facts.routeServerClient) {
 			continue
 		}
-		f := func() bgp.RouteFamily {
-			targetPeer.fsm.lock.RLock()
-			peerVrf := targetPeer.fsm.pConf.Config.Vrf
-			targetPeer.fsm.lock.RUnlock()
-			if peerVrf != "" {
-				switch family {
-				case bgp.RF_IPv4_VPN:
-					return bgp.RF_IPv4_UC
-				case bgp.RF_IPv6_VPN:
-					return bgp.RF_IPv6_UC
-				case bgp.RF_FS_IPv4_VPN:
-					return bgp.RF_FS_IPv4_UC
-				case bgp.RF_FS_IPv6_VPN:
-					return bgp.RF_FS_IPv6_UC
-				}
-			}
-			return family
-		}()
-		if targetPeer.isAddPathSendEnabled(f) {
+		f := facts.family
+		if facts.addPathSend {
 			// in case of multiple paths to the same destination, we need to
 			// filter the paths before counting the number of paths to be sent.
 			if newPath.IsWithdraw {
@@ -1515,8 +1519,8 @@ func (s *BgpServer) propagateUpdateToNeighbors(rib *table.TableManager, source *
 				s.sendPaths(targetPeer, bestList)
 			}
 		} else {
-			if targetPeer.isRouteServerClient() {
-				if targetPeer.isSecondaryRouteEnabled() {
+			if facts.routeServerClient {
+				if facts.secondaryRoute {
 					if paths := s.sendSecondaryRoutes(targetPeer, newPath, dsts); len(paths) > 0 {
 						s.sendPaths(targetPeer, paths)
 					}

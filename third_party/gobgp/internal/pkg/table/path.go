@@ -426,7 +426,8 @@ func (path *Path) HasNoLLGR() bool {
 }
 
 func (path *Path) IsLLGRStale() bool {
-	for _, c := range path.GetCommunities() {
+	// read, not copied: called for every path toward every peer
+	for _, c := range pathCommunities(path) {
 		if c == uint32(bgp.COMMUNITY_LLGR_STALE) {
 			return true
 		}

@@ -1055,6 +1055,7 @@ func (lhs *regExpSet) Replace(arg DefinedSet) error {
 
 type CommunitySet struct {
 	regExpSet
+	literals []communityLiteral // per entry of list; see policy_community_match.go
 }
 
 func (s *CommunitySet) List() []string {
@@ -1202,6 +1203,7 @@ func NewCommunitySet(c oc.CommunitySet) (*CommunitySet, error) {
 			name: name,
 			list: list,
 		},
+		literals: compileLiterals(list, compileStdLiteral),
 	}, nil
 }
 
@@ -1289,6 +1291,7 @@ func (s *ExtCommunitySet) Append(arg DefinedSet) error {
 
 type LargeCommunitySet struct {
 	regExpSet
+	literals []communityLiteral // per entry of list; see policy_community_match.go
 }
 
 func (s *LargeCommunitySet) List() []string {
@@ -1350,6 +1353,7 @@ func NewLargeCommunitySet(c oc.LargeCommunitySet) (*LargeCommunitySet, error) {
 			name: name,
 			list: list,
 		},
+		literals: compileLiterals(list, compileLargeLiteral),
 	}, nil
 }
 
@@ -1650,26 +1654,15 @@ func (c *CommunityCondition) Option() MatchOption {
 }
 
 func (c *CommunityCondition) Evaluate(path *Path, _ *PolicyOptions) bool {
-	cs := path.GetCommunities()
-	result := false
-	for _, x := range c.set.list {
-		result = false
-		for _, y := range cs {
-			if x.MatchString(fmt.Sprintf("%d:%d", y>>16, y&0x0000ffff)) {
-				result = true
-				break
-			}
-		}
-		if c.option == MATCH_OPTION_ALL && !result {
-			break
-		}
-		if (c.option == MATCH_OPTION_ANY || c.option == MATCH_OPTION_INVERT) && result {
-			break
-		}
-	}
-	if c.option == MATCH_OPTION_INVERT {
-		result = !result
-	}
+	// see policy_community_match.go: same semantics, no per-pattern text
+	cs := pathCommunities(path)
+	list := c.set.list
+	lits := literalsFor(list, c.set.literals)
+	var text *renderedCommunities
+	result := evaluateCommunityPatterns(c.option, len(list), len(cs) > 0, func(i int) bool {
+		return stdPatternMatches(list, lits, i, cs, &text)
+	})
+	release(text)
 	return result
 }
 
@@ -1785,26 +1778,15 @@ func (c *LargeCommunityCondition) Option() MatchOption {
 }
 
 func (c *LargeCommunityCondition) Evaluate(path *Path, _ *PolicyOptions) bool {
-	result := false
-	cs := path.GetLargeCommunities()
-	for _, x := range c.set.list {
-		result = false
-		for _, y := range cs {
-			if x.MatchString(y.String()) {
-				result = true
-				break
-			}
-		}
-		if c.option == MATCH_OPTION_ALL && !result {
-			break
-		}
-		if (c.option == MATCH_OPTION_ANY || c.option == MATCH_OPTION_INVERT) && result {
-			break
-		}
-	}
-	if c.option == MATCH_OPTION_INVERT {
-		result = !result
-	}
+	// see policy_community_match.go: same semantics, no per-pattern text
+	cs := pathLargeCommunities(path)
+	list := c.set.list
+	lits := literalsFor(list, c.set.literals)
+	var text *renderedCommunities
+	result := evaluateCommunityPatterns(c.option, len(list), len(cs) > 0, func(i int) bool {
+		return largePatternMatches(list, lits, i, cs, &text)
+	})
+	release(text)
 	return result
 }
 
