@@ -133,6 +133,9 @@ type fsmMsg struct {
 	PathList    []*table.Path
 	timestamp   time.Time
 	payload     []byte
+	// processed, when set, is called once the server loop has handled
+	// the message (recv_gate.go).
+	processed func()
 }
 
 type fsmOutgoingMsg struct {
@@ -1909,12 +1912,20 @@ func (h *fsmHandler) sendMessageloop(ctx context.Context, wg *sync.WaitGroup) er
 
 func (h *fsmHandler) recvMessageloop(ctx context.Context, wg *sync.WaitGroup) error {
 	defer wg.Done()
+	gate := newRecvGate()
 	for {
 		fmsg, err := h.recvMessageWithError()
 		if fmsg != nil {
+			if fmsg.MsgType == fsmMsgBGPMessage {
+				fmsg.processed = gate.admit()
+			}
 			h.msgCh.In() <- fmsg
 		}
 		if err != nil {
+			return nil
+		}
+		// stop reading while the server loop is behind (recv_gate.go)
+		if !gate.wait(ctx, recvGateMaxWait) {
 			return nil
 		}
 	}

@@ -550,6 +550,9 @@ func (s *BgpServer) Serve() {
 				e := value.Interface().(*fsmMsg)
 				tWait := tStart.Sub(e.timestamp)
 				handlefsmMsg(e)
+				if e.processed != nil {
+					e.processed()
+				}
 				s.timingHook.Observe(FSMMessage, time.Since(tStart), tWait)
 			}
 		}
