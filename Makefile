@@ -18,6 +18,8 @@ test-deps:
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go') | grep -v '\.pb\.go$$' || true); \
 	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	@# a merge that left its conflict markers behind (it happened to README.md)
+	@if git grep -nE '^(<<<<<<< |>>>>>>> |=======$$)' -- . 2>/dev/null; then echo "merge conflict markers left in the files above"; exit 1; fi
 	$(GO) vet $(PKGS)
 
 # Installs missing test dependencies (as root), checks formatting, vet and
