@@ -31,9 +31,7 @@ func (s *Server) peerByAddress(addr string) *peer {
 	if err != nil {
 		return nil
 	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return s.byAddr[a]
+	return s.peerByAddr(a)
 }
 
 func (s *Server) onPeerEvent(ev *api.WatchEventResponse_PeerEvent) {
@@ -115,9 +113,10 @@ func (s *Server) onPaths(addr netip.Addr, paths []server.ReceivedPath) {
 			s.applyMaxPrefix(limits)
 		}
 	}()
+	var memo attrMemo // the IPv4 paths of one UPDATE share one attribute list
 	for i := range paths {
 		rp := receivedPath(paths[i])
-		d, err := decodeReceived(addr, rp)
+		d, err := decodeReceivedMemo(addr, rp, &memo)
 		if err != nil {
 			s.log.WithError(err).WithField("peer_address", addr).Warn("cannot decode received path")
 			continue

@@ -66,6 +66,13 @@ func receivedOfAPI(p *api.Path) (receivedPath, error) {
 // decodeReceived converts a received path into the filters' Route. Only
 // the attributes the checks look at are decoded.
 func decodeReceived(from netip.Addr, p receivedPath) (decodedPath, error) {
+	return decodeReceivedMemo(from, p, nil)
+}
+
+// decodeReceivedMemo is decodeReceived that decodes an attribute list only
+// once while consecutive paths share it (memo may be nil): GoBGP hands all
+// IPv4 paths of one UPDATE the same list, so the per-path cost is the NLRI.
+func decodeReceivedMemo(from netip.Addr, p receivedPath, memo *attrMemo) (decodedPath, error) {
 	var d decodedPath
 	d.From, d.Withdraw = from.Unmap(), p.Withdraw
 	pfx, err := unicastPrefix(p.NLRI)
@@ -73,37 +80,75 @@ func decodeReceived(from netip.Addr, p receivedPath) (decodedPath, error) {
 		return d, err
 	}
 	d.Key = routestore.Key{Prefix: pfx, PathID: p.PathID}
-	d.Route.Prefix = d.Key.Prefix
 	if d.Withdraw {
+		d.Route.Prefix = d.Key.Prefix
 		return d, nil
 	}
+	a := memo.decode(p.Attrs)
+	d.Route, d.Comms, d.Attrs, d.AttrHash = a.route, a.comms, a.attrs, a.hash
+	d.Route.Prefix = d.Key.Prefix
+	return d, nil
+}
+
+// decodedAttrs is what decodeReceived reads from an attribute list: the
+// Route without its prefix, and the rest of decodedPath. Its slices are
+// shared by every path decoded from the same list: read-only.
+type decodedAttrs struct {
+	route filters.Route
+	comms filters.Communities
+	attrs routestore.Attrs
+	hash  uint64
+}
+
+// attrMemo remembers the last attribute list decoded.
+type attrMemo struct {
+	list []bgp.PathAttributeInterface
+	d    decodedAttrs
+}
+
+// decode returns the list's decoded attributes, from the memo when the
+// list is the one decoded last (same backing array and length: GoBGP never
+// modifies a received list).
+func (m *attrMemo) decode(list []bgp.PathAttributeInterface) decodedAttrs {
+	if m == nil {
+		return decodeAttrs(list)
+	}
+	if len(list) > 0 && len(list) == len(m.list) && &list[0] == &m.list[0] {
+		return m.d
+	}
+	m.list, m.d = list, decodeAttrs(list)
+	return m.d
+}
+
+func decodeAttrs(list []bgp.PathAttributeInterface) decodedAttrs {
+	var d decodedAttrs
 	h := newAttrHasher()
-	for _, a := range p.Attrs {
+	for _, a := range list {
 		h.add(a)
 		switch v := a.(type) {
 		case *bgp.PathAttributeAsPath:
 			for _, seg := range v.Value {
-				d.Route.ASPath = append(d.Route.ASPath, filters.Segment{Type: segType(seg.GetType()), ASNs: append([]uint32(nil), seg.GetAS()...)})
+				d.route.ASPath = append(d.route.ASPath, filters.Segment{Type: segType(seg.GetType()), ASNs: append([]uint32(nil), seg.GetAS()...)})
 			}
 		case *bgp.PathAttributeNextHop:
 			if a, ok := netip.AddrFromSlice(v.Value); ok {
-				d.Route.NextHop = a.Unmap()
+				d.route.NextHop = a.Unmap()
 			}
 		case *bgp.PathAttributeCommunities, *bgp.PathAttributeLargeCommunities:
-			decodeCommunities(a, &d.Comms)
+			decodeCommunities(a, &d.comms)
 		case *bgp.PathAttributeOrigin:
-			d.Attrs.Origin = routestore.Origin(v.Value)
+			d.attrs.Origin = routestore.Origin(v.Value)
 		case *bgp.PathAttributeMultiExitDisc:
-			d.Attrs.MED, d.Attrs.HasMED = v.Value, true
+			d.attrs.MED, d.attrs.HasMED = v.Value, true
 		case *bgp.PathAttributeMpReachNLRI:
-			if a, ok := netip.AddrFromSlice(v.Nexthop); ok && !d.Route.NextHop.IsValid() {
-				d.Route.NextHop = a.Unmap()
+			if a, ok := netip.AddrFromSlice(v.Nexthop); ok && !d.route.NextHop.IsValid() {
+				d.route.NextHop = a.Unmap()
 			}
 		}
 	}
-	d.Route.Blackhole = d.Comms.CarriesBlackhole()
-	d.AttrHash = h.sum()
-	return d, nil
+	d.route.Blackhole = d.comms.CarriesBlackhole()
+	d.hash = h.sum()
+	return d
 }
 
 // unicastPrefix is an NLRI as a masked prefix. For IPv4 and IPv6 unicast,

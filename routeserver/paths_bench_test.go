@@ -59,5 +59,14 @@ func BenchmarkDecodeReceived(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
+	})	// the paths of one UPDATE share their attribute list: decoded once
+	b.Run("native/shared-list", func(b *testing.B) {
+		var memo attrMemo
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			if _, err := decodeReceivedMemo(from, rp, &memo); err != nil {
+				b.Fatal(err)
+			}
+		}
 	})
 }

@@ -203,3 +203,48 @@ func TestUpdateOfNative(t *testing.T) {
 		}
 	}
 }
+
+// TestDecodeReceivedMemo: paths sharing one attribute list (the IPv4
+// paths of one UPDATE) decode through the memo exactly as on their own;
+// another list, even with equal contents, or a changed one is decoded
+// afresh.
+func TestDecodeReceivedMemo(t *testing.T) {
+	from := netip.MustParseAddr("127.10.31.2")
+	for name, c := range feedCases() {
+		if c.Withdraw {
+			continue
+		}
+		t.Run(name, func(t *testing.T) {
+			var other bgp.AddrPrefixInterface = bgp.NewIPAddrPrefix(24, "45.9.9.0")
+			if _, v6 := c.NLRI.(*bgp.IPv6AddrPrefix); v6 {
+				other = bgp.NewIPv6AddrPrefix(48, "2a0a:4580:9::")
+			}
+			rp := wireReceived(t, c.NLRI, c.Attrs)
+			second := rp
+			second.NLRI = other
+			var memo attrMemo
+			for _, p := range []receivedPath{rp, second, {NLRI: other, Withdraw: true}, rp} {
+				got, err := decodeReceivedMemo(from, p, &memo)
+				want, err2 := decodeReceived(from, p)
+				if err != nil || err2 != nil {
+					t.Fatal(err, err2)
+				}
+				if !reflect.DeepEqual(got, want) {
+					t.Fatalf("%s via the memo:\n got  %+v\n want %+v", p.NLRI, got, want)
+				}
+			}
+			changed := append(append([]bgp.PathAttributeInterface(nil), rp.Attrs...), bgp.NewPathAttributeLocalPref(5))
+			changed = changed[:len(rp.Attrs)] // same length, new backing array
+			changed[0] = bgp.NewPathAttributeLocalPref(7) // replaces the first attribute
+			cp := receivedPath{NLRI: rp.NLRI, Attrs: changed}
+			got, _ := decodeReceivedMemo(from, cp, &memo)
+			want, _ := decodeReceived(from, cp)
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("a different list of the same length came from the memo: %+v, want %+v", got, want)
+			}
+			if first, _ := decodeReceived(from, rp); got.AttrHash == first.AttrHash {
+				t.Fatal("a changed list decoded with the old list's hash")
+			}
+		})
+	}
+}
