@@ -234,7 +234,7 @@ func TestDecodeReceivedMemo(t *testing.T) {
 				}
 			}
 			changed := append(append([]bgp.PathAttributeInterface(nil), rp.Attrs...), bgp.NewPathAttributeLocalPref(5))
-			changed = changed[:len(rp.Attrs)] // same length, new backing array
+			changed = changed[:len(rp.Attrs)]             // same length, new backing array
 			changed[0] = bgp.NewPathAttributeLocalPref(7) // replaces the first attribute
 			cp := receivedPath{NLRI: rp.NLRI, Attrs: changed}
 			got, _ := decodeReceivedMemo(from, cp, &memo)
