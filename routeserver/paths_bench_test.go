@@ -59,7 +59,8 @@ func BenchmarkDecodeReceived(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
-	}) // the paths of one UPDATE share their attribute list: decoded once
+	})
+	// the paths of one UPDATE share their attribute list: decoded once
 	b.Run("native/shared-list", func(b *testing.B) {
 		var memo attrMemo
 		b.ReportAllocs()
