@@ -199,6 +199,9 @@ type fsm struct {
 	marshallingOptions   *bgp.MarshallingOption
 	notification         chan *bgp.BGPMessage
 	logger               log.Logger
+	// recvBudget is the server's bound on received paths in flight
+	// (recv_budget.go); nil for an FSM outside a BgpServer.
+	recvBudget *recvBudget
 }
 
 func (fsm *fsm) bgpMessageStateUpdate(MessageType uint8, isIn bool) {
@@ -979,6 +982,13 @@ func (h *fsmHandler) handlingError(m *bgp.BGPMessage, e error, useRevisedError b
 }
 
 func (h *fsmHandler) recvMessageWithError() (*fsmMsg, error) {
+	return h.recvGatedMessage(context.Background(), nil)
+}
+
+// recvGatedMessage reads and decodes one message. With a gate (Established),
+// an UPDATE's body waits for room in the server's receive budget before it
+// is decoded (recv_budget.go).
+func (h *fsmHandler) recvGatedMessage(ctx context.Context, gate *recvGate) (*fsmMsg, error) {
 	sendToStateReasonCh := func(typ fsmStateReasonType, notif *bgp.BGPMessage) {
 		// probably doesn't happen but be cautious
 		select {
@@ -1041,6 +1051,9 @@ func (h *fsmHandler) recvMessageWithError() (*fsmMsg, error) {
 	if err != nil {
 		sendToStateReasonCh(fsmReadFailed, nil)
 		return nil, err
+	}
+	if gate != nil && hd.Type == bgp.BGP_MSG_UPDATE {
+		gate.reserve(ctx, len(bodyBuf), recvGateMaxWait)
 	}
 
 	now := time.Now()
@@ -1912,15 +1925,16 @@ func (h *fsmHandler) sendMessageloop(ctx context.Context, wg *sync.WaitGroup) er
 
 func (h *fsmHandler) recvMessageloop(ctx context.Context, wg *sync.WaitGroup) error {
 	defer wg.Done()
-	gate := newRecvGate()
+	gate := newRecvGate(h.fsm.recvBudget)
 	for {
-		fmsg, err := h.recvMessageWithError()
+		fmsg, err := h.recvGatedMessage(ctx, gate)
 		if fmsg != nil {
 			if fmsg.MsgType == fsmMsgBGPMessage {
-				fmsg.processed = gate.admit()
+				fmsg.processed = gate.admit(pathWeight(fmsg))
 			}
 			h.msgCh.In() <- fmsg
 		}
+		gate.unreserve() // the message was not handed on
 		if err != nil {
 			return nil
 		}

@@ -27,19 +27,53 @@ const (
 )
 
 // recvGate counts one session's UPDATEs between the receive loop and the
-// server loop.
+// server loop, and their paths against the server-wide budget
+// (recv_budget.go), which may be nil. Receive goroutine only, but for the
+// release funcs admit returns.
 type recvGate struct {
 	inFlight atomic.Int32
 	drained  chan struct{} // signalled when inFlight falls to recvQueueLow
+	budget   *recvBudget
+	reserved int64 // reserved for the message being decoded
 }
 
-func newRecvGate() *recvGate { return &recvGate{drained: make(chan struct{}, 1)} }
+func newRecvGate(budget *recvBudget) *recvGate {
+	return &recvGate{drained: make(chan struct{}, 1), budget: budget}
+}
 
-// admit counts a message handed to the server loop; the returned func is
-// called once the server loop has processed it.
-func (g *recvGate) admit() func() {
+// reserve waits for room in the budget before an UPDATE body of n octets
+// is decoded and reserves an estimate of its paths.
+func (g *recvGate) reserve(ctx context.Context, n int, maxWait time.Duration) {
+	if g.budget == nil || g.reserved != 0 {
+		return
+	}
+	if est := estimatePaths(n); g.budget.acquire(ctx, est, maxWait) {
+		g.reserved = est
+	}
+}
+
+// unreserve gives back a reservation whose message was not handed on.
+func (g *recvGate) unreserve() {
+	if g.reserved != 0 {
+		g.budget.adjust(-g.reserved)
+		g.reserved = 0
+	}
+}
+
+// admit counts a message of weight paths handed to the server loop,
+// settling its reservation; the returned func is called once the server
+// loop has processed it.
+func (g *recvGate) admit(weight int64) func() {
 	g.inFlight.Add(1)
-	return g.release
+	if g.budget == nil {
+		return g.release
+	}
+	g.budget.adjust(weight - g.reserved)
+	g.reserved = 0
+	return func() {
+		g.budget.adjust(-weight)
+		g.release()
+	}
 }
 
 func (g *recvGate) release() {

@@ -11,15 +11,15 @@ import (
 // the count down to recvQueueLow, until maxWait, or until the session ends.
 func TestRecvGate(t *testing.T) {
 	ctx := context.Background()
-	g := newRecvGate()
+	g := newRecvGate(nil)
 	var done []func()
 	for i := 0; i < recvQueueHigh-1; i++ {
-		done = append(done, g.admit())
+		done = append(done, g.admit(1))
 		if !g.wait(ctx, time.Hour) {
 			t.Fatalf("wait with %d in flight returned false", i+1)
 		}
 	}
-	done = append(done, g.admit()) // now at the high-water mark
+	done = append(done, g.admit(1)) // now at the high-water mark
 
 	waited := make(chan bool)
 	go func() { waited <- g.wait(ctx, time.Hour) }()
@@ -44,7 +44,7 @@ func TestRecvGate(t *testing.T) {
 	}
 
 	// at the mark again: a session that ends releases the reader
-	done = append(done, g.admit())
+	done = append(done, g.admit(1))
 	cctx, cancel := context.WithCancel(ctx)
 	go func() { waited <- g.wait(cctx, time.Hour) }()
 	cancel()

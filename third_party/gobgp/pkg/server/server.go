@@ -216,6 +216,7 @@ type BgpServer struct {
 	timingHook   FSMTimingHook
 
 	receivedPathsHook ReceivedPathsHook // received_paths.go
+	recvBudget        *recvBudget       // recv_budget.go
 }
 
 func NewBgpServer(opt ...ServerOption) *BgpServer {
@@ -244,6 +245,7 @@ func NewBgpServer(opt ...ServerOption) *BgpServer {
 		timingHook:   opts.timingHook,
 
 		receivedPathsHook: opts.receivedPathsHook,
+		recvBudget:        newRecvBudget(recvBudgetHigh, recvBudgetLow),
 	}
 	s.bmpManager = newBmpClientManager(s)
 	s.mrtManager = newMrtManager(s)
@@ -408,6 +410,7 @@ func (s *BgpServer) passConnToPeer(conn *net.TCPConn) {
 			conn.Close()
 			return
 		}
+		peer.fsm.recvBudget = s.recvBudget
 		s.addIncoming(peer.fsm.incomingCh)
 		peer.fsm.lock.RLock()
 		policy := peer.fsm.pConf.ApplyPolicy
@@ -3308,6 +3311,7 @@ func (s *BgpServer) addNeighbor(c *oc.Neighbor) error {
 		rib = s.rsRib
 	}
 	peer := newPeer(&s.bgpConfig.Global, c, rib, s.policy, s.logger)
+	peer.fsm.recvBudget = s.recvBudget
 	s.addIncoming(peer.fsm.incomingCh)
 	s.policy.SetPeerPolicy(peer.ID(), c.ApplyPolicy)
 	s.neighborMap[addr] = peer
