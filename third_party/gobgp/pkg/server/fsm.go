@@ -16,7 +16,6 @@
 package server
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -1710,7 +1709,7 @@ func (h *fsmHandler) sendMessageloop(ctx context.Context, wg *sync.WaitGroup) er
 	// Messages are written to w and reach the socket when it is full or
 	// flushed: after each batch from the queue, each KEEPALIVE and each
 	// NOTIFICATION, so nothing waits in it while the loop blocks.
-	w := bufio.NewWriterSize(conn, sendBufferSize)
+	w := newSendBuffer(conn)
 	setWriteDeadline := func() error {
 		fsm.lock.RLock()
 		err := conn.SetWriteDeadline(time.Now().Add(time.Second * time.Duration(fsm.pConf.Timers.State.NegotiatedHoldTime)))

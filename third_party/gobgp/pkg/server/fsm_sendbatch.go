@@ -17,7 +17,7 @@ import (
 // bounds are.
 const (
 	sendBatchMaxMsgs  = 1024
-	sendBatchMaxPaths = 8192
+	sendBatchMaxPaths = 2048
 	sendBatchWait     = 100 * time.Millisecond
 )
 
