@@ -955,7 +955,7 @@ func NewAsPathSet(c oc.AsPathSet) (*AsPathSet, error) {
 		if s := NewSingleAsPathMatch(x); s != nil {
 			singleList = append(singleList, s)
 		} else {
-			exp, err := regexp.Compile(strings.Replace(x, "_", ASPATH_REGEXP_MAGIC, -1))
+			exp, err := compileSharedRegexp(strings.Replace(x, "_", ASPATH_REGEXP_MAGIC, -1))
 			if err != nil {
 				return nil, fmt.Errorf("invalid regular expression: %s", x)
 			}
@@ -1143,20 +1143,20 @@ var _regexpCommunity2 = regexp.MustCompile(`^(\d+.)*\d+:\d+$`)
 func ParseCommunityRegexp(arg string) (*regexp.Regexp, error) {
 	i, err := strconv.ParseUint(arg, 10, 32)
 	if err == nil {
-		return regexp.Compile(fmt.Sprintf("^%d:%d$", i>>16, i&0x0000ffff))
+		return compileSharedRegexp(fmt.Sprintf("^%d:%d$", i>>16, i&0x0000ffff))
 	}
 
 	if _regexpCommunity2.MatchString(arg) {
-		return regexp.Compile(fmt.Sprintf("^%s$", arg))
+		return compileSharedRegexp(fmt.Sprintf("^%s$", arg))
 	}
 
 	for i, v := range bgp.WellKnownCommunityNameMap {
 		if strings.Replace(strings.ToLower(arg), "_", "-", -1) == v {
-			return regexp.Compile(fmt.Sprintf("^%d:%d$", i>>16, i&0x0000ffff))
+			return compileSharedRegexp(fmt.Sprintf("^%d:%d$", i>>16, i&0x0000ffff))
 		}
 	}
 
-	return regexp.Compile(arg)
+	return compileSharedRegexp(arg)
 }
 
 func ParseExtCommunityRegexp(arg string) (bgp.ExtendedCommunityAttrSubType, *regexp.Regexp, error) {
@@ -1321,9 +1321,9 @@ var _regexpCommunityLarge = regexp.MustCompile(`\d+:\d+:\d+`)
 
 func ParseLargeCommunityRegexp(arg string) (*regexp.Regexp, error) {
 	if _regexpCommunityLarge.MatchString(arg) {
-		return regexp.Compile(fmt.Sprintf("^%s$", arg))
+		return compileSharedRegexp(fmt.Sprintf("^%s$", arg))
 	}
-	exp, err := regexp.Compile(arg)
+	exp, err := compileSharedRegexp(arg)
 	if err != nil {
 		return nil, fmt.Errorf("invalid large-community format: %v", err)
 	}
