@@ -217,6 +217,7 @@ type BgpServer struct {
 
 	receivedPathsHook ReceivedPathsHook // received_paths.go
 	recvBudget        *recvBudget       // recv_budget.go
+	lastWithdrawal    withdrawalClone   // shared_withdrawal.go
 }
 
 func NewBgpServer(opt ...ServerOption) *BgpServer {
@@ -1219,7 +1220,7 @@ func (s *BgpServer) sendSecondaryRoutes(peer *peer, newPath *table.Path, dsts []
 		if path != nil {
 			pl = append(pl, path)
 		} else if old != nil {
-			pl = append(pl, old.Clone(true))
+			pl = append(pl, s.withdrawal(old))
 		}
 	}
 	return pl
@@ -1418,6 +1419,9 @@ func (s *BgpServer) propagateUpdateToNeighbors(rib *table.TableManager, source *
 	if table.SelectionOptions.DisableBestPathSelection {
 		return
 	}
+	// withdrawals of one path are shared by the neighbours of this call
+	s.lastWithdrawal = withdrawalClone{}
+	defer func() { s.lastWithdrawal = withdrawalClone{} }()
 	var gBestList, gOldList, bestList, oldList []*table.Path
 	var mpathList [][]*table.Path
 	if source == nil || !source.isRouteServerClient() {
