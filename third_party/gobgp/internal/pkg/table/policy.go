@@ -37,6 +37,8 @@ type PolicyOptions struct {
 	Info       *PeerInfo
 	OldNextHop net.IP
 	Validate   func(*Path) *Validation
+
+	communities communityPresence // community_presence.go
 }
 
 type DefinedType int
@@ -1653,7 +1655,12 @@ func (c *CommunityCondition) Option() MatchOption {
 	return c.option
 }
 
-func (c *CommunityCondition) Evaluate(path *Path, _ *PolicyOptions) bool {
+func (c *CommunityCondition) Evaluate(path *Path, options *PolicyOptions) bool {
+	if options != nil {
+		if std, _ := options.communities.of(path); !std {
+			return evaluateCommunityPatterns(c.option, len(c.set.list), false, nil)
+		}
+	}
 	// see policy_community_match.go: same semantics, no per-pattern text
 	cs := pathCommunities(path)
 	list := c.set.list
@@ -1777,7 +1784,12 @@ func (c *LargeCommunityCondition) Option() MatchOption {
 	return c.option
 }
 
-func (c *LargeCommunityCondition) Evaluate(path *Path, _ *PolicyOptions) bool {
+func (c *LargeCommunityCondition) Evaluate(path *Path, options *PolicyOptions) bool {
+	if options != nil {
+		if _, large := options.communities.of(path); !large {
+			return evaluateCommunityPatterns(c.option, len(c.set.list), false, nil)
+		}
+	}
 	// see policy_community_match.go: same semantics, no per-pattern text
 	cs := pathLargeCommunities(path)
 	list := c.set.list
