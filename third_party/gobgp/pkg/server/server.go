@@ -1420,7 +1420,7 @@ func (s *BgpServer) propagateUpdateToNeighbors(rib *table.TableManager, source *
 		return
 	}
 	// withdrawals of one path are shared by the neighbours of this call
-	s.lastWithdrawal = withdrawalClone{}
+	// only; the memo is empty outside it
 	defer func() { s.lastWithdrawal = withdrawalClone{} }()
 	var gBestList, gOldList, bestList, oldList []*table.Path
 	var mpathList [][]*table.Path
