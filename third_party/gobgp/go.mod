@@ -6,6 +6,7 @@ require (
 	github.com/dgryski/go-farm v0.0.0-20200201041132-a6ae2369ad13
 	github.com/eapache/channels v1.1.0
 	github.com/fsnotify/fsnotify v1.6.0
+	github.com/gaissmai/bart v0.30.0
 	github.com/getsentry/sentry-go v0.30.0
 	github.com/go-test/deep v1.1.0
 	github.com/google/go-cmp v0.5.9
@@ -57,6 +58,6 @@ require (
 	gopkg.in/yaml.v3 v3.0.1 // indirect
 )
 
-go 1.23.0
+go 1.24.0
 
 toolchain go1.24.1

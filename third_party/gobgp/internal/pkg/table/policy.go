@@ -26,7 +26,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/k-sone/critbitgo"
 	api "github.com/osrg/gobgp/v3/api"
 	"github.com/osrg/gobgp/v3/pkg/config/oc"
 	"github.com/osrg/gobgp/v3/pkg/log"
@@ -348,189 +347,6 @@ func NewPrefix(c oc.Prefix) (*Prefix, error) {
 	p.MasklengthRangeMin = uint8(min)
 	p.MasklengthRangeMax = uint8(max)
 	return p, nil
-}
-
-type PrefixSet struct {
-	name   string
-	tree   *critbitgo.Net
-	family bgp.RouteFamily
-}
-
-func (s *PrefixSet) Name() string {
-	return s.name
-}
-
-func (s *PrefixSet) Type() DefinedType {
-	return DEFINED_TYPE_PREFIX
-}
-
-func (lhs *PrefixSet) Append(arg DefinedSet) error {
-	rhs, ok := arg.(*PrefixSet)
-	if !ok {
-		return fmt.Errorf("type cast failed")
-	}
-
-	if rhs.tree.Size() == 0 {
-		// if try to append an empty set, then return directly
-		return nil
-	} else if lhs.tree.Size() != 0 && rhs.family != lhs.family {
-		return fmt.Errorf("can't append different family")
-	}
-	rhs.tree.Walk(nil, func(r *net.IPNet, v interface{}) bool {
-		w, ok, _ := lhs.tree.Get(r)
-		if ok {
-			rp := v.([]*Prefix)
-			lp := w.([]*Prefix)
-			lhs.tree.Add(r, append(lp, rp...))
-		} else {
-			lhs.tree.Add(r, v)
-		}
-		return true
-	})
-	lhs.family = rhs.family
-	return nil
-}
-
-func (lhs *PrefixSet) Remove(arg DefinedSet) error {
-	rhs, ok := arg.(*PrefixSet)
-	if !ok {
-		return fmt.Errorf("type cast failed")
-	}
-	rhs.tree.Walk(nil, func(r *net.IPNet, v interface{}) bool {
-		w, ok, _ := lhs.tree.Get(r)
-		if !ok {
-			return true
-		}
-		rp := v.([]*Prefix)
-		lp := w.([]*Prefix)
-		new := make([]*Prefix, 0, len(lp))
-		for _, lp := range lp {
-			delete := false
-			for _, rp := range rp {
-				if lp.Equal(rp) {
-					delete = true
-					break
-				}
-			}
-			if !delete {
-				new = append(new, lp)
-			}
-		}
-		if len(new) == 0 {
-			lhs.tree.Delete(r)
-		} else {
-			lhs.tree.Add(r, new)
-		}
-		return true
-	})
-	return nil
-}
-
-func (lhs *PrefixSet) Replace(arg DefinedSet) error {
-	rhs, ok := arg.(*PrefixSet)
-	if !ok {
-		return fmt.Errorf("type cast failed")
-	}
-	lhs.tree = rhs.tree
-	lhs.family = rhs.family
-	return nil
-}
-
-func (s *PrefixSet) List() []string {
-	var list []string
-	s.tree.Walk(nil, func(_ *net.IPNet, v interface{}) bool {
-		ps := v.([]*Prefix)
-		for _, p := range ps {
-			list = append(list, fmt.Sprintf("%s %d..%d", p.PrefixString(), p.MasklengthRangeMin, p.MasklengthRangeMax))
-		}
-		return true
-	})
-	return list
-}
-
-func (s *PrefixSet) ToConfig() *oc.PrefixSet {
-	list := make([]oc.Prefix, 0, s.tree.Size())
-	s.tree.Walk(nil, func(_ *net.IPNet, v interface{}) bool {
-		ps := v.([]*Prefix)
-		for _, p := range ps {
-			list = append(list, oc.Prefix{IpPrefix: p.PrefixString(), MasklengthRange: fmt.Sprintf("%d..%d", p.MasklengthRangeMin, p.MasklengthRangeMax)})
-		}
-		return true
-	})
-	return &oc.PrefixSet{
-		PrefixSetName: s.name,
-		PrefixList:    list,
-	}
-}
-
-func (s *PrefixSet) String() string {
-	return strings.Join(s.List(), "\n")
-}
-
-func (s *PrefixSet) MarshalJSON() ([]byte, error) {
-	return json.Marshal(s.ToConfig())
-}
-
-func NewPrefixSetFromApiStruct(name string, prefixes []*Prefix) (*PrefixSet, error) {
-	if name == "" {
-		return nil, fmt.Errorf("empty prefix set name")
-	}
-	tree := critbitgo.NewNet()
-	var family bgp.RouteFamily
-	for i, x := range prefixes {
-		if i == 0 {
-			family = x.AddressFamily
-		} else if family != x.AddressFamily {
-			return nil, fmt.Errorf("multiple families")
-		}
-		d, ok, _ := tree.Get(x.Prefix)
-		if ok {
-			ps := d.([]*Prefix)
-			tree.Add(x.Prefix, append(ps, x))
-		} else {
-			tree.Add(x.Prefix, []*Prefix{x})
-		}
-	}
-	return &PrefixSet{
-		name:   name,
-		tree:   tree,
-		family: family,
-	}, nil
-}
-
-func NewPrefixSet(c oc.PrefixSet) (*PrefixSet, error) {
-	name := c.PrefixSetName
-	if name == "" {
-		if len(c.PrefixList) == 0 {
-			return nil, nil
-		}
-		return nil, fmt.Errorf("empty prefix set name")
-	}
-	tree := critbitgo.NewNet()
-	var family bgp.RouteFamily
-	for i, x := range c.PrefixList {
-		y, err := NewPrefix(x)
-		if err != nil {
-			return nil, err
-		}
-		if i == 0 {
-			family = y.AddressFamily
-		} else if family != y.AddressFamily {
-			return nil, fmt.Errorf("multiple families")
-		}
-		d, ok, _ := tree.Get(y.Prefix)
-		if ok {
-			ps := d.([]*Prefix)
-			tree.Add(y.Prefix, append(ps, y))
-		} else {
-			tree.Add(y.Prefix, []*Prefix{y})
-		}
-	}
-	return &PrefixSet{
-		name:   name,
-		tree:   tree,
-		family: family,
-	}, nil
 }
 
 type NextHopSet struct {
@@ -1459,20 +1275,9 @@ func (c *PrefixCondition) Evaluate(path *Path, _ *PolicyOptions) bool {
 		return false
 	}
 
-	r := nlriToIPNet(path.GetNlri())
-	if r == nil {
-		return false
-	}
-	ones, _ := r.Mask.Size()
-	masklen := uint8(ones)
 	result := false
-	if _, ps, _ := c.set.tree.Match(r); ps != nil {
-		for _, p := range ps.([]*Prefix) {
-			if p.MasklengthRangeMin <= masklen && masklen <= p.MasklengthRangeMax {
-				result = true
-				break
-			}
-		}
+	if r, ok := nlriToPrefix(path.GetNlri()); ok {
+		result = c.set.admits(r)
 	}
 
 	if c.option == MATCH_OPTION_INVERT {
