@@ -31,19 +31,24 @@ func (e *ShrinkError) Error() string {
 // all while old had some. A nil or empty old result always passes (first
 // sync). Growth always passes.
 func CheckRefresh(old, next *Result, maxShrink float64) error {
-	oldN, newN := old.PrefixCount(), next.PrefixCount()
+	target := ""
+	if next != nil {
+		target = next.Target
+	}
+	if target == "" && old != nil {
+		target = old.Target
+	}
+	return CheckShrink(target, old.PrefixCount(), next.PrefixCount(), maxShrink)
+}
+
+// CheckShrink is CheckRefresh on entry counts, for a caller that keeps
+// the count of the last good list rather than the list itself.
+func CheckShrink(target string, oldN, newN int, maxShrink float64) error {
 	if oldN == 0 || newN >= oldN {
 		return nil
 	}
 	frac := float64(oldN-newN) / float64(oldN)
 	if newN == 0 || frac > maxShrink {
-		target := ""
-		if next != nil {
-			target = next.Target
-		}
-		if target == "" && old != nil {
-			target = old.Target
-		}
 		return &ShrinkError{Target: target, OldCount: oldN, NewCount: newN, Fraction: frac, Max: maxShrink}
 	}
 	return nil

@@ -23,6 +23,13 @@
 //     peer, and InitialFilter hands it to the route server at start, so a
 //     restart while the registry is down keeps the peer's filters instead of
 //     falling back to default deny.
+//   - The lists are held once in memory, by the route server's filter. The
+//     syncer remembers a summary of the last good data (counts, sources,
+//     time, a digest to recognise an unchanged refresh) and reads the lists
+//     back from the cache when a reload rebuilds a peer's filter. While the
+//     cache cannot be written it keeps them itself; a cache lost behind its
+//     back leaves the rebuilt filter at default deny and the peer is
+//     refreshed at once.
 //
 // Lifecycle: New (reads the cache), routeserver.New with InitialFilter,
 // Attach, start the route server, Run. Refresh serves on-demand refreshes

@@ -3,7 +3,6 @@ package irrsync
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -132,7 +131,7 @@ func (s *Syncer) doRefresh(ctx context.Context, st *peerState, p config.Peer, fo
 		return
 	}
 	if len(next.Warnings) > 0 {
-		log.WithField("warnings", summarise(next.Warnings, 5)).Warn("irr expansion warnings")
+		log.WithField("warnings", summariseWarnings(next.Warnings, 5)).Warn("irr expansion warnings")
 	}
 	fields := logrus.Fields{"origins": len(next.Origins), "ipv4": len(next.IPv4), "ipv6": len(next.IPv6)}
 
@@ -156,7 +155,7 @@ func (s *Syncer) doRefresh(ctx context.Context, st *peerState, p config.Peer, fo
 		}
 	}
 
-	if dirty || !inForce || !sameData(old, next) {
+	if dirty || !inForce || !old.same(next) {
 		fc, err := applier.SetPeerFilter(routestore.WithCause(ctx, routestore.IRRCause(p.ASSet)), p.Name, merge(next, p.Prefixes), originSet(p.ASSet, next))
 		if err != nil {
 			progress(fmt.Sprintf("%s: failed (%s): %v", p.Name, s.failed(st, r, log, fmt.Errorf("apply to route server: %w", err), now), err))
@@ -164,19 +163,22 @@ func (s *Syncer) doRefresh(ctx context.Context, st *peerState, p config.Peer, fo
 		}
 		r.Change = fc
 	}
+	cached := true
 	if err := s.cache.Save(p.Name, next); err != nil {
-		// The filter is in force; only a restart without registry would miss it.
-		log.WithError(err).Warn("irr result applied but not cached")
+		// The filter is in force; only a restart without registry would
+		// miss it, and the syncer keeps the lists until a save succeeds.
+		log.WithError(err).Warn("irr result applied but not cached: its lists stay in memory")
+		cached = false
 	}
 	s.mu.Lock()
-	st.good, st.inForce, st.fromCache, st.everOK = next, true, false, true
+	st.good, st.inForce, st.fromCache, st.everOK = summarise(next, !cached), true, false, true
 	st.lastErr, st.held = "", nil
 	if !irrSettingsChanged(p, st.cfg) {
 		st.dirty = false // else a reload came in meanwhile: the next refresh applies again
 	}
 	s.mu.Unlock()
 	r.Applied = true
-	r.countFrom(next, true)
+	r.countFrom(st.good, true)
 	log.WithFields(fields).WithFields(logrus.Fields{"added": r.Change.Added, "deleted": r.Change.Deleted,
 		"verdict_changes": r.Change.VerdictChanges}).Info("irr filter refreshed")
 	progress(fmt.Sprintf("%s: applied %d origins, %d IPv4 and %d IPv6 entries (+%d -%d)",
@@ -197,14 +199,14 @@ func (s *Syncer) failed(st *peerState, r *Result, log *logrus.Entry, err error, 
 		e.Warn("irr refresh failed: the peer has no IRR filter yet and stays at default deny")
 		return "stays at default deny"
 	}
-	e.WithField("age", now.Sub(good.FetchedAt).Round(time.Second)).Warn("irr refresh failed: last good filter stays in force")
+	e.WithField("age", now.Sub(good.fetchedAt).Round(time.Second)).Warn("irr refresh failed: last good filter stays in force")
 	return "last good filter stays in force"
 }
 
-func (r *Result) countFrom(res *irr.Result, inForce bool) {
+func (r *Result) countFrom(g *lastGood, inForce bool) {
 	r.Origins, r.IPv4, r.IPv6 = 0, 0, 0
-	if res != nil && inForce {
-		r.Origins, r.IPv4, r.IPv6 = len(res.Origins), len(res.IPv4), len(res.IPv6)
+	if g != nil && inForce {
+		r.Origins, r.IPv4, r.IPv6 = g.origins, g.ipv4, g.ipv6
 	}
 }
 
@@ -230,31 +232,32 @@ func (s *Syncer) expandOne(ctx context.Context, p config.Peer, asSet string) (*i
 // It refuses a prefix list that shrinks by more than maxShrink or comes
 // back empty (irr.CheckRefresh), and an origin set that comes back empty
 // while the old one had members.
-func brake(old, next *irr.Result, maxShrink float64, now time.Time) *HeldBack {
-	hb := &HeldBack{OldCount: old.PrefixCount(), NewCount: next.PrefixCount(), Since: now,
+func brake(old *lastGood, next *irr.Result, maxShrink float64, now time.Time) *HeldBack {
+	oldN, target := 0, next.Target
+	if old != nil {
+		oldN = old.prefixCount()
+		if target == "" {
+			target = old.target
+		}
+	}
+	hb := &HeldBack{OldCount: oldN, NewCount: next.PrefixCount(), Since: now,
 		NewOrigins: len(next.Origins), NewIPv4: len(next.IPv4), NewIPv6: len(next.IPv6)}
-	if err := irr.CheckRefresh(old, next, maxShrink); err != nil {
+	if err := irr.CheckShrink(target, oldN, next.PrefixCount(), maxShrink); err != nil {
 		hb.Reason = err.Error()
 		if se, ok := err.(*irr.ShrinkError); ok {
 			hb.Fraction = se.Fraction
 		}
 		return hb
 	}
-	if old != nil && len(old.Origins) > 0 && len(next.Origins) == 0 {
+	if old != nil && old.origins > 0 && len(next.Origins) == 0 {
 		hb.Fraction = 1
-		hb.Reason = fmt.Sprintf("irr refresh for %s held back: origin set came back empty (was %d ASNs)", next.Target, len(old.Origins))
+		hb.Reason = fmt.Sprintf("irr refresh for %s held back: origin set came back empty (was %d ASNs)", next.Target, old.origins)
 		return hb
 	}
 	return nil
 }
 
-// sameData: nothing the route server sees would change.
-func sameData(a, b *irr.Result) bool {
-	return a != nil && b != nil && slices.Equal(a.Origins, b.Origins) &&
-		slices.Equal(a.IPv4, b.IPv4) && slices.Equal(a.IPv6, b.IPv6)
-}
-
-func summarise(ws []string, max int) string {
+func summariseWarnings(ws []string, max int) string {
 	if len(ws) <= max {
 		return strings.Join(ws, "; ")
 	}

@@ -48,10 +48,10 @@ func (s *Syncer) Status() []PeerStatus {
 		ps := PeerStatus{Peer: name, ASSet: st.cfg.ASSet, LastAttempt: st.lastAttempt, LastError: st.lastErr,
 			FromCache: st.fromCache && st.good != nil, InForce: st.inForce}
 		if g := st.good; g != nil {
-			ps.Origins, ps.IPv4, ps.IPv6 = len(g.Origins), len(g.IPv4), len(g.IPv6)
-			ps.Sources = append([]string(nil), g.Sources...)
-			ps.LastRefresh = g.FetchedAt
-			ps.Age = now.Sub(g.FetchedAt)
+			ps.Origins, ps.IPv4, ps.IPv6 = g.origins, g.ipv4, g.ipv6
+			ps.Sources = append([]string(nil), g.sources...)
+			ps.LastRefresh = g.fetchedAt
+			ps.Age = now.Sub(g.fetchedAt)
 		}
 		if st.held != nil {
 			hb := *st.held

@@ -80,12 +80,12 @@ type peerState struct {
 	lock chan struct{} // capacity 1: a mutex whose wait honours ctx
 
 	cfg         config.Peer
-	good        *irr.Result // last good IRR data (applied, or loaded from the cache)
-	inForce     bool        // the route server holds good (else it has default deny)
-	fromCache   bool        // good came from the cache, not from a refresh in this process
-	everOK      bool        // a refresh succeeded (applied or held back) in this process
-	dirty       bool        // the config changed: apply the next result even if identical
-	soon        bool        // Run should refresh this peer at once (new or changed)
+	good        *lastGood // last good IRR data (applied, or loaded from the cache): its summary
+	inForce     bool      // the route server holds good (else it has default deny)
+	fromCache   bool      // good came from the cache, not from a refresh in this process
+	everOK      bool      // a refresh succeeded (applied or held back) in this process
+	dirty       bool      // the config changed: apply the next result even if identical
+	soon        bool      // Run should refresh this peer at once (new or changed)
 	lastAttempt time.Time
 	lastErr     string
 	held        *HeldBack
@@ -160,7 +160,8 @@ func (s *Syncer) filesFor(cfg *config.Config, old *fileDB) *fileDB {
 
 func (s *Syncer) newPeerState(p config.Peer) *peerState {
 	st := &peerState{lock: make(chan struct{}, 1), cfg: p}
-	st.good, st.lastErr = s.loadCached(p)
+	res, refused := s.loadCached(p)
+	st.good, st.lastErr = summarise(res, false), refused // InitialFilter reads the lists back
 	st.fromCache = st.good != nil
 	return st
 }
@@ -208,9 +209,13 @@ func (s *Syncer) InitialFilter(p config.Peer) ([]filters.PrefixRange, *filters.O
 	defer s.mu.Unlock()
 	var good *irr.Result
 	if st := s.peers[p.Name]; st != nil && st.cfg.ASSet == p.ASSet {
-		good = st.good
-		if good != nil {
-			st.inForce = true
+		if st.good != nil {
+			res, err := st.good.result(s.cache, p.Name)
+			if err != nil {
+				s.lostCache(st, p, err)
+				return nil, nil
+			}
+			good, st.inForce = res, true
 		}
 	} else {
 		// A peer added or changed by a reload, before Reconfigure: its
@@ -224,6 +229,20 @@ func (s *Syncer) InitialFilter(p config.Peer) ([]filters.PrefixRange, *filters.O
 	s.peerLog(p).WithFields(logrus.Fields{"origins": len(good.Origins), "ipv4": len(good.IPv4),
 		"ipv6": len(good.IPv6), "fetched_at": good.FetchedAt}).Info("irr filter starts from the last-good data")
 	return merge(good, p.Prefixes), originSet(p.ASSet, good)
+}
+
+// lostCache: the lists of the peer's last good data could not be read back
+// from the cache. The peer starts from default deny like a peer without
+// data, and Run refreshes it at once.
+func (s *Syncer) lostCache(st *peerState, p config.Peer, err error) {
+	s.peerLog(p).WithError(err).Error("irr cache lost: the peer's filter starts at default deny and is refreshed now")
+	st.good, st.inForce, st.fromCache = nil, false, false
+	st.lastErr = "irr cache lost, refreshing: " + err.Error()
+	st.soon = true
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
 }
 
 func (s *Syncer) peerLog(p config.Peer) *logrus.Entry {
