@@ -72,6 +72,11 @@ func TestSendSecondaryRoutesFanout(t *testing.T) {
 		assert.Equal(t, []uint32{21001<<16 | uint32(i)}, p.GetCommunities())
 	}
 
+	// a client that comes up is sent the table without a new path
+	// (getBestFromLocal): the same paths
+	require.Len(t, s.sendSecondaryRoutes(dst, nil, dsts), n)
+	require.Empty(t, s.sendSecondaryRoutes(dst, nil, nil))
+
 	perPath := testing.AllocsPerRun(20, func() {
 		s.sendSecondaryRoutes(dst, newPath, dsts)
 	}) / n
@@ -151,6 +156,13 @@ func TestPropagateFacts(t *testing.T) {
 		{"family not negotiated", rs, bgp.RF_IPv6_UC, propagateFacts{routeServerClient: true, secondaryRoute: true, family: bgp.RF_IPv6_UC}},
 	} {
 		got := tc.peer.propagateFacts(tc.family)
+		// the export facts come with it for secondary-route clients only
+		if got.secondaryRoute {
+			assert.Equal(t, tc.peer.exportFacts(tc.family), got.export, tc.name)
+		} else {
+			assert.Zero(t, got.export, tc.name)
+		}
+		got.export = exportFacts{}
 		assert.Equal(t, tc.want, got, tc.name)
 		assert.Equal(t, tc.peer.isRouteServerClient(), got.routeServerClient, tc.name)
 		assert.Equal(t, tc.peer.isSecondaryRouteEnabled(), got.secondaryRoute, tc.name)
@@ -160,4 +172,58 @@ func TestPropagateFacts(t *testing.T) {
 		assert.Equal(t, tc.peer.isIBGPPeer(), f.ibgp, tc.name)
 		assert.Equal(t, tc.peer.isIBGPPeer() || tc.peer.isRouteServerClient(), tc.peer.isIBGPPeerOrRouteServerClient(), tc.name)
 	}
+}
+
+// exportFacts reads, under one lock, what the export path's separate
+// questions read: each field against its own getter.
+func TestExportFacts(t *testing.T) {
+	rib := table.NewTableManager(logger, []bgp.RouteFamily{bgp.RF_IPv4_UC, bgp.RF_IPv4_VPN})
+	rs, _ := newRouteServerClient(t, 21000, 21001, "45.0.0.1", rib)
+	ibgp, _ := newPeerandInfo(21000, 21000, "45.0.0.2", rib)
+	ibgp.fsm.pConf.State.PeerType = oc.PEER_TYPE_INTERNAL
+	ibgp.fsm.peerInfo.ID = net.ParseIP("45.0.0.2")
+	vrf, _ := newPeerandInfo(21000, 21003, "45.0.0.3", rib)
+	vrf.fsm.pConf.Config.Vrf = "red"
+	vrf.fsm.rfMap[bgp.RF_IPv4_VPN] = bgp.BGP_ADD_PATH_NONE
+	vrf.fsm.pConf.AsPathOptions.State.ReplacePeerAs = true
+	vrf.fsm.pConf.Config.LocalAs = 21000
+	restarting, _ := newRouteServerClient(t, 21000, 21004, "45.0.0.4", rib)
+	restarting.fsm.pConf.GracefulRestart.State.LocalRestarting = true
+	down, _ := newRouteServerClient(t, 21000, 21005, "45.0.0.5", rib)
+	down.fsm.state = bgp.BGP_FSM_ACTIVE
+	for _, tc := range []struct {
+		name      string
+		peer      *peer
+		family    bgp.RouteFamily
+		advertise bool
+	}{
+		{"route-server client", rs, bgp.RF_IPv4_UC, true},
+		{"route-server client, family not negotiated", rs, bgp.RF_IPv6_UC, true},
+		{"iBGP", ibgp, bgp.RF_IPv4_UC, true},
+		{"VRF with replace-peer-as", vrf, bgp.RF_IPv4_VPN, true},
+		{"locally restarting", restarting, bgp.RF_IPv4_UC, false},
+		{"not established", down, bgp.RF_IPv4_UC, false},
+	} {
+		p := tc.peer
+		if tc.advertise {
+			p.fsm.state = bgp.BGP_FSM_ESTABLISHED
+		}
+		ef := p.exportFacts(tc.family)
+		assert.Equal(t, tc.family, ef.family, tc.name)
+		assert.Equal(t, p.filterFacts(tc.family), ef.filter, tc.name)
+		assert.Equal(t, needToAdvertise(p), advertiseWith(p, ef.established, ef.localRestarting), tc.name)
+		assert.Equal(t, tc.advertise, advertiseWith(p, ef.established, ef.localRestarting), tc.name)
+		assert.Equal(t, p.fsm.pConf.Config.Vrf, ef.vrf, tc.name)
+		assert.Equal(t, p.fsm.pConf.AsPathOptions.State.ReplacePeerAs, ef.replacePeerAs, tc.name)
+		assert.Equal(t, p.fsm.pConf.Config.LocalAs, ef.localAs, tc.name)
+		assert.Equal(t, p.fsm.pConf.Config.PeerAs, ef.peerAs, tc.name)
+		assert.Equal(t, p.routerID(), ef.routerID, tc.name)
+		assert.Equal(t, p.isIBGPPeerOrRouteServerClient(), ef.ibgpOrRSClient, tc.name)
+		// facts for another family are read afresh
+		assert.Equal(t, p.filterFacts(bgp.RF_IPv6_UC), p.filterFactsFor(&ef, bgp.RF_IPv6_UC), tc.name)
+	}
+	// vrf: the only replace-peer-as, VRF and non-route-server eBGP case
+	assert.True(t, vrf.exportFacts(bgp.RF_IPv4_VPN).replacePeerAs)
+	assert.False(t, vrf.exportFacts(bgp.RF_IPv4_VPN).ibgpOrRSClient)
+	assert.True(t, ibgp.exportFacts(bgp.RF_IPv4_UC).ibgpOrRSClient)
 }

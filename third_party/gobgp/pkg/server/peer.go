@@ -453,7 +453,8 @@ func (peer *peer) stopPeerRestarting() {
 
 }
 
-func (peer *peer) filterPathFromSourcePeer(path, old *table.Path) *table.Path {
+// routerID is the peer's (peer.routerID(), read by the caller).
+func (peer *peer) filterPathFromSourcePeer(routerID net.IP, path, old *table.Path) *table.Path {
 	// Consider 3 peers - A, B, C and prefix P originated by C. Parallel eBGP
 	// sessions exist between A & B, and both have a single session with C.
 	//
@@ -469,7 +470,7 @@ func (peer *peer) filterPathFromSourcePeer(path, old *table.Path) *table.Path {
 	// (whichever is not the new best path), we fail to send a withdraw towards
 	// B, and the route is "stuck".
 	// TODO: considerations for RFC6286
-	if !peer.routerID().Equal(path.GetSource().ID) {
+	if !routerID.Equal(path.GetSource().ID) {
 		return path
 	}
 

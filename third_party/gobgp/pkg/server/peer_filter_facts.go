@@ -16,6 +16,8 @@
 package server
 
 import (
+	"net"
+
 	"github.com/osrg/gobgp/v3/pkg/config/oc"
 	"github.com/osrg/gobgp/v3/pkg/packet/bgp"
 )
@@ -60,6 +62,9 @@ type propagateFacts struct {
 	secondaryRoute    bool            // route-server client with secondary routes
 	family            bgp.RouteFamily // the path's family as the neighbour sees it (VRF: VPN → unicast)
 	addPathSend       bool            // ADD-PATH send negotiated for family
+	// export is what sendSecondaryRoutes asks, read under the same lock
+	// (for secondaryRoute peers only)
+	export exportFacts
 }
 
 func (peer *peer) propagateFacts(family bgp.RouteFamily) propagateFacts {
@@ -80,10 +85,70 @@ func (peer *peer) propagateFacts(family bgp.RouteFamily) propagateFacts {
 		}
 	}
 	mode, ok := peer.fsm.rfMap[f]
-	return propagateFacts{
+	facts := propagateFacts{
 		routeServerClient: rs.RouteServerClient,
 		secondaryRoute:    rs.RouteServerClient && rs.SecondaryRoute,
 		family:            f,
 		addPathSend:       ok && mode&bgp.BGP_ADD_PATH_SEND > 0,
 	}
+	if facts.secondaryRoute {
+		facts.export = peer.exportFactsLocked(family)
+	}
+	return facts
+}
+
+// exportFacts are what exporting paths toward one peer asks of it:
+// whether to advertise at all (needToAdvertise), the VRF and AS-path
+// options (prePolicyFilterpathInto), filterpath's facts and router ID,
+// and whether LOCAL_PREF stays (postFilterpath). They are read under one
+// acquisition of the peer's FSM lock for all the paths sendSecondaryRoutes
+// filters for the peer in one propagation, instead of six acquisitions
+// per path: toward 60 route-server clients those read locks' atomic
+// counters were 12% of a route server's CPU (issue 11).
+type exportFacts struct {
+	family          bgp.RouteFamily // filter holds for paths of this family
+	filter          filterFacts
+	established     bool
+	localRestarting bool
+	vrf             string
+	replacePeerAs   bool
+	localAs, peerAs uint32
+	routerID        net.IP
+	ibgpOrRSClient  bool
+}
+
+func (peer *peer) exportFacts(family bgp.RouteFamily) exportFacts {
+	peer.fsm.lock.RLock()
+	defer peer.fsm.lock.RUnlock()
+	return peer.exportFactsLocked(family)
+}
+
+// exportFactsLocked is exportFacts with the FSM lock held by the caller.
+func (peer *peer) exportFactsLocked(family bgp.RouteFamily) exportFacts {
+	c := peer.fsm.pConf
+	_, familyNegotiated := peer.fsm.rfMap[family]
+	_, rtcNegotiated := peer.fsm.rfMap[bgp.RF_RTC_UC]
+	ibgp := c.State.PeerType == oc.PEER_TYPE_INTERNAL
+	rsClient := c.RouteServer.Config.RouteServerClient
+	return exportFacts{
+		family:          family,
+		filter:          filterFacts{familyNegotiated: familyNegotiated, rtcNegotiated: rtcNegotiated, ibgp: ibgp, routeServerClient: rsClient},
+		established:     peer.fsm.state == bgp.BGP_FSM_ESTABLISHED,
+		localRestarting: c.GracefulRestart.State.LocalRestarting,
+		vrf:             c.Config.Vrf,
+		replacePeerAs:   c.AsPathOptions.State.ReplacePeerAs,
+		localAs:         c.Config.LocalAs,
+		peerAs:          c.Config.PeerAs,
+		routerID:        peer.fsm.peerInfo.ID,
+		ibgpOrRSClient:  ibgp || rsClient,
+	}
+}
+
+// filterFactsFor returns ef's filterpath facts when they were read for
+// family, else reads them (a VRF turns a VPN path into a unicast one).
+func (peer *peer) filterFactsFor(ef *exportFacts, family bgp.RouteFamily) filterFacts {
+	if ef.family == family {
+		return ef.filter
+	}
+	return peer.filterFacts(family)
 }

@@ -603,8 +603,12 @@ func filterpath(peer *peer, path, old *table.Path) *table.Path {
 	if path == nil {
 		return nil
 	}
+	return filterpathWith(peer, peer.filterFacts(path.GetRouteFamily()), peer.routerID(), path, old)
+}
 
-	facts := peer.filterFacts(path.GetRouteFamily())
+// filterpathWith is filterpath with the peer's facts and router ID read by
+// the caller (exportFacts); path is not nil.
+func filterpathWith(peer *peer, facts filterFacts, routerID net.IP, path, old *table.Path) *table.Path {
 	if !facts.familyNegotiated {
 		return nil
 	}
@@ -696,7 +700,7 @@ func filterpath(peer *peer, path, old *table.Path) *table.Path {
 		}
 	}
 
-	if path = peer.filterPathFromSourcePeer(path, old); path == nil {
+	if path = peer.filterPathFromSourcePeer(routerID, path, old); path == nil {
 		return nil
 	}
 
@@ -726,6 +730,17 @@ func (s *BgpServer) prePolicyFilterpath(peer *peer, path, old *table.Path) (*tab
 // field is overwritten), so that sendSecondaryRoutes can reuse one
 // PolicyOptions for all the paths it filters for a peer.
 func (s *BgpServer) prePolicyFilterpathInto(peer *peer, path, old *table.Path, options *table.PolicyOptions) (*table.Path, bool) {
+	var family bgp.RouteFamily
+	if path != nil {
+		family = path.GetRouteFamily()
+	}
+	ef := peer.exportFacts(family)
+	return s.prePolicyFilterpathWith(peer, &ef, path, old, options)
+}
+
+// prePolicyFilterpathWith is prePolicyFilterpathInto with the peer's facts
+// read by the caller, once for all the paths it filters for the peer.
+func (s *BgpServer) prePolicyFilterpathWith(peer *peer, ef *exportFacts, path, old *table.Path, options *table.PolicyOptions) (*table.Path, bool) {
 	// Special handling for RTM NLRI.
 	if path != nil && path.GetRouteFamily() == bgp.RF_RTC_UC && !path.IsWithdraw {
 		// If the given "path" is locally generated and the same with "old", we
@@ -774,11 +789,7 @@ func (s *BgpServer) prePolicyFilterpathInto(peer *peer, path, old *table.Path, o
 	// only allow vpnv4 and vpnv6 paths to be advertised to VRFed neighbors.
 	// also check we can import this path using table.CanImportToVrf()
 	// if we can, make it local path by calling (*Path).ToLocal()
-	peer.fsm.lock.RLock()
-	peerVrf := peer.fsm.pConf.Config.Vrf
-	replacePeerAs := peer.fsm.pConf.AsPathOptions.State.ReplacePeerAs
-	localAs, peerAs := peer.fsm.pConf.Config.LocalAs, peer.fsm.pConf.Config.PeerAs
-	peer.fsm.lock.RUnlock()
+	peerVrf, replacePeerAs, localAs, peerAs := ef.vrf, ef.replacePeerAs, ef.localAs, ef.peerAs
 	if path != nil && peerVrf != "" {
 		if f := path.GetRouteFamily(); f != bgp.RF_IPv4_VPN && f != bgp.RF_IPv6_VPN && f != bgp.RF_FS_IPv4_VPN && f != bgp.RF_FS_IPv6_VPN {
 			return nil, true
@@ -791,13 +802,15 @@ func (s *BgpServer) prePolicyFilterpathInto(peer *peer, path, old *table.Path, o
 		}
 	}
 
-	// replace-peer-as handling (config read above, under the same lock as
-	// the VRF: one acquisition per path and peer instead of two)
+	// replace-peer-as handling (config read with the VRF, in exportFacts)
 	if path != nil && !path.IsWithdraw && replacePeerAs {
 		path = path.ReplaceAS(localAs, peerAs)
 	}
 
-	if path = filterpath(peer, path, old); path == nil {
+	if path == nil {
+		return nil, true
+	}
+	if path = filterpathWith(peer, peer.filterFactsFor(ef, path.GetRouteFamily()), ef.routerID, path, old); path == nil {
 		return nil, true
 	}
 
@@ -822,6 +835,12 @@ func (s *BgpServer) prePolicyFilterpathInto(peer *peer, path, old *table.Path, o
 }
 
 func (s *BgpServer) postFilterpath(peer *peer, path *table.Path) *table.Path {
+	return s.postFilterpathWith(peer, nil, path)
+}
+
+// postFilterpathWith is postFilterpath with the peer's facts read by the
+// caller (ef), or read here (nil).
+func (s *BgpServer) postFilterpathWith(peer *peer, ef *exportFacts, path *table.Path) *table.Path {
 	// draft-uttaro-idr-bgp-persistence-02
 	// 4.3.  Processing LLGR_STALE Routes
 	//
@@ -841,8 +860,16 @@ func (s *BgpServer) postFilterpath(peer *peer, path *table.Path) *table.Path {
 	// remove local-pref attribute
 	// we should do this after applying export policy since policy may
 	// set local-preference
-	if path != nil && !peer.isIBGPPeerOrRouteServerClient() {
-		path.RemoveLocalPref()
+	if path != nil {
+		keep := false
+		if ef != nil {
+			keep = ef.ibgpOrRSClient
+		} else {
+			keep = peer.isIBGPPeerOrRouteServerClient()
+		}
+		if !keep {
+			path.RemoveLocalPref()
+		}
 	}
 
 	return path
@@ -1159,7 +1186,12 @@ func needToAdvertise(peer *peer) bool {
 	notEstablished := peer.fsm.state != bgp.BGP_FSM_ESTABLISHED
 	localRestarting := peer.fsm.pConf.GracefulRestart.State.LocalRestarting
 	peer.fsm.lock.RUnlock()
-	if notEstablished {
+	return advertiseWith(peer, !notEstablished, localRestarting)
+}
+
+// advertiseWith is needToAdvertise on facts read by the caller.
+func advertiseWith(peer *peer, established, localRestarting bool) bool {
+	if !established {
 		return false
 	}
 	if localRestarting {
@@ -1175,7 +1207,16 @@ func needToAdvertise(peer *peer) bool {
 }
 
 func (s *BgpServer) sendSecondaryRoutes(peer *peer, newPath *table.Path, dsts []*table.Update) []*table.Path {
-	if !needToAdvertise(peer) {
+	// the peer's facts, read once for every path filtered here; newPath
+	// is nil when a peer that came up is sent the table (getBestFromLocal)
+	ef := peer.exportFacts(updatesFamily(newPath, dsts))
+	return s.sendSecondaryRoutesWith(peer, &ef, dsts)
+}
+
+// sendSecondaryRoutesWith is sendSecondaryRoutes with the peer's facts
+// read by the caller (propagateUpdateToNeighbors reads them with its own).
+func (s *BgpServer) sendSecondaryRoutesWith(peer *peer, ef *exportFacts, dsts []*table.Update) []*table.Path {
+	if !advertiseWith(peer, ef.established, ef.localRestarting) {
 		return nil
 	}
 	pl := make([]*table.Path, 0, len(dsts))
@@ -1186,14 +1227,14 @@ func (s *BgpServer) sendSecondaryRoutes(peer *peer, newPath *table.Path, dsts []
 	validate := s.roaTable.Validate
 	options := &table.PolicyOptions{}
 	f := func(path, old *table.Path) *table.Path {
-		path, stop := s.prePolicyFilterpathInto(peer, path, old, options)
+		path, stop := s.prePolicyFilterpathWith(peer, ef, path, old, options)
 		if stop {
 			return nil
 		}
 		options.Validate = validate
 		path = peer.policy.ApplyPolicy(peer.TableID(), table.POLICY_DIRECTION_EXPORT, path, options)
 		if path != nil {
-			return s.postFilterpath(peer, path)
+			return s.postFilterpathWith(peer, ef, path)
 		}
 		return nil
 	}
@@ -1224,6 +1265,23 @@ func (s *BgpServer) sendSecondaryRoutes(peer *peer, newPath *table.Path, dsts []
 		}
 	}
 	return pl
+}
+
+// updatesFamily is the family of the paths sendSecondaryRoutes filters:
+// newPath's, else the first path's in dsts (0 when there is none; facts
+// for another family are read afresh, filterFactsFor).
+func updatesFamily(newPath *table.Path, dsts []*table.Update) bgp.RouteFamily {
+	if newPath != nil {
+		return newPath.GetRouteFamily()
+	}
+	for _, d := range dsts {
+		for _, l := range [][]*table.Path{d.KnownPathList, d.OldKnownPathList} {
+			if len(l) > 0 {
+				return l[0].GetRouteFamily()
+			}
+		}
+	}
+	return 0
 }
 
 func (s *BgpServer) processOutgoingPaths(peer *peer, paths, olds []*table.Path) []*table.Path {
@@ -1531,7 +1589,7 @@ func (s *BgpServer) propagateUpdateToNeighbors(rib *table.TableManager, source *
 		} else {
 			if facts.routeServerClient {
 				if facts.secondaryRoute {
-					if paths := s.sendSecondaryRoutes(targetPeer, newPath, dsts); len(paths) > 0 {
+					if paths := s.sendSecondaryRoutesWith(targetPeer, &facts.export, dsts); len(paths) > 0 {
 						s.sendPaths(targetPeer, paths)
 					}
 					continue
