@@ -17,21 +17,74 @@ package table
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/osrg/gobgp/v3/pkg/log"
 	"github.com/osrg/gobgp/v3/pkg/packet/bgp"
 )
 
+// The Adj-RIB-In keeps, per family, the paths received for each prefix in
+// a map keyed like a Table's destinations (tableKey), with the path list as
+// the map value. It was a Table of Destinations, a second Destination per
+// received route besides the one in the RIB: 80 bytes and four pointers
+// for the collector per route (issue 11 of rsguard: a route server holding
+// 900,000 routes from 3 peers). Select builds a Table from it on demand,
+// for the API's listings.
+
+// adjDest is the paths received for one prefix (ADD-PATH: one per path
+// identifier), in arrival order; held by value in adjTable.destinations.
+type adjDest struct {
+	knownPathList []*Path
+}
+
+type adjTable struct {
+	family       bgp.RouteFamily
+	destinations map[string]adjDest
+}
+
+func newAdjTable(family bgp.RouteFamily) *adjTable {
+	return &adjTable{family: family, destinations: make(map[string]adjDest)}
+}
+
+// adjKey is the key of nlri in an adjTable: Table.tableKey's (which
+// reads nothing of its table).
+func adjKey(nlri bgp.AddrPrefixInterface) string {
+	var t *Table
+	return t.tableKey(nlri)
+}
+
+// set stores d at key, or removes key when d holds no path.
+func (t *adjTable) set(key string, d adjDest) {
+	if len(d.knownPathList) > 0 {
+		t.destinations[key] = d
+		return
+	}
+	delete(t.destinations, key)
+	if len(t.destinations) == 0 {
+		t.destinations = make(map[string]adjDest) // a map never shrinks
+	}
+}
+
+// toTable is t as a Table of Destinations.
+func (t *adjTable) toTable(logger log.Logger) *Table {
+	r := NewTable(logger, t.family)
+	for _, d := range t.destinations {
+		known := append([]*Path(nil), d.knownPathList...)
+		r.setDestination(NewDestination(known[0].GetNlri(), 0, known...))
+	}
+	return r
+}
+
 type AdjRib struct {
 	accepted map[bgp.RouteFamily]int
-	table    map[bgp.RouteFamily]*Table
+	table    map[bgp.RouteFamily]*adjTable
 	logger   log.Logger
 }
 
 func NewAdjRib(logger log.Logger, rfList []bgp.RouteFamily) *AdjRib {
-	m := make(map[bgp.RouteFamily]*Table)
+	m := make(map[bgp.RouteFamily]*adjTable)
 	for _, f := range rfList {
-		m[f] = NewTable(logger, f)
+		m[f] = newAdjTable(f)
 	}
 	return &AdjRib{
 		table:    m,
@@ -47,7 +100,8 @@ func (adj *AdjRib) Update(pathList []*Path) {
 		}
 		rf := path.GetRouteFamily()
 		t := adj.table[path.GetRouteFamily()]
-		d := t.getOrCreateDest(path.GetNlri(), 0)
+		key := adjKey(path.GetNlri())
+		d := t.destinations[key]
 		var old *Path
 		idx := -1
 		for i, p := range d.knownPathList {
@@ -62,10 +116,10 @@ func (adj *AdjRib) Update(pathList []*Path) {
 
 		if path.IsWithdraw {
 			if idx != -1 {
-				d.knownPathList = append(d.knownPathList[:idx], d.knownPathList[idx+1:]...)
-				if len(d.knownPathList) == 0 {
-					t.deleteDest(d)
-				}
+				// slices.Delete clears the vacated slot: the withdrawn
+				// path is not kept alive by the backing array
+				d.knownPathList = slices.Delete(d.knownPathList, idx, idx+1)
+				t.set(key, d)
 				if !old.IsRejected() {
 					adj.accepted[rf]--
 				}
@@ -84,6 +138,7 @@ func (adj *AdjRib) Update(pathList []*Path) {
 				d.knownPathList[idx] = path
 			} else {
 				d.knownPathList = append(d.knownPathList, path)
+				t.set(key, d)
 				if !path.IsRejected() {
 					adj.accepted[rf]++
 				}
@@ -105,12 +160,14 @@ func (adj *AdjRib) UpdateAdjRibOut(pathList []*Path) {
 			continue
 		}
 		t := adj.table[path.GetRouteFamily()]
-		d := t.getOrCreateDest(path.GetNlri(), 0)
+		key := adjKey(path.GetNlri())
+		d := t.destinations[key]
 		d.knownPathList = append(d.knownPathList, path)
+		t.set(key, d)
 	}
 }
 
-func (adj *AdjRib) walk(families []bgp.RouteFamily, fn func(*Destination) bool) {
+func (adj *AdjRib) walk(families []bgp.RouteFamily, fn func(adjDest) bool) {
 	for _, f := range families {
 		if t, ok := adj.table[f]; ok {
 			for _, d := range t.destinations {
@@ -124,7 +181,7 @@ func (adj *AdjRib) walk(families []bgp.RouteFamily, fn func(*Destination) bool) 
 
 func (adj *AdjRib) PathList(rfList []bgp.RouteFamily, accepted bool) []*Path {
 	pathList := make([]*Path, 0, adj.Count(rfList))
-	adj.walk(rfList, func(d *Destination) bool {
+	adj.walk(rfList, func(d adjDest) bool {
 		for _, p := range d.knownPathList {
 			if accepted && p.IsRejected() {
 				continue
@@ -138,7 +195,7 @@ func (adj *AdjRib) PathList(rfList []bgp.RouteFamily, accepted bool) []*Path {
 
 func (adj *AdjRib) Count(rfList []bgp.RouteFamily) int {
 	count := 0
-	adj.walk(rfList, func(d *Destination) bool {
+	adj.walk(rfList, func(d adjDest) bool {
 		count += len(d.knownPathList)
 		return false
 	})
@@ -157,7 +214,7 @@ func (adj *AdjRib) Accepted(rfList []bgp.RouteFamily) int {
 
 func (adj *AdjRib) Drop(rfList []bgp.RouteFamily) []*Path {
 	l := make([]*Path, 0, adj.Count(rfList))
-	adj.walk(rfList, func(d *Destination) bool {
+	adj.walk(rfList, func(d adjDest) bool {
 		for _, p := range d.knownPathList {
 			w := p.Clone(true)
 			w.SetDropped(true)
@@ -166,7 +223,7 @@ func (adj *AdjRib) Drop(rfList []bgp.RouteFamily) []*Path {
 		return false
 	})
 	for _, rf := range rfList {
-		adj.table[rf] = NewTable(adj.logger, rf)
+		adj.table[rf] = newAdjTable(rf)
 		adj.accepted[rf] = 0
 	}
 	return l
@@ -174,7 +231,7 @@ func (adj *AdjRib) Drop(rfList []bgp.RouteFamily) []*Path {
 
 func (adj *AdjRib) DropStale(rfList []bgp.RouteFamily) []*Path {
 	pathList := make([]*Path, 0, adj.Count(rfList))
-	adj.walk(rfList, func(d *Destination) bool {
+	adj.walk(rfList, func(d adjDest) bool {
 		for _, p := range d.knownPathList {
 			if p.IsStale() {
 				w := p.Clone(true)
@@ -190,7 +247,7 @@ func (adj *AdjRib) DropStale(rfList []bgp.RouteFamily) []*Path {
 
 func (adj *AdjRib) StaleAll(rfList []bgp.RouteFamily) []*Path {
 	pathList := make([]*Path, 0, adj.Count(rfList))
-	adj.walk(rfList, func(d *Destination) bool {
+	adj.walk(rfList, func(d adjDest) bool {
 		for i, p := range d.knownPathList {
 			n := p.Clone(false)
 			n.MarkStale(true)
@@ -207,7 +264,7 @@ func (adj *AdjRib) StaleAll(rfList []bgp.RouteFamily) []*Path {
 
 func (adj *AdjRib) MarkLLGRStaleOrDrop(rfList []bgp.RouteFamily) []*Path {
 	pathList := make([]*Path, 0, adj.Count(rfList))
-	adj.walk(rfList, func(d *Destination) bool {
+	adj.walk(rfList, func(d adjDest) bool {
 		for i, p := range d.knownPathList {
 			if p.HasNoLLGR() {
 				n := p.Clone(true)
@@ -231,8 +288,10 @@ func (adj *AdjRib) MarkLLGRStaleOrDrop(rfList []bgp.RouteFamily) []*Path {
 }
 
 func (adj *AdjRib) Select(family bgp.RouteFamily, accepted bool, option ...TableSelectOption) (*Table, error) {
-	t, ok := adj.table[family]
-	if !ok {
+	var t *Table
+	if a, ok := adj.table[family]; ok {
+		t = a.toTable(adj.logger)
+	} else {
 		t = NewTable(adj.logger, family)
 	}
 	option = append(option, TableSelectOption{adj: true})
