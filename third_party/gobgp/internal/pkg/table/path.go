@@ -360,6 +360,24 @@ func (path *Path) Clone(isWithdraw bool) *Path {
 	}
 }
 
+// attrsOwner is the path whose own attribute list is path's attributes
+// as GetPathAttrs returns them: path itself or an ancestor reached through
+// clones that neither set nor delete an attribute. nil when a path on the
+// way sets or deletes one (then the attributes are a merge).
+func (path *Path) attrsOwner() *Path {
+	for p := path; p != nil; p = p.parent {
+		switch {
+		case len(p.dels) > 0:
+			return nil
+		case p.parent == nil:
+			return p
+		case len(p.pathAttrs) > 0:
+			return nil
+		}
+	}
+	return nil
+}
+
 func (path *Path) root() *Path {
 	p := path
 	for p.parent != nil {
