@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/rsguard/rsguard/config"
+	"github.com/rsguard/rsguard/internal/heapstat"
 	"github.com/rsguard/rsguard/irr"
 )
 
@@ -37,12 +38,12 @@ func BenchmarkSyncerLastGoodMemory(b *testing.B) {
 		}
 		cfg := testConfig(b, state, ps...)
 		cfg.IRR.Files = []string{testdata("v1.rpsl")}
-		before := syncerHeap()
+		before := heapstat.Live()
 		s, err := New(cfg, testLogger(), Options{})
 		if err != nil {
 			b.Fatal(err)
 		}
-		after := syncerHeap()
+		after := heapstat.Live()
 		if st := s.Status(); len(st) != peers || st[0].IPv4 != perPeer || !st[0].FromCache {
 			b.Fatalf("status: %+v", st[0])
 		}
@@ -52,12 +53,4 @@ func BenchmarkSyncerLastGoodMemory(b *testing.B) {
 	sort.Float64s(per)
 	b.ReportMetric(per[len(per)/2], "bytes/prefix")
 	b.ReportMetric(0, "ns/op")
-}
-
-func syncerHeap() uint64 {
-	var m runtime.MemStats
-	runtime.GC()
-	runtime.GC()
-	runtime.ReadMemStats(&m)
-	return m.HeapAlloc
 }

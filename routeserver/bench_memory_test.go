@@ -16,6 +16,7 @@ import (
 	"github.com/osrg/gobgp/v3/pkg/server"
 	"github.com/rsguard/rsguard/config"
 	"github.com/rsguard/rsguard/filters"
+	"github.com/rsguard/rsguard/internal/heapstat"
 	"github.com/rsguard/rsguard/irr"
 	"github.com/sirupsen/logrus"
 )
@@ -80,14 +81,6 @@ func (m *memSyncer) InitialFilter(p config.Peer) ([]filters.PrefixRange, *filter
 	return irr.SortRanges(out), filters.NewOriginSet(p.ASSet, g.Origins)
 }
 
-func heapInUse() uint64 {
-	var m runtime.MemStats
-	runtime.GC()
-	runtime.GC()
-	runtime.ReadMemStats(&m)
-	return m.HeapAlloc
-}
-
 // BenchmarkIRRListMemory reports rsguard-owned heap bytes per IRR prefix at
 // convergence (bytes/prefix). Run it alone: it measures the whole heap.
 func BenchmarkIRRListMemory(b *testing.B) { irrListMemory(b, memPeers, memPrefixesOfPeer) }
@@ -145,12 +138,12 @@ func irrListMemoryOnce(b *testing.B, peers, perPeer int) memStages {
 	}
 	log := logrus.New()
 	log.SetOutput(io.Discard)
-	before := heapInUse()
+	before := heapstat.Live()
 
 	syncer := &memSyncer{cache: cache}
-	afterSyncer := heapInUse()
+	afterSyncer := heapstat.Live()
 	rs := New(cfg, Options{Logger: log, InitialFilter: syncer.InitialFilter})
-	afterStart := heapInUse()
+	afterStart := heapstat.Live()
 	for _, pc := range cfg.Peers {
 		// What SetPeerFilter retains after an applied refresh, without
 		// its GoBGP writes (the sets are GoBGP's copy).
@@ -165,7 +158,7 @@ func irrListMemoryOnce(b *testing.B, peers, perPeer int) memStages {
 			b.Fatalf("peer %s: %d prefixes in force, want >= %d", pc.Name, next.Allowed.Len(), perPeer)
 		}
 	}
-	after := heapInUse()
+	after := heapstat.Live()
 	runtime.KeepAlive(syncer)
 	runtime.KeepAlive(rs)
 	runtime.KeepAlive(cfg)
@@ -210,15 +203,15 @@ func staticListMemoryOnce(b *testing.B, peers, perPeer int) (cfgB, startB float6
 	text := []byte(t.String())
 	log := logrus.New()
 	log.SetOutput(io.Discard)
-	before := heapInUse()
+	before := heapstat.Live()
 	cfg, err := config.Parse(text, "mem.toml", dir)
 	if err != nil {
 		b.Fatal(err)
 	}
 	cfg.ForgetPositions() // as the daemon does once it logged the warnings
-	afterCfg := heapInUse()
+	afterCfg := heapstat.Live()
 	rs := New(cfg, Options{Logger: log})
-	after := heapInUse()
+	after := heapstat.Live()
 	for k := range peers {
 		if n := rs.peers[fmt.Sprintf("p%d", k)].input.Load().Allowed.Len(); n != perPeer {
 			b.Fatalf("peer p%d: %d prefixes in force, want %d", k, n, perPeer)
@@ -246,13 +239,13 @@ func BenchmarkGoBGPPrefixSetMemory(b *testing.B) {
 		if err := s.StartBgp(context.Background(), &api.StartBgpRequest{Global: &api.Global{Asn: 21000, RouterId: "127.10.25.1", ListenPort: -1}}); err != nil {
 			b.Fatal(err)
 		}
-		before := heapInUse()
+		before := heapstat.Live()
 		for k := range memPeers {
 			if err := updatePrefixSet(context.Background(), s, fmt.Sprintf("p%d-allow4", k), nil, memIRRRanges(k)); err != nil {
 				b.Fatal(err)
 			}
 		}
-		after := heapInUse()
+		after := heapstat.Live()
 		per = append(per, float64(int64(after)-int64(before))/float64(memPeers*memPrefixesOfPeer))
 		s.Stop()
 	}

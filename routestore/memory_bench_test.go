@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/rsguard/rsguard/filters"
+	"github.com/rsguard/rsguard/internal/heapstat"
 	"github.com/rsguard/rsguard/rpki"
 )
 
@@ -46,28 +47,20 @@ func memEntry(p, i int, now time.Time) Entry {
 		Communities: c, Attrs: Attrs{Origin: OriginIGP}, AttrHash: uint64(origin)<<8 | uint64(i%3)}
 }
 
-func heapAfterGC() uint64 {
-	var m runtime.MemStats
-	runtime.GC()
-	runtime.GC()
-	runtime.ReadMemStats(&m)
-	return m.HeapAlloc
-}
-
 // BenchmarkStorePut900k reports the live heap the store holds per route
 // (B/route) after 900k announcements, the number issue 11 is about.
 // Run it alone: go test -run '^$' -bench StorePut900k -benchtime 1x ./routestore/
 func BenchmarkStorePut900k(b *testing.B) {
 	now := time.Now()
 	for n := 0; n < b.N; n++ {
-		before := heapAfterGC()
+		before := heapstat.Live()
 		s := New(0)
 		for p := 0; p < memPeers; p++ {
 			for i := 0; i < memRoutesPerPeer; i++ {
 				s.Put(memEntry(p, i, now))
 			}
 		}
-		after := heapAfterGC()
+		after := heapstat.Live()
 		if c := s.Counts("peer0"); c.Received != memRoutesPerPeer || c.Rejected != memRoutesPerPeer/20 {
 			b.Fatalf("counts %+v", c)
 		}
@@ -86,23 +79,23 @@ func BenchmarkKeySet300k(b *testing.B) {
 	}
 	b.Run("KeySet", func(b *testing.B) {
 		for n := 0; n < b.N; n++ {
-			before := heapAfterGC()
+			before := heapstat.Live()
 			s := NewKeySet()
 			for _, k := range keys {
 				s.Add(k)
 			}
-			b.ReportMetric(float64(heapAfterGC()-before)/float64(len(keys)), "B/route")
+			b.ReportMetric(float64(heapstat.Live()-before)/float64(len(keys)), "B/route")
 			runtime.KeepAlive(s)
 		}
 	})
 	b.Run("map", func(b *testing.B) {
 		for n := 0; n < b.N; n++ {
-			before := heapAfterGC()
+			before := heapstat.Live()
 			s := map[Key]struct{}{}
 			for _, k := range keys {
 				s[k] = struct{}{}
 			}
-			b.ReportMetric(float64(heapAfterGC()-before)/float64(len(keys)), "B/route")
+			b.ReportMetric(float64(heapstat.Live()-before)/float64(len(keys)), "B/route")
 			runtime.KeepAlive(s)
 		}
 	})
@@ -114,14 +107,14 @@ func BenchmarkStorePutRejected100k(b *testing.B) {
 	const n = 100_000
 	now := time.Now()
 	for it := 0; it < b.N; it++ {
-		before := heapAfterGC()
+		before := heapstat.Live()
 		s := New(0)
 		for i := 0; i < n; i++ {
 			e := memEntry(0, i, now)
 			e.Verdict.Rejections = []filters.Rejection{{Reason: filters.ReasonPrefixNotRegistered, Detail: fmt.Sprintf("%s is not in AS-EXAMPLE", e.Key.Prefix)}}
 			s.Put(e)
 		}
-		after := heapAfterGC()
+		after := heapstat.Live()
 		if c := s.Counts("peer0"); c.Rejected != n {
 			b.Fatalf("counts %+v", c)
 		}
