@@ -170,15 +170,16 @@ func (s *Syncer) doRefresh(ctx context.Context, st *peerState, p config.Peer, fo
 		log.WithError(err).Warn("irr result applied but not cached: its lists stay in memory")
 		cached = false
 	}
+	good := summarise(next, !cached)
 	s.mu.Lock()
-	st.good, st.inForce, st.fromCache, st.everOK = summarise(next, !cached), true, false, true
+	st.good, st.inForce, st.fromCache, st.everOK = good, true, false, true
 	st.lastErr, st.held = "", nil
 	if !irrSettingsChanged(p, st.cfg) {
 		st.dirty = false // else a reload came in meanwhile: the next refresh applies again
 	}
 	s.mu.Unlock()
 	r.Applied = true
-	r.countFrom(st.good, true)
+	r.countFrom(good, true) // st.good is only read under s.mu
 	log.WithFields(fields).WithFields(logrus.Fields{"added": r.Change.Added, "deleted": r.Change.Deleted,
 		"verdict_changes": r.Change.VerdictChanges}).Info("irr filter refreshed")
 	progress(fmt.Sprintf("%s: applied %d origins, %d IPv4 and %d IPv6 entries (+%d -%d)",
