@@ -32,7 +32,7 @@ func run() int {
 		asJSON   = flag.Bool("json", false, "print every result as JSON instead of the table")
 		timeout  = flag.Duration("phase-timeout", 0, "bound on each phase of a run (0: 30s + 20µs per route delivery)")
 		keep     = flag.Bool("keep", false, "keep the work directory (configs, logs) instead of removing it")
-		profile  = flag.String("profile", "", "directory for rsguard's CPU profile (converge+withdraw), heap at convergence and allocations (go tool pprof)")
+		profile  = flag.String("profile", "", "directory for rsguard's CPU profiles (converge, withdraw: one each), heap at convergence and allocations (go tool pprof)")
 		rsguard  = flag.String("rsguard", "", "rsguard binary (default: built from this module)")
 		gobgpd   = flag.String("gobgpd", "", "gobgpd binary (default: PATH, then .bin/bench/gobgpd)")
 		bgpd     = flag.String("bgpd", "", "OpenBGPD bgpd binary (default: /usr/sbin/bgpd)")

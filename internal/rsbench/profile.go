@@ -35,7 +35,8 @@ func (p *profiler) env() []string {
 	return []string{"RSGUARD_PPROF_ADDR=" + pprofAddr}
 }
 
-// startCPU begins the CPU profile just before the routes are enabled.
+// startCPU begins a CPU profile just before a phase (the routes enabled,
+// then disabled), so each phase has its own profile.
 func (p *profiler) startCPU(ctx context.Context, opt Options) {
 	if p == nil {
 		return
@@ -45,12 +46,12 @@ func (p *profiler) startCPU(ctx context.Context, opt Options) {
 	}
 }
 
-// stopCPU ends the CPU profile after the withdrawal and saves it.
-func (p *profiler) stopCPU(ctx context.Context, opt Options) {
+// stopCPU ends the CPU profile of a phase and saves it as name.
+func (p *profiler) stopCPU(ctx context.Context, opt Options, name string) {
 	if p == nil {
 		return
 	}
-	p.save(ctx, opt, "/debug/cpuprofile/stop", "cpu")
+	p.save(ctx, opt, "/debug/cpuprofile/stop", name)
 }
 
 // snapshot saves one of pprof's named profiles (heap, allocs).

@@ -20,8 +20,8 @@ type Options struct {
 	// withdraw) separately; 0 derives it from the scenario's size.
 	PhaseTimeout time.Duration
 	Log          io.Writer
-	// ProfileDir, when set, receives rsguard's CPU profile of the
-	// converge and withdraw phases and its heap at convergence
+	// ProfileDir, when set, receives rsguard's CPU profiles of the
+	// converge and withdraw phases (one each) and its heap at convergence
 	// (profile.go).
 	ProfileDir string
 }
@@ -131,6 +131,7 @@ func RunOne(ctx context.Context, s *Scenario, d *Daemon, opt Options, run int) R
 		return n >= expected[indexOf(clients, c)], err
 	})
 	res.ConvergeSeconds = time.Since(t0).Seconds()
+	prof.stopCPU(ctx, opt, "cpu-converge")
 	prof.snapshot(ctx, opt, "heap", "heap-converged")
 	// Check even after a timeout: the check says what is missing.
 	res.Check = checkClients(s, clients, timeout)
@@ -146,6 +147,7 @@ func RunOne(ctx context.Context, s *Scenario, d *Daemon, opt Options, run int) R
 		upd += u
 	}
 
+	prof.startCPU(ctx, opt)
 	t1 := time.Now()
 	if err := allClients(clients, "disable "+clientStatic); err != nil {
 		return fail(err)
@@ -157,7 +159,7 @@ func RunOne(ctx context.Context, s *Scenario, d *Daemon, opt Options, run int) R
 		return fail(err)
 	}
 	res.WithdrawSeconds = time.Since(t1).Seconds()
-	prof.stopCPU(ctx, opt)
+	prof.stopCPU(ctx, opt, "cpu-withdraw")
 	prof.snapshot(ctx, opt, "allocs", "allocs")
 	var wd int64
 	for _, c := range clients {
