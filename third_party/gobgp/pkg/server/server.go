@@ -200,6 +200,7 @@ type BgpServer struct {
 	policy       *table.RoutingPolicy
 	listeners    []*tcpListener
 	neighborMap  map[string]*peer
+	exportSlots  exportSlotSet  // of route-server clients (export_slots.go)
 	outBatch     *outgoingBatch // see beginOutgoingBatch
 	peerGroupMap map[string]*peerGroup
 	globalRib    *table.TableManager
@@ -418,6 +419,7 @@ func (s *BgpServer) passConnToPeer(conn *net.TCPConn) {
 		peer.fsm.lock.RUnlock()
 		s.policy.SetPeerPolicy(peer.ID(), policy)
 		s.neighborMap[remoteAddr] = peer
+		s.giveExportSlot(peer)
 		peer.startFSMHandler()
 		s.broadcastPeerState(peer, bgp.BGP_FSM_ACTIVE, nil)
 		peer.PassConn(conn)
@@ -1226,22 +1228,36 @@ func (s *BgpServer) sendSecondaryRoutesWith(peer *peer, ef *exportFacts, dsts []
 	// either).
 	validate := s.roaTable.Validate
 	options := &table.PolicyOptions{}
+	slot := peer.exportSlot
 	f := func(path, old *table.Path) *table.Path {
+		in := path
 		path, stop := s.prePolicyFilterpathWith(peer, ef, path, old, options)
 		if stop {
+			in.NoteExport(slot, false)
 			return nil
 		}
 		options.Validate = validate
 		path = peer.policy.ApplyPolicy(peer.TableID(), table.POLICY_DIRECTION_EXPORT, path, options)
 		if path != nil {
-			return s.postFilterpathWith(peer, ef, path)
+			path = s.postFilterpathWith(peer, ef, path)
 		}
-		return nil
+		in.NoteExport(slot, path != nil)
+		return path
 	}
 
 	for _, dst := range dsts {
+		// The path the client holds is the first old path its filter
+		// accepted. The export memo answers for the paths this client
+		// was sent without running its policy again; only an old path
+		// it has no bit for is filtered again (v3.37.0 filtered every
+		// one, and under a changed policy could miss the path the
+		// client holds). Only the withdrawal's NLRI is used, so the
+		// path itself serves as well as its filtered copy.
 		old := func() *table.Path {
 			for _, old := range dst.OldKnownPathList {
+				if old.ExportedTo(slot) && old.GetRouteFamily() != bgp.RF_RTC_UC {
+					return old // RTC's filter compares with the filtered copy
+				}
 				o := f(old, nil)
 				if o != nil {
 					return o
@@ -1614,6 +1630,7 @@ func (s *BgpServer) deleteDynamicNeighbor(peer *peer, oldState bgp.FSMState, e *
 	peer.fsm.lock.RLock()
 	delete(s.neighborMap, peer.fsm.pConf.State.NeighborAddress)
 	peer.fsm.lock.RUnlock()
+	s.returnExportSlot(peer)
 	cleanInfiniteChannel(peer.fsm.outgoingCh)
 	cleanInfiniteChannel(peer.fsm.incomingCh)
 	s.delIncoming(peer.fsm.incomingCh)
@@ -3377,6 +3394,7 @@ func (s *BgpServer) addNeighbor(c *oc.Neighbor) error {
 	s.addIncoming(peer.fsm.incomingCh)
 	s.policy.SetPeerPolicy(peer.ID(), c.ApplyPolicy)
 	s.neighborMap[addr] = peer
+	s.giveExportSlot(peer)
 	if name := c.Config.PeerGroup; name != "" {
 		s.peerGroupMap[name].AddMember(*c)
 	}
@@ -3506,6 +3524,7 @@ func (s *BgpServer) deleteNeighbor(c *oc.Neighbor, code, subcode uint8) error {
 	n.fsm.h.ctxCancel()
 
 	delete(s.neighborMap, addr)
+	s.returnExportSlot(n)
 	n.fsm.lock.RLock()
 	established := bgp.FSMState(n.fsm.pConf.State.SessionState.ToInt()) == bgp.BGP_FSM_ESTABLISHED
 	n.fsm.lock.RUnlock()

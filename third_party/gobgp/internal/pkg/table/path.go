@@ -133,8 +133,13 @@ type Path struct {
 	parent    *Path
 	pathAttrs []bgp.PathAttributeInterface
 	dels      []bgp.BGPAttrType
-	attrsHash uint32
-	rejected  bool
+	// exportedTo: route-server clients, by export slot, whose export
+	// policy accepted this path when it was last filtered for them
+	// (export_memo.go). It fills the 8 octets Path had free in its
+	// 80-octet allocation size class.
+	exportedTo uint64
+	attrsHash  uint32
+	rejected   bool
 	// doesn't exist in the adj
 	dropped bool
 
