@@ -1369,6 +1369,19 @@ func (s *BgpServer) propagateUpdate(peer *peer, pathList []*table.Path) {
 		rib = s.rsRib
 	}
 
+	// One PolicyOptions for the import policy of every path of the call
+	// (ApplyPolicy keeps none): its memos of the community attributes and
+	// the AS_PATH forms are keyed by path and attribute, which the paths of
+	// one UPDATE share.
+	policyOptions := &table.PolicyOptions{
+		Validate: s.roaTable.Validate,
+	}
+	if !rs && peer != nil {
+		peer.fsm.lock.RLock()
+		policyOptions.Info = peer.fsm.peerInfo
+		peer.fsm.lock.RUnlock()
+	}
+
 	for _, path := range pathList {
 		if vrf {
 			peer.fsm.lock.RLock()
@@ -1378,16 +1391,6 @@ func (s *BgpServer) propagateUpdate(peer *peer, pathList []*table.Path) {
 			if s.zclient != nil {
 				s.zclient.pathVrfMap[path] = rib.Vrfs[peerVrf].Id
 			}
-		}
-
-		policyOptions := &table.PolicyOptions{
-			Validate: s.roaTable.Validate,
-		}
-
-		if !rs && peer != nil {
-			peer.fsm.lock.RLock()
-			policyOptions.Info = peer.fsm.peerInfo
-			peer.fsm.lock.RUnlock()
 		}
 
 		if p := s.policy.ApplyPolicy(tableId, table.POLICY_DIRECTION_IMPORT, path, policyOptions); p != nil {

@@ -695,6 +695,21 @@ func (path *Path) GetAsSeqList() []uint32 {
 	return path.getAsListOfSpecificType(true, false)
 }
 
+// appendAsSeq appends GetAsSeqList's numbers to dst (policy conditions
+// reuse one buffer, aspath_memo.go).
+func (path *Path) appendAsSeq(dst []uint32) []uint32 {
+	if aspath := path.GetAsPath(); aspath != nil {
+		for _, param := range aspath.Value {
+			if param.GetType() == bgp.BGP_ASPATH_ATTR_TYPE_SEQ {
+				dst = append(dst, param.GetAS()...)
+			} else {
+				dst = append(dst, 0)
+			}
+		}
+	}
+	return dst
+}
+
 func (path *Path) getAsListOfSpecificType(getAsSeq, getAsSet bool) []uint32 {
 	asList := []uint32{}
 	if aspath := path.GetAsPath(); aspath != nil {

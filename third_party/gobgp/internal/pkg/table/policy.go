@@ -38,6 +38,7 @@ type PolicyOptions struct {
 	Validate   func(*Path) *Validation
 
 	communities communityPresence // community_presence.go
+	asPath      asPathMemo        // aspath_memo.go
 }
 
 type DefinedType int
@@ -1388,9 +1389,9 @@ func (c *AsPathCondition) Option() MatchOption {
 	return c.option
 }
 
-func (c *AsPathCondition) Evaluate(path *Path, _ *PolicyOptions) bool {
+func (c *AsPathCondition) Evaluate(path *Path, options *PolicyOptions) bool {
 	if len(c.set.singleList) > 0 {
-		aspath := path.GetAsSeqList()
+		aspath := options.asSeqList(path)
 		for _, m := range c.set.singleList {
 			result := m.Match(aspath)
 			if c.option == MATCH_OPTION_ALL && !result {
@@ -1405,7 +1406,7 @@ func (c *AsPathCondition) Evaluate(path *Path, _ *PolicyOptions) bool {
 		}
 	}
 	if len(c.set.list) > 0 {
-		aspath := path.GetAsString()
+		aspath := options.asString(path)
 		for _, r := range c.set.list {
 			result := r.MatchString(aspath)
 			if c.option == MATCH_OPTION_ALL && !result {
