@@ -1,6 +1,7 @@
 package server
 
 import (
+	"net"
 	"testing"
 	"time"
 
@@ -92,4 +93,40 @@ func TestExportMemoFollowsLastFiltering(t *testing.T) {
 	assert.Empty(t, s.sendSecondaryRoutes(c, a, rib.Update(a)))
 	assert.False(t, a.ExportedTo(c.exportSlot))
 	assert.Empty(t, s.sendSecondaryRoutes(c, a, rib.Update(a.Clone(true))), "never sent, still rejected: nothing to withdraw")
+}
+
+// TestSendSecondaryRoutesCallAllocatesOnlyItsResult: a call filtering
+// one path for one client (at a route server, one per client and
+// received UPDATE of one route) allocates its result list and nothing
+// else: the PolicyOptions and the bound Validate are the server's
+// (v3.37.0 and patch 17 allocated both per call: 299 MB and 64 MB of
+// rsguard's large-size run).
+func TestSendSecondaryRoutesCallAllocatesOnlyItsResult(t *testing.T) {
+	s, dst, newPath, dsts := exportFanoutFixture(t, 1)
+	require.Len(t, s.sendSecondaryRoutes(dst, newPath, dsts), 1)
+	allocs := testing.AllocsPerRun(200, func() {
+		s.sendSecondaryRoutes(dst, newPath, dsts)
+	})
+	assert.LessOrEqual(t, allocs, 1.0)
+}
+
+// TestPolicyOptionsRenewedPerPath: the server's export PolicyOptions
+// carries no path's next hop into the next path's filtering.
+func TestPolicyOptionsRenewedPerPath(t *testing.T) {
+	s, dst, _, _ := exportFanoutFixture(t, 1)
+	s.exportOptions.OldNextHop = net.ParseIP("45.9.9.9")
+	s.exportOptions.Validate = func(*table.Path) *table.Validation { return nil }
+	rib := dst.localRib
+	_, srcInfo := newRouteServerClient(t, 21000, 21001, "45.0.0.1", rib)
+	p := table.NewPath(srcInfo, bgp.NewIPAddrPrefix(24, "45.3.0.0"), false, []bgp.PathAttributeInterface{
+		bgp.NewPathAttributeOrigin(0),
+		bgp.NewPathAttributeAsPath([]bgp.AsPathParamInterface{bgp.NewAs4PathParam(bgp.BGP_ASPATH_ATTR_TYPE_SEQ, []uint32{21001})}),
+		bgp.NewPathAttributeNextHop("45.0.0.7"),
+	}, time.Now(), false)
+	ef := dst.exportFacts(bgp.RF_IPv4_UC)
+	_, stop := s.prePolicyFilterpathWith(dst, &ef, p, nil, &s.exportOptions)
+	require.False(t, stop)
+	assert.Equal(t, "45.0.0.7", s.exportOptions.OldNextHop.String())
+	assert.Nil(t, s.exportOptions.Validate, "set by the caller for each path")
+	assert.Same(t, dst.fsm.peerInfo, s.exportOptions.Info)
 }

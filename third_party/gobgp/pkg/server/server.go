@@ -219,6 +219,13 @@ type BgpServer struct {
 	receivedPathsHook ReceivedPathsHook // received_paths.go
 	recvBudget        *recvBudget       // recv_budget.go
 	lastWithdrawal    withdrawalClone   // shared_withdrawal.go
+
+	// exportOptions is the PolicyOptions of every secondary-route export
+	// filtering (sendSecondaryRoutesWith), which only the server loop
+	// runs: its memos carry over from path to path and call to call, and
+	// no call allocates one. roaValidate is roaTable.Validate, bound once.
+	exportOptions table.PolicyOptions
+	roaValidate   func(*table.Path) *table.Validation
 }
 
 func NewBgpServer(opt ...ServerOption) *BgpServer {
@@ -249,6 +256,7 @@ func NewBgpServer(opt ...ServerOption) *BgpServer {
 		receivedPathsHook: opts.receivedPathsHook,
 		recvBudget:        newRecvBudget(recvBudgetHigh, recvBudgetLow),
 	}
+	s.roaValidate = roaTable.Validate
 	s.bmpManager = newBmpClientManager(s)
 	s.mrtManager = newMrtManager(s)
 	if len(opts.grpcAddress) != 0 {
@@ -729,8 +737,9 @@ func (s *BgpServer) prePolicyFilterpath(peer *peer, path, old *table.Path) (*tab
 }
 
 // prePolicyFilterpathInto is prePolicyFilterpath filling *options (every
-// field is overwritten), so that sendSecondaryRoutes can reuse one
-// PolicyOptions for all the paths it filters for a peer.
+// field is overwritten but the memos, PolicyOptions.Renew), so that
+// sendSecondaryRoutes can reuse one PolicyOptions for all the paths it
+// filters.
 func (s *BgpServer) prePolicyFilterpathInto(peer *peer, path, old *table.Path, options *table.PolicyOptions) (*table.Path, bool) {
 	var family bgp.RouteFamily
 	if path != nil {
@@ -817,9 +826,7 @@ func (s *BgpServer) prePolicyFilterpathWith(peer *peer, ef *exportFacts, path, o
 	}
 
 	peer.fsm.lock.RLock()
-	*options = table.PolicyOptions{
-		Info: peer.fsm.peerInfo,
-	}
+	options.Renew(peer.fsm.peerInfo) // every field, but the memos
 	if path.IsLocal() && path.GetNexthop().IsUnspecified() {
 		// We need a special treatment for the locally-originated path
 		// with unspecified nexthop (0.0.0.0 or ::). In this case, the
@@ -1224,10 +1231,10 @@ func (s *BgpServer) sendSecondaryRoutesWith(peer *peer, ef *exportFacts, dsts []
 	pl := make([]*table.Path, 0, len(dsts))
 
 	// One PolicyOptions and one bound Validate for every path filtered
-	// here, not one allocation of each per path (ApplyPolicy does not keep
-	// either).
-	validate := s.roaTable.Validate
-	options := &table.PolicyOptions{}
+	// here and in every other call, not one allocation of each per call
+	// (ApplyPolicy keeps neither).
+	validate := s.roaValidate
+	options := &s.exportOptions
 	slot := peer.exportSlot
 	f := func(path, old *table.Path) *table.Path {
 		in := path

@@ -55,3 +55,11 @@ func (o *PolicyOptions) asString(path *Path) string {
 	}
 	return m.text
 }
+
+// Renew makes o the options of another path filtered for the peer of
+// info: every field as a new PolicyOptions{Info: info} has it, but the
+// memos, which are keyed by what they describe and so stay valid from
+// path to path (a caller filtering many paths reuses one PolicyOptions).
+func (o *PolicyOptions) Renew(info *PeerInfo) {
+	o.Info, o.OldNextHop, o.Validate = info, nil, nil
+}

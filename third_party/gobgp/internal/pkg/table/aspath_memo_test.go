@@ -1,6 +1,8 @@
 package table
 
 import (
+	"net"
+	"reflect"
 	"testing"
 	"time"
 	"unsafe"
@@ -107,4 +109,29 @@ func TestASPathMemoRendersOnce(t *testing.T) {
 	}
 	assert.Equal(t, "21001 21002 21003", text)
 	assert.Same(t, unsafe.StringData(text), unsafe.StringData(options.asString(b)), "rendered once for both routes")
+}
+
+// TestPolicyOptionsRenew: Renew leaves every exported field as a new
+// PolicyOptions{Info: info} has it (a field added later must be reset
+// there too) and keeps the memos.
+func TestPolicyOptionsRenew(t *testing.T) {
+	info := &PeerInfo{AS: 21002}
+	a := memoTestPath(t, "45.1.0.0", seqPath(21001))
+	o := &PolicyOptions{Info: &PeerInfo{AS: 21009}, OldNextHop: net.ParseIP("45.0.0.9"),
+		Validate: func(*Path) *Validation { return nil }}
+	o.asSeqList(a)
+	o.Renew(info)
+	got, want := reflect.ValueOf(*o), reflect.ValueOf(PolicyOptions{Info: info})
+	for i := 0; i < got.NumField(); i++ {
+		if !got.Type().Field(i).IsExported() {
+			continue
+		}
+		name := got.Type().Field(i).Name
+		if got.Field(i).Kind() == reflect.Func {
+			assert.True(t, got.Field(i).IsNil(), name)
+			continue
+		}
+		assert.Equal(t, want.Field(i).Interface(), got.Field(i).Interface(), name)
+	}
+	assert.Same(t, a.GetAsPath(), o.asPath.attr, "the memo stays")
 }
