@@ -6,21 +6,29 @@ import (
 	"time"
 )
 
-func TestParseCount(t *testing.T) {
+func TestParseImported(t *testing.T) {
+	channel := func(routes string) string {
+		return "routeserver BGP        ---        up     19:31:41.512  Established\n  Channel ipv4\n" +
+			"    State:          UP\n    Table:          master4\n" + routes +
+			"    Route change stats:     received   rejected   filtered    ignored   accepted\n"
+	}
 	tests := []struct {
 		in   string
 		want int
 		ok   bool
 	}{
-		{"1140 of 1330 routes for 1330 networks in table master4\n", 1140, true},
-		{"0 of 0 routes for 0 networks in table master4\n", 0, true},
-		{"12 routes for 12 networks in table master4\n", 12, true},
+		{channel("    Routes:         570000 imported, 285000 exported, 570000 preferred\n"), 570000, true},
+		{channel("    Routes:         1140 imported, 190 filtered, 12 exported, 1140 preferred\n"), 1140, true},
+		{channel("    Routes:         0 imported, 0 exported, 0 preferred\n"), 0, true},
+		{channel(""), 0, false}, // channel down: no counters
+		{channel("    Routes:         many imported\n"), 0, false},
+		{channel("    Routes:         12 exported\n"), 0, false},
 		{"syntax error\n", 0, false},
 	}
 	for _, tc := range tests {
-		got, err := parseCount(tc.in)
+		got, err := parseImported(tc.in)
 		if (err == nil) != tc.ok || got != tc.want {
-			t.Errorf("parseCount(%q) = %d, %v; want %d, ok=%v", tc.in, got, err, tc.want, tc.ok)
+			t.Errorf("parseImported(%q) = %d, %v; want %d, ok=%v", tc.in, got, err, tc.want, tc.ok)
 		}
 	}
 }
