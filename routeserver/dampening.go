@@ -76,14 +76,20 @@ func (s *Server) restoreDamped(ctx context.Context, peer string, now time.Time) 
 // before it records the path, says whether it was announced and with which
 // attributes: the engine keeps state only for routes that flapped.
 func (s *Server) dampEvent(b *dampBatch, peer string, d *decodedPath, now time.Time) {
-	k := dampening.Key{Peer: peer, Prefix: d.Key.Prefix, PathID: d.Key.PathID}
 	var prior dampening.Prior
 	prior.AttrHash, prior.Announced = s.store.Announced(peer, d.Key)
-	if d.Withdraw {
-		b.add(s.damp.Withdraw(k, prior, now), false)
-	} else {
-		b.add(s.damp.Announce(k, prior, d.AttrHash, now), true)
-	}
+	b.add(s.damp.Announce(dampKey(peer, d), prior, d.AttrHash, now), true)
+}
+
+// dampWithdrawal reports a withdrawal to the engine with the prior the
+// store's Withdraw returned (one lookup for both; the engine's answer does
+// not depend on the store still holding the path).
+func (s *Server) dampWithdrawal(b *dampBatch, peer string, d *decodedPath, prior dampening.Prior, now time.Time) {
+	b.add(s.damp.Withdraw(dampKey(peer, d), prior, now), false)
+}
+
+func dampKey(peer string, d *decodedPath) dampening.Key {
+	return dampening.Key{Peer: peer, Prefix: d.Key.Prefix, PathID: d.Key.PathID}
 }
 
 // dampBatch collects the transitions of one batch of events: per peer

@@ -8,6 +8,7 @@ import (
 
 	api "github.com/osrg/gobgp/v3/api"
 	"github.com/osrg/gobgp/v3/pkg/server"
+	"github.com/rsguard/rsguard/dampening"
 	"github.com/rsguard/rsguard/filters"
 	"github.com/rsguard/rsguard/routestore"
 	"github.com/sirupsen/logrus"
@@ -128,14 +129,18 @@ func (s *Server) onPaths(addr netip.Addr, paths []server.ReceivedPath) {
 		if p == nil {
 			continue
 		}
-		if s.damp != nil {
-			s.dampEvent(damp, p.cfg.Name, &d, now)
-		}
 		if d.Withdraw {
 			s.monitorPath(p, rp, false, now)
-			s.store.Withdraw(p.cfg.Name, d.Key)
+			var prior dampening.Prior
+			prior.AttrHash, prior.Announced = s.store.Withdraw(p.cfg.Name, d.Key)
+			if s.damp != nil {
+				s.dampWithdrawal(damp, p.cfg.Name, &d, prior, now)
+			}
 			limits.add(p, p.limiter.withdraw(d.Key, now))
 			continue
+		}
+		if s.damp != nil {
+			s.dampEvent(damp, p.cfg.Name, &d, now)
 		}
 		in := p.input.Load()
 		vrps := s.rpki.view.table()

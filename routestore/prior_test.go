@@ -35,9 +35,17 @@ func TestAnnouncedFollowsTheStore(t *testing.T) {
 	if h, _ := s.Announced("a", k); h != 9 {
 		t.Fatalf("after a new UPDATE: hash %d, want 9", h)
 	}
-	s.Withdraw("a", k)
+	if h, ok := s.Withdraw("a", k); !ok || h != 9 {
+		t.Fatalf("Withdraw's prior: %d %v, want 9 true", h, ok)
+	}
 	if _, ok := s.Announced("a", k); ok {
 		t.Fatal("withdrawn path announced")
+	}
+	if _, ok := s.Withdraw("a", k); ok {
+		t.Fatal("a second withdrawal found the path")
+	}
+	if _, ok := s.Withdraw("nobody", k); ok {
+		t.Fatal("an unknown peer's withdrawal found a path")
 	}
 	s.Put(e)
 	s.DropPeer("a")

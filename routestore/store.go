@@ -159,22 +159,29 @@ func (s *Store) Put(e Entry) {
 	}
 }
 
-// Withdraw forgets one path.
-func (s *Store) Withdraw(peer string, k Key) {
+// Withdraw forgets one path. It returns what Announced returned before:
+// the withdrawn path's attribute hash and whether the store held it, so
+// the dampening engine learns the prior of a withdrawal with the same
+// lookup that removes the path.
+func (s *Store) Withdraw(peer string, k Key) (attrHash uint64, announced bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	t := s.peers[peer]
 	if t == nil {
-		return
+		return 0, false
 	}
-	if old, ok := t.routes.get(k); ok {
-		if !old.set.verdict.v.Accepted() {
-			t.rejected--
-		}
-		t.routes.del(k)
-		t.releaseSet(old.set)
-		s.total--
+	old, ok := t.routes.get(k)
+	if !ok {
+		return 0, false
 	}
+	attrHash = old.set.attrs.attrHash
+	if !old.set.verdict.v.Accepted() {
+		t.rejected--
+	}
+	t.routes.del(k)
+	t.releaseSet(old.set)
+	s.total--
+	return attrHash, true
 }
 
 // DropPeer forgets every path of a peer (its session went down).
