@@ -37,42 +37,55 @@ func setExportDefault(t *testing.T, p *peer, d oc.DefaultPolicyType) {
 // accepted a route gets its withdrawal even if its policy now rejects
 // the route (v3.37.0 ran the policy again over the old path and sent
 // nothing, leaving the route at the client); a client that had no slot
-// is filtered as before.
+// is filtered as before. IPv4 and IPv6 routes alike.
 func TestWithdrawalFollowsWhatWasSent(t *testing.T) {
-	s := NewBgpServer(LoggerOption(logger))
-	rib := table.NewTableManager(logger, []bgp.RouteFamily{bgp.RF_IPv4_UC})
-	_, srcInfo := newRouteServerClient(t, 21000, 21001, "45.0.0.1", rib)
-	withSlot, _ := newRouteServerClient(t, 21000, 21002, "45.0.0.2", rib)
-	noSlot, _ := newRouteServerClient(t, 21000, 21003, "45.0.0.3", rib)
-	s.giveExportSlot(withSlot)
-	require.Equal(t, 1, withSlot.exportSlot)
+	for _, tc := range []struct {
+		family bgp.RouteFamily
+		nlri   bgp.AddrPrefixInterface
+		hop    bgp.PathAttributeInterface
+		want   string
+	}{
+		{bgp.RF_IPv4_UC, bgp.NewIPAddrPrefix(24, "45.1.0.0"), bgp.NewPathAttributeNextHop("45.0.0.1"), "45.1.0.0/24"},
+		{bgp.RF_IPv6_UC, bgp.NewIPv6AddrPrefix(48, "2a0a:4580:1::"),
+			bgp.NewPathAttributeMpReachNLRI("2a0a:4580::1", []bgp.AddrPrefixInterface{bgp.NewIPv6AddrPrefix(48, "2a0a:4580:1::")}), "2a0a:4580:1::/48"},
+	} {
+		t.Run(tc.family.String(), func(t *testing.T) {
+			s := NewBgpServer(LoggerOption(logger))
+			rib := table.NewTableManager(logger, []bgp.RouteFamily{tc.family})
+			_, srcInfo := newRouteServerClient(t, 21000, 21001, "45.0.0.1", rib)
+			withSlot, _ := newRouteServerClient(t, 21000, 21002, "45.0.0.2", rib)
+			noSlot, _ := newRouteServerClient(t, 21000, 21003, "45.0.0.3", rib)
+			s.giveExportSlot(withSlot)
+			require.Equal(t, 1, withSlot.exportSlot)
 
-	a := table.NewPath(srcInfo, bgp.NewIPAddrPrefix(24, "45.1.0.0"), false, []bgp.PathAttributeInterface{
-		bgp.NewPathAttributeOrigin(0),
-		bgp.NewPathAttributeAsPath([]bgp.AsPathParamInterface{bgp.NewAs4PathParam(bgp.BGP_ASPATH_ATTR_TYPE_SEQ, []uint32{21001})}),
-		bgp.NewPathAttributeNextHop("45.0.0.1"),
-	}, time.Now(), false)
-	announce := rib.Update(a)
-	for _, c := range []*peer{withSlot, noSlot} {
-		out := s.sendSecondaryRoutes(c, a, announce)
-		require.Len(t, out, 1)
-		require.False(t, out[0].IsWithdraw)
+			a := table.NewPath(srcInfo, tc.nlri, false, []bgp.PathAttributeInterface{
+				bgp.NewPathAttributeOrigin(0),
+				bgp.NewPathAttributeAsPath([]bgp.AsPathParamInterface{bgp.NewAs4PathParam(bgp.BGP_ASPATH_ATTR_TYPE_SEQ, []uint32{21001})}),
+				tc.hop,
+			}, time.Now(), false)
+			announce := rib.Update(a)
+			for _, c := range []*peer{withSlot, noSlot} {
+				out := s.sendSecondaryRoutes(c, a, announce)
+				require.Len(t, out, 1)
+				require.False(t, out[0].IsWithdraw)
+			}
+			assert.True(t, a.ExportedTo(withSlot.exportSlot))
+
+			for _, c := range []*peer{withSlot, noSlot} {
+				setExportDefault(t, c, oc.DEFAULT_POLICY_TYPE_REJECT_ROUTE)
+			}
+			withdraw := rib.Update(a.Clone(true))
+			out := s.sendSecondaryRoutes(withSlot, a, withdraw)
+			require.Len(t, out, 1, "the client holds the route: it must be withdrawn")
+			assert.True(t, out[0].IsWithdraw)
+			assert.Equal(t, tc.want, out[0].GetNlri().String())
+			assert.Empty(t, s.sendSecondaryRoutes(noSlot, a, withdraw), "without a slot the old path is filtered again, as in v3.37.0")
+
+			s.returnExportSlot(withSlot)
+			assert.Zero(t, withSlot.exportSlot)
+			assert.Equal(t, 1, s.exportSlots.take(), "the slot is free again")
+		})
 	}
-	assert.True(t, a.ExportedTo(withSlot.exportSlot))
-
-	for _, c := range []*peer{withSlot, noSlot} {
-		setExportDefault(t, c, oc.DEFAULT_POLICY_TYPE_REJECT_ROUTE)
-	}
-	withdraw := rib.Update(a.Clone(true))
-	out := s.sendSecondaryRoutes(withSlot, a, withdraw)
-	require.Len(t, out, 1, "the client holds the route: it must be withdrawn")
-	assert.True(t, out[0].IsWithdraw)
-	assert.Equal(t, "45.1.0.0/24", out[0].GetNlri().String())
-	assert.Empty(t, s.sendSecondaryRoutes(noSlot, a, withdraw), "without a slot the old path is filtered again, as in v3.37.0")
-
-	s.returnExportSlot(withSlot)
-	assert.Zero(t, withSlot.exportSlot)
-	assert.Equal(t, 1, s.exportSlots.take(), "the slot is free again")
 }
 
 // TestExportMemoFollowsLastFiltering: a rejection clears the client's

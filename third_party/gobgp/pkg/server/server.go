@@ -1381,7 +1381,7 @@ func (s *BgpServer) propagateUpdate(peer *peer, pathList []*table.Path) {
 	// the AS_PATH forms are keyed by path and attribute, which the paths of
 	// one UPDATE share.
 	policyOptions := &table.PolicyOptions{
-		Validate: s.roaTable.Validate,
+		Validate: s.roaValidate,
 	}
 	if !rs && peer != nil {
 		peer.fsm.lock.RLock()

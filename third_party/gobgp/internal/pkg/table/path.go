@@ -692,7 +692,7 @@ func (path *Path) GetAsList() []uint32 {
 }
 
 func (path *Path) GetAsSeqList() []uint32 {
-	return path.getAsListOfSpecificType(true, false)
+	return path.appendAsSeq([]uint32{})
 }
 
 // appendAsSeq appends GetAsSeqList's numbers to dst (policy conditions
