@@ -72,9 +72,11 @@ func (s *Server) restoreDamped(ctx context.Context, peer string, now time.Time) 
 	return s.setDamped(ctx, peer, add, nil, false)
 }
 
-// dampEvent feeds one received path to the engine. The route store, asked
-// before it records the path, says whether it was announced and with which
-// attributes: the engine keeps state only for routes that flapped.
+// dampEvent feeds one received announcement to the engine. The route
+// store, asked before it records the path, says whether it was announced
+// and with which attributes: the engine keeps state only for routes that
+// flapped. (A withdrawal's prior comes from the store's Withdraw:
+// dampWithdrawal.)
 func (s *Server) dampEvent(b *dampBatch, peer string, d *decodedPath, now time.Time) {
 	var prior dampening.Prior
 	prior.AttrHash, prior.Announced = s.store.Announced(peer, d.Key)

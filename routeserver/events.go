@@ -101,7 +101,6 @@ func (s *Server) checkRouterID(p *peer, rid string) {
 	}
 }
 
-// onPaths evaluates and stores the paths of one UPDATE from addr.
 // reevaluateAnnounced re-evaluates one stored path just announced, with
 // its own copy of the settings (onPaths reuses its variable for the next
 // path).
@@ -111,6 +110,7 @@ func (s *Server) reevaluateAnnounced(peer string, k routestore.Key, settings fil
 	})
 }
 
+// onPaths evaluates and stores the paths of one UPDATE from addr.
 func (s *Server) onPaths(addr netip.Addr, paths []server.ReceivedPath) {
 	now := time.Now()
 	damp := newDampBatch()
