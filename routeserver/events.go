@@ -130,7 +130,8 @@ func (s *Server) onPaths(addr netip.Addr, paths []server.ReceivedPath) {
 	// over the 900,000 routes of rsbench's large size).
 	settings := new(filters.Settings)
 	for i := range paths {
-		rp := receivedPath(paths[i])
+		got := &paths[i]
+		rp := receivedPath{NLRI: got.NLRI, PathID: got.PathID, Withdraw: got.Withdraw, Attrs: got.Attrs}
 		d, err := decodeReceivedMemo(addr, rp, &memo)
 		if err != nil {
 			s.log.WithError(err).WithField("peer_address", addr).Warn("cannot decode received path")

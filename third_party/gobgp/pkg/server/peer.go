@@ -571,7 +571,10 @@ func (peer *peer) updatePrefixLimitConfig(c []oc.AfiSafi) error {
 	return nil
 }
 
-func (peer *peer) handleUpdate(e *fsmMsg) ([]*table.Path, []bgp.RouteFamily, *bgp.BGPMessage) {
+// handleUpdate returns the paths to propagate and, when report is set,
+// aligned with them, the path each replaced or withdrew in the
+// Adj-RIB-In (nil where none; for the ReceivedPathsHook).
+func (peer *peer) handleUpdate(e *fsmMsg, report bool) ([]*table.Path, []*table.Path, []bgp.RouteFamily, *bgp.BGPMessage) {
 	m := e.MsgData.(*bgp.BGPMessage)
 	update := m.Body.(*bgp.BGPUpdate)
 
@@ -590,8 +593,12 @@ func (peer *peer) handleUpdate(e *fsmMsg) ([]*table.Path, []bgp.RouteFamily, *bg
 	peer.fsm.lock.Unlock()
 	if len(e.PathList) > 0 {
 		paths := make([]*table.Path, 0, len(e.PathList))
+		var kept []int // e.PathList's index of each of paths, when reporting
+		if report {
+			kept = make([]int, 0, len(e.PathList))
+		}
 		eor := []bgp.RouteFamily{}
-		for _, path := range e.PathList {
+		for i, path := range e.PathList {
 			if path.IsEOR() {
 				family := path.GetRouteFamily()
 				peer.fsm.logger.Debug("EOR received",
@@ -636,19 +643,32 @@ func (peer *peer) handleUpdate(e *fsmMsg) ([]*table.Path, []bgp.RouteFamily, *bg
 				}
 			}
 			paths = append(paths, path)
+			if report {
+				kept = append(kept, i)
+			}
 		}
-		peer.adjRibIn.Update(e.PathList)
+		var replaced []*table.Path
+		if report {
+			all := make([]*table.Path, len(e.PathList))
+			peer.adjRibIn.UpdateReporting(e.PathList, all)
+			replaced = make([]*table.Path, len(paths))
+			for j, i := range kept {
+				replaced[j] = all[i]
+			}
+		} else {
+			peer.adjRibIn.Update(e.PathList)
+		}
 		peer.fsm.lock.RLock()
 		peerAfiSafis := peer.fsm.pConf.AfiSafis
 		peer.fsm.lock.RUnlock()
 		for _, af := range peerAfiSafis {
 			if msg := peer.doPrefixLimit(af.State.Family, &af.PrefixLimit.Config); msg != nil {
-				return nil, nil, msg
+				return nil, nil, nil, msg
 			}
 		}
-		return paths, eor, nil
+		return paths, replaced, eor, nil
 	}
-	return nil, nil, nil
+	return nil, nil, nil, nil
 }
 
 func (peer *peer) startFSMHandler() {

@@ -20,6 +20,13 @@ type ReceivedPath struct {
 	// must only read them, never modify them. The server does not modify
 	// them either, so they may be kept.
 	Attrs []bgp.PathAttributeInterface
+	// Replaced: the Adj-RIB-In held a path for this prefix and path
+	// identifier, which this one replaced or withdrew; ReplacedAttrs are
+	// its attributes (shared like Attrs). A consumer that keeps no copy
+	// of accepted paths learns from them whether a withdrawal withdrew
+	// anything and whether an announcement changed the attributes.
+	Replaced      bool
+	ReplacedAttrs []bgp.PathAttributeInterface
 }
 
 // ReceivedPaths is one change to a peer's pre-policy Adj-RIB-In: the
@@ -38,6 +45,10 @@ type ReceivedPaths struct {
 	// marks stale) every path it received in it without reporting them
 	// one by one.
 	SessionEnded bool
+	// AdjRibIn, with SessionStarted, reads the peer's pre-policy
+	// Adj-RIB-In from any goroutine (adj_rib_in_reader.go). It stays valid
+	// for as long as the peer is configured, across sessions.
+	AdjRibIn *AdjRibInReader
 }
 
 // ReceivedPathsHook is called on the server goroutine, in the order the
@@ -61,16 +72,20 @@ func ReceivedPathsHookOption(hook ReceivedPathsHook) ServerOption {
 }
 
 // notifyReceivedPathsHook reports one UPDATE's paths. Server goroutine.
-func (s *BgpServer) notifyReceivedPathsHook(peer *peer, pathList []*table.Path, timestamp time.Time) {
+// replaced is nil or aligned with pathList (peer.handleUpdate).
+func (s *BgpServer) notifyReceivedPathsHook(peer *peer, pathList, replaced []*table.Path, timestamp time.Time) {
 	if s.receivedPathsHook == nil || len(pathList) == 0 {
 		return
 	}
 	out := make([]ReceivedPath, 0, len(pathList))
-	for _, p := range pathList {
+	for i, p := range pathList {
 		nlri := p.GetNlri()
 		rp := ReceivedPath{NLRI: nlri, PathID: nlri.PathIdentifier(), Withdraw: p.IsWithdraw}
 		if !p.IsWithdraw {
 			rp.Attrs = p.SharedPathAttrs()
+		}
+		if replaced != nil && replaced[i] != nil && !replaced[i].IsRejected() {
+			rp.Replaced, rp.ReplacedAttrs = true, replaced[i].SharedPathAttrs()
 		}
 		out = append(out, rp)
 	}
@@ -83,7 +98,11 @@ func (s *BgpServer) notifyReceivedPathsSession(peer *peer, started bool) {
 	if s.receivedPathsHook == nil {
 		return
 	}
-	s.receivedPathsHook(ReceivedPaths{PeerAddress: peerAddress(peer), Time: time.Now(), SessionStarted: started, SessionEnded: !started})
+	r := ReceivedPaths{PeerAddress: peerAddress(peer), Time: time.Now(), SessionStarted: started, SessionEnded: !started}
+	if started {
+		r.AdjRibIn = &AdjRibInReader{adj: peer.adjRibIn}
+	}
+	s.receivedPathsHook(r)
 }
 
 func peerAddress(peer *peer) netip.Addr {

@@ -73,7 +73,7 @@ func BenchmarkPrePolicyFeed(b *testing.B) {
 		b.ReportAllocs()
 		b.ResetTimer()
 		for i := 0; i < b.N; i++ {
-			s.notifyReceivedPathsHook(p, paths, time.Now())
+			s.notifyReceivedPathsHook(p, paths, nil, time.Now())
 		}
 		if len(got.Paths) != 1 || got.Paths[0].Attrs == nil {
 			b.Fatalf("hook got %+v", got)

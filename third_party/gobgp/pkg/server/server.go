@@ -1938,13 +1938,13 @@ func (s *BgpServer) handleFSMMessage(peer *peer, e *fsmMsg) {
 			if notEstablished || beforeUptime {
 				return
 			}
-			pathList, eor, notification := peer.handleUpdate(e)
+			pathList, replaced, eor, notification := peer.handleUpdate(e, s.receivedPathsHook != nil)
 			if notification != nil {
 				sendfsmOutgoingMsg(peer, nil, notification, true)
 				return
 			}
 			if m.Header.Type == bgp.BGP_MSG_UPDATE {
-				s.notifyReceivedPathsHook(peer, pathList, e.timestamp)
+				s.notifyReceivedPathsHook(peer, pathList, replaced, e.timestamp)
 				s.notifyPrePolicyUpdateWatcher(peer, pathList, m, e.timestamp, e.payload)
 			}
 

@@ -18,6 +18,7 @@ package table
 import (
 	"fmt"
 	"slices"
+	"sync"
 
 	"github.com/osrg/gobgp/v3/pkg/log"
 	"github.com/osrg/gobgp/v3/pkg/packet/bgp"
@@ -76,6 +77,10 @@ func (t *adjTable) toTable(logger log.Logger) *Table {
 }
 
 type AdjRib struct {
+	// mu guards the tables against ReadPaths and LookupPath, which run on
+	// other goroutines than the server loop (adj_read.go). The server loop
+	// is the only writer, so its own reads take no lock; its writes do.
+	mu       sync.RWMutex
 	accepted map[bgp.RouteFamily]int
 	table    map[bgp.RouteFamily]*adjTable
 	logger   log.Logger
@@ -94,7 +99,20 @@ func NewAdjRib(logger log.Logger, rfList []bgp.RouteFamily) *AdjRib {
 }
 
 func (adj *AdjRib) Update(pathList []*Path) {
-	for _, path := range pathList {
+	adj.UpdateReporting(pathList, nil)
+}
+
+// UpdateReporting is Update that also reports, in replaced[i], the path
+// that pathList[i] replaced or withdrew (nil when there was none).
+// replaced is nil or as long as pathList.
+func (adj *AdjRib) UpdateReporting(pathList []*Path, replaced []*Path) {
+	adj.mu.Lock()
+	defer adj.mu.Unlock()
+	adj.update(pathList, replaced)
+}
+
+func (adj *AdjRib) update(pathList []*Path, replaced []*Path) {
+	for i, path := range pathList {
 		if path == nil || path.IsEOR() {
 			continue
 		}
@@ -112,6 +130,9 @@ func (adj *AdjRib) Update(pathList []*Path) {
 		}
 		if idx != -1 {
 			old = d.knownPathList[idx]
+			if replaced != nil {
+				replaced[i] = old
+			}
 		}
 
 		if path.IsWithdraw {
@@ -155,6 +176,8 @@ The provided pathList is expected to be the real candidate routes after policy e
 	Only used to display adj-out because we do not maintain a separate adj-out table
 */
 func (adj *AdjRib) UpdateAdjRibOut(pathList []*Path) {
+	adj.mu.Lock()
+	defer adj.mu.Unlock()
 	for _, path := range pathList {
 		if path == nil || path.IsEOR() {
 			continue
@@ -222,6 +245,8 @@ func (adj *AdjRib) Drop(rfList []bgp.RouteFamily) []*Path {
 		}
 		return false
 	})
+	adj.mu.Lock()
+	defer adj.mu.Unlock()
 	for _, rf := range rfList {
 		adj.table[rf] = newAdjTable(rf)
 		adj.accepted[rf] = 0
@@ -247,6 +272,8 @@ func (adj *AdjRib) DropStale(rfList []bgp.RouteFamily) []*Path {
 
 func (adj *AdjRib) StaleAll(rfList []bgp.RouteFamily) []*Path {
 	pathList := make([]*Path, 0, adj.Count(rfList))
+	adj.mu.Lock()
+	defer adj.mu.Unlock()
 	adj.walk(rfList, func(d adjDest) bool {
 		for i, p := range d.knownPathList {
 			n := p.Clone(false)
@@ -264,6 +291,7 @@ func (adj *AdjRib) StaleAll(rfList []bgp.RouteFamily) []*Path {
 
 func (adj *AdjRib) MarkLLGRStaleOrDrop(rfList []bgp.RouteFamily) []*Path {
 	pathList := make([]*Path, 0, adj.Count(rfList))
+	adj.mu.Lock()
 	adj.walk(rfList, func(d adjDest) bool {
 		for i, p := range d.knownPathList {
 			if p.HasNoLLGR() {
@@ -283,7 +311,8 @@ func (adj *AdjRib) MarkLLGRStaleOrDrop(rfList []bgp.RouteFamily) []*Path {
 		}
 		return false
 	})
-	adj.Update(pathList)
+	adj.update(pathList, nil)
+	adj.mu.Unlock()
 	return pathList
 }
 
