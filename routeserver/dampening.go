@@ -72,20 +72,15 @@ func (s *Server) restoreDamped(ctx context.Context, peer string, now time.Time) 
 	return s.setDamped(ctx, peer, add, nil, false)
 }
 
-// dampEvent feeds one received announcement to the engine. The route
-// store, asked before it records the path, says whether it was announced
-// and with which attributes: the engine keeps state only for routes that
-// flapped. (A withdrawal's prior comes from the store's Withdraw:
-// dampWithdrawal.)
-func (s *Server) dampEvent(b *dampBatch, peer string, d *decodedPath, now time.Time) {
-	var prior dampening.Prior
-	prior.AttrHash, prior.Announced = s.store.Announced(peer, d.Key)
+// dampEvent feeds one received announcement to the engine with its prior:
+// whether it replaced an announced path, and that path's attribute hash,
+// as GoBGP reported (onPaths). The engine keeps state only for routes that
+// flapped.
+func (s *Server) dampEvent(b *dampBatch, peer string, d *decodedPath, prior dampening.Prior, now time.Time) {
 	b.add(s.damp.Announce(dampKey(peer, d), prior, d.AttrHash, now), true)
 }
 
-// dampWithdrawal reports a withdrawal to the engine with the prior the
-// store's Withdraw returned (one lookup for both; the engine's answer does
-// not depend on the store still holding the path).
+// dampWithdrawal reports a withdrawal to the engine with its prior.
 func (s *Server) dampWithdrawal(b *dampBatch, peer string, d *decodedPath, prior dampening.Prior, now time.Time) {
 	b.add(s.damp.Withdraw(dampKey(peer, d), prior, now), false)
 }

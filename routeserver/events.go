@@ -124,6 +124,7 @@ func (s *Server) onPaths(addr netip.Addr, paths []server.ReceivedPath) {
 		}
 	}()
 	var memo attrMemo // the IPv4 paths of one UPDATE share one attribute list
+	var priorMemo hashMemo
 	// The settings are read afresh for every path, into one variable per
 	// batch: filters.Evaluate keeps its *Settings out of escape analysis'
 	// reach, so a variable per path would be a heap copy per path (168 MB
@@ -144,10 +145,18 @@ func (s *Server) onPaths(addr netip.Addr, paths []server.ReceivedPath) {
 		if p == nil {
 			continue
 		}
+		// GoBGP says what the path replaced (gobgp patch 34): the store
+		// keeps no copy of accepted routes to ask.
+		var prior dampening.Prior
+		if got.Replaced {
+			prior = dampening.Prior{Announced: true}
+			if s.damp != nil {
+				prior.AttrHash = priorMemo.hash(got.ReplacedAttrs)
+			}
+		}
 		if d.Withdraw {
 			s.monitorPath(p, rp, false, now)
-			var prior dampening.Prior
-			prior.AttrHash, prior.Announced = s.store.Withdraw(p.cfg.Name, d.Key)
+			s.store.Withdraw(p.cfg.Name, d.Key)
 			if s.damp != nil {
 				s.dampWithdrawal(damp, p.cfg.Name, &d, prior, now)
 			}
@@ -155,7 +164,7 @@ func (s *Server) onPaths(addr netip.Addr, paths []server.ReceivedPath) {
 			continue
 		}
 		if s.damp != nil {
-			s.dampEvent(damp, p.cfg.Name, &d, now)
+			s.dampEvent(damp, p.cfg.Name, &d, prior, now)
 		}
 		in := p.input.Load()
 		vrps := s.rpki.view.table()
@@ -166,7 +175,7 @@ func (s *Server) onPaths(addr netip.Addr, paths []server.ReceivedPath) {
 			}
 			limits.add(p, o)
 		}
-		s.store.Put(routestore.Entry{Peer: p.cfg.Name, Key: d.Key, Route: d.Route, Verdict: v, ReceivedAt: now, Communities: d.Comms, Attrs: d.Attrs, AttrHash: d.AttrHash})
+		s.store.Record(routestore.Entry{Peer: p.cfg.Name, Key: d.Key, Route: d.Route, Verdict: v, ReceivedAt: now, Communities: d.Comms, Attrs: d.Attrs, AttrHash: d.AttrHash}, prior.Announced)
 		if s.rpki.view.table() != vrps {
 			// The VRPs changed meanwhile; their re-evaluation may have
 			// run before the Put above.

@@ -80,6 +80,9 @@ func (q *feedQueue) run(ctx context.Context, fn func(server.ReceivedPaths)) {
 func (s *Server) onReceived(r server.ReceivedPaths) {
 	switch {
 	case r.SessionStarted:
+		if p := s.peerByAddr(r.PeerAddress); p != nil && r.AdjRibIn != nil {
+			s.adjIn.attach(p.cfg.Name, r.AdjRibIn, r.PeerAddress)
+		}
 		s.onSessionStarted(r.PeerAddress)
 	case r.SessionEnded:
 		s.onSessionEnded(r.PeerAddress, r.Time)

@@ -12,6 +12,7 @@ import (
 	"github.com/osrg/gobgp/v3/pkg/packet/bgp"
 	"github.com/osrg/gobgp/v3/pkg/server"
 	"github.com/rsguard/rsguard/config"
+	"github.com/rsguard/rsguard/filters"
 )
 
 // addr31 is this file's block in the package's 127.10.0.0/16.
@@ -101,7 +102,9 @@ func received(prefix string, withdraw bool) server.ReceivedPath {
 // peer-state watch reports the session down (before, between or after
 // the feed's items), the store ends with exactly the next session's
 // routes: the old session's late paths are dropped, the new session's
-// kept.
+// kept. The routes are outside the peer's prefixes: the store keeps the
+// rejected ones (the accepted ones are read from GoBGP's Adj-RIB-In,
+// which this hand-driven feed has none of).
 func TestFeedSessionEndOrderedWithPaths(t *testing.T) {
 	from := netip.MustParseAddr(addr31(2))
 	down := &api.WatchEventResponse_PeerEvent{Type: api.WatchEventResponse_PeerEvent_STATE, Peer: &api.Peer{
@@ -110,12 +113,12 @@ func TestFeedSessionEndOrderedWithPaths(t *testing.T) {
 		State: &api.PeerState{NeighborAddress: addr31(2), SessionState: api.PeerState_ESTABLISHED}}}
 	feed := []server.ReceivedPaths{
 		{PeerAddress: from, SessionStarted: true},
-		{PeerAddress: from, Paths: []server.ReceivedPath{received("45.1.1.0/24", false), received("45.1.2.0/24", false)}},
-		{PeerAddress: from, Paths: []server.ReceivedPath{received("45.1.2.0/24", true)}},
-		{PeerAddress: from, Paths: []server.ReceivedPath{received("45.1.4.0/24", false)}}, // late, old session
+		{PeerAddress: from, Paths: []server.ReceivedPath{received("45.9.1.0/24", false), received("45.9.2.0/24", false)}},
+		{PeerAddress: from, Paths: []server.ReceivedPath{received("45.9.2.0/24", true)}},
+		{PeerAddress: from, Paths: []server.ReceivedPath{received("45.9.4.0/24", false)}}, // late, old session
 		{PeerAddress: from, SessionEnded: true},
 		{PeerAddress: from, SessionStarted: true},
-		{PeerAddress: from, Paths: []server.ReceivedPath{received("45.1.3.0/24", false)}}, // next session
+		{PeerAddress: from, Paths: []server.ReceivedPath{received("45.9.3.0/24", false)}}, // next session
 	}
 	for at := 0; at <= len(feed); at++ {
 		t.Run(fmt.Sprintf("down reported before item %d", at), func(t *testing.T) {
@@ -132,10 +135,10 @@ func TestFeedSessionEndOrderedWithPaths(t *testing.T) {
 				s.onPeerEvent(down)
 				s.onPeerEvent(up)
 			}
-			if c := s.Store().Counts("a"); c.Received != 1 {
+			if c := s.Store().Counts("a"); c.Received != 1 || c.Rejected != 1 {
 				t.Errorf("store holds %d routes of a, want 1 (%+v)", c.Received, c)
 			}
-			if e, ok := s.Store().Get("a", routestoreKey(mustPrefix("45.1.3.0/24"))); !ok || !e.Verdict.Accepted() {
+			if e, ok := s.Store().Get("a", routestoreKey(mustPrefix("45.9.3.0/24"))); !ok || !e.Verdict.Has(filters.ReasonPrefixNotRegistered) {
 				t.Errorf("next session's route: %v %+v", ok, e.Verdict)
 			}
 		})

@@ -189,3 +189,23 @@ func segType(t uint8) filters.SegmentType {
 	}
 	return filters.SegSequence
 }
+
+// hashMemo remembers the attribute hash of the last list hashed: the
+// paths one UPDATE replaces mostly came in one UPDATE too, so they share
+// a list.
+type hashMemo struct {
+	list []bgp.PathAttributeInterface
+	sum  uint64
+}
+
+func (m *hashMemo) hash(list []bgp.PathAttributeInterface) uint64 {
+	if len(list) > 0 && len(list) == len(m.list) && &list[0] == &m.list[0] {
+		return m.sum
+	}
+	h := newAttrHasher()
+	for _, a := range list {
+		h.add(a)
+	}
+	m.list, m.sum = list, h.sum()
+	return m.sum
+}

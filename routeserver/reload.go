@@ -147,6 +147,7 @@ func (s *Server) removePeer(ctx context.Context, name string) error {
 		s.peerLog(p).WithError(err).Warn("deleting the peer's export policy")
 	}
 	p.limiter.cancelRestart()
+	s.adjIn.detach(name)
 	s.store.DropPeer(name)
 	s.rpki.base.Delete(name)
 	if s.damp != nil {

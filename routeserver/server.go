@@ -44,6 +44,7 @@ type Server struct {
 	log   *logrus.Logger
 	bgp   *server.BgpServer
 	store *routestore.Store
+	adjIn *acceptedSource // the store's accepted routes: GoBGP's Adj-RIB-In
 	opts  Options
 
 	mu       sync.RWMutex
@@ -84,6 +85,8 @@ func New(cfg *config.Config, opts Options) *Server {
 	s := &Server{log: opts.Logger, store: routestore.New(opts.StoreLimit), cfg: cfg, opts: opts,
 		settings: settingsFor(cfg), peers: map[string]*peer{}, byAddr: map[netip.Addr]*peer{}}
 	s.resets.run = s.softResetIn
+	s.adjIn = newAcceptedSource()
+	s.store.SetSource(s.adjIn, func() routestore.Evaluator { return s.evaluator() })
 	s.store.OnChange(func(b routestore.ChangeBatch) {
 		s.onVerdictChanges(b)
 		s.monitorChanges(b)

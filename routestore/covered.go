@@ -15,6 +15,8 @@ type CoveredResult struct {
 	InvalidFlips int
 	// VerdictChanges counts routes that moved between accept and reject.
 	VerdictChanges int
+
+	held *KeySet // the keys of the store's own routes among Keys
 }
 
 // ReevaluateCovered recomputes the verdicts of exactly the routes whose
@@ -26,34 +28,58 @@ func (s *Store) ReevaluateCovered(covered func(netip.Prefix) bool, eval func(pee
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := map[string]*CoveredResult{}
+	result := func(peer string) *CoveredResult {
+		res := out[peer]
+		if res == nil {
+			res = &CoveredResult{held: NewKeySet()}
+			out[peer] = res
+		}
+		return res
+	}
 	for name, t := range s.peers {
 		for k, r := range t.routes.all() {
 			if !covered(k.Prefix) {
 				continue
 			}
-			res := out[name]
-			if res == nil {
-				res = &CoveredResult{}
-				out[name] = res
-			}
+			res := result(name)
 			res.Keys = append(res.Keys, k)
-			rt := r.route(k)
+			res.held.Add(k)
 			old := r.set.verdict.v
-			was, wasInvalid := old.Accepted(), old.RPKI == rpki.StateInvalid
-			r = t.setVerdict(k, r, eval(name, rt), s.intern)
-			log.note(name, k, rt, old, r.set.verdict.v)
-			if (r.set.verdict.v.RPKI == rpki.StateInvalid) != wasInvalid {
+			v := eval(name, r.route(k))
+			if (v.RPKI == rpki.StateInvalid) != (old.RPKI == rpki.StateInvalid) {
 				res.InvalidFlips++
 			}
-			if now := r.set.verdict.v.Accepted(); now != was {
+			if s.reevaluateLocked(log, name, t, k, r, v) {
 				res.VerdictChanges++
-				if now {
-					t.rejected--
-				} else {
-					t.rejected++
-				}
 			}
 		}
+	}
+	if s.src == nil {
+		return out
+	}
+	// The routes the store does not hold were accepted, and the RPKI state
+	// they were accepted with is not kept (where invalid routes are only
+	// tagged, not rejected, it may have been invalid). So every one under
+	// a changed VRP counts as a possible flip: the caller has GoBGP
+	// re-evaluate that peer, which a real flip needs and an unneeded one
+	// only costs time.
+	for _, name := range s.src.Peers() {
+		notHeld := s.notHeldLocked(name)
+		var done *KeySet // re-evaluated above, and accepted since
+		if res := out[name]; res != nil {
+			done = res.held
+		}
+		s.src.Received(name, func(k Key) bool {
+			return covered(k.Prefix) && (notHeld == nil || notHeld(k)) && (done == nil || !done.Has(k))
+		}, func(e Entry) bool {
+			res := result(name)
+			res.Keys = append(res.Keys, e.Key)
+			res.InvalidFlips++
+			if s.admitLocked(log, name, e, eval(name, e.Route)) {
+				res.VerdictChanges++
+			}
+			return true
+		})
 	}
 	return out
 }

@@ -9,10 +9,25 @@ func (s *Store) FamilyCounts(peer string) [2]Counts {
 	out := [2]Counts{{ByReason: map[filters.Reason]int{}}, {ByReason: map[filters.Reason]int{}}}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	t := s.peers[peer]
-	if t == nil {
-		return out
+	if t := s.peers[peer]; t != nil {
+		countHeld(t, &out)
 	}
+	if s.src != nil {
+		// The source holds every route, the store the rejected ones
+		// among them. It runs ahead of the store (source.go), so for a
+		// moment it may hold fewer than the store.
+		n := s.src.Count(peer)
+		for f := range out {
+			c := &out[f]
+			c.Received = max(n[f], c.Received)
+			c.Accepted = c.Received - c.Rejected
+		}
+	}
+	return out
+}
+
+// countHeld counts the routes the store holds.
+func countHeld(t *peerTable, out *[2]Counts) {
 	for k, rec := range t.routes.all() {
 		c := &out[0]
 		if !k.Prefix.Addr().Is4() {
@@ -28,7 +43,6 @@ func (s *Store) FamilyCounts(peer string) [2]Counts {
 			c.ByReason[r.Reason]++
 		}
 	}
-	return out
 }
 
 // Plus adds two counts (e.g. both families of FamilyCounts).

@@ -69,6 +69,39 @@ func BenchmarkStorePut900k(b *testing.B) {
 	}
 }
 
+// countOnly is a Source that holds nothing but the number of routes per
+// peer: the store's own heap is what BenchmarkStorePut900kSourced measures
+// (the paths themselves are GoBGP's Adj-RIB-In, held anyway).
+type countOnly struct{ n int }
+
+func (c countOnly) Peers() []string                                   { return nil }
+func (c countOnly) Count(string) [2]int                               { return [2]int{c.n * 3 / 4, c.n / 4} }
+func (c countOnly) Keys(string, func(Key))                            {}
+func (c countOnly) Received(string, func(Key) bool, func(Entry) bool) {}
+func (c countOnly) ReceivedPath(string, Key) (Entry, bool)            { return Entry{}, false }
+
+// BenchmarkStorePut900kSourced is BenchmarkStorePut900k with a Source, as
+// routeserver runs the store: only the rejected routes are kept.
+func BenchmarkStorePut900kSourced(b *testing.B) {
+	now := time.Now()
+	for n := 0; n < b.N; n++ {
+		before := heapstat.Live()
+		s := New(0)
+		s.SetSource(countOnly{n: memRoutesPerPeer}, func() Evaluator { return nil })
+		for p := 0; p < memPeers; p++ {
+			for i := 0; i < memRoutesPerPeer; i++ {
+				s.Record(memEntry(p, i, now), false)
+			}
+		}
+		after := heapstat.Live()
+		if c := s.Counts("peer0"); c.Received != memRoutesPerPeer || c.Rejected != memRoutesPerPeer/20 {
+			b.Fatalf("counts %+v", c)
+		}
+		b.ReportMetric(float64(after-before)/float64(memPeers*memRoutesPerPeer), "B/route")
+		runtime.KeepAlive(s)
+	}
+}
+
 // BenchmarkKeySet300k reports what a per-route set of keys (the max-prefix
 // limiter's counted routes) costs a route: KeySet against map[Key]struct{}.
 func BenchmarkKeySet300k(b *testing.B) {

@@ -7,8 +7,9 @@ import (
 	"github.com/rsguard/rsguard/filters"
 )
 
-// The store holds every received route, so its per-route cost is what an
-// IXP-sized table multiplies (issue 11: 900k paths). Each route is a map
+// The store holds every rejected route (every route when it has no
+// Source), so its per-route cost is what an IXP-sized table multiplies
+// (issue 11: 900k paths). Each route is a map
 // slot of a compact key and a record held by value; everything routes have
 // in common (attributes, verdicts) is interned per peer (intern.go), and an
 // Entry is rebuilt only when a query asks for one.

@@ -1,7 +1,9 @@
-// Package routestore keeps every route the route server received, per peer,
-// with the verdict the filters evaluator gave it: the "what was rejected and
-// why" store. It is fed from GoBGP's pre-policy event stream by routeserver
-// and queried by the API without ever touching GoBGP's server loop.
+// Package routestore answers for every route the route server received,
+// per peer, with the verdict the filters evaluator gave it: the "what was
+// rejected and why" store. It keeps the rejected routes with their
+// evidence and answers for the accepted ones from a Source (GoBGP's
+// Adj-RIB-In, source.go). It is fed from GoBGP's received-path hook by
+// routeserver and queried by the API without touching GoBGP's server loop.
 package routestore
 
 import (
@@ -86,6 +88,9 @@ type Store struct {
 
 	hist     *history          // verdict changes of the routes that changed (history.go)
 	onChange func(ChangeBatch) // told of every batch of changes
+
+	src       Source           // holds the accepted routes; nil: the store keeps them (source.go)
+	evaluator func() Evaluator // the verdicts of src's routes
 }
 
 // maxInterned bounds the interning table; evidence beyond it is kept as is.
@@ -123,7 +128,15 @@ func (s *Store) table(peer string) *peerTable {
 }
 
 // Put records an announcement, replacing any earlier one for the same key.
-func (s *Store) Put(e Entry) {
+// Without a Source it is Record(e, false); with one, Record with what the
+// feed knows of the path before.
+func (s *Store) Put(e Entry) { s.Record(e, false) }
+
+// Record records an announcement. replaced says that the Source held a
+// path at e.Key before this one (GoBGP reports it with the path): when the
+// store holds none, that path was accepted, so a rejection now is a
+// verdict change. With a Source, an accepted route is not kept.
+func (s *Store) Record(e Entry, replaced bool) {
 	var log *changeLog
 	defer func() { s.publish(log) }() // runs after the unlock below
 	s.mu.Lock()
@@ -131,13 +144,23 @@ func (s *Store) Put(e Entry) {
 	t := s.table(e.Peer)
 	k := e.Key
 	old, ok := t.routes.get(k)
+	switch {
+	case ok && old.set.verdict.v.Accepted() != e.Verdict.Accepted():
+		log = newChangeLog(announcementCause(old.set.verdict.v, e.Verdict))
+		log.note(e.Peer, e.Key, e.Route, old.set.verdict.v, e.Verdict)
+	case !ok && replaced && !s.keepsAccepted() && !e.Verdict.Accepted():
+		log = newChangeLog(announcementCause(acceptedVerdict, e.Verdict))
+		log.note(e.Peer, e.Key, e.Route, acceptedVerdict, e.Verdict)
+	}
+	if e.Verdict.Accepted() && !s.keepsAccepted() {
+		if ok {
+			s.removeLocked(t, k, old)
+		}
+		return
+	}
 	if ok {
 		if !old.set.verdict.v.Accepted() {
 			t.rejected--
-		}
-		if old.set.verdict.v.Accepted() != e.Verdict.Accepted() {
-			log = newChangeLog(announcementCause(old.set.verdict.v, e.Verdict))
-			log.note(e.Peer, e.Key, e.Route, old.set.verdict.v, e.Verdict)
 		}
 	} else {
 		if s.total >= s.limit {
@@ -159,29 +182,32 @@ func (s *Store) Put(e Entry) {
 	}
 }
 
-// Withdraw forgets one path. It returns what Announced returned before:
-// the withdrawn path's attribute hash and whether the store held it, so
-// the dampening engine learns the prior of a withdrawal with the same
-// lookup that removes the path.
-func (s *Store) Withdraw(peer string, k Key) (attrHash uint64, announced bool) {
+// removeLocked forgets the route r at k.
+func (s *Store) removeLocked(t *peerTable, k Key, r record) {
+	if !r.set.verdict.v.Accepted() {
+		t.rejected--
+	}
+	t.routes.del(k)
+	t.releaseSet(r.set)
+	s.total--
+}
+
+// Withdraw forgets one path and says whether the store held it. (The
+// dampening engine learns whether the path was announced from GoBGP, which
+// holds the accepted paths the store does not: routeserver's onPaths.)
+func (s *Store) Withdraw(peer string, k Key) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	t := s.peers[peer]
 	if t == nil {
-		return 0, false
+		return false
 	}
 	old, ok := t.routes.get(k)
 	if !ok {
-		return 0, false
+		return false
 	}
-	attrHash = old.set.attrs.attrHash
-	if !old.set.verdict.v.Accepted() {
-		t.rejected--
-	}
-	t.routes.del(k)
-	t.releaseSet(old.set)
-	s.total--
-	return attrHash, true
+	s.removeLocked(t, k, old)
+	return true
 }
 
 // DropPeer forgets every path of a peer (its session went down).
@@ -200,6 +226,7 @@ func (s *Store) DropPeer(peer string) int {
 
 // Get returns one entry.
 func (s *Store) Get(peer string, k Key) (Entry, bool) {
+	eval := s.sourceEvaluator()
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if t := s.peers[peer]; t != nil {
@@ -207,27 +234,26 @@ func (s *Store) Get(peer string, k Key) (Entry, bool) {
 			return r.entry(peer, k), true
 		}
 	}
+	if s.src != nil {
+		if e, ok := s.src.ReceivedPath(peer, k); ok {
+			return fromSource(peer, e, eval), true
+		}
+	}
 	return Entry{}, false
 }
 
 // Counts returns a peer's counters.
 func (s *Store) Counts(peer string) Counts {
+	fc := s.FamilyCounts(peer)
+	return fc[0].Plus(fc[1])
+}
+
+// Held is how many routes the store keeps itself: with a Source, the
+// rejected ones only.
+func (s *Store) Held() int {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	c := Counts{ByReason: map[filters.Reason]int{}}
-	t := s.peers[peer]
-	if t == nil {
-		return c
-	}
-	c.Received = t.routes.len()
-	c.Rejected = t.rejected
-	c.Accepted = c.Received - c.Rejected
-	for _, r := range t.routes.all() {
-		for _, x := range r.set.verdict.v.Rejections {
-			c.ByReason[x.Reason]++
-		}
-	}
-	return c
+	return s.total
 }
 
 // Dropped is how many announcements did not fit under the limit.
@@ -244,6 +270,13 @@ func (s *Store) Peers() []string {
 	out := make([]string, 0, len(s.peers))
 	for p := range s.peers {
 		out = append(out, p)
+	}
+	if s.src != nil {
+		for _, p := range s.src.Peers() {
+			if s.peers[p] == nil {
+				out = append(out, p)
+			}
+		}
 	}
 	sort.Strings(out)
 	return out
@@ -277,6 +310,7 @@ func (q *Query) match(k Key, v *filters.Verdict) bool {
 // List calls fn for each matching entry, sorted by peer then prefix. It
 // copies the matches first so fn may block without holding the lock.
 func (s *Store) List(q Query, fn func(Entry) bool) {
+	eval := s.sourceEvaluator()
 	s.mu.RLock()
 	var out []Entry
 	for peer, t := range s.peers {
@@ -288,6 +322,9 @@ func (s *Store) List(q Query, fn func(Entry) bool) {
 				out = append(out, r.entry(peer, k))
 			}
 		}
+	}
+	if s.src != nil && (q.Rejected == nil || !*q.Rejected) {
+		out = s.listSourceLocked(q, eval, out)
 	}
 	s.mu.RUnlock()
 	sort.Slice(out, func(i, j int) bool {
@@ -310,6 +347,36 @@ func (s *Store) List(q Query, fn func(Entry) bool) {
 	}
 }
 
+// listSourceLocked appends the source's routes that match q and that the
+// store does not hold; only those are decoded and evaluated.
+func (s *Store) listSourceLocked(q Query, eval Evaluator, out []Entry) []Entry {
+	peers := []string{q.Peer}
+	if q.Peer == "" {
+		peers = s.src.Peers()
+	}
+	for _, peer := range peers {
+		t := s.peers[peer]
+		held := func(k Key) bool {
+			if t == nil {
+				return false
+			}
+			_, ok := t.routes.get(k)
+			return ok
+		}
+		add := func(e Entry) bool {
+			e = fromSource(peer, e, eval)
+			if q.match(e.Key, &e.Verdict) {
+				out = append(out, e)
+			}
+			return true
+		}
+		s.src.Received(peer, func(k Key) bool {
+			return !held(k) && (!q.Prefix.IsValid() || k.Prefix == q.Prefix) && (!q.Contains.IsValid() || k.Prefix.Contains(q.Contains))
+		}, add)
+	}
+	return out
+}
+
 // Reevaluate recomputes the verdict of every entry of peer (all peers when
 // peer is ""), after an input changed (IRR refresh, reload, dampening). It
 // returns how many verdicts changed between accept and reject.
@@ -329,22 +396,79 @@ func (s *Store) ReevaluateBecause(cause, peer string, eval func(peer string, r f
 			continue
 		}
 		for k, r := range t.routes.all() {
-			rt := r.route(k)
-			old := r.set.verdict.v
-			was := old.Accepted()
-			r = t.setVerdict(k, r, eval(name, rt), s.intern)
-			log.note(name, k, rt, old, r.set.verdict.v)
-			if now := r.set.verdict.v.Accepted(); now != was {
+			if s.reevaluateLocked(log, name, t, k, r, eval(name, r.route(k))) {
 				changed++
-				if now {
-					t.rejected--
-				} else {
-					t.rejected++
-				}
 			}
 		}
 	}
+	if s.src != nil {
+		peers := []string{peer}
+		if peer == "" {
+			peers = s.src.Peers()
+		}
+		for _, name := range peers {
+			s.src.Received(name, s.notHeldLocked(name), func(e Entry) bool {
+				if s.admitLocked(log, name, e, eval(name, e.Route)) {
+					changed++
+				}
+				return true
+			})
+		}
+	}
 	return changed
+}
+
+// reevaluateLocked gives the held route r at k the verdict v, and says
+// whether it moved between accept and reject. With a Source, a route that
+// is accepted now is no longer kept.
+func (s *Store) reevaluateLocked(log *changeLog, peer string, t *peerTable, k Key, r record, v filters.Verdict) bool {
+	rt := r.route(k)
+	old := r.set.verdict.v
+	log.note(peer, k, rt, old, v)
+	flipped := old.Accepted() != v.Accepted()
+	if v.Accepted() && !s.keepsAccepted() {
+		s.removeLocked(t, k, r)
+		return flipped
+	}
+	r = t.setVerdict(k, r, v, s.intern)
+	if flipped {
+		if v.Accepted() {
+			t.rejected--
+		} else {
+			t.rejected++
+		}
+	}
+	return flipped
+}
+
+// admitLocked takes the verdict v of the source's route e, which the
+// store does not hold (it was accepted): a rejection is kept from now on.
+// It says whether the verdict moved to reject.
+func (s *Store) admitLocked(log *changeLog, peer string, e Entry, v filters.Verdict) bool {
+	if v.Accepted() {
+		return false
+	}
+	log.note(peer, e.Key, e.Route, acceptedVerdict, v)
+	t := s.table(peer)
+	if s.total >= s.limit {
+		s.dropped++
+		return true
+	}
+	s.total++
+	e.Verdict = v
+	t.routes.set(e.Key, record{set: t.setOf(t.attrsOf(&e), t.verdictOf(v, s.intern)), at: unixNano(e.ReceivedAt)})
+	t.rejected++
+	return true
+}
+
+// notHeldLocked selects the source's routes of peer the store does not
+// hold.
+func (s *Store) notHeldLocked(peer string) func(Key) bool {
+	t := s.peers[peer]
+	if t == nil {
+		return nil
+	}
+	return func(k Key) bool { _, ok := t.routes.get(k); return !ok }
 }
 
 // ReevaluateKeys recomputes the verdicts of the given paths of one peer
@@ -361,25 +485,19 @@ func (s *Store) ReevaluateKeysBecause(cause, peer string, keys []Key, eval func(
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	t := s.peers[peer]
-	if t == nil {
-		return
-	}
 	for _, k := range keys {
-		r, ok := t.routes.get(k)
-		if !ok {
+		if t != nil {
+			if r, ok := t.routes.get(k); ok {
+				s.reevaluateLocked(log, peer, t, k, r, eval(r.route(k)))
+				continue
+			}
+		}
+		if s.src == nil {
 			continue
 		}
-		rt := r.route(k)
-		old := r.set.verdict.v
-		was := old.Accepted()
-		r = t.setVerdict(k, r, eval(rt), s.intern)
-		log.note(peer, k, rt, old, r.set.verdict.v)
-		if now := r.set.verdict.v.Accepted(); now != was {
-			if now {
-				t.rejected--
-			} else {
-				t.rejected++
-			}
+		if e, ok := s.src.ReceivedPath(peer, k); ok {
+			s.admitLocked(log, peer, e, eval(e.Route))
+			t = s.peers[peer]
 		}
 	}
 }

@@ -16,12 +16,23 @@ func (s *Store) Verdicts(peer string) []KeyVerdict {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	t := s.peers[peer]
-	if t == nil {
-		return nil
+	var out []KeyVerdict
+	if t != nil {
+		out = make([]KeyVerdict, 0, t.routes.len())
+		for k, r := range t.routes.all() {
+			out = append(out, KeyVerdict{Key: k, Verdict: &r.set.verdict.v})
+		}
 	}
-	out := make([]KeyVerdict, 0, t.routes.len())
-	for k, r := range t.routes.all() {
-		out = append(out, KeyVerdict{Key: k, Verdict: &r.set.verdict.v})
+	if s.src != nil {
+		// the routes the store does not hold are accepted
+		s.src.Keys(peer, func(k Key) {
+			if t != nil {
+				if _, held := t.routes.get(k); held {
+					return
+				}
+			}
+			out = append(out, KeyVerdict{Key: k, Verdict: &acceptedVerdict})
+		})
 	}
 	return out
 }
