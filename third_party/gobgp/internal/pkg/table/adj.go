@@ -33,46 +33,20 @@ import (
 // for the API's listings.
 
 // adjDest is the paths received for one prefix (ADD-PATH: one per path
-// identifier), in arrival order; held by value in adjTable.destinations.
+// identifier), in arrival order; held by value in the adjTable's maps
+// (adj_keys.go).
 type adjDest struct {
 	knownPathList []*Path
-}
-
-type adjTable struct {
-	family       bgp.RouteFamily
-	destinations map[string]adjDest
-}
-
-func newAdjTable(family bgp.RouteFamily) *adjTable {
-	return &adjTable{family: family, destinations: make(map[string]adjDest)}
-}
-
-// adjKey is the key of nlri in an adjTable: Table.tableKey's (which
-// reads nothing of its table).
-func adjKey(nlri bgp.AddrPrefixInterface) string {
-	var t *Table
-	return t.tableKey(nlri)
-}
-
-// set stores d at key, or removes key when d holds no path.
-func (t *adjTable) set(key string, d adjDest) {
-	if len(d.knownPathList) > 0 {
-		t.destinations[key] = d
-		return
-	}
-	delete(t.destinations, key)
-	if len(t.destinations) == 0 {
-		t.destinations = make(map[string]adjDest) // a map never shrinks
-	}
 }
 
 // toTable is t as a Table of Destinations.
 func (t *adjTable) toTable(logger log.Logger) *Table {
 	r := NewTable(logger, t.family)
-	for _, d := range t.destinations {
+	t.each(func(d adjDest) bool {
 		known := append([]*Path(nil), d.knownPathList...)
 		r.setDestination(NewDestination(known[0].GetNlri(), 0, known...))
-	}
+		return false
+	})
 	return r
 }
 
@@ -118,8 +92,8 @@ func (adj *AdjRib) update(pathList []*Path, replaced []*Path) {
 		}
 		rf := path.GetRouteFamily()
 		t := adj.table[path.GetRouteFamily()]
-		key := adjKey(path.GetNlri())
-		d := t.destinations[key]
+		key := adjRefOf(path.GetNlri())
+		d := t.get(&key)
 		var old *Path
 		idx := -1
 		for i, p := range d.knownPathList {
@@ -140,7 +114,7 @@ func (adj *AdjRib) update(pathList []*Path, replaced []*Path) {
 				// slices.Delete clears the vacated slot: the withdrawn
 				// path is not kept alive by the backing array
 				d.knownPathList = slices.Delete(d.knownPathList, idx, idx+1)
-				t.set(key, d)
+				t.set(&key, d)
 				if !old.IsRejected() {
 					adj.accepted[rf]--
 				}
@@ -159,7 +133,7 @@ func (adj *AdjRib) update(pathList []*Path, replaced []*Path) {
 				d.knownPathList[idx] = path
 			} else {
 				d.knownPathList = append(d.knownPathList, path)
-				t.set(key, d)
+				t.set(&key, d)
 				if !path.IsRejected() {
 					adj.accepted[rf]++
 				}
@@ -183,21 +157,17 @@ func (adj *AdjRib) UpdateAdjRibOut(pathList []*Path) {
 			continue
 		}
 		t := adj.table[path.GetRouteFamily()]
-		key := adjKey(path.GetNlri())
-		d := t.destinations[key]
+		key := adjRefOf(path.GetNlri())
+		d := t.get(&key)
 		d.knownPathList = append(d.knownPathList, path)
-		t.set(key, d)
+		t.set(&key, d)
 	}
 }
 
 func (adj *AdjRib) walk(families []bgp.RouteFamily, fn func(adjDest) bool) {
 	for _, f := range families {
-		if t, ok := adj.table[f]; ok {
-			for _, d := range t.destinations {
-				if fn(d) {
-					return
-				}
-			}
+		if t, ok := adj.table[f]; ok && t.each(fn) {
+			return
 		}
 	}
 }

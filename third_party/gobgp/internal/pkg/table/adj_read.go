@@ -55,7 +55,8 @@ func (adj *AdjRib) LookupPath(nlri bgp.AddrPrefixInterface, pathID uint32) (AdjP
 	if t == nil {
 		return AdjPath{}, false
 	}
-	for _, p := range t.destinations[adjKey(nlri)].knownPathList {
+	key := adjRefOf(nlri)
+	for _, p := range t.get(&key).knownPathList {
 		if p.GetNlri().PathIdentifier() == pathID && !p.IsRejected() {
 			return adjPathOf(p), true
 		}
