@@ -116,13 +116,7 @@ func (a *acceptedSource) ReceivedPath(peer string, k routestore.Key) (routestore
 	if !ok || !k.Prefix.IsValid() {
 		return routestore.Entry{}, false
 	}
-	var nlri bgp.AddrPrefixInterface
-	if k.Prefix.Addr().Is4() {
-		nlri = bgp.NewIPAddrPrefix(uint8(k.Prefix.Bits()), k.Prefix.Addr().String())
-	} else {
-		nlri = bgp.NewIPv6AddrPrefix(uint8(k.Prefix.Bits()), k.Prefix.Addr().String())
-	}
-	p, ok := in.r.Lookup(nlri, k.PathID)
+	p, ok := in.r.Lookup(nlriOf(k.Prefix), k.PathID)
 	if !ok {
 		return routestore.Entry{}, false
 	}

@@ -69,6 +69,15 @@ prefixes = ["2a0a:2::/32{32,48}"]
 	if !ok || e.Verdict.Accepted() {
 		t.Fatalf("documentation prefix over the IPv6 session: %+v %v", e.Verdict, ok)
 	}
+	// the accepted route is answered from GoBGP's Adj-RIB-In of the ::1
+	// session, which the store does not copy
+	a, ok := rs.Store().Get("v6", routestoreKey(netip.MustParsePrefix("2a0a:4:1::/48")))
+	if !ok || !a.Verdict.Accepted() || a.Route.NextHop != netip.MustParseAddr("2a0a:4::1") || a.Route.ASPath.String() != "21004" {
+		t.Fatalf("accepted route over the IPv6 session: %v %+v", ok, a)
+	}
+	if c := rs.Store().Counts("v6"); c.Received != 2 || c.Accepted != 1 || c.Rejected != 1 {
+		t.Fatalf("counts of the IPv6 session: %+v", c)
+	}
 	routes, _ := four.Routes("", "master6")
 	if len(speakers.FindRoute(routes, "2001:db8:4::/48")) != 0 {
 		t.Fatal("bogon reached the other client")

@@ -15,7 +15,7 @@ import (
 // bytes: a global address and a link-local one (RFC 2545 §3).
 func announceWithLinkLocal(t *testing.T, rp *RawPeer, r filters.Route, linkLocal string) {
 	t.Helper()
-	mp := bgp.NewPathAttributeMpReachNLRI(r.NextHop.String(), []bgp.AddrPrefixInterface{routeNLRI(r.Prefix)})
+	mp := bgp.NewPathAttributeMpReachNLRI(r.NextHop.String(), []bgp.AddrPrefixInterface{nlriOf(r.Prefix)})
 	mp.LinkLocalNexthop = net.ParseIP(linkLocal)
 	b, err := mp.Serialize()
 	if err != nil || b[3+3] != bgp.BGP_ATTR_NHLEN_IPV6_GLOBAL_AND_LL { // flags, type, len, afi(2), safi, nhlen

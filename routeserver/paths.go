@@ -113,7 +113,7 @@ func (m *attrMemo) decode(list []bgp.PathAttributeInterface) decodedAttrs {
 	if m == nil {
 		return decodeAttrs(list)
 	}
-	if len(list) > 0 && len(list) == len(m.list) && &list[0] == &m.list[0] {
+	if sameList(list, m.list) {
 		return m.d
 	}
 	m.list, m.d = list, decodeAttrs(list)
@@ -190,6 +190,12 @@ func segType(t uint8) filters.SegmentType {
 	return filters.SegSequence
 }
 
+// sameList: a and b are one list (same backing array and length; GoBGP
+// never modifies a received list).
+func sameList(a, b []bgp.PathAttributeInterface) bool {
+	return len(a) > 0 && len(a) == len(b) && &a[0] == &b[0]
+}
+
 // hashMemo remembers the attribute hash of the last list hashed: the
 // paths one UPDATE replaces mostly came in one UPDATE too, so they share
 // a list.
@@ -199,7 +205,7 @@ type hashMemo struct {
 }
 
 func (m *hashMemo) hash(list []bgp.PathAttributeInterface) uint64 {
-	if len(list) > 0 && len(list) == len(m.list) && &list[0] == &m.list[0] {
+	if sameList(list, m.list) {
 		return m.sum
 	}
 	h := newAttrHasher()

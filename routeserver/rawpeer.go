@@ -195,13 +195,6 @@ func (rp *RawPeer) keepaliveLoop() {
 	}
 }
 
-func routeNLRI(p netip.Prefix) bgp.AddrPrefixInterface {
-	if p.Addr().Is4() {
-		return bgp.NewIPAddrPrefix(uint8(p.Bits()), p.Addr().String())
-	}
-	return bgp.NewIPv6AddrPrefix(uint8(p.Bits()), p.Addr().String())
-}
-
 func asPathAttr(path filters.ASPath) *bgp.PathAttributeAsPath {
 	segs := []bgp.AsPathParamInterface{}
 	for _, s := range path {
@@ -226,9 +219,9 @@ func (rp *RawPeer) Announce(routes ...filters.Route) error {
 		var msg *bgp.BGPMessage
 		if r.Prefix.Addr().Is4() {
 			attrs = append(attrs, bgp.NewPathAttributeNextHop(r.NextHop.String()))
-			msg = bgp.NewBGPUpdateMessage(nil, attrs, []*bgp.IPAddrPrefix{routeNLRI(r.Prefix).(*bgp.IPAddrPrefix)})
+			msg = bgp.NewBGPUpdateMessage(nil, attrs, []*bgp.IPAddrPrefix{nlriOf(r.Prefix).(*bgp.IPAddrPrefix)})
 		} else {
-			attrs = append(attrs, bgp.NewPathAttributeMpReachNLRI(r.NextHop.String(), []bgp.AddrPrefixInterface{routeNLRI(r.Prefix)}))
+			attrs = append(attrs, bgp.NewPathAttributeMpReachNLRI(r.NextHop.String(), []bgp.AddrPrefixInterface{nlriOf(r.Prefix)}))
 			msg = bgp.NewBGPUpdateMessage(nil, attrs, nil)
 		}
 		if err := rp.send(msg); err != nil {
@@ -243,10 +236,10 @@ func (rp *RawPeer) Withdraw(prefixes ...netip.Prefix) error {
 	for _, p := range prefixes {
 		var msg *bgp.BGPMessage
 		if p.Addr().Is4() {
-			msg = bgp.NewBGPUpdateMessage([]*bgp.IPAddrPrefix{routeNLRI(p).(*bgp.IPAddrPrefix)}, nil, nil)
+			msg = bgp.NewBGPUpdateMessage([]*bgp.IPAddrPrefix{nlriOf(p).(*bgp.IPAddrPrefix)}, nil, nil)
 		} else {
 			msg = bgp.NewBGPUpdateMessage(nil, []bgp.PathAttributeInterface{
-				bgp.NewPathAttributeMpUnreachNLRI([]bgp.AddrPrefixInterface{routeNLRI(p)})}, nil)
+				bgp.NewPathAttributeMpUnreachNLRI([]bgp.AddrPrefixInterface{nlriOf(p)})}, nil)
 		}
 		if err := rp.send(msg); err != nil {
 			return fmt.Errorf("withdraw %s: %w", p, err)
@@ -270,7 +263,7 @@ func (rp *RawPeer) AnnounceMany(prefixes []netip.Prefix, path filters.ASPath, ne
 	for i := 0; i < len(prefixes); i += perUpdate {
 		var nlri []*bgp.IPAddrPrefix
 		for _, p := range prefixes[i:min(i+perUpdate, len(prefixes))] {
-			nlri = append(nlri, routeNLRI(p).(*bgp.IPAddrPrefix))
+			nlri = append(nlri, nlriOf(p).(*bgp.IPAddrPrefix))
 		}
 		if err := rp.send(bgp.NewBGPUpdateMessage(nil, attrs, nlri)); err != nil {
 			return err

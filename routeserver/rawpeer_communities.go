@@ -38,7 +38,7 @@ func (rp *RawPeer) AnnounceWithCommunities(r filters.Route, c filters.Communitie
 	attrs := []bgp.PathAttributeInterface{bgp.NewPathAttributeOrigin(0), asPathAttr(r.ASPath),
 		bgp.NewPathAttributeNextHop(r.NextHop.String())}
 	attrs = append(attrs, communityAttrs(c)...)
-	msg := bgp.NewBGPUpdateMessage(nil, attrs, []*bgp.IPAddrPrefix{routeNLRI(r.Prefix).(*bgp.IPAddrPrefix)})
+	msg := bgp.NewBGPUpdateMessage(nil, attrs, []*bgp.IPAddrPrefix{nlriOf(r.Prefix).(*bgp.IPAddrPrefix)})
 	if err := rp.send(msg); err != nil {
 		return fmt.Errorf("announce %s: %w", r.Prefix, err)
 	}

@@ -90,7 +90,7 @@ func (sp *Speaker) WaitEstablished(ctx context.Context, timeout time.Duration) e
 }
 
 func nativePath(r filters.Route, withdraw bool) (*api.Path, error) {
-	nlri := routeNLRI(r.Prefix)
+	nlri := nlriOf(r.Prefix)
 	attrs := []bgp.PathAttributeInterface{bgp.NewPathAttributeOrigin(0), asPathAttr(r.ASPath)}
 	if r.Prefix.Addr().Is4() {
 		attrs = append(attrs, bgp.NewPathAttributeNextHop(r.NextHop.String()))

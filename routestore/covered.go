@@ -15,8 +15,6 @@ type CoveredResult struct {
 	InvalidFlips int
 	// VerdictChanges counts routes that moved between accept and reject.
 	VerdictChanges int
-
-	held *KeySet // the keys of the store's own routes among Keys
 }
 
 // ReevaluateCovered recomputes the verdicts of exactly the routes whose
@@ -28,10 +26,11 @@ func (s *Store) ReevaluateCovered(covered func(netip.Prefix) bool, eval func(pee
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := map[string]*CoveredResult{}
+	held := map[string]*KeySet{} // per peer, the store's own routes re-evaluated
 	result := func(peer string) *CoveredResult {
 		res := out[peer]
 		if res == nil {
-			res = &CoveredResult{held: NewKeySet()}
+			res = &CoveredResult{}
 			out[peer] = res
 		}
 		return res
@@ -43,7 +42,10 @@ func (s *Store) ReevaluateCovered(covered func(netip.Prefix) bool, eval func(pee
 			}
 			res := result(name)
 			res.Keys = append(res.Keys, k)
-			res.held.Add(k)
+			if held[name] == nil {
+				held[name] = NewKeySet()
+			}
+			held[name].Add(k)
 			old := r.set.verdict.v
 			v := eval(name, r.route(k))
 			if (v.RPKI == rpki.StateInvalid) != (old.RPKI == rpki.StateInvalid) {
@@ -65,10 +67,7 @@ func (s *Store) ReevaluateCovered(covered func(netip.Prefix) bool, eval func(pee
 	// only costs time.
 	for _, name := range s.src.Peers() {
 		notHeld := s.notHeldLocked(name)
-		var done *KeySet // re-evaluated above, and accepted since
-		if res := out[name]; res != nil {
-			done = res.held
-		}
+		done := held[name] // re-evaluated above, and accepted since
 		s.src.Received(name, func(k Key) bool {
 			return covered(k.Prefix) && (notHeld == nil || notHeld(k)) && (done == nil || !done.Has(k))
 		}, func(e Entry) bool {
